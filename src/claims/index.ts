@@ -1,0 +1,4 @@
+export * from "./types.js";
+export { encodeClaims, decodeClaims, claimsHash, claimsAbiParameter } from "./encodeClaims.js";
+export { claimsToJson, type ClaimsJson } from "./claimsJson.js";
+export { measurementDigest, sha256Hex } from "./measurementDigest.js";

@@ -1,0 +1,84 @@
+/**
+ * Every stable error code teezk raises, with the one-line meaning a user sees in docs and `--json` output.
+ * Codes are API: never rename one; add new ones in the section they belong to.
+ */
+export const errorCodes = {
+  // ── input ──────────────────────────────────────────────────────────────────────────────────
+  INPUT_TOO_LARGE: "the evidence is larger than the documented size cap and was refused before parsing",
+  INPUT_EMPTY: "the evidence is empty",
+  INPUT_ENCODING: "the evidence is neither raw binary, hex nor base64",
+  UNKNOWN_EVIDENCE_TYPE: "the evidence type could not be detected; pass --type",
+  FIXTURES_NOT_FOUND: "the shared fixtures folder was not found; set TEEZK_FIXTURES",
+
+  // ── generic structure ──────────────────────────────────────────────────────────────────────
+  TRUNCATED: "the evidence ends before a structure it declares",
+  TRAILING_DATA: "the evidence has unexpected non-zero bytes after its last structure",
+  MALFORMED: "a field of the evidence is malformed",
+  UNSUPPORTED_VERSION: "the evidence format version is not supported",
+
+  // ── certificates and signatures (all vendors) ──────────────────────────────────────────────
+  CERT_PARSE: "a certificate could not be parsed",
+  CERT_CHAIN_INVALID: "the certificate chain does not link leaf to root",
+  CERT_EXPIRED: "a certificate is outside its validity window at the verification time",
+  CERT_REVOKED: "a certificate is listed in a revocation list",
+  ROOT_UNTRUSTED: "the chain ends at a root whose fingerprint is not pinned",
+  SIGNATURE_INVALID: "a signature does not verify",
+  UNSUPPORTED_ALGORITHM: "the signature or key algorithm is not the one the format requires",
+
+  // ── collateral (DCAP TCB info, QE identity, CRLs; AMD certificates) ───────────────────────
+  COLLATERAL_MISSING: "a collateral item required for this check is missing",
+  COLLATERAL_INVALID: "a collateral item is malformed or its signature does not verify",
+  COLLATERAL_EXPIRED: "a collateral item is past its nextUpdate (stale) or not yet valid at the verification time",
+  COLLATERAL_MISMATCH: "the collateral does not belong to this platform (FMSPC, PCE id, product)",
+  CRL_INVALID: "a certificate revocation list is malformed, unsigned or expired",
+
+  // ── Nitro ──────────────────────────────────────────────────────────────────────────────────
+  COSE_INVALID: "the COSE_Sign1 envelope is malformed",
+  NITRO_DOCUMENT_INVALID: "the Nitro attestation document payload is malformed",
+
+  // ── Intel DCAP (TDX and SGX) ───────────────────────────────────────────────────────────────
+  QUOTE_INVALID: "the DCAP quote is malformed",
+  QE_REPORT_INVALID: "the quoting enclave report does not verify or does not bind the attestation key",
+  QE_IDENTITY_MISMATCH: "the quoting enclave does not match the QE identity collateral",
+  TCB_NOT_FOUND: "no TCB level in the TCB info matches the platform",
+  TCB_REVOKED: "the platform TCB is revoked",
+
+  // ── AMD SEV-SNP ────────────────────────────────────────────────────────────────────────────
+  SNP_REPORT_INVALID: "the SEV-SNP attestation report is malformed",
+  SNP_TCB_MISMATCH: "the VCEK/VLEK TCB extensions do not match the report's reported TCB or chip id",
+
+  // ── NVIDIA GPU ─────────────────────────────────────────────────────────────────────────────
+  SPDM_INVALID: "the SPDM GET_MEASUREMENTS request/response is malformed",
+  GPU_NONCE_MISMATCH: "the GPU evidence nonce does not match the expected nonce",
+  BORROWED_GPU_REPORT: "the GPU evidence was produced for another session: its nonce is not the CPU binding",
+
+  // ── policy (appraisal failures are reported per rule, with these codes) ───────────────────
+  POLICY_INVALID: "the reference values file does not match the schema",
+  MEASUREMENT_NOT_ALLOWED: "the measurement is not in the allowed list for this TEE type",
+  DEBUG_ENCLAVE: "the TEE is debuggable and the policy forbids debug",
+  TCB_STATUS_NOT_ACCEPTED: "the TCB status is not one the policy accepts",
+  TCB_STATUS_UNKNOWN: "the TCB status is unknown (no collateral) and the policy requires one",
+  SVN_TOO_LOW: "the SVN is below the policy minimum",
+  EVIDENCE_TOO_OLD: "the evidence is older than the policy's maximum age",
+  EVIDENCE_FROM_FUTURE: "the evidence time is after the verification time",
+  BINDING_MISMATCH: "the report data does not equal the expected binding",
+  TEE_TYPE_NOT_ALLOWED: "the policy has no reference values for this TEE type",
+  ROOT_NOT_ALLOWED: "the root certificate is not one the policy allows",
+  CHECK_NOT_PERFORMED: "the policy requires a check that verification did not perform (missing collateral)",
+
+  // ── runtime, channel, prover, chain, services ─────────────────────────────────────────────
+  TEE_UNAVAILABLE: "no TEE of the requested kind is available on this machine",
+  CHANNEL_INVALID: "the sealed message could not be opened",
+  PROVER_FAILED: "the prover failed",
+  SP1_UNAVAILABLE: "the SP1 toolchain is not installed on this machine",
+  CIRCUIT_NOT_BUILT: "the circuit artifacts are missing; run npm run circuits:build",
+  CHAIN_CALL_FAILED: "a contract call reverted or the RPC failed",
+  CONFIG_INVALID: "a configuration value is missing or invalid",
+  INTERNAL: "an internal invariant broke; please report it",
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(errorCodes, value);
+}

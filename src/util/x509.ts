@@ -1,0 +1,108 @@
+import { X509Certificate, createHash } from "node:crypto";
+import { TeezkError } from "../errors/index.js";
+import { toHex, type Hex } from "./bytes.js";
+
+/** A vendor root pinned by the SHA-256 of its DER (lowercase hex, no separators). */
+export type PinnedRoot = { name: string; sha256: string };
+
+export function parseCertificate(input: Uint8Array | string, what = "certificate"): X509Certificate {
+  try {
+    return new X509Certificate(typeof input === "string" ? input : Buffer.from(input));
+  } catch (error) {
+    throw new TeezkError("CERT_PARSE", `Could not parse the ${what}`, {
+      details: error instanceof Error ? error.message : String(error),
+      cause: error,
+    });
+  }
+}
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/** Every certificate in a PEM bundle, in file order. Tolerates a missing final newline and stray text. */
+export function parsePemBundle(pem: string, what = "certificate chain"): X509Certificate[] {
+  const blocks = pem.match(PEM_BLOCK) ?? [];
+  if (blocks.length === 0) throw new TeezkError("CERT_PARSE", `The ${what} holds no PEM certificate`);
+  return blocks.map((block, index) => parseCertificate(block, `${what} entry ${index}`));
+}
+
+export function certificateSha256(cert: X509Certificate): Hex {
+  return toHex(createHash("sha256").update(cert.raw).digest());
+}
+
+export function assertValidAt(cert: X509Certificate, at: Date, what: string): void {
+  if (at < cert.validFromDate || at > cert.validToDate) {
+    throw new TeezkError("CERT_EXPIRED", `The ${what} is not valid at ${at.toISOString()}`, {
+      details: `valid ${cert.validFromDate.toISOString()} .. ${cert.validToDate.toISOString()}; subject ${cert.subject.replace(/\n/g, ", ")}`,
+    });
+  }
+}
+
+export type VerifyChainParameters = {
+  /** Leaf first, then intermediates; may end with the root (it is then checked against the pins). */
+  chain: readonly X509Certificate[];
+  pinnedRoots: readonly PinnedRoot[];
+  /** Certificates to complete the chain when it stops below the root (a vendor root shipped as collateral). */
+  extraRoots?: readonly X509Certificate[];
+  at: Date;
+  what: string;
+};
+
+export type VerifyChainReturnType = { root: X509Certificate; rootSha256: Hex; rootName: string; chain: X509Certificate[] };
+
+/**
+ * Verifies leaf → … → root: each signature by the next certificate, each issuer a CA, every certificate
+ * valid at `at`, and the root self-signed with a pinned fingerprint. OpenSSL does the signature maths
+ * (ECDSA P-256/P-384, RSA-PSS).
+ */
+export function verifyCertificateChain({ chain, pinnedRoots, extraRoots = [], at, what }: VerifyChainParameters): VerifyChainReturnType {
+  if (chain.length === 0) throw new TeezkError("CERT_CHAIN_INVALID", `The ${what} is empty`);
+  const full = [...chain];
+  const last = full[full.length - 1]!;
+  if (!isSelfSigned(last)) {
+    const root = extraRoots.find((candidate) => last.checkIssued(candidate) && safeVerify(last, candidate));
+    if (!root) {
+      throw new TeezkError("CERT_CHAIN_INVALID", `The ${what} does not end at a root certificate`, {
+        details: `last certificate issuer: ${last.issuer.replace(/\n/g, ", ")}`,
+      });
+    }
+    full.push(root);
+  }
+  for (let index = 0; index < full.length - 1; index++) {
+    const child = full[index]!;
+    const parent = full[index + 1]!;
+    if (!child.checkIssued(parent)) {
+      throw new TeezkError("CERT_CHAIN_INVALID", `In the ${what}, certificate ${index} was not issued by certificate ${index + 1}`, {
+        details: `issuer ${child.issuer.replace(/\n/g, ", ")} vs subject ${parent.subject.replace(/\n/g, ", ")}`,
+      });
+    }
+    if (!parent.ca) {
+      throw new TeezkError("CERT_CHAIN_INVALID", `In the ${what}, certificate ${index + 1} is not a CA but issues certificate ${index}`);
+    }
+    if (!safeVerify(child, parent)) {
+      throw new TeezkError("SIGNATURE_INVALID", `In the ${what}, the signature on certificate ${index} does not verify`);
+    }
+  }
+  const root = full[full.length - 1]!;
+  if (!isSelfSigned(root)) throw new TeezkError("CERT_CHAIN_INVALID", `The ${what} root is not self-signed`);
+  const rootSha256 = certificateSha256(root);
+  const pin = pinnedRoots.find((candidate) => `0x${candidate.sha256.toLowerCase()}` === rootSha256);
+  if (!pin) {
+    throw new TeezkError("ROOT_UNTRUSTED", `The ${what} ends at a root that is not pinned`, {
+      details: `root sha256 ${rootSha256}, subject ${root.subject.replace(/\n/g, ", ")}`,
+    });
+  }
+  full.forEach((cert, index) => assertValidAt(cert, at, `${what} certificate ${index}`));
+  return { root, rootSha256, rootName: pin.name, chain: full };
+}
+
+function isSelfSigned(cert: X509Certificate): boolean {
+  return cert.checkIssued(cert) && safeVerify(cert, cert);
+}
+
+function safeVerify(child: X509Certificate, parent: X509Certificate): boolean {
+  try {
+    return child.verify(parent.publicKey);
+  } catch {
+    return false;
+  }
+}
