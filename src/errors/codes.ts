@@ -21,7 +21,7 @@ export const errorCodes = {
   CERT_CHAIN_INVALID: "the certificate chain does not link leaf to root",
   CERT_EXPIRED: "a certificate is outside its validity window at the verification time",
   CERT_REVOKED: "a certificate is listed in a revocation list",
-  ROOT_UNTRUSTED: "the chain ends at a root whose fingerprint is not pinned",
+  ROOT_NOT_TRUSTED: "the chain ends at a root whose fingerprint is not pinned",
   SIGNATURE_INVALID: "a signature does not verify",
   UNSUPPORTED_ALGORITHM: "the signature or key algorithm is not the one the format requires",
 

@@ -87,7 +87,7 @@ export function verifyCertificateChain({ chain, pinnedRoots, extraRoots = [], at
   const rootSha256 = certificateSha256(root);
   const pin = pinnedRoots.find((candidate) => `0x${candidate.sha256.toLowerCase()}` === rootSha256);
   if (!pin) {
-    throw new TeezkError("ROOT_UNTRUSTED", `The ${what} ends at a root that is not pinned`, {
+    throw new TeezkError("ROOT_NOT_TRUSTED", `The ${what} ends at a root that is not pinned`, {
       details: `root sha256 ${rootSha256}, subject ${root.subject.replace(/\n/g, ", ")}`,
     });
   }
