@@ -2,3 +2,4 @@ export * from "./types.js";
 export { encodeClaims, decodeClaims, claimsHash, claimsAbiParameter } from "./encodeClaims.js";
 export { claimsToJson, type ClaimsJson } from "./claimsJson.js";
 export { measurementDigest, sha256Hex } from "./measurementDigest.js";
+export { computeBinding, type ComputeBindingParameters } from "./computeBinding.js";

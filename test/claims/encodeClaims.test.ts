@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { encodeAbiParameters, keccak256, toHex, type Hex } from "viem";
+import { claimsHash, computeBinding, decodeClaims, encodeClaims, TcbStatus, TeeType, type Claims } from "../../src/claims/index.js";
+
+const claims: Claims = {
+  teeType: TeeType.SEV_SNP,
+  measurement: `0x${"01".repeat(32)}`,
+  reportData: `0x${"02".repeat(32)}`,
+  platformId: `0x${"03".repeat(32)}`,
+  rootHash: `0x${"04".repeat(32)}`,
+  timestamp: 1_750_000_000n,
+  tcbStatus: TcbStatus.NOT_APPLICABLE,
+  svn: 0x03000a15,
+  debug: true,
+};
+
+describe("encodeClaims", () => {
+  it("lays the struct out as nine static 32-byte ABI words in DESIGN §2 order", () => {
+    const encoded = encodeClaims(claims);
+    expect((encoded.length - 2) / 2).toBe(9 * 32);
+    const word = (index: number) => encoded.slice(2 + index * 64, 2 + (index + 1) * 64);
+    expect(BigInt(`0x${word(0)}`)).toBe(2n);
+    expect(`0x${word(1)}`).toBe(claims.measurement);
+    expect(`0x${word(4)}`).toBe(claims.rootHash);
+    expect(BigInt(`0x${word(5)}`)).toBe(claims.timestamp);
+    expect(BigInt(`0x${word(6)}`)).toBe(255n);
+    expect(BigInt(`0x${word(7)}`)).toBe(0x03000a15n);
+    expect(BigInt(`0x${word(8)}`)).toBe(1n);
+  });
+
+  it("round-trips and hashes the encoding", () => {
+    const encoded = encodeClaims(claims);
+    expect(decodeClaims(encoded)).toEqual(claims);
+    expect(claimsHash(claims)).toBe(keccak256(encoded));
+  });
+
+  it("refuses bytes that are not a Claims record", () => {
+    expect(() => decodeClaims("0x1234")).toThrow(/MALFORMED/);
+    const badType = encodeClaims({ ...claims, teeType: 9 as never });
+    expect(() => decodeClaims(badType)).toThrow(/Unknown teeType/);
+  });
+});
+
+describe("computeBinding", () => {
+  it("is keccak256(abi.encode('teezk/v1', address, keccak256(hpkeKey), nonce))", () => {
+    const enclaveAddress = "0x00000000000000000000000000000000000000aa";
+    const hpkePublicKey: Hex = toHex(new Uint8Array(32).fill(7));
+    const nonce: Hex = `0x${"5a".repeat(32)}`;
+    // Independent encoding: the dynamic string sits after four head words.
+    const manual = encodeAbiParameters(
+      [{ type: "string" }, { type: "address" }, { type: "bytes32" }, { type: "bytes32" }],
+      ["teezk/v1", enclaveAddress, keccak256(hpkePublicKey), nonce],
+    );
+    expect(manual.slice(2, 66)).toBe((128).toString(16).padStart(64, "0"));
+    expect(computeBinding({ enclaveAddress, hpkePublicKey, nonce })).toBe(keccak256(manual));
+    expect(computeBinding({ enclaveAddress, hpkePublicKey, nonce: `0x${"5b".repeat(32)}` })).not.toBe(keccak256(manual));
+  });
+});

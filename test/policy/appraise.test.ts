@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { TcbStatus, TeeType, type Claims } from "../../src/claims/index.js";
+import { appraise, parseReferenceValues } from "../../src/policy/index.js";
+import { isTeezkError } from "../../src/errors/index.js";
+
+const measurement = `0x${"ab".repeat(32)}` as const;
+const root = `0x${"cd".repeat(32)}` as const;
+const now = new Date("2025-06-20T00:00:00Z");
+const baseClaims: Claims = {
+  teeType: TeeType.TDX,
+  measurement,
+  reportData: `0x${"11".repeat(32)}`,
+  platformId: `0x${"22".repeat(32)}`,
+  rootHash: root,
+  timestamp: BigInt(now.getTime() / 1000 - 60),
+  tcbStatus: TcbStatus.UP_TO_DATE,
+  svn: 5,
+  debug: false,
+};
+
+const refs = parseReferenceValues({
+  version: 1,
+  maxAgeSeconds: 3600,
+  expectedBinding: `0x${"11".repeat(32)}`,
+  tee: {
+    TDX: {
+      allowedMeasurements: [measurement.toUpperCase().replace("0X", "0x")],
+      acceptedTcbStatuses: ["UP_TO_DATE", "SW_HARDENING_NEEDED"],
+      minSvn: 3,
+      requiredChecks: ["tcbInfo", "qeIdentity"],
+      allowedRoots: [root],
+    },
+  },
+});
+
+describe("appraise", () => {
+  it("passes claims that satisfy every rule", () => {
+    const result = appraise(baseClaims, refs, now, { checks: { tcbInfo: "passed", qeIdentity: "passed" } });
+    expect(result.failures).toEqual([]);
+    expect(result.ok).toBe(true);
+    expect(result.evaluated).toContain("binding");
+  });
+
+  it("returns every failed rule, not just the first", () => {
+    const bad: Claims = {
+      ...baseClaims,
+      measurement: `0x${"00".repeat(32)}`,
+      debug: true,
+      tcbStatus: TcbStatus.OUT_OF_DATE,
+      svn: 1,
+      rootHash: `0x${"ee".repeat(32)}`,
+      timestamp: BigInt(now.getTime() / 1000 - 7200),
+      reportData: `0x${"99".repeat(32)}`,
+    };
+    const result = appraise(bad, refs, now, { checks: { tcbInfo: "not_checked" } });
+    expect(result.ok).toBe(false);
+    expect(result.failures.map((failure) => failure.code).sort()).toEqual(
+      [
+        "MEASUREMENT_NOT_ALLOWED",
+        "DEBUG_ENCLAVE",
+        "TCB_STATUS_NOT_ACCEPTED",
+        "SVN_TOO_LOW",
+        "CHECK_NOT_PERFORMED",
+        "CHECK_NOT_PERFORMED",
+        "ROOT_NOT_ALLOWED",
+        "EVIDENCE_TOO_OLD",
+        "BINDING_MISMATCH",
+      ].sort(),
+    );
+  });
+
+  it("rejects an unknown TCB status (no collateral) with its own code unless the policy accepts it", () => {
+    const claims = { ...baseClaims, tcbStatus: TcbStatus.UNKNOWN };
+    const checks = { tcbInfo: "passed", qeIdentity: "passed" } as const;
+    expect(appraise(claims, refs, now, { checks }).failures.map((f) => f.code)).toEqual(["TCB_STATUS_UNKNOWN"]);
+    const lenient = parseReferenceValues({
+      version: 1,
+      tee: { TDX: { allowedMeasurements: [measurement], acceptedTcbStatuses: ["UNKNOWN"] } },
+    });
+    expect(appraise(claims, lenient, now).ok).toBe(true);
+  });
+
+  it("rejects a TEE type the policy does not cover and evidence from the future", () => {
+    const claims = { ...baseClaims, teeType: TeeType.NITRO, timestamp: BigInt(now.getTime() / 1000 + 3600) };
+    const codes = appraise(claims, refs, now).failures.map((failure) => failure.code);
+    expect(codes).toEqual(["TEE_TYPE_NOT_ALLOWED", "EVIDENCE_FROM_FUTURE"]);
+  });
+
+  it("refuses malformed reference values with POLICY_INVALID and lists the problems", () => {
+    let error: unknown;
+    try {
+      parseReferenceValues({ version: 1, tee: { TDX: { allowedMeasurements: ["0x12"], extra: true } } });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isTeezkError(error, "POLICY_INVALID")).toBe(true);
+    expect((error as Error).message).toContain("tee.TDX.allowedMeasurements.0");
+    expect((error as Error).message).toContain("extra");
+  });
+});
