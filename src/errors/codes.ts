@@ -51,6 +51,8 @@ export const errorCodes = {
   SPDM_INVALID: "the SPDM GET_MEASUREMENTS request/response is malformed",
   GPU_NONCE_MISMATCH: "the GPU evidence nonce does not match the expected nonce",
   BORROWED_GPU_REPORT: "the GPU evidence was produced for another session: its nonce is not the CPU binding",
+  GPU_FWID_MISMATCH: "the firmware id in the GPU report differs from the one its device leaf certificate certifies",
+  GPU_EVIDENCE_SET_INVALID: "a multi-GPU evidence set is inconsistent: GPUs with different nonces or one GPU listed twice",
 
   // ── policy (appraisal failures are reported per rule, with these codes) ───────────────────
   POLICY_INVALID: "the reference values file does not match the schema",
