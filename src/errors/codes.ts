@@ -42,6 +42,7 @@ export const errorCodes = {
   QE_IDENTITY_MISMATCH: "the quoting enclave does not match the QE identity collateral",
   TCB_NOT_FOUND: "no TCB level in the TCB info matches the platform",
   TCB_REVOKED: "the platform TCB is revoked",
+  TDX_MODULE_MISMATCH: "the TDX module signer or attributes do not match the TCB info's TDX module identity",
 
   // ── AMD SEV-SNP ────────────────────────────────────────────────────────────────────────────
   SNP_REPORT_INVALID: "the SEV-SNP attestation report is malformed",
