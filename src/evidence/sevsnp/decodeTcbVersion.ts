@@ -1,0 +1,19 @@
+import type { SnpProduct, SnpTcbVersion } from "./types.js";
+
+/**
+ * TCB_VERSION is a u64 whose byte meaning depends on the product: Turin added an FMC SVN and moved the
+ * others down, so the same 8 bytes read differently on Turin than on Milan/Genoa. An unknown product reads
+ * as Milan/Genoa, the only layout v2 reports (which carry no CPUID) can have been produced with.
+ */
+export function decodeTcbVersion(bytes: Uint8Array, product: SnpProduct | undefined): SnpTcbVersion {
+  const raw = Buffer.from(bytes).toString("hex");
+  if (product === "Turin") {
+    return { raw, fmc: bytes[0]!, bootloader: bytes[1]!, tee: bytes[2]!, snp: bytes[3]!, microcode: bytes[7]! };
+  }
+  return { raw, bootloader: bytes[0]!, tee: bytes[1]!, snp: bytes[6]!, microcode: bytes[7]! };
+}
+
+/** DESIGN §2 `svn`: bootloader‖tee‖snp‖microcode, one byte each, as an unsigned 32-bit number. */
+export function packTcbSvn(tcb: SnpTcbVersion): number {
+  return ((tcb.bootloader << 24) | (tcb.tee << 16) | (tcb.snp << 8) | tcb.microcode) >>> 0;
+}
