@@ -1,0 +1,147 @@
+import type { X509Certificate } from "node:crypto";
+import { AsnConvert } from "@peculiar/asn1-schema";
+import { Certificate } from "@peculiar/asn1-x509";
+import { TeezkError } from "../../../errors/index.js";
+import { DerTag, decodeOid, decodeSmallUnsigned, readDerSequence, readDerSingle, type DerElement } from "./readDer.js";
+
+/** Intel's SGX extension in PCK certificates (Intel SGX PCK Certificate and CRL Profile, §1.3.5). */
+export const SGX_EXTENSION_OID = "1.2.840.113741.1.13.1";
+
+export type PckExtensions = {
+  /** Platform Provisioning ID, 16 bytes. */
+  ppid: Uint8Array;
+  /** The raw CPUSVN (TCB item 18), 16 bytes. */
+  cpuSvn: Uint8Array;
+  /** SGX TCB components 1..16 (TCB items 1..16): what Intel's TCB evaluation compares with a TCB level. */
+  sgxTcbComponents: number[];
+  pceSvn: number;
+  /** 2 bytes, big-endian as in the certificate (TCB info's `pceId` hex). */
+  pceId: Uint8Array;
+  /** 6 bytes (TCB info's `fmspc` hex). */
+  fmspc: Uint8Array;
+  /** 0 Standard, 1 Scalable, 2 Scalable with integrity. Optional only because old profiles may omit it. */
+  sgxType?: number;
+  /** Platform CA certificates only. */
+  platformInstanceId?: Uint8Array;
+  /** Platform CA certificates only. */
+  configuration?: { dynamicPlatform?: boolean; cachedKeys?: boolean; smtEnabled?: boolean };
+};
+
+export type ParsePckExtensionsErrorType = TeezkError;
+
+const MAX_EXTENSION_BYTES = 4096;
+
+/**
+ * Reads the SGX extension of a PCK leaf certificate: PPID, TCB (16 component SVNs, PCESVN, CPUSVN), PCE-ID,
+ * FMSPC, SGX type and the platform-only fields. Any structural surprise is CERT_PARSE: a PCK certificate
+ * whose TCB we cannot read must not yield a TCB status.
+ */
+export function parsePckExtensions(cert: X509Certificate): PckExtensions {
+  let extensionValue: Uint8Array;
+  try {
+    // @peculiar/asn1-x509 rather than @peculiar/x509: the latter needs a reflect-metadata polyfill at import.
+    const extensions = AsnConvert.parse(cert.raw, Certificate).tbsCertificate.extensions ?? [];
+    const matching = extensions.filter((candidate) => candidate.extnID === SGX_EXTENSION_OID);
+    const extension = matching[0];
+    if (matching.length > 1) throw new TeezkError("CERT_PARSE", "The PCK certificate has the Intel SGX extension twice");
+    if (!extension) {
+      throw new TeezkError("CERT_PARSE", "The PCK certificate has no Intel SGX extension (OID 1.2.840.113741.1.13.1)", {
+        details: `subject ${cert.subject.replace(/\n/g, ", ")}`,
+      });
+    }
+    extensionValue = new Uint8Array(extension.extnValue.buffer);
+  } catch (error) {
+    if (error instanceof TeezkError) throw error;
+    throw new TeezkError("CERT_PARSE", "Could not read the PCK certificate extensions", {
+      details: error instanceof Error ? error.message : String(error),
+      cause: error,
+    });
+  }
+  if (extensionValue.length > MAX_EXTENSION_BYTES) {
+    throw new TeezkError("CERT_PARSE", `The SGX extension is ${extensionValue.length} bytes, over the ${MAX_EXTENSION_BYTES}-byte cap`);
+  }
+
+  const items = readOidValuePairs(readDerSingle(extensionValue, DerTag.SEQUENCE, "SGX extension", "CERT_PARSE").value, "SGX extension");
+  const ppid = octets(required(items, "1", "PPID"), "PPID", 16);
+  const pceId = octets(required(items, "3", "PCE-ID"), "PCE-ID", 2);
+  const fmspc = octets(required(items, "4", "FMSPC"), "FMSPC", 6);
+
+  const tcbItems = readOidValuePairs(expectTag(required(items, "2", "TCB"), DerTag.SEQUENCE, "TCB").value, "SGX TCB");
+  const sgxTcbComponents: number[] = [];
+  for (let component = 1; component <= 16; component++) {
+    const svn = integer(required(tcbItems, `2.${component}`, `SGX TCB component ${component}`), `SGX TCB component ${component}`);
+    if (svn > 255) throw new TeezkError("CERT_PARSE", `SGX TCB component ${component} is ${svn}, over 255`);
+    sgxTcbComponents.push(svn);
+  }
+  const pceSvn = integer(required(tcbItems, "2.17", "PCESVN"), "PCESVN");
+  if (pceSvn > 0xffff) throw new TeezkError("CERT_PARSE", `PCESVN ${pceSvn} does not fit 16 bits`);
+  const cpuSvn = octets(required(tcbItems, "2.18", "CPUSVN"), "CPUSVN", 16);
+
+  const out: PckExtensions = { ppid, cpuSvn, sgxTcbComponents, pceSvn, pceId, fmspc };
+  const sgxType = items.get("5");
+  if (sgxType) out.sgxType = decodeSmallUnsigned(expectTag(sgxType, DerTag.ENUMERATED, "SGX type").value, "SGX type", "CERT_PARSE");
+  const platformInstanceId = items.get("6");
+  if (platformInstanceId) out.platformInstanceId = octets(platformInstanceId, "PlatformInstanceID", 16);
+  const configuration = items.get("7");
+  if (configuration) {
+    const flags = readOidValuePairs(expectTag(configuration, DerTag.SEQUENCE, "Configuration").value, "SGX configuration");
+    out.configuration = {};
+    const names = { "7.1": "dynamicPlatform", "7.2": "cachedKeys", "7.3": "smtEnabled" } as const;
+    for (const [suffix, name] of Object.entries(names)) {
+      const flag = flags.get(suffix);
+      if (flag) out.configuration[name] = boolean(flag, name);
+    }
+  }
+  return out;
+}
+
+/** SEQUENCE OF SEQUENCE { OID, value }, keyed by the OID suffix below the SGX extension OID ("2.17"). */
+function readOidValuePairs(bytes: Uint8Array, what: string): Map<string, DerElement> {
+  const out = new Map<string, DerElement>();
+  for (const entry of readDerSequence(bytes, what, "CERT_PARSE")) {
+    expectTag(entry, DerTag.SEQUENCE, `${what} entry`);
+    const [oid, value, ...rest] = readDerSequence(entry.value, `${what} entry`, "CERT_PARSE");
+    if (!oid || !value || rest.length > 0 || oid.tag !== DerTag.OID) {
+      throw new TeezkError("CERT_PARSE", `${what}: an entry is not { OID, value }`);
+    }
+    const dotted = decodeOid(oid.value);
+    if (!dotted.startsWith(`${SGX_EXTENSION_OID}.`)) {
+      throw new TeezkError("CERT_PARSE", `${what}: unexpected OID ${dotted}`);
+    }
+    const suffix = dotted.slice(SGX_EXTENSION_OID.length + 1);
+    if (out.has(suffix)) throw new TeezkError("CERT_PARSE", `${what}: OID ${dotted} appears twice`);
+    out.set(suffix, value);
+  }
+  return out;
+}
+
+function required(items: Map<string, DerElement>, suffix: string, name: string): DerElement {
+  const item = items.get(suffix);
+  if (!item) throw new TeezkError("CERT_PARSE", `The PCK certificate's SGX extension lacks ${name} (${SGX_EXTENSION_OID}.${suffix})`);
+  return item;
+}
+
+function expectTag(element: DerElement, tag: number, name: string): DerElement {
+  if (element.tag !== tag) {
+    throw new TeezkError("CERT_PARSE", `SGX extension ${name}: expected DER tag 0x${tag.toString(16)}, found 0x${element.tag.toString(16)}`);
+  }
+  return element;
+}
+
+function octets(element: DerElement, name: string, length: number): Uint8Array {
+  expectTag(element, DerTag.OCTET_STRING, name);
+  if (element.value.length !== length) {
+    throw new TeezkError("CERT_PARSE", `SGX extension ${name} is ${element.value.length} bytes, expected ${length}`);
+  }
+  return new Uint8Array(element.value);
+}
+
+function integer(element: DerElement, name: string): number {
+  return decodeSmallUnsigned(expectTag(element, DerTag.INTEGER, name).value, `SGX extension ${name}`, "CERT_PARSE");
+}
+
+function boolean(element: DerElement, name: string): boolean {
+  expectTag(element, DerTag.BOOLEAN, name);
+  if (element.value.length !== 1) throw new TeezkError("CERT_PARSE", `SGX extension ${name} is not a one-byte BOOLEAN`);
+  return element.value[0] !== 0;
+}
