@@ -75,6 +75,8 @@ export const errorCodes = {
   PROVER_FAILED: "the prover failed",
   SP1_UNAVAILABLE: "the SP1 toolchain is not installed on this machine",
   CIRCUIT_NOT_BUILT: "the circuit artifacts are missing; run npm run circuits:build",
+  WITNESS_INVALID: "the witness input does not fit the circuit (shape, field range, tree index) or violates its constraints",
+  PROOF_MALFORMED: "the proof or its public signals are not well-formed Groth16 values for BN254",
   CHAIN_CALL_FAILED: "a contract call reverted or the RPC failed",
   CONFIG_INVALID: "a configuration value is missing or invalid",
   INTERNAL: "an internal invariant broke; please report it",
