@@ -72,7 +72,12 @@ function decodeReport(text: string, index: number): Uint8Array {
   if (clean.length > MAX_GPU_REPORT_BYTES * 2) {
     throw new TeezkError("INPUT_TOO_LARGE", `GPU ${index}: its report exceeds the ${MAX_GPU_REPORT_BYTES}-byte cap`);
   }
-  if (/^[0-9a-fA-F]*$/.test(clean) && clean.length % 2 === 0) return new Uint8Array(Buffer.from(clean, "hex"));
+  const isHex = /^[0-9a-fA-F]*$/.test(clean) && clean.length % 2 === 0;
+  // Short base64 can be all hex digits ("EeAB" is 11 E0 01): a report in hex starts with 11E0
+  // (SPDM 1.1 GET_MEASUREMENTS), which base64 of a report never does; otherwise base64 wins.
+  if (isHex && (/^11e0/i.test(clean) || !BASE64.test(clean) || clean.length % 4 !== 0)) {
+    return new Uint8Array(Buffer.from(clean, "hex"));
+  }
   return strictBase64(clean, `GPU ${index} evidence`);
 }
 
@@ -85,8 +90,10 @@ function decodeChain(text: string, index: number): string {
   return pem;
 }
 
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
 function strictBase64(text: string, what: string): Uint8Array {
-  if (text.length === 0 || text.length % 4 === 1 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text)) {
+  if (text.length === 0 || text.length % 4 === 1 || !BASE64.test(text)) {
     throw new TeezkError("INPUT_ENCODING", `The ${what} is neither hex nor base64`);
   }
   return new Uint8Array(Buffer.from(text, "base64"));
