@@ -27,7 +27,8 @@ export type DecodeCborParameters = {
 /**
  * Decodes exactly one CBOR item filling `bytes`. cbor2's own errors (including RangeErrors from its DataView
  * reads on truncated input) become TeezkErrors: TRUNCATED when the input ends inside an item, TRAILING_DATA when
- * bytes follow the item, `code` otherwise.
+ * bytes follow the item, `code` otherwise. Unlike padded DCAP quotes, trailing zero bytes are refused too: the
+ * signature covers none of them and no Nitro source emits them.
  */
 export function decodeCbor({ bytes, code, what }: DecodeCborParameters): unknown {
   try {
