@@ -13,6 +13,7 @@ import {
   Certificate,
   CertificateList,
   Extension,
+  Extensions,
   Name,
   RelativeDistinguishedName,
   RevokedCertificate,
@@ -42,11 +43,19 @@ export function p384Key(): FakeKey {
   return generateKeyPairSync("ec", { namedCurve: "P-384" });
 }
 
+/** AMD's DN layout (OU, C, L, ST, O, CN), so fake certificates have exactly the names of real ones. */
 function name(cn: string): Name {
-  return new Name([
-    new RelativeDistinguishedName([new AttributeTypeAndValue({ type: "2.5.4.11", value: new AttributeValue({ utf8String: "Engineering" }) })]),
-    new RelativeDistinguishedName([new AttributeTypeAndValue({ type: "2.5.4.3", value: new AttributeValue({ utf8String: cn }) })]),
-  ]);
+  const attributes: [string, string][] = [
+    ["2.5.4.11", "Engineering"],
+    ["2.5.4.6", "US"],
+    ["2.5.4.7", "Santa Clara"],
+    ["2.5.4.8", "CA"],
+    ["2.5.4.10", "Advanced Micro Devices"],
+    ["2.5.4.3", cn],
+  ];
+  return new Name(
+    attributes.map(([type, text]) => new RelativeDistinguishedName([new AttributeTypeAndValue({ type, value: new AttributeValue({ utf8String: text }) })])),
+  );
 }
 
 function pssAlgorithm(): AlgorithmIdentifier {
@@ -108,7 +117,7 @@ export function issue(p: IssueParameters): X509Certificate {
     validity: new Validity({ notBefore: p.notBefore ?? new Date("2020-01-01"), notAfter: p.notAfter ?? new Date("2040-01-01") }),
     subject: name(p.subjectCn),
     subjectPublicKeyInfo: AsnConvert.parse(p.subjectKey.export({ type: "spki", format: "der" }), SubjectPublicKeyInfo),
-    extensions,
+    extensions: new Extensions(extensions),
   });
   const tbsDer = new Uint8Array(AsnConvert.serialize(tbs));
   const cert = new Certificate({
