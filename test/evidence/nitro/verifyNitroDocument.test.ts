@@ -105,7 +105,7 @@ describe("verifyNitroDocument on real samples", () => {
 
     it("still passes a few minutes before or after the document time, and rejects a verifier clock far behind", () => {
       verifyNitroDocument({ evidence: sample.bytes, now: new Date(sample.timestampMs - 60_000) });
-      verifyNitroDocument({ evidence: sample.bytes, now: new Date(sample.timestampMs + 60 * 60_000) });
+      verifyNitroDocument({ evidence: sample.bytes, now: new Date(sample.timestampMs + 10 * 60_000) });
       expectTeezk(() => verifyNitroDocument({ evidence: sample.bytes, now: new Date(sample.timestampMs - 60 * 60_000) }), "EVIDENCE_FROM_FUTURE");
     });
 
@@ -128,8 +128,7 @@ describe("verifyNitroDocument on real samples", () => {
     const asOf = new Date(negative.timestampMs);
     const error = expectTeezk(() => verifyNitroDocument({ evidence: negative.bytes, now: asOf }), "SIGNATURE_INVALID");
     expect(error.shortMessage).toMatch(/COSE/);
-    // The chain on its own is sound: re-signing the same payload with a forged key under the same chain would
-    // fail only at the signature, and verifying the chain alone with the shared helper passes.
+    // Its chain on its own is sound (checked here with node:crypto directly): only the COSE signature is bad.
     const cabundle = (negative.doc.get("cabundle") as Uint8Array[]).map((der) => new X509Certificate(Buffer.from(der)));
     const leaf = new X509Certificate(Buffer.from(negative.doc.get("certificate") as Uint8Array));
     const chain = [leaf, ...cabundle.reverse()];
