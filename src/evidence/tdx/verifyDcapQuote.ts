@@ -5,9 +5,7 @@ import { TeezkError } from "../../errors/index.js";
 import { bytesEqual, isAllZero, toBytes32, toHex, type Hex } from "../../util/bytes.js";
 import { parsePemBundle, verifyCertificateChain, type PinnedRoot } from "../../util/x509.js";
 import type { VerifyEvidenceParameters } from "../types.js";
-import type { DcapCollateral } from "./collateral/types.js";
-import { appraiseDcapCollateral } from "./appraiseBridge.js";
-import { parsePckExtensions } from "./collateral/parsePckExtensions.js";
+import { appraiseDcapCollateral, parsePckExtensions, type DcapCollateral } from "./collateral/index.js";
 import { INTEL_PINNED_ROOTS, MAX_PCK_CHAIN_CERTIFICATES, TEE_TYPE_TDX } from "./constants.js";
 import { parseDcapQuote } from "./parseDcapQuote.js";
 import type { ParsedDcapQuote, SgxEnclaveReport, TdReport } from "./types.js";
@@ -107,8 +105,14 @@ export function verifyDcapQuote(parameters: VerifyDcapQuoteParameters): VerifyDc
         isvSvn: quote.qeReport.isvSvn,
       },
       teeType: isTdx ? "tdx" : "sgx",
-      ...(quote.body.kind === "sgx" ? {} : { teeTcbSvn: quote.body.report.teeTcbSvn }),
+      ...(quote.body.kind === "sgx"
+        ? {}
+        : {
+            teeTcbSvn: quote.body.report.teeTcbSvn,
+            tdxModule: { mrSignerSeam: quote.body.report.mrSignerSeam, seamAttributes: quote.body.report.seamAttributes },
+          }),
       now,
+      ...(extraTrustedRoots.length ? { extraTrustedRoots } : {}),
     });
     tcbStatus = appraisal.tcbStatus;
     advisoryIds = appraisal.advisoryIds;
