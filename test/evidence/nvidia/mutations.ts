@@ -27,17 +27,17 @@ export function reportMutations(raw: Uint8Array): Mutation[] {
   edit("request param1 extra bit", SIG, (b) => void (b[2] = 0x03));
   edit("request param2 count-only", SPDM, (b) => void (b[3] = 0x00));
   edit("request param2 single index", SPDM, (b) => void (b[3] = 0x05));
-  for (const at of [0, 15, 31]) edit(`request nonce byte ${at}`, SIG, (b) => void (b[L.nonce[0] + at] ^= 0x01));
+  for (const at of [0, 15, 31]) edit(`request nonce byte ${at}`, SIG, (b) => xor(b, L.nonce[0] + at, 0x01));
   edit("request slot 1", SPDM, (b) => void (b[36] = 0x01));
   edit("request slot reserved bits", SPDM, (b) => void (b[36] = 0x10));
   edit("response version 1.0", SPDM, (b) => void (b[r] = 0x10));
   edit("response code", SPDM, (b) => void (b[r + 1] = 0xe0));
-  edit("response param1", SIG, (b) => void (b[r + 2] ^= 0x01));
+  edit("response param1", SIG, (b) => xor(b, r + 2, 0x01));
   edit("response slot 1", SPDM, (b) => void (b[r + 3] = (b[r + 3]! & 0xf0) | 0x01));
-  edit("response param2 high bits", SIG, (b) => void (b[r + 3] ^= 0x10));
+  edit("response param2 high bits", SIG, (b) => xor(b, r + 3, 0x10));
   edit("block count 0", SPDM, (b) => void (b[r + 4] = 0));
-  edit("block count -1", SPDM, (b) => void (b[r + 4] = b[r + 4]! - 1));
-  edit("block count +1", SPDM, (b) => void (b[r + 4] = b[r + 4]! + 1));
+  edit("block count -1", SPDM, (b) => void (b[r + 4] = raw[r + 4]! - 1));
+  edit("block count +1", SPDM, (b) => void (b[r + 4] = raw[r + 4]! + 1));
   const setRecordLength = (b: Uint8Array, value: number) => b.set([value & 0xff, (value >> 8) & 0xff, (value >> 16) & 0xff], L.recordLengthAt);
   const recordLength = L.recordEnd - L.recordStart;
   edit("record length +1", SPDM, (b) => setRecordLength(b, recordLength + 1));
@@ -46,7 +46,7 @@ export function reportMutations(raw: Uint8Array): Mutation[] {
   edit("record length 2^24-1", ["TRUNCATED"], (b) => setRecordLength(b, 0xffffff));
 
   for (const block of L.blocks) {
-    edit(`measurement ${block.index} value byte`, SIG, (b) => void (b[block.valueStart + (block.valueSize >> 1)] ^= 0x80));
+    edit(`measurement ${block.index} value byte`, SIG, (b) => xor(b, block.valueStart + (block.valueSize >> 1), 0x80));
   }
   const picks = [0, L.blocks.length >> 1, L.blocks.length - 1];
   for (const k of picks) {
@@ -58,21 +58,21 @@ export function reportMutations(raw: Uint8Array): Mutation[] {
     edit(`block ${block.index} not DMTF`, SPDM, (b) => void (b[block.start + 1] = 0x02));
     edit(`block ${block.index} MeasurementSize +1`, SPDM, (b, v) => v.setUint16(block.start + 2, v.getUint16(block.start + 2, true) + 1, true));
     edit(`block ${block.index} value size +1`, SPDM, (b, v) => v.setUint16(block.start + 5, v.getUint16(block.start + 5, true) + 1, true));
-    edit(`block ${block.index} value type`, SIG, (b) => void (b[block.start + 4] ^= 0x80));
+    edit(`block ${block.index} value type`, SIG, (b) => xor(b, block.start + 4, 0x80));
   }
   edit("blocks 1 and 2 swap indices", SIG, (b) => {
     const [first, second] = [L.blocks[0]!, L.blocks[1]!];
     [b[first.start], b[second.start]] = [b[second.start]!, b[first.start]!];
   });
 
-  edit("response nonce", SIG, (b) => void (b[L.responseNonce[0] + 7] ^= 0x04));
+  edit("response nonce", SIG, (b) => xor(b, L.responseNonce[0] + 7, 0x04));
   const opaqueLength = L.opaque[1] - L.opaque[0];
   edit("opaque length +1", SPDM, (b, v) => v.setUint16(L.opaqueLengthAt, opaqueLength + 1, true));
   edit("opaque length -1", SPDM, (b, v) => v.setUint16(L.opaqueLengthAt, opaqueLength - 1, true));
   edit("opaque length over SPDM limit", SPDM, (b, v) => v.setUint16(L.opaqueLengthAt, 1025, true));
   edit("opaque length 0", ["TRAILING_DATA"], (b, v) => v.setUint16(L.opaqueLengthAt, 0, true));
   for (const tlv of L.tlvs) {
-    if (tlv.end > tlv.valueStart) edit(`opaque field ${tlv.type} value`, SIG, (b) => void (b[tlv.valueStart] ^= 0x20));
+    if (tlv.end > tlv.valueStart) edit(`opaque field ${tlv.type} value`, SIG, (b) => xor(b, tlv.valueStart, 0x20));
     edit(`opaque field ${tlv.type} size +1`, [...SPDM, ...SIG], (b, v) => v.setUint16(tlv.start + 2, v.getUint16(tlv.start + 2, true) + 1, true));
   }
   edit("opaque field type duplicated", SPDM, (b, v) => v.setUint16(L.tlvs[1]!.start, L.tlvs[0]!.type, true));
@@ -80,8 +80,8 @@ export function reportMutations(raw: Uint8Array): Mutation[] {
   edit("last opaque field overruns", SPDM, (b, v) => v.setUint16(last.start + 2, 0xffff, true));
 
   const [sigStart, sigEnd] = L.signature;
-  edit("signature r", SIG, (b) => void (b[sigStart] ^= 0x01));
-  edit("signature s", SIG, (b) => void (b[sigEnd - 1] ^= 0x01));
+  edit("signature r", SIG, (b) => xor(b, sigStart, 0x01));
+  edit("signature s", SIG, (b) => xor(b, sigEnd - 1, 0x01));
   edit("signature zero", SIG, (b) => b.fill(0, sigStart, sigEnd));
   edit("signature all ones", SIG, (b) => b.fill(0xff, sigStart, sigEnd));
   edit("signature r/s swapped", SIG, (b) => {
@@ -110,6 +110,10 @@ export function reportMutations(raw: Uint8Array): Mutation[] {
 }
 
 /** Mutations of a PEM device chain (leaf first), each with the codes acceptable for it. */
+function xor(bytes: Uint8Array, at: number, mask: number): void {
+  bytes[at] = bytes[at]! ^ mask;
+}
+
 export function chainMutations(pem: string, otherGpuPem: string, fakeChainPem: string): { name: string; pem: string; codes: string[] }[] {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)!;
   const other = otherGpuPem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)!;
