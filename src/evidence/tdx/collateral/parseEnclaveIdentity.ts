@@ -1,10 +1,8 @@
 import { z } from "zod";
 import type { TeezkError } from "../../../errors/index.js";
-import { check, enclaveTcbLevelSchema, hex, toEnclaveTcbLevel } from "./parseTcbInfo.js";
+import { check, date, enclaveTcbLevelSchema, hex, hexOf, toEnclaveTcbLevel } from "./collateralSchema.js";
 import type { EnclaveIdentity } from "./types.js";
 
-const hexOf = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`), `${bytes} bytes of hex`);
-const date = z.string().refine((text) => !Number.isNaN(Date.parse(text)), "an ISO 8601 date");
 
 const enclaveIdentityV2 = z.object({
   id: z.enum(["QE", "TD_QE", "QVE"]),

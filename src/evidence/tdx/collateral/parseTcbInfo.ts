@@ -1,22 +1,7 @@
 import { z } from "zod";
 import { TeezkError } from "../../../errors/index.js";
-import type { EnclaveTcbLevel, IntelTcbStatus, TcbInfo, TcbLevel } from "./types.js";
-
-const STATUSES = [
-  "UpToDate",
-  "SWHardeningNeeded",
-  "ConfigurationNeeded",
-  "ConfigurationAndSWHardeningNeeded",
-  "OutOfDate",
-  "OutOfDateConfigurationNeeded",
-  "Revoked",
-] as const satisfies readonly IntelTcbStatus[];
-
-const svn = z.number().int().min(0).max(255);
-const hexOf = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`), `${bytes} bytes of hex`);
-const date = z.string().refine((text) => !Number.isNaN(Date.parse(text)), "an ISO 8601 date");
-export const intelTcbStatusSchema = z.enum(STATUSES);
-const advisoryIds = z.array(z.string().max(64)).max(256).optional();
+import { advisoryIds, check, date, enclaveTcbLevelSchema, hex, hexOf, intelTcbStatusSchema, svn, toEnclaveTcbLevel } from "./collateralSchema.js";
+import type { TcbInfo, TcbLevel } from "./types.js";
 
 const components = z.array(z.object({ svn }).passthrough()).length(16);
 const levelV3 = z.object({
@@ -30,13 +15,6 @@ const v2Components = Object.fromEntries(
 ) as Record<string, typeof svn>;
 const levelV2 = z.object({
   tcb: z.object({ ...v2Components, pcesvn: z.number().int().min(0).max(0xffff) }),
-  tcbDate: date,
-  tcbStatus: intelTcbStatusSchema,
-  advisoryIDs: advisoryIds,
-});
-
-export const enclaveTcbLevelSchema = z.object({
-  tcb: z.object({ isvsvn: z.number().int().min(0).max(0xffff) }),
   tcbDate: date,
   tcbStatus: intelTcbStatusSchema,
   advisoryIDs: advisoryIds,
@@ -128,25 +106,6 @@ export function parseTcbInfo(json: unknown, source: string): TcbInfo {
     }));
   }
   return out;
-}
-
-export function toEnclaveTcbLevel(level: z.infer<typeof enclaveTcbLevelSchema>): EnclaveTcbLevel {
-  return { isvSvn: level.tcb.isvsvn, tcbDate: level.tcbDate, tcbStatus: level.tcbStatus, advisoryIds: level.advisoryIDs ?? [] };
-}
-
-export function check<T extends z.ZodTypeAny>(schema: T, json: unknown, source: string): z.infer<T> {
-  const result = schema.safeParse(json);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new TeezkError("COLLATERAL_INVALID", `${source}: the collateral JSON does not match Intel's schema`, {
-      details: issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : result.error.message,
-    });
-  }
-  return result.data;
-}
-
-export function hex(text: string): Uint8Array {
-  return new Uint8Array(Buffer.from(text, "hex"));
 }
 
 function commonFields(body: z.infer<typeof tcbInfoV2> | z.infer<typeof tcbInfoV3>) {
