@@ -37,10 +37,10 @@ export function loadSnpCollateral(dir: string | readonly string[]): LoadSnpColla
     }
     for (const name of files) {
       const path = join(folder, name);
-      const size = statSync(path).size;
-      if (!statSync(path).isFile()) continue;
-      if (size > MAX_SNP_COLLATERAL_FILE_BYTES) {
-        throw new TeezkError("COLLATERAL_INVALID", `Collateral file ${name} is ${size} bytes, over the ${MAX_SNP_COLLATERAL_FILE_BYTES}-byte cap`);
+      const stat = statSync(path);
+      if (!stat.isFile()) continue;
+      if (stat.size > MAX_SNP_COLLATERAL_FILE_BYTES) {
+        throw new TeezkError("COLLATERAL_INVALID", `Collateral file ${name} is ${stat.size} bytes, over the ${MAX_SNP_COLLATERAL_FILE_BYTES}-byte cap`);
       }
       readCollateralFile(readFileSync(path), path, certificates, crls);
     }
@@ -62,8 +62,8 @@ function readCollateralFile(bytes: Buffer, path: string, certificates: X509Certi
     if (found === 0) throw new TeezkError("COLLATERAL_INVALID", `Collateral file ${name} holds no PEM certificate or CRL`);
     return;
   }
-  // DER: a certificate's TBS starts with a version tag [0]; a CRL's usually with an INTEGER version or the
-  // algorithm — let the parsers decide rather than sniffing.
+  // DER: try a certificate first; anything else that is a SEQUENCE is kept as a CRL and fully checked
+  // (structure, signature, dates) when a chain it belongs to is verified.
   try {
     certificates.push(parseCertificate(new Uint8Array(bytes), name));
   } catch (certError) {

@@ -20,7 +20,10 @@ export function selectSnpSigner(report: SnpReport, collateral: SnpCollateral): S
   const candidates = isVlek ? collateral.vleks : collateral.vceks;
   const productOf = (cert: X509Certificate) => report.product ?? certificateProduct(cert);
   const tcbMatches = (cert: X509Certificate) => tcbMismatches(cert, decodeTcbVersion(hex(report.reportedTcb.raw), productOf(cert))).length === 0;
+  const masked = isAllZero(report.chipId);
   const hwIdMatches = (cert: X509Certificate) => {
+    // A masked (all-zero) CHIP_ID names no chip: choose by TCB alone; the signature still binds the key.
+    if (masked) return true;
     const hwId = readAmdExtensions(cert).hwId;
     return hwId !== undefined && chipIdMatches(hwId, report.chipId, productOf(cert));
   };

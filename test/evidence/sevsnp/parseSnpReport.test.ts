@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseSnpReport } from "../../../src/evidence/sevsnp/index.js";
+import { parseSnpReport, unwrapSnpEvidence } from "../../../src/evidence/sevsnp/index.js";
 import { TeezkError } from "../../../src/errors/index.js";
 import { loadSamples } from "./samples.js";
 
@@ -151,6 +151,28 @@ describe("parseSnpReport fuzz", () => {
         },
       ),
       { numRuns: 5000 },
+    );
+  });
+
+  it("unwrapping never throws anything but TeezkError on JSON-ish and HCL-prefixed inputs (2,000 inputs)", () => {
+    const hcl = Uint8Array.from(Buffer.from("HCLA"));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }).map((text) => new Uint8Array(Buffer.from(`{${text}`))),
+          fc.json().map((text) => new Uint8Array(Buffer.from(`{"report": ${text}}`))),
+          fc.uint8Array({ maxLength: 1400 }).map((bytes) => new Uint8Array([...hcl, ...bytes])),
+        ),
+        (bytes) => {
+          try {
+            unwrapSnpEvidence(bytes);
+            return true;
+          } catch (error) {
+            return error instanceof TeezkError;
+          }
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });
