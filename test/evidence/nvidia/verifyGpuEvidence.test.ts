@@ -6,6 +6,7 @@ import {
   loadNvidiaCollateral,
   MAX_GPU_EVIDENCE_BYTES,
   NVIDIA_PINNED_ROOTS,
+  parseGpuReport,
   verifyGpuEvidence,
   verifyGpuEvidenceSet,
 } from "../../../src/evidence/nvidia/index.js";
@@ -228,7 +229,10 @@ describe("checks that need an authentic-looking signature (reports re-signed by 
 describe("appraiseGpuMeasurements", () => {
   const raw = hopperReport();
   const layout = layoutOf(raw);
-  const verified = verifyGpuEvidence({ evidence: raw, now: NOW, collateral: loadNvidiaCollateral(fixturePath(HOPPER_DIR)) });
+  let verified: ReturnType<typeof verifyGpuEvidence>;
+  beforeAll(() => {
+    verified = verifyGpuEvidence({ evidence: raw, now: NOW, collateral: loadNvidiaCollateral(fixturePath(HOPPER_DIR)) });
+  });
   const valueAt = (index: number) => {
     const block = layout.blocks.find((candidate) => candidate.index === index)!;
     return hex(raw.subarray(block.valueStart, block.valueStart + block.valueSize));
@@ -237,6 +241,12 @@ describe("appraiseGpuMeasurements", () => {
   it("reports no mismatch when every golden index has the reported value among its alternatives", () => {
     const golden = [2, 3, 4].map((index) => ({ index, values: [`0x${"00".repeat(48)}` as const, valueAt(index)] }));
     expect(appraiseGpuMeasurements(verified.registers, golden)).toEqual([]);
+  });
+
+  it("accepts parsed blocks as well as registers", () => {
+    const blocks = parseGpuReport(raw).response.blocks;
+    expect(appraiseGpuMeasurements(blocks, [{ index: 4, values: [valueAt(4)] }])).toEqual([]);
+    expect(appraiseGpuMeasurements(blocks, [{ index: 4, values: [valueAt(5)] }])).toHaveLength(valueAt(4) === valueAt(5) ? 0 : 1);
   });
 
   it("lists wrong values and missing indices", () => {
