@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {Claims} from "../interfaces/IClaims.sol";
+import {IMeasurementRegistry} from "../interfaces/IMeasurementRegistry.sol";
+import {Governed} from "./Governed.sol";
+
+/// @title MeasurementRegistry
+/// @notice Governed allowlist of launch measurements and per-TEE-type evidence policy (DESIGN §4).
+/// @dev The governor (a TimelockController) adds and rotates; the guardian can only revoke, at once.
+/// Revocation is keyed by (teeType, measurement), not by program: a measurement found vulnerable is
+/// vulnerable for every program that runs it, and it can never be allowed again.
+/// @custom:security-contact security@teezk.invalid
+contract MeasurementRegistry is Governed, IMeasurementRegistry {
+    /// @notice The role that may revoke measurements, and do nothing else.
+    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+    /// @notice Longest grace period a rotation may give the old measurement.
+    uint64 public constant MAX_GRACE_PERIOD = 30 days;
+    /// @notice How far evidence time may run ahead of block time (clocks and block times drift).
+    uint64 public constant MAX_CLOCK_SKEW = 5 minutes;
+
+    mapping(bytes32 programId => mapping(uint8 teeType => mapping(bytes32 measurement => MeasurementEntry))) private
+        _entries;
+    mapping(uint8 teeType => mapping(bytes32 measurement => bool)) private _revoked;
+    mapping(uint8 teeType => TeePolicy) private _policies;
+    mapping(uint8 teeType => mapping(bytes32 rootHash => bool)) private _rootHashes;
+
+    /// @param governor Holder of GOVERNOR_ROLE (a TimelockController in production).
+    /// @param guardian Holder of GUARDIAN_ROLE; may be zero to appoint one later through the governor.
+    constructor(address governor, address guardian) Governed(governor) {
+        _setRoleAdmin(GUARDIAN_ROLE, GOVERNOR_ROLE);
+        if (guardian != address(0)) _grantRole(GUARDIAN_ROLE, guardian);
+    }
+
+    // -------------------------------------------------------------------------------------------- governor
+
+    /// @inheritdoc IMeasurementRegistry
+    function addMeasurement(bytes32 programId, uint8 teeType, bytes32 measurement, uint64 validFrom, uint64 validUntil)
+        external
+        onlyRole(GOVERNOR_ROLE)
+    {
+        if (validFrom == 0) validFrom = uint64(block.timestamp);
+        if (validUntil == 0) validUntil = type(uint64).max;
+        if (validUntil <= validFrom || validUntil <= block.timestamp) {
+            revert InvalidValidityWindow(validFrom, validUntil);
+        }
+        _add(programId, teeType, measurement, validFrom, validUntil);
+    }
+
+    /// @inheritdoc IMeasurementRegistry
+    function rotateMeasurement(
+        bytes32 programId,
+        uint8 teeType,
+        bytes32 oldMeasurement,
+        bytes32 newMeasurement,
+        uint64 gracePeriod
+    ) external onlyRole(GOVERNOR_ROLE) {
+        if (!_isAllowed(programId, teeType, oldMeasurement)) {
+            revert MeasurementNotAllowed(programId, teeType, oldMeasurement);
+        }
+        if (gracePeriod > MAX_GRACE_PERIOD) revert GracePeriodTooLong(gracePeriod, MAX_GRACE_PERIOD);
+        _add(programId, teeType, newMeasurement, uint64(block.timestamp), type(uint64).max);
+
+        MeasurementEntry storage old = _entries[programId][teeType][oldMeasurement];
+        uint64 oldExpiresAt = uint64(block.timestamp) + gracePeriod;
+        // A rotation only shortens the old window: it never extends a measurement the governor had already bounded.
+        if (old.validUntil > oldExpiresAt) old.validUntil = oldExpiresAt;
+        emit MeasurementRotated(programId, teeType, oldMeasurement, newMeasurement, old.validUntil);
+    }
+
+    /// @inheritdoc IMeasurementRegistry
+    function setTeePolicy(uint8 teeType, TeePolicy calldata policy) external onlyRole(GOVERNOR_ROLE) {
+        _requireTeeType(teeType);
+        if (policy.acceptedTcbStatuses == 0 || policy.maxEvidenceAge == 0) revert InvalidTeePolicy(teeType);
+        _policies[teeType] = policy;
+        emit TeePolicySet(teeType, policy.acceptedTcbStatuses, policy.minSvn, policy.maxEvidenceAge);
+    }
+
+    /// @inheritdoc IMeasurementRegistry
+    function setRootHashAllowed(uint8 teeType, bytes32 rootHash, bool allowed) external onlyRole(GOVERNOR_ROLE) {
+        _requireTeeType(teeType);
+        if (rootHash == bytes32(0)) revert ZeroIdentifier();
+        if (_rootHashes[teeType][rootHash] == allowed) revert RootHashUnchanged(teeType, rootHash, allowed);
+        _rootHashes[teeType][rootHash] = allowed;
+        emit RootHashSet(teeType, rootHash, allowed);
+    }
+
+    // -------------------------------------------------------------------------------------------- guardian
+
+    /// @inheritdoc IMeasurementRegistry
+    function revokeMeasurement(uint8 teeType, bytes32 measurement) external onlyRole(GUARDIAN_ROLE) {
+        _requireTeeType(teeType);
+        if (measurement == bytes32(0)) revert ZeroIdentifier();
+        if (_revoked[teeType][measurement]) revert MeasurementIsRevoked(teeType, measurement);
+        _revoked[teeType][measurement] = true;
+        emit MeasurementRevoked(teeType, measurement, msg.sender);
+    }
+
+    // ----------------------------------------------------------------------------------------------- views
+
+    /// @inheritdoc IMeasurementRegistry
+    function isAllowed(bytes32 programId, uint8 teeType, bytes32 measurement) external view returns (bool) {
+        return _isAllowed(programId, teeType, measurement);
+    }
+
+    /// @inheritdoc IMeasurementRegistry
+    function isRevoked(uint8 teeType, bytes32 measurement) external view returns (bool) {
+        return _revoked[teeType][measurement];
+    }
+
+    /// @inheritdoc IMeasurementRegistry
+    function measurementEntry(bytes32 programId, uint8 teeType, bytes32 measurement)
+        external
+        view
+        returns (MeasurementEntry memory)
+    {
+        return _entries[programId][teeType][measurement];
+    }
+
+    /// @inheritdoc IMeasurementRegistry
+    function teePolicy(uint8 teeType) external view returns (TeePolicy memory) {
+        return _policies[teeType];
+    }
+
+    /// @inheritdoc IMeasurementRegistry
+    function isRootHashAllowed(uint8 teeType, bytes32 rootHash) external view returns (bool) {
+        return _rootHashes[teeType][rootHash];
+    }
+
+    /// @inheritdoc IMeasurementRegistry
+    function checkClaims(bytes32 programId, Claims calldata claims) external view {
+        uint8 teeType = claims.teeType;
+        if (!_isAllowed(programId, teeType, claims.measurement)) {
+            revert MeasurementNotAllowed(programId, teeType, claims.measurement);
+        }
+        TeePolicy storage policy = _policies[teeType];
+        if (policy.maxEvidenceAge == 0) revert TeePolicyNotSet(teeType);
+        if (policy.acceptedTcbStatuses & (uint256(1) << claims.tcbStatus) == 0) {
+            revert TcbStatusNotAccepted(teeType, claims.tcbStatus);
+        }
+        if (claims.svn < policy.minSvn) revert SvnTooLow(teeType, claims.svn, policy.minSvn);
+        if (claims.timestamp > block.timestamp + MAX_CLOCK_SKEW) {
+            revert EvidenceFromFuture(claims.timestamp, block.timestamp);
+        }
+        if (claims.timestamp + uint256(policy.maxEvidenceAge) < block.timestamp) {
+            revert EvidenceTooOld(claims.timestamp, policy.maxEvidenceAge, block.timestamp);
+        }
+        if (!_rootHashes[teeType][claims.rootHash]) revert RootHashNotAllowed(teeType, claims.rootHash);
+        if (claims.debug) revert DebugNotAllowed(teeType);
+    }
+
+    // -------------------------------------------------------------------------------------------- internal
+
+    function _add(bytes32 programId, uint8 teeType, bytes32 measurement, uint64 validFrom, uint64 validUntil)
+        private
+    {
+        _requireTeeType(teeType);
+        if (programId == bytes32(0) || measurement == bytes32(0)) revert ZeroIdentifier();
+        if (_revoked[teeType][measurement]) revert MeasurementIsRevoked(teeType, measurement);
+        MeasurementEntry storage entry = _entries[programId][teeType][measurement];
+        // Present entries (even expired ones) are never overwritten, so a window the governor closed through a
+        // rotation cannot be silently reopened; a new window needs a new measurement.
+        if (entry.validFrom != 0) revert MeasurementAlreadyAdded(programId, teeType, measurement);
+        entry.validFrom = validFrom;
+        entry.validUntil = validUntil;
+        emit MeasurementAdded(programId, teeType, measurement, validFrom, validUntil);
+    }
+
+    function _isAllowed(bytes32 programId, uint8 teeType, bytes32 measurement) private view returns (bool) {
+        MeasurementEntry storage entry = _entries[programId][teeType][measurement];
+        return entry.validFrom != 0 && entry.validFrom <= block.timestamp && block.timestamp < entry.validUntil
+            && !_revoked[teeType][measurement];
+    }
+
+    function _requireTeeType(uint8 teeType) private pure {
+        if (teeType == 0 || teeType > 5) revert InvalidTeeType(teeType);
+    }
+}

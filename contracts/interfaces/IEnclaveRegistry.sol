@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {Claims} from "./IClaims.sol";
+import {IAttestationVerifier} from "./IAttestationVerifier.sol";
+import {IMeasurementRegistry} from "./IMeasurementRegistry.sol";
+
+/// @title IEnclaveRegistry
+/// @notice Registers enclave signing keys from attested claims and answers "is this key live for this program".
+/// @custom:security-contact security@teezk.invalid
+interface IEnclaveRegistry {
+    /// @notice What the registry stores for an (enclave, programId) pair. `expiresAt == 0` means never registered.
+    struct Enclave {
+        uint8 teeType;
+        uint64 expiresAt;
+        uint64 registeredAt;
+        uint8 path;
+        bytes32 measurement;
+        bytes32 platformId;
+        bytes32 hpkeKeyHash;
+    }
+
+    // ----------------------------------------------------------------------------------------------- errors
+
+    /// @notice Thrown when no attestation route has id `path`.
+    error RouteNotFound(uint8 path);
+    /// @notice Thrown when adding a route whose id is taken: routes are never replaced.
+    error RouteAlreadyExists(uint8 path);
+    /// @notice Thrown when registering through, or freezing again, a frozen route.
+    error RouteIsFrozen(uint8 path);
+    /// @notice Thrown when `claims.reportData` is not the DESIGN §3 binding of (enclave, hpkeKeyHash, nonce).
+    error BindingMismatch(bytes32 expected, bytes32 reportData);
+    /// @notice Thrown when the nonce is neither one of the last 256 block hashes nor an unexpired issued challenge.
+    error NonceNotFresh(bytes32 nonce);
+    /// @notice Thrown when a nonce was already used by a registration.
+    error NonceAlreadyUsed(bytes32 nonce);
+    /// @notice Thrown when registering the zero address or a zero program id.
+    error InvalidEnclave(address enclave, bytes32 programId);
+    /// @notice Thrown when registering or removing an enclave key that was removed (removal is permanent).
+    error EnclaveIsRemoved(address enclave);
+    /// @notice Thrown when the registration lifetime is outside [MIN_REGISTRATION_TTL, MAX_REGISTRATION_TTL].
+    error InvalidRegistrationTtl(uint64 ttl);
+
+    // ----------------------------------------------------------------------------------------------- events
+
+    /// @notice Emitted when an enclave is registered or re-attested for a program.
+    event EnclaveRegistered(
+        address indexed enclave,
+        bytes32 indexed programId,
+        bytes32 indexed measurement,
+        uint8 teeType,
+        uint8 path,
+        bytes32 hpkeKeyHash,
+        uint64 expiresAt
+    );
+    /// @notice Emitted when an enclave key is removed for every program, permanently.
+    event EnclaveRemoved(address indexed enclave, address indexed by);
+    /// @notice Emitted when the registry issues a one-time challenge nonce.
+    event ChallengeIssued(bytes32 indexed challenge, address indexed requester, uint64 expiresAt);
+    /// @notice Emitted when the governor adds an attestation route.
+    event RouteAdded(uint8 indexed path, IAttestationVerifier verifier);
+    /// @notice Emitted when the governor freezes an attestation route.
+    event RouteFrozen(uint8 indexed path);
+    /// @notice Emitted when the governor changes how long a registration lasts.
+    event RegistrationTtlSet(uint64 ttl);
+
+    // ------------------------------------------------------------------------------------------- anyone
+
+    /// @notice Registers (or re-attests) `enclave` for `programId` from `claims` proven through route `path`.
+    /// @param programId The program whose measurement allowlist applies.
+    /// @param claims The claims the proof vouches for; `reportData` must equal
+    /// `keccak256(abi.encode("teezk/v1", enclave, hpkeKeyHash, nonce))`.
+    /// @param enclave The enclave's signing address.
+    /// @param hpkeKeyHash keccak256 of the enclave's HPKE public key.
+    /// @param nonce One of the last 256 block hashes or a challenge from issueChallenge(); usable once.
+    /// @param path The attestation route id.
+    /// @param proof The route-specific proof over `abi.encode(claims)`.
+    /// @return expiresAt When this registration lapses unless re-attested.
+    function register(
+        bytes32 programId,
+        Claims calldata claims,
+        address enclave,
+        bytes32 hpkeKeyHash,
+        bytes32 nonce,
+        uint8 path,
+        bytes calldata proof
+    ) external returns (uint64 expiresAt);
+
+    /// @notice Issues a one-time challenge nonce valid for CHALLENGE_TTL seconds.
+    function issueChallenge() external returns (bytes32 challenge);
+
+    // -------------------------------------------------------------------------------------------- governed
+
+    /// @notice Adds attestation route `path`. Governor only; routes are never removed or replaced.
+    function addRoute(uint8 path, IAttestationVerifier verifier) external;
+
+    /// @notice Freezes route `path` so it can no longer register enclaves. Governor only; irreversible.
+    function freezeRoute(uint8 path) external;
+
+    /// @notice Sets how long new registrations last. Governor only.
+    function setRegistrationTtl(uint64 ttl) external;
+
+    /// @notice Removes `enclave` for every program, permanently. ENCLAVE_REMOVER_ROLE only.
+    function removeEnclave(address enclave) external;
+
+    // ----------------------------------------------------------------------------------------------- views
+
+    /// @notice True when `enclave` is registered for `programId`, unexpired, not removed, and its measurement is
+    /// allowed for the program now (so a revocation takes effect at once).
+    function isLive(address enclave, bytes32 programId) external view returns (bool);
+
+    /// @notice The stored record of (`enclave`, `programId`); all zeros when never registered.
+    function enclaveInfo(address enclave, bytes32 programId) external view returns (Enclave memory);
+
+    /// @notice True when `enclave` was removed.
+    function isRemoved(address enclave) external view returns (bool);
+
+    /// @notice The verifier of route `path` and whether it is frozen.
+    function route(uint8 path) external view returns (IAttestationVerifier verifier, bool frozen);
+
+    /// @notice The measurement registry that holds the allowlist and policy.
+    function measurementRegistry() external view returns (IMeasurementRegistry);
+
+    /// @notice How long a registration lasts, in seconds.
+    function registrationTtl() external view returns (uint64);
+
+    /// @notice When an issued challenge expires (0 when unknown), and whether a nonce has been used.
+    function nonceState(bytes32 nonce) external view returns (uint64 challengeExpiresAt, bool used);
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {Claims} from "./IClaims.sol";
+
+/// @title IMeasurementRegistry
+/// @notice Governed allowlist of launch measurements per (programId, teeType, measurement), with validity
+/// windows, permanent revocation, and a per-TEE-type evidence policy (DESIGN §4).
+/// @custom:security-contact security@teezk.invalid
+interface IMeasurementRegistry {
+    /// @notice Validity window of one allowed measurement. A zero `validFrom` means "not present".
+    struct MeasurementEntry {
+        uint64 validFrom;
+        uint64 validUntil;
+    }
+
+    /// @notice Evidence policy for one TEE type.
+    /// @param acceptedTcbStatuses Bit `s` set accepts `Claims.tcbStatus == s` (0..6, 254 UNKNOWN, 255 NOT_APPLICABLE).
+    /// @param minSvn Smallest accepted `Claims.svn`.
+    /// @param maxEvidenceAge Largest accepted `block.timestamp - Claims.timestamp`, in seconds; must be nonzero.
+    struct TeePolicy {
+        uint256 acceptedTcbStatuses;
+        uint32 minSvn;
+        uint64 maxEvidenceAge;
+    }
+
+    // ----------------------------------------------------------------------------------------------- errors
+
+    /// @notice Thrown when a TEE type is not one of 1 TDX, 2 SEV_SNP, 3 NITRO, 4 NVIDIA_GPU, 5 SGX.
+    error InvalidTeeType(uint8 teeType);
+    /// @notice Thrown when a program id or measurement is zero.
+    error ZeroIdentifier();
+    /// @notice Thrown when a validity window is empty or ends in the past.
+    error InvalidValidityWindow(uint64 validFrom, uint64 validUntil);
+    /// @notice Thrown when adding a measurement already present for that program and TEE type.
+    error MeasurementAlreadyAdded(bytes32 programId, uint8 teeType, bytes32 measurement);
+    /// @notice Thrown when a measurement is not allowed now for the program and TEE type.
+    error MeasurementNotAllowed(bytes32 programId, uint8 teeType, bytes32 measurement);
+    /// @notice Thrown when adding, rotating to or re-revoking a revoked measurement: revocation is permanent.
+    error MeasurementIsRevoked(uint8 teeType, bytes32 measurement);
+    /// @notice Thrown when a rotation's grace period exceeds MAX_GRACE_PERIOD.
+    error GracePeriodTooLong(uint64 gracePeriod, uint64 maxGracePeriod);
+    /// @notice Thrown when a TEE type has no policy set.
+    error TeePolicyNotSet(uint8 teeType);
+    /// @notice Thrown when a policy would accept nothing or accept evidence of unbounded age.
+    error InvalidTeePolicy(uint8 teeType);
+    /// @notice Thrown when the claims' TCB status is not in the TEE type's accepted set.
+    error TcbStatusNotAccepted(uint8 teeType, uint8 tcbStatus);
+    /// @notice Thrown when the claims' SVN is below the TEE type's minimum.
+    error SvnTooLow(uint8 teeType, uint32 svn, uint32 minSvn);
+    /// @notice Thrown when the evidence is older than the TEE type's maximum age.
+    error EvidenceTooOld(uint64 timestamp, uint64 maxEvidenceAge, uint256 now_);
+    /// @notice Thrown when the evidence time is later than the block time plus MAX_CLOCK_SKEW.
+    error EvidenceFromFuture(uint64 timestamp, uint256 now_);
+    /// @notice Thrown when the root certificate that anchored the evidence is not allowed for the TEE type.
+    error RootHashNotAllowed(uint8 teeType, bytes32 rootHash);
+    /// @notice Thrown when the evidence comes from a debuggable TEE.
+    error DebugNotAllowed(uint8 teeType);
+    /// @notice Thrown when allowing an already allowed root hash or disallowing one not allowed.
+    error RootHashUnchanged(uint8 teeType, bytes32 rootHash, bool allowed);
+
+    // ----------------------------------------------------------------------------------------------- events
+
+    /// @notice Emitted when the governor allows a measurement for a program and TEE type.
+    event MeasurementAdded(
+        bytes32 indexed programId, uint8 indexed teeType, bytes32 indexed measurement, uint64 validFrom, uint64 validUntil
+    );
+    /// @notice Emitted when the governor rotates a measurement: `newMeasurement` is allowed now and
+    /// `oldMeasurement` expires at `oldExpiresAt`.
+    event MeasurementRotated(
+        bytes32 indexed programId,
+        uint8 indexed teeType,
+        bytes32 indexed oldMeasurement,
+        bytes32 newMeasurement,
+        uint64 oldExpiresAt
+    );
+    /// @notice Emitted when the guardian revokes a measurement for every program, permanently.
+    event MeasurementRevoked(uint8 indexed teeType, bytes32 indexed measurement, address indexed guardian);
+    /// @notice Emitted when the governor sets a TEE type's evidence policy.
+    event TeePolicySet(uint8 indexed teeType, uint256 acceptedTcbStatuses, uint32 minSvn, uint64 maxEvidenceAge);
+    /// @notice Emitted when the governor allows or disallows a root certificate hash for a TEE type.
+    event RootHashSet(uint8 indexed teeType, bytes32 indexed rootHash, bool allowed);
+
+    // -------------------------------------------------------------------------------------------- governor
+
+    /// @notice Allows `measurement` for (`programId`, `teeType`) from `validFrom` (0: now) until `validUntil`
+    /// (0: no end). Governor only.
+    function addMeasurement(bytes32 programId, uint8 teeType, bytes32 measurement, uint64 validFrom, uint64 validUntil)
+        external;
+
+    /// @notice Allows `newMeasurement` now and lets `oldMeasurement` expire `gracePeriod` seconds from now (or
+    /// earlier, if its window already ends sooner). Governor only.
+    function rotateMeasurement(
+        bytes32 programId,
+        uint8 teeType,
+        bytes32 oldMeasurement,
+        bytes32 newMeasurement,
+        uint64 gracePeriod
+    ) external;
+
+    /// @notice Sets the evidence policy of `teeType`. Governor only.
+    function setTeePolicy(uint8 teeType, TeePolicy calldata policy) external;
+
+    /// @notice Allows or disallows a root certificate hash (sha256 of its DER) for `teeType`. Governor only.
+    function setRootHashAllowed(uint8 teeType, bytes32 rootHash, bool allowed) external;
+
+    // -------------------------------------------------------------------------------------------- guardian
+
+    /// @notice Revokes `measurement` of `teeType` at once, for every program, permanently. Guardian only.
+    function revokeMeasurement(uint8 teeType, bytes32 measurement) external;
+
+    // ----------------------------------------------------------------------------------------------- views
+
+    /// @notice True when `measurement` is allowed now for (`programId`, `teeType`): inside its window and not revoked.
+    function isAllowed(bytes32 programId, uint8 teeType, bytes32 measurement) external view returns (bool);
+
+    /// @notice True when `measurement` of `teeType` has been revoked.
+    function isRevoked(uint8 teeType, bytes32 measurement) external view returns (bool);
+
+    /// @notice The validity window stored for (`programId`, `teeType`, `measurement`); zeros when absent.
+    function measurementEntry(bytes32 programId, uint8 teeType, bytes32 measurement)
+        external
+        view
+        returns (MeasurementEntry memory);
+
+    /// @notice The evidence policy of `teeType`; all zeros when unset.
+    function teePolicy(uint8 teeType) external view returns (TeePolicy memory);
+
+    /// @notice True when `rootHash` is an allowed anchor for `teeType`.
+    function isRootHashAllowed(uint8 teeType, bytes32 rootHash) external view returns (bool);
+
+    /// @notice Reverts with the first failed rule when `claims` are not acceptable for `programId` now:
+    /// measurement allowed, TCB status accepted, SVN minimum, evidence age, root hash, not debug.
+    function checkClaims(bytes32 programId, Claims calldata claims) external view;
+}
