@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { TcbStatus, TeeType } from "../../../src/claims/types.js";
 import { isTeezkError } from "../../../src/errors/index.js";
 import { fixturePath } from "../../../src/fixtures/fixturesDir.js";
+import { loadDcapCollateral } from "../../../src/evidence/tdx/collateral/index.js";
 import { MAX_DCAP_QUOTE_BYTES, verifyDcapQuote } from "../../../src/evidence/tdx/index.js";
 import { decodeEvidenceInput } from "../../../src/util/bytes.js";
 import { DCAP_SAMPLES, layoutOf, loadSampleBytes, pemBlocks, slice } from "./dcapSamples.js";
@@ -124,5 +125,32 @@ describe.each(DCAP_SAMPLES)("verifyDcapQuote on $name", (sample) => {
     expect(() => verifyDcapQuote({ evidence: mutated, now })).toThrowError(expect.objectContaining({ code: "CERT_CHAIN_INVALID" }));
     const result = verifyDcapQuote({ evidence: mutated, now, rootCertificates: [new X509Certificate(INTEL_ROOT_DER)] });
     expect(result.claims.rootHash).toBe(sha256(INTEL_ROOT_DER));
+  });
+});
+
+describe("verifyDcapQuote with collateral (Intel PCS layout)", () => {
+  const sample = DCAP_SAMPLES.find((candidate) => candidate.name === "tdx/automata-v4-00806f05")!;
+  const bytes = loadSampleBytes(sample);
+  const collateral = loadDcapCollateral(fixturePath(sample.name));
+
+  it("runs every collateral check and reports a TCB status", () => {
+    const { claims, checks } = verifyDcapQuote({ evidence: bytes, now: new Date(sample.now), collateral });
+    expect(checks).toMatchObject({ tcbInfo: "passed", qeIdentity: "passed", pckRevocation: "passed", rootRevocation: "passed", signature: "passed" });
+    expect(claims.tcbStatus).not.toBe(TcbStatus.UNKNOWN);
+  });
+
+  it("refuses stale collateral instead of reporting a status", () => {
+    // PROVENANCE: TCB info 2025-07-07..2025-08-06; the PCK is still valid in September.
+    expect(() => verifyDcapQuote({ evidence: bytes, now: new Date("2025-09-15T00:00:00Z"), collateral })).toThrowError(
+      expect.objectContaining({ code: "COLLATERAL_EXPIRED" }),
+    );
+  });
+
+  it("refuses collateral of another platform", () => {
+    const other = DCAP_SAMPLES.find((candidate) => candidate.name === "tdx/dcapqvl-v4-b0c06f")!;
+    const foreign = loadDcapCollateral(fixturePath(other.name));
+    expect(() => verifyDcapQuote({ evidence: bytes, now: new Date(other.now), collateral: foreign })).toThrowError(
+      expect.objectContaining({ code: "COLLATERAL_MISMATCH" }),
+    );
   });
 });
