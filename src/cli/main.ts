@@ -1,0 +1,59 @@
+import { Command, CommanderError, Option } from "commander";
+import { verifyCommand } from "./verifyCommand.js";
+
+/** Exit codes: 0 verified (and appraised, with --policy), 1 rejected, 2 usage error. */
+export const ExitCode = { OK: 0, REJECTED: 1, USAGE: 2 } as const;
+
+export class UsageError extends Error {}
+
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const program = new Command("teezk")
+    .description("TEE + ZK verification stack: verify attestation evidence, appraise policy, work with receipts")
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  let exitCode: number = ExitCode.OK;
+
+  program
+    .command("verify")
+    .description("Verify attestation evidence (raw, hex or base64) and print its claims")
+    .argument("<file>", "evidence file")
+    .addOption(new Option("--type <type>", "evidence type (detected when omitted)").choices(["nitro", "tdx", "sgx", "sevsnp", "nvidia"]))
+    .option("--at <iso-time>", "verification time (default: now)")
+    .option("--collateral <dir>", "collateral folder (Intel PCS files or dcap-qvl JSON; AMD certificates; NVIDIA chain)")
+    .option("--policy <file>", "reference values JSON to appraise the claims against")
+    .option("--gpu <file>", "GPU evidence for composite CPU+GPU attestation")
+    .option("--json", "machine-readable output")
+    .action(async (file: string, options: VerifyCommandOptions) => {
+      exitCode = await verifyCommand(file, options, io);
+    });
+
+  try {
+    await program.parseAsync(argv as string[], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+    }
+    if (error instanceof UsageError) {
+      io.err(`error: ${error.message}\n`);
+      return ExitCode.USAGE;
+    }
+    throw error;
+  }
+  return exitCode;
+}
+
+export type VerifyCommandOptions = {
+  type?: "nitro" | "tdx" | "sgx" | "sevsnp" | "nvidia";
+  at?: string;
+  collateral?: string;
+  policy?: string;
+  gpu?: string;
+  json?: boolean;
+};
+
+export type CliIo = { out: (text: string) => void; err: (text: string) => void };
+
+const processIo: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};

@@ -1,0 +1,109 @@
+import { readFileSync, statSync } from "node:fs";
+import { claimsToJson, encodeClaims, tcbStatusName, teeTypeName, type VerifiedEvidence } from "../claims/index.js";
+import { TeezkError, isTeezkError } from "../errors/index.js";
+import { MAX_EVIDENCE_FILE_BYTES, verifyEvidence, type VerifyEvidenceReturnType } from "../evidence/verifyEvidence.js";
+import { appraise, loadReferenceValues, type Appraisal } from "../policy/index.js";
+import { ExitCode, UsageError, type CliIo, type VerifyCommandOptions } from "./main.js";
+
+export async function verifyCommand(file: string, options: VerifyCommandOptions, io: CliIo): Promise<number> {
+  const now = parseAt(options.at);
+  try {
+    const evidence = readEvidenceFile(file, "evidence");
+    const gpuEvidence = options.gpu ? readEvidenceFile(options.gpu, "GPU evidence") : undefined;
+    const referenceValues = options.policy ? loadReferenceValues(options.policy) : undefined;
+    const verified = verifyEvidence({
+      evidence,
+      now,
+      ...(options.type ? { kind: options.type } : {}),
+      ...(options.collateral ? { collateralDir: options.collateral } : {}),
+      ...(gpuEvidence ? { gpuEvidence } : {}),
+    });
+    const appraisal = referenceValues
+      ? appraise(verified.evidence.claims, referenceValues, now, { checks: verified.evidence.checks })
+      : undefined;
+    const ok = appraisal?.ok ?? true;
+    if (options.json) {
+      io.out(`${JSON.stringify(jsonReport(verified, appraisal, ok))}\n`);
+    } else {
+      io.out(humanReport(verified, appraisal));
+    }
+    return ok ? ExitCode.OK : ExitCode.REJECTED;
+  } catch (error) {
+    if (!isTeezkError(error)) throw error;
+    if (options.json) {
+      io.out(`${JSON.stringify({ ok: false, code: error.code, message: error.shortMessage, ...(error.details ? { details: error.details } : {}) })}\n`);
+    } else {
+      io.err(`rejected: ${error.message}\n`);
+    }
+    return ExitCode.REJECTED;
+  }
+}
+
+function parseAt(at: string | undefined): Date {
+  if (at === undefined) return new Date();
+  const date = new Date(at);
+  if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(at)) {
+    throw new UsageError(`--at expects an ISO time such as 2025-06-20T00:00:00Z, got "${at}"`);
+  }
+  return date;
+}
+
+function readEvidenceFile(path: string, what: string): Uint8Array {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new UsageError(`cannot read the ${what} file ${path}`);
+  }
+  // Refuse before reading: a multi-gigabyte file must not be pulled into memory.
+  if (size > MAX_EVIDENCE_FILE_BYTES) {
+    throw new TeezkError("INPUT_TOO_LARGE", `The ${what} file is ${size} bytes; the cap is ${MAX_EVIDENCE_FILE_BYTES}`);
+  }
+  return new Uint8Array(readFileSync(path));
+}
+
+function jsonReport(verified: VerifyEvidenceReturnType, appraisal: Appraisal | undefined, ok: boolean) {
+  const first = appraisal?.failures[0];
+  return {
+    ok,
+    ...(first ? { code: first.code, message: first.message } : {}),
+    type: verified.kind,
+    claims: claimsToJson(verified.evidence.claims),
+    claimsAbi: encodeClaims(verified.evidence.claims),
+    checks: verified.evidence.checks,
+    advisoryIds: verified.evidence.advisoryIds,
+    registers: verified.evidence.registers,
+    ...(verified.gpu ? { gpu: verified.gpu.map((gpu) => ({ claims: claimsToJson(gpu.claims), registers: gpu.registers })) } : {}),
+    appraisal: appraisal ?? null,
+  };
+}
+
+function humanReport(verified: VerifyEvidenceReturnType, appraisal: Appraisal | undefined): string {
+  const lines = [`verified ${verified.kind} evidence`, ...describeClaims(verified.evidence)];
+  for (const [index, gpu] of (verified.gpu ?? []).entries()) {
+    lines.push(`GPU ${index}:`, ...describeClaims(gpu).map((line) => `  ${line}`));
+  }
+  if (appraisal) {
+    lines.push(appraisal.ok ? "policy: PASSED" : "policy: FAILED");
+    for (const failure of appraisal.failures) lines.push(`  ${failure.code}: ${failure.message}`);
+  } else {
+    lines.push("policy: not appraised (pass --policy); TCB status and debug are reported, not judged");
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function describeClaims({ claims, checks, advisoryIds }: VerifiedEvidence): string[] {
+  const notChecked = Object.entries(checks).filter(([, outcome]) => outcome === "not_checked").map(([name]) => name);
+  return [
+    `  teeType      ${claims.teeType} (${teeTypeName(claims.teeType)})`,
+    `  measurement  ${claims.measurement}`,
+    `  reportData   ${claims.reportData}`,
+    `  platformId   ${claims.platformId}`,
+    `  rootHash     ${claims.rootHash}`,
+    `  timestamp    ${claims.timestamp} (${new Date(Number(claims.timestamp) * 1000).toISOString()})`,
+    `  tcbStatus    ${claims.tcbStatus} (${tcbStatusName(claims.tcbStatus)})${advisoryIds.length ? ` advisories: ${advisoryIds.join(", ")}` : ""}`,
+    `  svn          ${claims.svn}`,
+    `  debug        ${claims.debug}`,
+    ...(notChecked.length ? [`  not checked  ${notChecked.join(", ")} (no collateral for them)`] : []),
+  ];
+}
