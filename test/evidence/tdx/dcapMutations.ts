@@ -173,6 +173,11 @@ export function mutationsOf(sample: DcapSample, fake: FakeChain): Mutation[] {
   // OpenSSL's issuer check matches the PCK CA's authority key id against the root's subject key id, so a root
   // that only copies Intel's name is refused as "not the issuer" before any signature is tried.
   add("root replaced by a fresh root named Intel SGX Root CA", withPem(bytes, pemOf([leafPem, intPem, fake.rootPem])), "CERT_CHAIN_INVALID");
+  // Intel's root also issues the TCB signing certificate: a chain that verifies but whose leaf is not a PCK
+  // certificate must not vouch for a QE.
+  const signing = new X509Certificate(readFileSync(fixturePath("tdx/automata-v4-00806f05/tcb_signing_cert.der")));
+  add("leaf and PCK CA replaced by Intel's TCB signing certificate", withPem(bytes, pemOf([signing.toString(), rootPem])),
+    at >= signing.validFromDate && at <= signing.validToDate ? "CERT_CHAIN_INVALID" : "CERT_EXPIRED");
   add("root dropped", withPem(bytes, pemOf([leafPem, intPem])), "CERT_CHAIN_INVALID");
   add("leaf only", withPem(bytes, pemOf([leafPem])), "CERT_CHAIN_INVALID");
   add("chain reversed", withPem(bytes, pemOf([rootPem, intPem, leafPem])), "CERT_CHAIN_INVALID");
