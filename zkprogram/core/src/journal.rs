@@ -1,0 +1,33 @@
+//! The program's one entry point, shared by the SP1 guest and the native host.
+use crate::claims::Claims;
+use crate::error::Result;
+use crate::input::{Evidence, Mode, ProgramInput};
+use crate::{bail, dcap, nitro, nvidia, receipt, snp};
+use alloc::vec::Vec;
+use alloy_sol_types::SolValue;
+
+/// Verifies the evidence and returns the DESIGN §2 claims.
+pub fn verify_evidence(evidence: &Evidence, now_ms: u64) -> Result<Claims> {
+    let now = now_ms / 1000;
+    let fields = match evidence {
+        Evidence::Nitro { document } => nitro::verify_nitro(document, now_ms, &[])?,
+        Evidence::SevSnp { evidence, certificates } => snp::verify_snp(evidence, certificates, now, &[])?,
+        Evidence::Dcap { quote, collateral, tdx } => dcap::verify_dcap(quote, collateral.as_ref(), now, Some(*tdx), &[])?,
+        Evidence::Nvidia { report, certificates, expected_nonce } => nvidia::verify_nvidia(report, certificates, expected_nonce.as_ref(), now, &[])?,
+    };
+    Ok(fields.into())
+}
+
+/// The public values: `abi.encode(Claims)` in attest mode, `abi.encode(Claims, Receipt)` in receipt mode.
+pub fn run(input: &ProgramInput) -> Result<Vec<u8>> {
+    let claims = verify_evidence(&input.evidence, input.now_ms)?;
+    match (input.mode, &input.receipt) {
+        (Mode::Attest, None) => Ok(claims.abi_encode()),
+        (Mode::Receipt, Some(r)) => {
+            let receipt = receipt::check_receipt(&claims.reportData.0, r)?;
+            Ok((claims, receipt).abi_encode_params())
+        }
+        (Mode::Attest, Some(_)) => bail!(CONFIG_INVALID, "attest mode takes no receipt"),
+        (Mode::Receipt, None) => bail!(CONFIG_INVALID, "receipt mode needs the receipt, signature, witness and output"),
+    }
+}

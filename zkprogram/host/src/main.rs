@@ -1,0 +1,139 @@
+//! `teezk-zk`: runs the teezk zkVM program natively (`execute`) and, with the `sp1` feature, proves it.
+//! Errors go to stderr as JSON `{"code","message"}` with the stable codes of `src/errors/codes.ts`.
+mod files;
+mod isotime;
+#[cfg(feature = "sp1")]
+mod prove;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use teezk_zk_core::{Error, ErrorCode, Mode};
+
+#[derive(Parser)]
+#[command(name = "teezk-zk", version, about = "teezk zkVM program: verify TEE evidence to ABI-encoded Claims")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ModeArg {
+    Attest,
+    Receipt,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum TeeArg {
+    Tdx,
+    Sgx,
+    Sevsnp,
+    Nitro,
+    Nvidia,
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    #[arg(long, value_enum)]
+    mode: ModeArg,
+    #[arg(long = "type", value_enum)]
+    tee: TeeArg,
+    /// Evidence file: raw bytes, hex or base64 (SEV-SNP also Azure JSON).
+    #[arg(long)]
+    evidence: PathBuf,
+    /// Verification time, ISO 8601 (e.g. 2025-06-20T00:00:00Z).
+    #[arg(long)]
+    at: String,
+    /// Collateral folder (repeatable): DCAP collateral.json or Intel PCS files; SEV-SNP certificates; NVIDIA chain.
+    #[arg(long)]
+    collateral: Vec<PathBuf>,
+    /// receipt mode: the witness bytes the receipt's inputDigest commits to.
+    #[arg(long)]
+    witness: Option<PathBuf>,
+    /// receipt mode: the output bytes the receipt's outputDigest commits to.
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// receipt mode: JSON file with the receipt fields, its signature, the binding inputs and the EIP-712 domain.
+    #[arg(long)]
+    receipt: Option<PathBuf>,
+    /// NVIDIA: the 32-byte nonce (0x-hex) the GPU evidence must carry.
+    #[arg(long)]
+    nonce: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the program natively and print the journal (public values) as 0x-hex.
+    Execute(RunArgs),
+    /// Prove with SP1 and wrap in Groth16 (feature `sp1`; needs the guest ELF from `cargo prove build`).
+    #[cfg(feature = "sp1")]
+    Prove {
+        #[command(flatten)]
+        run: RunArgs,
+        #[arg(long)]
+        groth16: bool,
+        #[arg(long, default_value = prove::DEFAULT_ELF)]
+        elf: PathBuf,
+        /// Where to write the proof JSON (programVKey, publicValues, proof).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Print the program verification key (bytes32) for Sp1AttestationVerifier / Sp1ReceiptVerifier.
+    #[cfg(feature = "sp1")]
+    Vkey {
+        #[arg(long, default_value = prove::DEFAULT_ELF)]
+        elf: PathBuf,
+    },
+}
+
+fn build_input(args: &RunArgs) -> Result<teezk_zk_core::ProgramInput, Error> {
+    let now_ms = isotime::parse_iso_ms(&args.at)?;
+    let mode = match args.mode {
+        ModeArg::Attest => Mode::Attest,
+        ModeArg::Receipt => Mode::Receipt,
+    };
+    let evidence = files::load_evidence(args.tee, &args.evidence, &args.collateral, args.nonce.as_deref())?;
+    let receipt = match mode {
+        Mode::Attest => {
+            if args.witness.is_some() || args.output.is_some() || args.receipt.is_some() {
+                return Err(Error::new(ErrorCode::CONFIG_INVALID, "--witness, --output and --receipt belong to --mode receipt"));
+            }
+            None
+        }
+        Mode::Receipt => {
+            let (Some(w), Some(o), Some(r)) = (&args.witness, &args.output, &args.receipt) else {
+                return Err(Error::new(ErrorCode::CONFIG_INVALID, "--mode receipt needs --witness, --output and --receipt"));
+            };
+            Some(files::load_receipt(w, o, r)?)
+        }
+    };
+    Ok(teezk_zk_core::ProgramInput { mode, evidence, now_ms, receipt })
+}
+
+fn fail(e: &Error) -> ExitCode {
+    eprintln!("{}", serde_json::json!({ "code": e.code.as_str(), "message": e.message }));
+    ExitCode::from(1)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Execute(args) => match build_input(&args).and_then(|input| teezk_zk_core::run(&input)) {
+            Ok(journal) => {
+                println!("0x{}", hex::encode(journal));
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e),
+        },
+        #[cfg(feature = "sp1")]
+        Command::Prove { run, groth16, elf, out } => match build_input(&run).and_then(|input| prove::prove(&input, groth16, &elf, out.as_deref())) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&e),
+        },
+        #[cfg(feature = "sp1")]
+        Command::Vkey { elf } => match prove::vkey(&elf) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&e),
+        },
+    }
+}
