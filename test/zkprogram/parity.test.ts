@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { encodeClaims } from "../../src/claims/index.js";
 import { TeezkError } from "../../src/errors/index.js";
 import { parseNitroDocument, verifyNitroDocument } from "../../src/evidence/nitro/index.js";
+import { loadNvidiaCollateral, verifyGpuEvidence } from "../../src/evidence/nvidia/index.js";
 import { loadSnpCollateral, verifySnpReport } from "../../src/evidence/sevsnp/index.js";
 import { loadDcapCollateral } from "../../src/evidence/tdx/collateral/index.js";
 import { verifyDcapQuote } from "../../src/evidence/tdx/index.js";
@@ -161,5 +162,26 @@ describe("zkprogram parity - TDX and SGX", () => {
     const expectedLate = tsRun(() => verifyDcapQuote({ evidence: bytes, now: new Date(late) }));
     expect(expectedLate.ok).toBe(false);
     expect(execute(["--type", "tdx", "--evidence", fixturePath(`${folder}/quote.bin`), "--at", late])).toEqual(expectedLate);
+  });
+});
+
+describe("zkprogram parity - NVIDIA", () => {
+  const folder = "nvidia-gpu/nvtrust-hopper-sample";
+  const at = "2025-01-01T00:00:00Z";
+  const args = ["--type", "nvidia", "--evidence", fixturePath(`${folder}/attestation-report.hex`), "--at", at, "--collateral", fixturePath(folder)];
+
+  it(`${folder}: same journal as encodeClaims`, () => {
+    const expected = tsRun(() => verifyGpuEvidence({ evidence: evidence(`${folder}/attestation-report.hex`), now: new Date(at), collateral: loadNvidiaCollateral(fixturePath(folder)) }));
+    expect(expected.ok).toBe(true);
+    expect(execute(args)).toEqual(expected);
+  });
+
+  it("both reject another session's nonce with GPU_NONCE_MISMATCH", () => {
+    const nonce = `0x${"ab".repeat(32)}` as const;
+    const expected = tsRun(() =>
+      verifyGpuEvidence({ evidence: evidence(`${folder}/attestation-report.hex`), now: new Date(at), collateral: loadNvidiaCollateral(fixturePath(folder)), expectedNonce: nonce }),
+    );
+    expect(expected).toEqual({ ok: false, code: "GPU_NONCE_MISMATCH" });
+    expect(execute([...args, "--nonce", nonce])).toEqual(expected);
   });
 });
