@@ -73,6 +73,7 @@ export const errorCodes = {
   TEE_UNAVAILABLE: "no TEE of the requested kind is available on this machine",
   CHANNEL_INVALID: "the sealed message could not be opened",
   PROVER_FAILED: "the prover failed",
+  RECEIPT_MISMATCH: "the receipt's inputDigest or outputDigest is not keccak256 of the witness or output given with it",
   SP1_UNAVAILABLE: "the SP1 toolchain is not installed on this machine",
   CIRCUIT_NOT_BUILT: "the circuit artifacts are missing; run npm run circuits:build",
   WITNESS_INVALID: "the witness input does not fit the circuit (shape, field range, tree index) or violates its constraints",
