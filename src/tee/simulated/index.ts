@@ -1,0 +1,15 @@
+export { getDevRoots, devRootPin, devRootFamily, SIMULATED_SNP_PRODUCT, type GetDevRootsParameters, type GetDevRootsReturnType, type GetDevRootsErrorType } from "./getDevRoots.js";
+export {
+  simulateEvidence,
+  type SimulateEvidenceParameters,
+  type SimulateEvidenceReturnType,
+  type SimulateEvidenceErrorType,
+} from "./simulateEvidence.js";
+export { simulateNitroDocument, NITRO_REGISTERS, type SimulateNitroDocumentParameters } from "./simulateNitroDocument.js";
+export { simulateDcapQuote, TDX_REGISTERS, SGX_REGISTERS, type SimulateDcapQuoteParameters } from "./simulateDcapQuote.js";
+export { simulateSnpReport, SNP_REGISTERS, type SimulateSnpReportParameters, type SimulateSnpReportReturnType } from "./simulateSnpReport.js";
+export { simulateGpuReport, GPU_REGISTERS, type SimulateGpuReportParameters, type SimulateGpuReportReturnType } from "./simulateGpuReport.js";
+export { simulatedRegister, SIMULATED_PLATFORM, SIMULATED_GPU_BLOCK_COUNT } from "./simulatedDefaults.js";
+export { DEV_ROOT_LABEL, issueDevCertificate, type IssueDevCertificateParameters, type DevIssuer } from "./issueDevCertificate.js";
+export { simulatedVendors, type SimulatedVendor, type DevRoots, type DevKeyPair, type DevRootFamily } from "./types.js";
+export type { AmdTcbValues } from "./vendorExtensions.js";

@@ -1,0 +1,114 @@
+import type { X509Certificate } from "node:crypto";
+import { TeezkError } from "../../errors/index.js";
+import { createSnpCollateral, type SnpCollateral } from "../../evidence/sevsnp/index.js";
+import type { NvidiaCollateral } from "../../evidence/nvidia/index.js";
+import { toHex, type Hex } from "../../util/bytes.js";
+import type { PinnedRoot } from "../../util/x509.js";
+import { devRootPin, getDevRoots } from "./getDevRoots.js";
+import { simulateDcapQuote } from "./simulateDcapQuote.js";
+import { simulateGpuReport } from "./simulateGpuReport.js";
+import { simulateNitroDocument } from "./simulateNitroDocument.js";
+import { simulateSnpReport } from "./simulateSnpReport.js";
+import { simulatedVendors, type DevRoots, type SimulatedVendor } from "./types.js";
+import type { AmdTcbValues } from "./vendorExtensions.js";
+
+export type SimulateEvidenceParameters = {
+  vendor: SimulatedVendor;
+  /** The 32-byte binding of DESIGN §3: Nitro user_data, TDX/SGX/SNP report data [0, 32), the GPU nonce. */
+  binding: Hex;
+  /** TDX, SGX, SNP: report data [32, 64) (the composite GPU link); zero by default. */
+  reportDataHigh?: Hex;
+  /**
+   * Register overrides by name, hex. Nitro `pcr0`…`pcr15`; TDX `mrTd`, `mrConfigId`, `mrOwner`,
+   * `mrOwnerConfig`, `rtmr0`…`rtmr3`, `mrSeam`; SGX `mrEnclave`, `mrSigner`; SNP `measurement`, `hostData`,
+   * `familyId`, `imageId`, `idKeyDigest`, `authorKeyDigest`, `chipId`; NVIDIA `measurement1`…`measurement64`,
+   * `fwid`. Unset registers take the documented defaults (see simulatedDefaults.ts).
+   */
+  registers?: Readonly<Record<string, Hex>>;
+  /** A debuggable TEE: Nitro all-zero PCRs, TDX TDATTRIBUTES.DEBUG, SGX ATTRIBUTES.DEBUG, SNP policy DEBUG. */
+  debug?: boolean;
+  /** Evidence time (Nitro document timestamp and signing-certificate window); default the current time. */
+  now?: Date;
+  /** SNP: the TCB to report (a matching VCEK is issued). */
+  snpTcb?: AmdTcbValues;
+  /** NVIDIA: a raw SPDM report with the chain as collateral (default), or nvtrust's JSON with the chain inside. */
+  gpuFormat?: "spdm" | "json";
+  /** Default: getDevRoots() (the `.teezk/dev-roots` folder). */
+  devRoots?: DevRoots;
+};
+
+export type SimulateEvidenceReturnType = {
+  vendor: SimulatedVendor;
+  /** The evidence in the vendor's binary format (NVIDIA `json`: the JSON document's bytes). */
+  evidence: Uint8Array;
+  /** What the vendor's verifier needs besides the evidence (SNP: VCEK, ASK, ARK; NVIDIA spdm: device chain). */
+  collateral?: SnpCollateral | NvidiaCollateral;
+  /** The same collateral as files for a collateral folder (`teezk verify --collateral`): name → PEM text. */
+  collateralFiles?: Record<string, string>;
+  /** Pass as `extraTrustedRoots: [trustedRoot]` to accept this evidence; production never should. */
+  trustedRoot: PinnedRoot;
+  rootCertificate: X509Certificate;
+};
+
+export type SimulateEvidenceErrorType = TeezkError;
+
+/**
+ * Produces evidence of a simulated TEE in the vendor's real format, signed by the local dev PKI, so the same
+ * parsers and verifiers that check real hardware check it. It verifies only where the dev root's fingerprint
+ * is passed in `extraTrustedRoots`; against the pinned vendor roots it fails with ROOT_NOT_TRUSTED.
+ *
+ * @example
+ * const sim = simulateEvidence({ vendor: "nitro", binding });
+ * verifyNitroDocument({ evidence: sim.evidence, now: new Date(), extraTrustedRoots: [sim.trustedRoot] });
+ */
+export function simulateEvidence(parameters: SimulateEvidenceParameters): SimulateEvidenceReturnType {
+  const { vendor } = parameters;
+  if (!simulatedVendors.includes(vendor)) {
+    throw new TeezkError("CONFIG_INVALID", `No simulated TEE "${String(vendor)}"`, { metaMessages: [`Choose one of: ${simulatedVendors.join(", ")}.`] });
+  }
+  const now = parameters.now ?? new Date();
+  if (Number.isNaN(now.getTime())) throw new TeezkError("CONFIG_INVALID", "simulateEvidence needs `now` as a valid Date");
+  const devRoots = parameters.devRoots ?? getDevRoots();
+  const trustedRoot = devRootPin(devRoots, vendor);
+  const common = {
+    binding: parameters.binding,
+    devRoots,
+    ...(parameters.registers ? { registers: parameters.registers } : {}),
+    ...(parameters.debug ? { debug: true } : {}),
+  };
+  const high = parameters.reportDataHigh ? { reportDataHigh: parameters.reportDataHigh } : {};
+  switch (vendor) {
+    case "nitro":
+      return { vendor, evidence: simulateNitroDocument({ ...common, now }), trustedRoot, rootCertificate: devRoots.nitro.root.certificate };
+    case "tdx":
+    case "sgx":
+      return { vendor, evidence: simulateDcapQuote({ ...common, ...high, kind: vendor }), trustedRoot, rootCertificate: devRoots.intel.root.certificate };
+    case "sevsnp": {
+      const { report, vcek } = simulateSnpReport({ ...common, ...high, ...(parameters.snpTcb ? { tcb: parameters.snpTcb } : {}) });
+      const { ask, ark } = devRoots.amd;
+      return {
+        vendor,
+        evidence: report,
+        collateral: createSnpCollateral({ certificates: [vcek, ask.certificate, ark.certificate] }),
+        collateralFiles: { "vcek.pem": vcek.toString(), "cert_chain.pem": ask.certificate.toString() + ark.certificate.toString() },
+        trustedRoot,
+        rootCertificate: ark.certificate,
+      };
+    }
+    case "nvidia": {
+      if (parameters.debug) {
+        throw new TeezkError("CONFIG_INVALID", "A simulated GPU has no debug mode: no GPU report field signals one (see verifyGpuReport)");
+      }
+      const { report, certificateChain } = simulateGpuReport(common);
+      const pem = certificateChain.map((cert) => cert.toString()).join("");
+      const rootCertificate = devRoots.nvidia.root.certificate;
+      if (parameters.gpuFormat === "json") {
+        const document = [
+          { arch: "HOPPER", nonce: toHex(report.subarray(4, 36)).slice(2), evidence: Buffer.from(report).toString("base64"), certificate: Buffer.from(pem).toString("base64") },
+        ];
+        return { vendor, evidence: new Uint8Array(Buffer.from(JSON.stringify(document))), trustedRoot, rootCertificate };
+      }
+      return { vendor, evidence: report, collateral: { certificateChain }, collateralFiles: { "cert-chain.pem": pem }, trustedRoot, rootCertificate };
+    }
+  }
+}
