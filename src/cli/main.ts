@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { verifyCommand } from "./verifyCommand.js";
+import { teeAttestCommand, teeDetectCommand, type TeeAttestOptions, type TeeDetectOptions } from "./teeCommand.js";
 
 /** Exit codes: 0 verified (and appraised, with --policy), 1 rejected, 2 usage error. */
 export const ExitCode = { OK: 0, REJECTED: 1, USAGE: 2 } as const;
@@ -25,6 +26,28 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .option("--json", "machine-readable output")
     .action(async (file: string, options: VerifyCommandOptions) => {
       exitCode = await verifyCommand(file, options, io);
+    });
+
+  const tee = program.command("tee").description("Detect TEEs on this machine and produce evidence (real or simulated)");
+  tee
+    .command("detect")
+    .description("Report which TEEs this machine offers (device nodes only; never talks to the TEE)")
+    .option("--json", "machine-readable output")
+    .action(async (options: TeeDetectOptions) => {
+      exitCode = await teeDetectCommand(options, io);
+    });
+  tee
+    .command("attest")
+    .description("Produce evidence for a 32-byte nonce, from this machine's TEE or a simulated one (dev root)")
+    .requiredOption("--nonce <hex32>", "the 32-byte binding to put in the report data / user data / GPU nonce")
+    .addOption(new Option("--simulate <vendor>", "simulated TEE signed by the local dev root (NOT FOR PRODUCTION)").choices(["nitro", "tdx", "sgx", "sevsnp", "nvidia"]))
+    .addOption(new Option("--kind <vendor>", "hardware TEE to use (default: the first one detected)").choices(["tdx", "sevsnp", "nitro", "nvidia"]))
+    .option("--out <file>", "write the evidence (hex) here; collateral goes to <file>.collateral/")
+    .option("--debug", "simulate a debuggable TEE")
+    .option("--dev-roots <dir>", "dev PKI folder (default $TEEZK_HOME/dev-roots or ./.teezk/dev-roots)")
+    .option("--json", "machine-readable output")
+    .action(async (options: TeeAttestOptions) => {
+      exitCode = await teeAttestCommand(options, io);
     });
 
   try {
