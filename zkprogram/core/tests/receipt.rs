@@ -1,6 +1,9 @@
 //! Vectors computed independently with viem (`privateKeyToAccount(0x0123…cdef).signTypedData`, TypeScript
 //! `computeBinding`) for the EIP-712 domain ("teezk ReceiptVerifier", "1", 31337, 0x5FbD…0aa3).
+mod common;
+use common::*;
 use teezk_zk_core::input::{ReceiptFields, ReceiptInput};
+use teezk_zk_core::{run, Evidence, Mode, ProgramInput};
 use teezk_zk_core::receipt::{check_receipt, compute_binding, receipt_signing_hash, recover_signer};
 use teezk_zk_core::ErrorCode;
 
@@ -72,4 +75,47 @@ fn each_mismatch_is_rejected_with_its_code() {
     let mut i = input();
     i.signature.pop();
     assert_eq!(code(&i, h(BINDING)), ErrorCode::SIGNATURE_INVALID);
+}
+
+#[test]
+fn run_commits_claims_in_attest_mode_and_checks_the_binding_in_receipt_mode() {
+    let folder = "sev-snp/gosevguest-milan-vcek";
+    let mut certificates = vec![std::fs::read(fixture(&format!("{folder}/vcek.der"))).unwrap()];
+    certificates.extend(pem_file_ders("roots/amd-sev-snp/ark_milan.pem"));
+    certificates.extend(pem_file_ders("roots/amd-sev-snp/ask_milan.pem"));
+    let report = std::fs::read(fixture(&format!("{folder}/report.bin"))).unwrap();
+    let evidence = Evidence::SevSnp { evidence: report.clone(), certificates };
+    let now_ms = utc(2025, 1, 1) * 1000;
+    let attest = ProgramInput { mode: Mode::Attest, evidence: evidence.clone(), now_ms, receipt: None };
+    let journal = run(&attest).unwrap();
+    assert_eq!(journal.len(), 9 * 32, "abi.encode of the static Claims tuple");
+    assert_eq!(journal[31], 2, "teeType SEV_SNP");
+    assert_eq!(&journal[64..96], &report[0x50..0x70], "reportData word");
+    // The real report's REPORT_DATA is not this enclave's binding: receipt mode must refuse it.
+    let receipt = ProgramInput { mode: Mode::Receipt, evidence: evidence.clone(), now_ms, receipt: Some(input()) };
+    assert_eq!(run(&receipt).unwrap_err().code, ErrorCode::BINDING_MISMATCH);
+    let confused = ProgramInput { mode: Mode::Attest, evidence: evidence.clone(), now_ms, receipt: Some(input()) };
+    assert_eq!(run(&confused).unwrap_err().code, ErrorCode::CONFIG_INVALID);
+    let missing = ProgramInput { mode: Mode::Receipt, evidence, now_ms, receipt: None };
+    assert_eq!(run(&missing).unwrap_err().code, ErrorCode::CONFIG_INVALID);
+}
+
+#[test]
+fn receipt_journal_is_claims_then_receipt() {
+    use alloy_sol_types::SolValue;
+    let claims = teezk_zk_core::Claims {
+        teeType: 1,
+        measurement: [1u8; 32].into(),
+        reportData: [2u8; 32].into(),
+        platformId: [3u8; 32].into(),
+        rootHash: [4u8; 32].into(),
+        timestamp: 7,
+        tcbStatus: 254,
+        svn: 9,
+        debug: true,
+    };
+    let receipt = teezk_zk_core::receipt::to_sol(&input().receipt);
+    let both = (claims.clone(), receipt.clone()).abi_encode_params();
+    assert_eq!(both, [claims.abi_encode(), receipt.abi_encode()].concat());
+    assert_eq!(both.len(), 15 * 32);
 }
