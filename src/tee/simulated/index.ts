@@ -6,6 +6,7 @@ export {
   type SimulateEvidenceErrorType,
 } from "./simulateEvidence.js";
 export { simulateNitroDocument, NITRO_REGISTERS, type SimulateNitroDocumentParameters } from "./simulateNitroDocument.js";
+export { simulateDcapCollateral, type SimulateDcapCollateralParameters } from "./simulateDcapCollateral.js";
 export { simulateDcapQuote, TDX_REGISTERS, SGX_REGISTERS, type SimulateDcapQuoteParameters } from "./simulateDcapQuote.js";
 export { simulateSnpReport, SNP_REGISTERS, type SimulateSnpReportParameters, type SimulateSnpReportReturnType } from "./simulateSnpReport.js";
 export { simulateGpuReport, GPU_REGISTERS, type SimulateGpuReportParameters, type SimulateGpuReportReturnType } from "./simulateGpuReport.js";

@@ -5,6 +5,8 @@ import type { NvidiaCollateral } from "../../evidence/nvidia/index.js";
 import { toHex, type Hex } from "../../util/bytes.js";
 import type { PinnedRoot } from "../../util/x509.js";
 import { devRootPin, getDevRoots } from "./getDevRoots.js";
+import type { DcapCollateral, IntelTcbStatus } from "../../evidence/tdx/collateral/index.js";
+import { simulateDcapCollateral } from "./simulateDcapCollateral.js";
 import { simulateDcapQuote } from "./simulateDcapQuote.js";
 import { simulateGpuReport } from "./simulateGpuReport.js";
 import { simulateNitroDocument } from "./simulateNitroDocument.js";
@@ -29,6 +31,8 @@ export type SimulateEvidenceParameters = {
   debug?: boolean;
   /** Evidence time (Nitro document timestamp and signing-certificate window); default the current time. */
   now?: Date;
+  /** TDX/SGX: the status of the platform's level in the simulated TCB info (default UpToDate). */
+  intelTcbStatus?: IntelTcbStatus;
   /** SNP: the TCB to report (a matching VCEK is issued). */
   snpTcb?: AmdTcbValues;
   /** NVIDIA: a raw SPDM report with the chain as collateral (default), or nvtrust's JSON with the chain inside. */
@@ -41,8 +45,11 @@ export type SimulateEvidenceReturnType = {
   vendor: SimulatedVendor;
   /** The evidence in the vendor's binary format (NVIDIA `json`: the JSON document's bytes). */
   evidence: Uint8Array;
-  /** What the vendor's verifier needs besides the evidence (SNP: VCEK, ASK, ARK; NVIDIA spdm: device chain). */
-  collateral?: SnpCollateral | NvidiaCollateral;
+  /**
+   * What the vendor's verifier takes besides the evidence: TDX/SGX signed TCB info and QE identity (optional:
+   * without it the TCB status is UNKNOWN), SNP VCEK/ASK/ARK, NVIDIA spdm the device chain.
+   */
+  collateral?: DcapCollateral | SnpCollateral | NvidiaCollateral;
   /** The same collateral as files for a collateral folder (`teezk verify --collateral`): name → PEM text. */
   collateralFiles?: Record<string, string>;
   /** Pass as `extraTrustedRoots: [trustedRoot]` to accept this evidence; production never should. */
@@ -82,7 +89,13 @@ export function simulateEvidence(parameters: SimulateEvidenceParameters): Simula
       return { vendor, evidence: simulateNitroDocument({ ...common, now }), trustedRoot, rootCertificate: devRoots.nitro.root.certificate };
     case "tdx":
     case "sgx":
-      return { vendor, evidence: simulateDcapQuote({ ...common, ...high, kind: vendor }), trustedRoot, rootCertificate: devRoots.intel.root.certificate };
+      return {
+        vendor,
+        evidence: simulateDcapQuote({ ...common, ...high, kind: vendor }),
+        collateral: simulateDcapCollateral({ kind: vendor, devRoots, now, ...(parameters.intelTcbStatus ? { tcbStatus: parameters.intelTcbStatus } : {}) }),
+        trustedRoot,
+        rootCertificate: devRoots.intel.root.certificate,
+      };
     case "sevsnp": {
       const { report, vcek } = simulateSnpReport({ ...common, ...high, ...(parameters.snpTcb ? { tcb: parameters.snpTcb } : {}) });
       const { ask, ark } = devRoots.amd;

@@ -142,6 +142,26 @@ describe("simulateEvidence - tdx and sgx", () => {
     expect(verify(simulateEvidence({ vendor: "sgx", binding, devRoots, debug: true }), true).claims.debug).toBe(true);
   });
 
+  it("with the simulated Intel collateral: TCB info and QE identity verify, UpToDate, or the chosen status", () => {
+    for (const vendor of ["tdx", "sgx"] as const) {
+      const sim = simulateEvidence({ vendor, binding, devRoots, now });
+      const { claims, checks, advisoryIds } = verifyDcapQuote({ evidence: sim.evidence, now, collateral: sim.collateral as never, extraTrustedRoots: [sim.trustedRoot] });
+      expect(claims.tcbStatus).toBe(0);
+      expect(checks.tcbInfo).toBe("passed");
+      expect(checks.qeIdentity).toBe("passed");
+      expect(advisoryIds).toEqual([]);
+      const old = simulateEvidence({ vendor, binding, devRoots, now, intelTcbStatus: "OutOfDate" });
+      const outdated = verifyDcapQuote({ evidence: old.evidence, now, collateral: old.collateral as never, extraTrustedRoots: [old.trustedRoot] });
+      expect(outdated.claims.tcbStatus).toBe(3);
+      expect(outdated.advisoryIds).toEqual(["TEEZK-SIM-0001"]);
+      // Collateral is current for 30 days only.
+      expectCode(
+        () => verifyDcapQuote({ evidence: sim.evidence, now: new Date(now.getTime() + 40 * 86_400_000), collateral: sim.collateral as never, extraTrustedRoots: [sim.trustedRoot] }),
+        "COLLATERAL_EXPIRED",
+      );
+    }
+  });
+
   it("both are rejected with ROOT_NOT_TRUSTED by the production pins", () => {
     expectCode(() => verify(simulateEvidence({ vendor: "tdx", binding, devRoots }), false), "ROOT_NOT_TRUSTED");
     expectCode(() => verify(simulateEvidence({ vendor: "sgx", binding, devRoots }), false), "ROOT_NOT_TRUSTED");
