@@ -7,7 +7,7 @@ import { getDevRoots, simulateEvidence, type SimulatedVendor } from "../tee/simu
 import { toHex, type Hex } from "../util/bytes.js";
 import { ExitCode, UsageError, type CliIo } from "./main.js";
 
-export type TeeDetectOptions = { json?: boolean; root?: string };
+export type TeeDetectOptions = { json?: boolean };
 
 export type TeeAttestOptions = {
   simulate?: SimulatedVendor;
@@ -21,7 +21,7 @@ export type TeeAttestOptions = {
 
 /** `teezk tee detect`: what this machine offers, from device nodes only (never talks to a TEE). */
 export async function teeDetectCommand(options: TeeDetectOptions, io: CliIo): Promise<number> {
-  const result = detectTee(options.root ? { root: options.root } : {});
+  const result = detectTee();
   io.out(options.json ? `${JSON.stringify(result)}\n` : describeDetection(result));
   return ExitCode.OK;
 }
