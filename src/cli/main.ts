@@ -20,7 +20,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .argument("<file>", "evidence file")
     .addOption(new Option("--type <type>", "evidence type (detected when omitted)").choices(["nitro", "tdx", "sgx", "sevsnp", "nvidia"]))
     .option("--at <iso-time>", "verification time (default: now)")
-    .option("--collateral <dir>", "collateral folder (Intel PCS files or dcap-qvl JSON; AMD certificates; NVIDIA chain)")
+    .option(
+      "--collateral <dir>",
+      "collateral folder (Intel PCS files or dcap-qvl JSON; AMD certificates; NVIDIA chain); repeat to merge folders",
+      (dir: string, previous: string[] = []) => [...previous, dir],
+    )
     .option("--policy <file>", "reference values JSON to appraise the claims against")
     .option("--gpu <file>", "GPU evidence for composite CPU+GPU attestation")
     .option("--json", "machine-readable output")
@@ -68,7 +72,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
 export type VerifyCommandOptions = {
   type?: "nitro" | "tdx" | "sgx" | "sevsnp" | "nvidia";
   at?: string;
-  collateral?: string;
+  collateral?: string[];
   policy?: string;
   gpu?: string;
   json?: boolean;

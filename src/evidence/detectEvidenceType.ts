@@ -43,7 +43,8 @@ export function detectEvidenceType(bytes: Uint8Array): EvidenceKind {
 
 function detectJson(bytes: Uint8Array): EvidenceKind {
   // Only the key names matter here; the vendor parser validates the document itself.
-  const head = Buffer.from(bytes.subarray(0, 4096)).toString("utf8");
+  // Keys can sit after large values (Azure puts a long quote first), so scan the whole (size-capped) text.
+  const head = Buffer.from(bytes).toString("utf8");
   if (/"report"\s*:/.test(head) && /"vcek"\s*:|"quote"\s*:/.test(head)) return "sevsnp";
   if (/"evidence"\s*:/.test(head) && /"certificate"\s*:/.test(head)) return "nvidia";
   throw new TeezkError("UNKNOWN_EVIDENCE_TYPE", "JSON evidence of an unknown shape", {
