@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
+import {TeezkBase} from "../utils/TeezkBase.sol";
+import {Claims} from "../../../contracts/interfaces/IClaims.sol";
+import {IMeasurementRegistry} from "../../../contracts/interfaces/IMeasurementRegistry.sol";
+import {IGoverned} from "../../../contracts/interfaces/IGoverned.sol";
+import {MeasurementRegistry} from "../../../contracts/governance/MeasurementRegistry.sol";
+
+contract MeasurementRegistryTest is TeezkBase {
+    bytes32 internal constant M = keccak256("new measurement");
+
+    function _claims() internal view returns (Claims memory) {
+        return goodClaims(1, address(0xE1), bytes32(0), bytes32(0));
+    }
+
+    // ------------------------------------------------------------------------------------------- add
+
+    function test_addMeasurement_AllowsInsideWindow() public {
+        vm.expectEmit(true, true, true, true, address(measurements));
+        emit IMeasurementRegistry.MeasurementAdded(PROGRAM, 2, M, uint64(START + 10), uint64(START + 100));
+        vm.prank(governor);
+        measurements.addMeasurement(PROGRAM, 2, M, uint64(START + 10), uint64(START + 100));
+        assertFalse(measurements.isAllowed(PROGRAM, 2, M), "before validFrom");
+        vm.warp(START + 10);
+        assertTrue(measurements.isAllowed(PROGRAM, 2, M), "inside window");
+        assertFalse(measurements.isAllowed(keccak256("other"), 2, M), "other program");
+        assertFalse(measurements.isAllowed(PROGRAM, 3, M), "other TEE type");
+        vm.warp(START + 100);
+        assertFalse(measurements.isAllowed(PROGRAM, 2, M), "at validUntil");
+    }
+
+    function test_addMeasurement_RevertWhen_NotGovernor() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, guardian, GOVERNOR_ROLE
+            )
+        );
+        vm.prank(guardian);
+        measurements.addMeasurement(PROGRAM, 2, M, 0, 0);
+    }
+
+    function test_addMeasurement_RevertWhen_InvalidTeeType() public {
+        vm.prank(governor);
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.InvalidTeeType.selector, uint8(6)));
+        measurements.addMeasurement(PROGRAM, 6, M, 0, 0);
+        vm.prank(governor);
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.InvalidTeeType.selector, uint8(0)));
+        measurements.addMeasurement(PROGRAM, 0, M, 0, 0);
+    }
+
+    function test_addMeasurement_RevertWhen_ZeroIdentifier() public {
+        vm.startPrank(governor);
+        vm.expectRevert(IMeasurementRegistry.ZeroIdentifier.selector);
+        measurements.addMeasurement(bytes32(0), 1, M, 0, 0);
+        vm.expectRevert(IMeasurementRegistry.ZeroIdentifier.selector);
+        measurements.addMeasurement(PROGRAM, 1, bytes32(0), 0, 0);
+    }
+
+    function test_addMeasurement_RevertWhen_InvalidValidityWindow() public {
+        vm.startPrank(governor);
+        vm.expectRevert(
+            abi.encodeWithSelector(IMeasurementRegistry.InvalidValidityWindow.selector, uint64(START + 5), uint64(START + 5))
+        );
+        measurements.addMeasurement(PROGRAM, 1, M, uint64(START + 5), uint64(START + 5));
+        vm.expectRevert(
+            abi.encodeWithSelector(IMeasurementRegistry.InvalidValidityWindow.selector, uint64(1), uint64(START))
+        );
+        measurements.addMeasurement(PROGRAM, 1, M, 1, uint64(START));
+    }
+
+    function test_addMeasurement_RevertWhen_AlreadyAdded() public {
+        vm.prank(governor);
+        vm.expectRevert(
+            abi.encodeWithSelector(IMeasurementRegistry.MeasurementAlreadyAdded.selector, PROGRAM, uint8(1), measurementOf(1))
+        );
+        measurements.addMeasurement(PROGRAM, 1, measurementOf(1), 0, 0);
+    }
+
+    function test_addMeasurement_RevertWhen_Revoked() public {
+        vm.prank(guardian);
+        measurements.revokeMeasurement(2, M);
+        vm.prank(governor);
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.MeasurementIsRevoked.selector, uint8(2), M));
+        measurements.addMeasurement(PROGRAM, 2, M, 0, 0);
+    }
+
+    // ------------------------------------------------------------------------------------------- rotate
+
+    function test_rotateMeasurement_NewNowOldAfterGrace() public {
+        bytes32 old = measurementOf(1);
+        vm.expectEmit(true, true, true, true, address(measurements));
+        emit IMeasurementRegistry.MeasurementRotated(PROGRAM, 1, old, M, uint64(START + 1 days));
+        vm.prank(governor);
+        measurements.rotateMeasurement(PROGRAM, 1, old, M, 1 days);
+        assertTrue(measurements.isAllowed(PROGRAM, 1, M), "new allowed now");
+        assertTrue(measurements.isAllowed(PROGRAM, 1, old), "old allowed during grace");
+        vm.warp(START + 1 days);
+        assertFalse(measurements.isAllowed(PROGRAM, 1, old), "old expired after grace");
+        assertTrue(measurements.isAllowed(PROGRAM, 1, M), "new still allowed");
+    }
+
+    function test_rotateMeasurement_RevertWhen_OldNotAllowed() public {
+        vm.prank(governor);
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.MeasurementNotAllowed.selector, PROGRAM, uint8(1), M));
+        measurements.rotateMeasurement(PROGRAM, 1, M, keccak256("x"), 0);
+    }
+
+    function test_rotateMeasurement_RevertWhen_GracePeriodTooLong() public {
+        vm.prank(governor);
+        vm.expectRevert(
+            abi.encodeWithSelector(IMeasurementRegistry.GracePeriodTooLong.selector, uint64(31 days), uint64(30 days))
+        );
+        measurements.rotateMeasurement(PROGRAM, 1, measurementOf(1), M, 31 days);
+    }
+
+    function test_rotateMeasurement_RevertWhen_NotGovernor() public {
+        vm.prank(guardian);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, guardian, GOVERNOR_ROLE
+            )
+        );
+        measurements.rotateMeasurement(PROGRAM, 1, measurementOf(1), M, 0);
+    }
+
+    // ------------------------------------------------------------------------------------------- revoke
+
+    function test_revokeMeasurement_IsImmediateAndForEveryProgram() public {
+        bytes32 other = keccak256("other program");
+        vm.prank(governor);
+        measurements.addMeasurement(other, 1, measurementOf(1), 0, 0);
+        vm.expectEmit(true, true, true, true, address(measurements));
+        emit IMeasurementRegistry.MeasurementRevoked(1, measurementOf(1), guardian);
+        vm.prank(guardian);
+        measurements.revokeMeasurement(1, measurementOf(1));
+        assertFalse(measurements.isAllowed(PROGRAM, 1, measurementOf(1)), "revoked for PROGRAM");
+        assertFalse(measurements.isAllowed(other, 1, measurementOf(1)), "revoked for other");
+        assertTrue(measurements.isRevoked(1, measurementOf(1)), "isRevoked");
+    }
+
+    function test_revokeMeasurement_RevertWhen_AlreadyRevoked() public {
+        vm.startPrank(guardian);
+        measurements.revokeMeasurement(1, M);
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.MeasurementIsRevoked.selector, uint8(1), M));
+        measurements.revokeMeasurement(1, M);
+    }
+
+    function test_revokeMeasurement_RevertWhen_NotGuardian() public {
+        vm.prank(governor);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, governor, GUARDIAN_ROLE
+            )
+        );
+        measurements.revokeMeasurement(1, M);
+    }
+
+    function test_revokeMeasurement_RevertWhen_ZeroOrInvalid() public {
+        vm.startPrank(guardian);
+        vm.expectRevert(IMeasurementRegistry.ZeroIdentifier.selector);
+        measurements.revokeMeasurement(1, bytes32(0));
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.InvalidTeeType.selector, uint8(9)));
+        measurements.revokeMeasurement(9, M);
+    }
+
+    function test_rotateMeasurement_RevertWhen_NewRevoked() public {
+        vm.prank(guardian);
+        measurements.revokeMeasurement(1, M);
+        vm.prank(governor);
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.MeasurementIsRevoked.selector, uint8(1), M));
+        measurements.rotateMeasurement(PROGRAM, 1, measurementOf(1), M, 0);
+    }
+
+    // ------------------------------------------------------------------------------------------- policy
+
+    function test_setTeePolicy_RevertWhen_Invalid() public {
+        vm.startPrank(governor);
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.InvalidTeePolicy.selector, uint8(1)));
+        measurements.setTeePolicy(1, IMeasurementRegistry.TeePolicy(0, 0, 1 days));
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.InvalidTeePolicy.selector, uint8(1)));
+        measurements.setTeePolicy(1, IMeasurementRegistry.TeePolicy(1, 0, 0));
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.InvalidTeeType.selector, uint8(0)));
+        measurements.setTeePolicy(0, IMeasurementRegistry.TeePolicy(1, 0, 1));
+    }
+
+    function test_setTeePolicy_RevertWhen_NotGovernor() public {
+        vm.prank(guardian);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, guardian, GOVERNOR_ROLE
+            )
+        );
+        measurements.setTeePolicy(1, IMeasurementRegistry.TeePolicy(1, 0, 1));
+    }
+
+    function test_setRootHashAllowed_TogglesAndRevertWhen_Unchanged() public {
+        vm.startPrank(governor);
+        vm.expectRevert(
+            abi.encodeWithSelector(IMeasurementRegistry.RootHashUnchanged.selector, uint8(1), ROOT_HASH, true)
+        );
+        measurements.setRootHashAllowed(1, ROOT_HASH, true);
+        vm.expectEmit(true, true, true, true, address(measurements));
+        emit IMeasurementRegistry.RootHashSet(1, ROOT_HASH, false);
+        measurements.setRootHashAllowed(1, ROOT_HASH, false);
+        assertFalse(measurements.isRootHashAllowed(1, ROOT_HASH), "disallowed");
+        vm.expectRevert(IMeasurementRegistry.ZeroIdentifier.selector);
+        measurements.setRootHashAllowed(1, bytes32(0), true);
+    }
+
+    function test_checkClaims_AcceptsGoodClaims() public view {
+        measurements.checkClaims(PROGRAM, _claims());
+    }
+
+    function test_checkClaims_RevertWhen_EachRuleFails() public {
+        Claims memory c = _claims();
+        c.measurement = M;
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.MeasurementNotAllowed.selector, PROGRAM, uint8(1), M));
+        measurements.checkClaims(PROGRAM, c);
+
+        c = _claims();
+        c.tcbStatus = 3;
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.TcbStatusNotAccepted.selector, uint8(1), uint8(3)));
+        measurements.checkClaims(PROGRAM, c);
+
+        c = _claims();
+        c.tcbStatus = 254;
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.TcbStatusNotAccepted.selector, uint8(1), uint8(254)));
+        measurements.checkClaims(PROGRAM, c);
+
+        c = _claims();
+        c.svn = 1;
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.SvnTooLow.selector, uint8(1), uint32(1), uint32(2)));
+        measurements.checkClaims(PROGRAM, c);
+
+        c = _claims();
+        c.timestamp = uint64(START - 1 days - 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IMeasurementRegistry.EvidenceTooOld.selector, c.timestamp, uint64(1 days), START)
+        );
+        measurements.checkClaims(PROGRAM, c);
+
+        c = _claims();
+        c.timestamp = uint64(START + 5 minutes + 1);
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.EvidenceFromFuture.selector, c.timestamp, START));
+        measurements.checkClaims(PROGRAM, c);
+
+        c = _claims();
+        c.rootHash = keccak256("dev root");
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.RootHashNotAllowed.selector, uint8(1), c.rootHash));
+        measurements.checkClaims(PROGRAM, c);
+
+        c = _claims();
+        c.debug = true;
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.DebugNotAllowed.selector, uint8(1)));
+        measurements.checkClaims(PROGRAM, c);
+    }
+
+    function test_checkClaims_RevertWhen_PolicyNotSet() public {
+        MeasurementRegistry fresh = new MeasurementRegistry(governor, guardian);
+        vm.prank(governor);
+        fresh.addMeasurement(PROGRAM, 1, measurementOf(1), 0, 0);
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.TeePolicyNotSet.selector, uint8(1)));
+        fresh.checkClaims(PROGRAM, _claims());
+    }
+
+    function test_constructor_RevertWhen_ZeroGovernor() public {
+        vm.expectRevert(abi.encodeWithSelector(IGoverned.ZeroAddress.selector, "governor"));
+        new MeasurementRegistry(address(0), guardian);
+    }
+
+    /// forge-config: default.fuzz.runs = 64
+    function testFuzz_checkClaims_TcbStatusFollowsBitmask(uint8 status, uint256 mask) public {
+        mask = mask | 1; // a policy must accept something
+        vm.prank(governor);
+        measurements.setTeePolicy(1, IMeasurementRegistry.TeePolicy(mask, 0, 1 days));
+        Claims memory c = _claims();
+        c.tcbStatus = status;
+        if (mask & (uint256(1) << status) == 0) {
+            vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.TcbStatusNotAccepted.selector, uint8(1), status));
+        }
+        measurements.checkClaims(PROGRAM, c);
+    }
+
+    // ------------------------------------------------------------------------------------------- governance
+
+    /// forge-config: default.fuzz.runs = 64
+    function testFuzz_addMeasurement_RevertWhen_CallerIsNotGovernor(address caller, bytes32 m) public {
+        vm.assume(caller != governor && m != bytes32(0));
+        vm.prank(caller);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, caller, GOVERNOR_ROLE
+            )
+        );
+        measurements.addMeasurement(PROGRAM, 1, m, 0, 0);
+    }
+
+    /// forge-config: default.fuzz.runs = 64
+    function testFuzz_revokeMeasurement_IsPermanent(bytes32 m, uint32 later) public {
+        vm.assume(m != bytes32(0) && m != measurementOf(1));
+        vm.prank(governor);
+        measurements.addMeasurement(PROGRAM, 1, m, 0, 0);
+        vm.prank(guardian);
+        measurements.revokeMeasurement(1, m);
+        vm.warp(START + uint256(later));
+        assertFalse(measurements.isAllowed(PROGRAM, 1, m), "revoked stays disallowed");
+        vm.prank(governor);
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.MeasurementIsRevoked.selector, uint8(1), m));
+        measurements.addMeasurement(keccak256(abi.encode(later)), 1, m, 0, 0);
+    }
+
+    function test_governance_TimelockAddsOnlyAfterDelay() public {
+        address proposer = address(0x7000);
+        address[] memory proposers = new address[](1);
+        proposers[0] = proposer;
+        address[] memory executors = new address[](1);
+        executors[0] = address(0); // anyone executes once the delay has passed
+        TimelockController timelock = new TimelockController(2 days, proposers, executors, address(0));
+        MeasurementRegistry governed = new MeasurementRegistry(address(timelock), guardian);
+
+        bytes memory call = abi.encodeCall(MeasurementRegistry.addMeasurement, (PROGRAM, 1, M, 0, 0));
+        vm.prank(proposer);
+        timelock.schedule(address(governed), 0, call, bytes32(0), bytes32(0), 2 days);
+        vm.expectRevert();
+        timelock.execute(address(governed), 0, call, bytes32(0), bytes32(0));
+        vm.warp(START + 2 days);
+        timelock.execute(address(governed), 0, call, bytes32(0), bytes32(0));
+        assertTrue(governed.isAllowed(PROGRAM, 1, M), "allowed through the timelock");
+
+        vm.prank(proposer);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, proposer, GOVERNOR_ROLE
+            )
+        );
+        governed.addMeasurement(PROGRAM, 1, keccak256("direct"), 0, 0);
+    }
+}
