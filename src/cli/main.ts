@@ -27,6 +27,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     )
     .option("--policy <file>", "reference values JSON to appraise the claims against")
     .option("--gpu <file>", "GPU evidence for composite CPU+GPU attestation")
+    .option("--gpu-collateral <dir>", "folder with the GPU certificate chain when --gpu is a raw SPDM report")
+    .option(
+      "--trust-root <sha256>",
+      "also trust this root fingerprint (a simulated TEE's dev root; never in production); repeatable",
+      (pin: string, previous: string[] = []) => [...previous, pin],
+    )
     .option("--json", "machine-readable output")
     .action(async (file: string, options: VerifyCommandOptions) => {
       exitCode = await verifyCommand(file, options, io);
@@ -75,6 +81,8 @@ export type VerifyCommandOptions = {
   collateral?: string[];
   policy?: string;
   gpu?: string;
+  gpuCollateral?: string;
+  trustRoot?: string[];
   json?: boolean;
 };
 

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import { claimsToJson, encodeClaims, tcbStatusName, teeTypeName, type VerifiedEvidence } from "../claims/index.js";
 import { TeezkError, isTeezkError } from "../errors/index.js";
 import { MAX_EVIDENCE_FILE_BYTES, verifyEvidence, type VerifyEvidenceReturnType } from "../evidence/verifyEvidence.js";
+import type { PinnedRoot } from "../util/x509.js";
 import { appraise, loadReferenceValues, type Appraisal } from "../policy/index.js";
 import { ExitCode, UsageError, type CliIo, type VerifyCommandOptions } from "./main.js";
 
@@ -17,6 +18,8 @@ export async function verifyCommand(file: string, options: VerifyCommandOptions,
       ...(options.type ? { kind: options.type } : {}),
       ...(options.collateral ? { collateralDir: options.collateral } : {}),
       ...(gpuEvidence ? { gpuEvidence } : {}),
+      ...(options.gpuCollateral ? { gpuCollateralDir: options.gpuCollateral } : {}),
+      ...(options.trustRoot ? { extraTrustedRoots: options.trustRoot.map(parseTrustRoot) } : {}),
     });
     const appraisal = referenceValues
       ? appraise(verified.evidence.claims, referenceValues, now, { checks: verified.evidence.checks })
@@ -37,6 +40,12 @@ export async function verifyCommand(file: string, options: VerifyCommandOptions,
     }
     return ExitCode.REJECTED;
   }
+}
+
+function parseTrustRoot(pin: string): PinnedRoot {
+  const hex = pin.toLowerCase().replace(/^0x/, "");
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new UsageError(`--trust-root expects a SHA-256 fingerprint (64 hex digits), got "${pin}"`);
+  return { name: "trusted on the command line", sha256: hex };
 }
 
 function parseAt(at: string | undefined): Date {

@@ -89,3 +89,19 @@ describe("teezk verify", () => {
     expect(JSON.parse(out)).toMatchObject({ ok: true, type: "tdx" });
   });
 });
+
+describe("teezk verify --gpu (composite)", () => {
+  it("rejects a real GPU report paired with a real CPU quote from another session: BORROWED_GPU_REPORT", async () => {
+    const { code, out } = await run([
+      "verify", tdxQuote, "--at", "2025-06-20T12:00:00Z", "--json",
+      "--gpu", fixturePath("nvidia-gpu/nvtrust-hopper-sample/attestation-report.hex"),
+      "--gpu-collateral", fixturePath("nvidia-gpu/nvtrust-hopper-sample"),
+    ]);
+    expect(code).toBe(1);
+    expect(JSON.parse(out)).toMatchObject({ ok: false, code: "BORROWED_GPU_REPORT" });
+  });
+
+  it("refuses a malformed --trust-root as a usage error", async () => {
+    expect((await run(["verify", tdxQuote, "--trust-root", "abc"])).code).toBe(2);
+  });
+});
