@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {TeezkBase} from "../utils/TeezkBase.sol";
+import {Claims} from "../../../contracts/interfaces/IClaims.sol";
+import {IEnclaveRegistry} from "../../../contracts/interfaces/IEnclaveRegistry.sol";
+import {IGoverned} from "../../../contracts/interfaces/IGoverned.sol";
+import {IMeasurementRegistry} from "../../../contracts/interfaces/IMeasurementRegistry.sol";
+import {ICommitteeAttestationVerifier} from "../../../contracts/interfaces/ICommitteeAttestationVerifier.sol";
+import {IAttestationVerifier} from "../../../contracts/interfaces/IAttestationVerifier.sol";
+import {EnclaveRegistry} from "../../../contracts/registry/EnclaveRegistry.sol";
+
+contract EnclaveRegistryTest is TeezkBase {
+    uint256 internal constant KEY = 0xE1;
+    bytes32 internal constant HPKE = keccak256("hpke");
+
+    function _prepare(uint8 teeType) internal returns (address enclave, bytes32 nonce, Claims memory claims) {
+        enclave = vm.addr(KEY);
+        nonce = enclaves.issueChallenge();
+        claims = goodClaims(teeType, enclave, HPKE, nonce);
+    }
+
+    function test_register_StoresLiveEnclave() public {
+        (address enclave, bytes32 nonce, Claims memory claims) = _prepare(2);
+        vm.expectEmit(true, true, true, true, address(enclaves));
+        emit IEnclaveRegistry.EnclaveRegistered(
+            enclave, PROGRAM, measurementOf(2), 2, COMMITTEE_PATH, HPKE, uint64(START + 24 hours)
+        );
+        uint64 expiresAt =
+            enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, committeeProof(claims));
+        assertEq(expiresAt, START + 24 hours, "default 24 h expiry");
+        assertTrue(enclaves.isLive(enclave, PROGRAM), "live");
+        assertFalse(enclaves.isLive(enclave, keccak256("other")), "not live for another program");
+        IEnclaveRegistry.Enclave memory e = enclaves.enclaveInfo(enclave, PROGRAM);
+        assertEq(e.teeType, 2, "teeType");
+        assertEq(e.measurement, measurementOf(2), "measurement");
+        assertEq(e.hpkeKeyHash, HPKE, "hpke");
+        (, bool used) = enclaves.nonceState(nonce);
+        assertTrue(used, "nonce used");
+    }
+
+    function test_register_AcceptsRecentBlockHash() public {
+        vm.roll(2000);
+        bytes32 nonce = blockhash(block.number - 10);
+        assertTrue(nonce != bytes32(0), "runner provides block hashes");
+        address enclave = vm.addr(KEY);
+        Claims memory claims = goodClaims(1, enclave, HPKE, nonce);
+        enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, committeeProof(claims));
+        assertTrue(enclaves.isLive(enclave, PROGRAM), "live");
+    }
+
+    function test_register_ReattestationExtends() public {
+        address enclave = registerEnclave(KEY, 1);
+        vm.warp(START + 20 hours);
+        registerEnclave(KEY, 1);
+        vm.warp(START + 30 hours);
+        assertTrue(enclaves.isLive(enclave, PROGRAM), "extended");
+        vm.warp(START + 44 hours);
+        assertFalse(enclaves.isLive(enclave, PROGRAM), "expired 24 h after re-attestation");
+    }
+
+    function test_isLive_FalseAfterRevocationAtOnce() public {
+        address enclave = registerEnclave(KEY, 3);
+        vm.prank(guardian);
+        measurements.revokeMeasurement(3, measurementOf(3));
+        assertFalse(enclaves.isLive(enclave, PROGRAM), "revoked measurement kills the key");
+    }
+
+    function test_register_RevertWhen_RouteNotFound() public {
+        (address enclave, bytes32 nonce, Claims memory claims) = _prepare(1);
+        bytes memory proof = committeeProof(claims);
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.RouteNotFound.selector, uint8(9)));
+        enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, 9, proof);
+    }
+
+    function test_register_RevertWhen_RouteIsFrozen() public {
+        (address enclave, bytes32 nonce, Claims memory claims) = _prepare(1);
+        vm.expectEmit(true, true, true, true, address(enclaves));
+        emit IEnclaveRegistry.RouteFrozen(COMMITTEE_PATH);
+        vm.prank(governor);
+        enclaves.freezeRoute(COMMITTEE_PATH);
+        bytes memory proof = committeeProof(claims);
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.RouteIsFrozen.selector, COMMITTEE_PATH));
+        enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, proof);
+    }
+
+    function test_register_RevertWhen_ProofIsForOtherClaims() public {
+        (address enclave, bytes32 nonce, Claims memory claims) = _prepare(1);
+        bytes memory proof = committeeProof(claims);
+        claims.svn = 99; // the committee vouched for svn 3
+        vm.expectRevert(); // the recovered signers are now arbitrary addresses: non-member or unordered
+        enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, proof);
+    }
+
+    function test_register_RevertWhen_BindingMismatch() public {
+        (address enclave, bytes32 nonce, Claims memory claims) = _prepare(1);
+        bytes memory proof = committeeProof(claims);
+        bytes32 expected = binding(enclave, keccak256("other hpke"), nonce);
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.BindingMismatch.selector, expected, claims.reportData));
+        enclaves.register(PROGRAM, claims, enclave, keccak256("other hpke"), nonce, COMMITTEE_PATH, proof);
+    }
+
+    function test_register_RevertWhen_BindingForOtherEnclave() public {
+        (address enclave, bytes32 nonce, Claims memory claims) = _prepare(1);
+        bytes memory proof = committeeProof(claims);
+        address thief = address(0xBAD);
+        bytes32 expected = binding(thief, HPKE, nonce);
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.BindingMismatch.selector, expected, claims.reportData));
+        enclaves.register(PROGRAM, claims, thief, HPKE, nonce, COMMITTEE_PATH, proof);
+        enclave;
+    }
+
+    function test_register_RevertWhen_NonceNotFresh() public {
+        bytes32 nonce = keccak256("made up");
+        address enclave = vm.addr(KEY);
+        Claims memory claims = goodClaims(1, enclave, HPKE, nonce);
+        bytes memory proof = committeeProof(claims);
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.NonceNotFresh.selector, nonce));
+        enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, proof);
+    }
+
+    function test_register_RevertWhen_ChallengeExpired() public {
+        (address enclave, bytes32 nonce, Claims memory claims) = _prepare(1);
+        vm.warp(START + 1 hours);
+        claims.timestamp = uint64(block.timestamp);
+        bytes memory proof = committeeProof(claims);
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.NonceNotFresh.selector, nonce));
+        enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, proof);
+    }
+
+    function test_register_RevertWhen_NonceAlreadyUsed() public {
+        (address enclave, bytes32 nonce, Claims memory claims) = _prepare(1);
+        bytes memory proof = committeeProof(claims);
+        enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, proof);
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.NonceAlreadyUsed.selector, nonce));
+        enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, proof);
+    }
+
+    function test_register_RevertWhen_PolicyFails() public {
+        (address enclave, bytes32 nonce, Claims memory claims) = _prepare(1);
+        claims.debug = true;
+        bytes memory proof = committeeProof(claims);
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.DebugNotAllowed.selector, uint8(1)));
+        enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, proof);
+    }
+
+    function test_register_RevertWhen_MeasurementNotAllowedForProgram() public {
+        (address enclave, bytes32 nonce, Claims memory claims) = _prepare(1);
+        bytes memory proof = committeeProof(claims);
+        bytes32 other = keccak256("other");
+        vm.expectRevert(
+            abi.encodeWithSelector(IMeasurementRegistry.MeasurementNotAllowed.selector, other, uint8(1), measurementOf(1))
+        );
+        enclaves.register(other, claims, enclave, HPKE, nonce, COMMITTEE_PATH, proof);
+    }
+
+    function test_register_RevertWhen_InvalidEnclave() public {
+        (, bytes32 nonce, Claims memory claims) = _prepare(1);
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.InvalidEnclave.selector, address(0), PROGRAM));
+        enclaves.register(PROGRAM, claims, address(0), HPKE, nonce, COMMITTEE_PATH, "");
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.InvalidEnclave.selector, address(1), bytes32(0)));
+        enclaves.register(bytes32(0), claims, address(1), HPKE, nonce, COMMITTEE_PATH, "");
+    }
+
+    function test_register_RevertWhen_EnclaveIsRemoved() public {
+        address enclave = registerEnclave(KEY, 1);
+        vm.prank(governor);
+        enclaves.grantRole(REMOVER_ROLE, guardian);
+        vm.expectEmit(true, true, true, true, address(enclaves));
+        emit IEnclaveRegistry.EnclaveRemoved(enclave, guardian);
+        vm.prank(guardian);
+        enclaves.removeEnclave(enclave);
+        assertFalse(enclaves.isLive(enclave, PROGRAM), "removed");
+        (, bytes32 nonce, Claims memory claims) = _prepare(1);
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.EnclaveIsRemoved.selector, enclave));
+        enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, "");
+        vm.prank(guardian);
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.EnclaveIsRemoved.selector, enclave));
+        enclaves.removeEnclave(enclave);
+    }
+
+    function test_removeEnclave_RevertWhen_NotRemover() public {
+        vm.prank(guardian);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, guardian, REMOVER_ROLE)
+        );
+        enclaves.removeEnclave(address(1));
+    }
+
+    function test_addRoute_RevertWhen_ExistsZeroOrNotGovernor() public {
+        vm.startPrank(governor);
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.RouteAlreadyExists.selector, COMMITTEE_PATH));
+        enclaves.addRoute(COMMITTEE_PATH, committee);
+        vm.expectRevert(abi.encodeWithSelector(IGoverned.ZeroAddress.selector, "verifier"));
+        enclaves.addRoute(2, IAttestationVerifier(address(0)));
+        vm.stopPrank();
+        vm.prank(guardian);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, guardian, GOVERNOR_ROLE)
+        );
+        enclaves.addRoute(2, committee);
+    }
+
+    function test_freezeRoute_RevertWhen_NotFoundOrFrozen() public {
+        vm.startPrank(governor);
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.RouteNotFound.selector, uint8(7)));
+        enclaves.freezeRoute(7);
+        enclaves.freezeRoute(COMMITTEE_PATH);
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.RouteIsFrozen.selector, COMMITTEE_PATH));
+        enclaves.freezeRoute(COMMITTEE_PATH);
+        (IAttestationVerifier v, bool frozen) = enclaves.route(COMMITTEE_PATH);
+        assertEq(address(v), address(committee), "route kept");
+        assertTrue(frozen, "frozen");
+    }
+
+    function test_setRegistrationTtl_AppliesAndRevertWhen_OutOfBounds() public {
+        vm.startPrank(governor);
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.InvalidRegistrationTtl.selector, uint64(59 minutes)));
+        enclaves.setRegistrationTtl(59 minutes);
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.InvalidRegistrationTtl.selector, uint64(31 days)));
+        enclaves.setRegistrationTtl(31 days);
+        enclaves.setRegistrationTtl(2 hours);
+        vm.stopPrank();
+        address enclave = registerEnclave(KEY, 1);
+        assertEq(enclaves.enclaveInfo(enclave, PROGRAM).expiresAt, START + 2 hours, "ttl applied");
+    }
+
+    function test_constructor_RevertWhen_ZeroRegistry() public {
+        vm.expectRevert(abi.encodeWithSelector(IGoverned.ZeroAddress.selector, "measurementRegistry"));
+        new EnclaveRegistry(IMeasurementRegistry(address(0)), governor);
+    }
+
+    /// forge-config: default.fuzz.runs = 32
+    function testFuzz_register_RevertWhen_ReportDataIsNotTheBinding(bytes32 reportData) public {
+        (address enclave, bytes32 nonce, Claims memory claims) = _prepare(1);
+        vm.assume(reportData != claims.reportData);
+        claims.reportData = reportData;
+        bytes memory proof = committeeProof(claims);
+        vm.expectRevert(
+            abi.encodeWithSelector(IEnclaveRegistry.BindingMismatch.selector, binding(enclave, HPKE, nonce), reportData)
+        );
+        enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, proof);
+    }
+}
