@@ -72,6 +72,12 @@ export const errorCodes = {
   // ── runtime, channel, prover, chain, services ─────────────────────────────────────────────
   TEE_UNAVAILABLE: "no TEE of the requested kind is available on this machine",
   CHANNEL_INVALID: "the sealed message could not be opened",
+  CHANNEL_PARAMETERS_INVALID: "a public key, binding, circuit id or request id given to the channel is malformed",
+  CHANNEL_PLAINTEXT_TOO_LARGE: "the plaintext to seal is larger than the channel's documented cap",
+  ARCHIVE_UNAVAILABLE: "the archive file could not be opened or migrated (unwritable path, corrupt file, newer schema)",
+  ARCHIVE_RECORD_INVALID: "a record given to the archive is malformed or refers to a record that does not exist",
+  ARCHIVE_CONFLICT: "a record with this id is already in the archive",
+  ARCHIVE_WRITE_FAILED: "the archive could not commit a write (disk full, locked, closed)",
   PROVER_FAILED: "the prover failed",
   RECEIPT_MISMATCH: "the receipt's inputDigest or outputDigest is not keccak256 of the witness or output given with it",
   SP1_UNAVAILABLE: "the SP1 toolchain is not installed on this machine",
