@@ -3,9 +3,12 @@ import { TcbStatus, TeeType, type Checks, type VerifiedEvidence } from "../../cl
 import { measurementDigest, sha256Hex } from "../../claims/measurementDigest.js";
 import { TeezkError } from "../../errors/index.js";
 import { bytesEqual, isAllZero, toBytes32, toHex, type Hex } from "../../util/bytes.js";
-import { parsePemBundle, verifyCertificateChain, type PinnedRoot } from "../../util/x509.js";
+import { parsePemBundle, type PinnedRoot } from "../../util/x509.js";
 import type { VerifyEvidenceParameters } from "../types.js";
-import { appraiseDcapCollateral, parsePckExtensions, type DcapCollateral } from "./collateral/index.js";
+import { appraiseDcapCollateral, type DcapCollateral } from "./collateral/index.js";
+import { BoundedCache } from "./collateral/BoundedCache.js";
+import { parsePckExtensionsCached } from "./collateral/parsePckExtensionsCached.js";
+import { verifyCertificateChainCached } from "./collateral/verifyCertificateChainCached.js";
 import { INTEL_PINNED_ROOTS, MAX_PCK_CHAIN_CERTIFICATES, TEE_TYPE_TDX } from "./constants.js";
 import { parseDcapQuote } from "./parseDcapQuote.js";
 import type { ParsedDcapQuote, SgxEnclaveReport, TdReport } from "./types.js";
@@ -52,18 +55,20 @@ export function verifyDcapQuote(parameters: VerifyDcapQuoteParameters): VerifyDc
   const quote = parseDcapQuote(evidence, maxTrailingBytes === undefined ? {} : { maxTrailingBytes });
   const isTdx = quote.header.teeType === TEE_TYPE_TDX;
 
-  const pem = parsePemBundle(quote.pckChainPem, "PCK certificate chain");
+  const pem = parsePckChainPem(quote.pckChainPem);
   if (pem.length < 2 || pem.length > MAX_PCK_CHAIN_CERTIFICATES) {
     throw new TeezkError("CERT_CHAIN_INVALID", `The PCK chain holds ${pem.length} certificates (2 to ${MAX_PCK_CHAIN_CERTIFICATES} expected: leaf, PCK CA, root)`);
   }
   const pinnedRoots: readonly PinnedRoot[] = extraTrustedRoots.length ? [...INTEL_PINNED_ROOTS, ...extraTrustedRoots] : INTEL_PINNED_ROOTS;
-  const { chain, rootSha256, rootName } = verifyCertificateChain({
+  // Chain signatures are remembered per platform (pure in the DER); validity windows are judged at `now`.
+  const verifiedPckChain = verifyCertificateChainCached({
     chain: pem,
     pinnedRoots,
     extraRoots: rootCertificates,
     at: now,
     what: "PCK certificate chain",
   });
+  const { chain, rootSha256, rootName } = verifiedPckChain;
   const leaf = chain[0]!;
   if (leaf.ca) throw new TeezkError("CERT_CHAIN_INVALID", "The PCK leaf certificate is a CA certificate");
   // Intel's root also signs the TCB signing certificate; only a PCK certificate may vouch for a QE.
@@ -97,6 +102,7 @@ export function verifyDcapQuote(parameters: VerifyDcapQuoteParameters): VerifyDc
     const appraisal = appraiseDcapCollateral({
       collateral,
       pckChain: chain,
+      verifiedPckChain,
       qeReport: {
         miscselect: quote.qeReport.miscSelect,
         attributes: quote.qeReport.attributes,
@@ -120,7 +126,7 @@ export function verifyDcapQuote(parameters: VerifyDcapQuoteParameters): VerifyDc
   }
 
   const platformId = sha256Hex(leaf.raw);
-  const registers = quoteRegisters(quote, leaf, platformId, rootName);
+  const registers = quoteRegisters(quote, leaf, rootName);
   const common = {
     platformId,
     rootHash: rootSha256,
@@ -162,28 +168,30 @@ export function verifyDcapQuote(parameters: VerifyDcapQuoteParameters): VerifyDc
 }
 
 /**
- * PCK registers keyed by the leaf's sha256: parsing the certificate's ASN.1 costs more than every signature
- * check of a quote together, and a platform presents the same leaf for years. Bounded; cleared when full.
+ * Parsed PCK chains by their PEM text: a platform presents the same chain in every quote, and X.509 parsing is
+ * a pure function of the text (node's X509Certificate is immutable, so sharing the objects is safe).
  */
-const pckRegisterCache = new Map<string, Record<string, Hex | number>>();
-const PCK_REGISTER_CACHE_ENTRIES = 1024;
+const pckChainPems = new BoundedCache<string, readonly X509Certificate[]>(256);
 
-function pckRegisters(leaf: X509Certificate, platformId: Hex): Record<string, Hex | number> {
-  const cached = pckRegisterCache.get(platformId);
-  if (cached) return cached;
-  let registers: Record<string, Hex | number> = {};
-  try {
-    const pck = parsePckExtensions(leaf);
-    registers = { fmspc: toHex(pck.fmspc), pceId: toHex(pck.pceId), pckCpuSvn: toHex(pck.cpuSvn), pckPceSvn: pck.pceSvn };
-  } catch {
-    // The FMSPC is informative here; the collateral appraisal, which depends on it, raises its own error.
-  }
-  if (pckRegisterCache.size >= PCK_REGISTER_CACHE_ENTRIES) pckRegisterCache.clear();
-  pckRegisterCache.set(platformId, Object.freeze(registers));
-  return registers;
+function parsePckChainPem(text: string): X509Certificate[] {
+  const cached = pckChainPems.get(text);
+  if (cached) return [...cached];
+  const certificates = parsePemBundle(text, "PCK certificate chain");
+  pckChainPems.set(text, Object.freeze([...certificates]));
+  return certificates;
 }
 
-function quoteRegisters(quote: ParsedDcapQuote, leaf: X509Certificate, platformId: Hex, rootName: string): VerifiedEvidence["registers"] {
+function pckRegisters(leaf: X509Certificate): Record<string, Hex | number> {
+  try {
+    const pck = parsePckExtensionsCached(leaf);
+    return { fmspc: toHex(pck.fmspc), pceId: toHex(pck.pceId), pckCpuSvn: toHex(pck.cpuSvn), pckPceSvn: pck.pceSvn };
+  } catch {
+    // The FMSPC is informative here; the collateral appraisal, which depends on it, raises its own error.
+    return {};
+  }
+}
+
+function quoteRegisters(quote: ParsedDcapQuote, leaf: X509Certificate, rootName: string): VerifiedEvidence["registers"] {
   const registers: VerifiedEvidence["registers"] = {
     quoteVersion: quote.header.version,
     teeTypeRaw: toHex(Uint8Array.of(quote.header.teeType)),
@@ -201,7 +209,7 @@ function quoteRegisters(quote: ParsedDcapQuote, leaf: X509Certificate, platformI
     trailingNonZero: !isAllZero(quote.trailing),
   };
   if (quote.bodyType !== undefined) registers.bodyType = quote.bodyType;
-  Object.assign(registers, pckRegisters(leaf, platformId));
+  Object.assign(registers, pckRegisters(leaf));
   if (quote.body.kind === "sgx") Object.assign(registers, sgxRegisters(quote.body.report));
   else Object.assign(registers, tdRegisters(quote.body.report));
   return registers;

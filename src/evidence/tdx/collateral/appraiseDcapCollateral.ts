@@ -2,13 +2,14 @@ import type { X509Certificate } from "node:crypto";
 import { TcbStatus, type Checks } from "../../../claims/types.js";
 import { TeezkError } from "../../../errors/index.js";
 import { bytesEqual } from "../../../util/bytes.js";
-import { verifyCertificateChain, type PinnedRoot } from "../../../util/x509.js";
+import type { PinnedRoot, VerifyChainReturnType } from "../../../util/x509.js";
 import { evaluateDcapTcb } from "./evaluateDcapTcb.js";
 import { INTEL_SGX_ROOT_CA } from "./intelSgxRootCa.js";
 import { isCertificateRevoked } from "./isCertificateRevoked.js";
 import { isCrlIssuedBy } from "./isCrlIssuedBy.js";
-import { parsePckExtensions } from "./parsePckExtensions.js";
+import { parsePckExtensionsCached } from "./parsePckExtensionsCached.js";
 import type { DcapCollateral, DcapCrl, EnclaveIdentity, EnclaveTcbLevel } from "./types.js";
+import { verifyCertificateChainCached } from "./verifyCertificateChainCached.js";
 import { verifyDcapCrl } from "./verifyDcapCrl.js";
 import { verifySignedCollateral } from "./verifySignedCollateral.js";
 
@@ -25,8 +26,13 @@ export type DcapQeReportFields = {
 
 export type AppraiseDcapCollateralParameters = {
   collateral: DcapCollateral;
-  /** PCK leaf first, then the PCK Platform/Processor CA, usually the root; already verified by the caller. */
+  /** PCK leaf first, then the PCK Platform/Processor CA, usually the root. */
   pckChain: X509Certificate[];
+  /**
+   * The caller's own verification of `pckChain` at this same `now` (verifyDcapQuote passes its result), so the
+   * chain is not verified twice in one call. When absent, the chain is verified here against the pinned root.
+   */
+  verifiedPckChain?: Pick<VerifyChainReturnType, "root" | "chain">;
   qeReport: DcapQeReportFields;
   teeType: "tdx" | "sgx";
   /** TDX only: TEE_TCB_SVN from the TD report (16 bytes). */
@@ -58,15 +64,7 @@ export function appraiseDcapCollateral(params: AppraiseDcapCollateralParameters)
   const pinnedRoots = [INTEL_SGX_ROOT_CA, ...(params.extraTrustedRoots ?? [])];
   const checks: Checks = { tcbInfo: "not_checked", qeIdentity: "not_checked", pckRevocation: "not_checked", rootRevocation: "not_checked" };
 
-  const collateralRoots = [
-    ...(collateral.tcbInfo?.issuerChain ?? []),
-    ...(collateral.qeIdentity?.issuerChain ?? []),
-    ...(collateral.tcbSigningChain ?? []),
-    ...(collateral.pckCrlIssuerChain ?? []),
-  ].filter((cert) => cert.checkIssued(cert));
-  // Re-running the (cheap) chain check gives us the root certificate itself, which signs the root CRL and
-  // anchors the TCB signing chain, whether or not the quote carried it.
-  const pck = verifyCertificateChain({ chain: pckChain, pinnedRoots, extraRoots: collateralRoots, at: now, what: "PCK certificate chain" });
+  const pck = params.verifiedPckChain ?? verifyPckChain(collateral, pckChain, pinnedRoots, now);
   const root = pck.root;
   const pckCa = pck.chain[1];
   if (!pckCa || pckCa === root) {
@@ -114,7 +112,7 @@ export function appraiseDcapCollateral(params: AppraiseDcapCollateralParameters)
       details: `TCB info id ${tcbInfo.id ?? "(none: v2 is SGX)"}, version ${tcbInfo.version}`,
     });
   }
-  const extensions = parsePckExtensions(pck.chain[0]!);
+  const extensions = parsePckExtensionsCached(pck.chain[0]!);
   if (!bytesEqual(extensions.fmspc, tcbInfo.fmspc) || !bytesEqual(extensions.pceId, tcbInfo.pceId)) {
     throw new TeezkError("COLLATERAL_MISMATCH", `${source}: the TCB info is for another platform`, {
       details: `PCK FMSPC ${hex(extensions.fmspc)} PCE-ID ${hex(extensions.pceId)}; TCB info FMSPC ${hex(tcbInfo.fmspc)} PCE-ID ${hex(tcbInfo.pceId)}`,
@@ -132,6 +130,20 @@ export function appraiseDcapCollateral(params: AppraiseDcapCollateralParameters)
   });
   checks.tcbInfo = "passed";
   return { tcbStatus, advisoryIds, checks };
+}
+
+/**
+ * Verifying the chain (again) yields the root certificate itself, which signs the root CRL and anchors the TCB
+ * signing chain, whether or not the quote carried it: collateral may ship the root.
+ */
+function verifyPckChain(collateral: DcapCollateral, pckChain: X509Certificate[], pinnedRoots: readonly PinnedRoot[], now: Date) {
+  const collateralRoots = [
+    ...(collateral.tcbInfo?.issuerChain ?? []),
+    ...(collateral.qeIdentity?.issuerChain ?? []),
+    ...(collateral.tcbSigningChain ?? []),
+    ...(collateral.pckCrlIssuerChain ?? []),
+  ].filter((cert) => cert.checkIssued(cert));
+  return verifyCertificateChainCached({ chain: pckChain, pinnedRoots, extraRoots: collateralRoots, at: now, what: "PCK certificate chain" });
 }
 
 /** Of the PCK CRLs given, the one issued by the PCK leaf's CA; a set holding none of them is a mismatch. */

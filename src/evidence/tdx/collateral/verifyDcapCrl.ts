@@ -1,7 +1,8 @@
-import { verify as verifySignature, type X509Certificate } from "node:crypto";
+import type { X509Certificate } from "node:crypto";
 import { TeezkError } from "../../../errors/index.js";
 import { isCrlIssuedBy } from "./isCrlIssuedBy.js";
 import type { DcapCrl } from "./types.js";
+import { verifySignatureCached } from "./verifySignatureCached.js";
 
 const ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
 
@@ -28,13 +29,8 @@ export function verifyDcapCrl({ crl, issuer, now }: VerifyDcapCrlParameters): vo
   if (crl.signatureAlgorithm !== ECDSA_WITH_SHA256) {
     throw new TeezkError("UNSUPPORTED_ALGORITHM", `${crl.source}: CRL signature algorithm ${crl.signatureAlgorithm} is not ecdsa-with-SHA256`);
   }
-  let valid = false;
-  try {
-    valid = verifySignature("sha256", crl.tbs, issuer.publicKey, crl.signature);
-  } catch {
-    valid = false;
-  }
-  if (!valid) throw new TeezkError("CRL_INVALID", `${crl.source}: the CRL signature does not verify with ${firstLine(issuer.subject)}'s key`);
+  // The signature is a pure function of the bytes (cached); the update window below is judged at every call.
+  if (!verifySignatureCached({ signer: issuer, data: crl.tbs, signature: crl.signature, dsaEncoding: "der" })) throw new TeezkError("CRL_INVALID", `${crl.source}: the CRL signature does not verify with ${firstLine(issuer.subject)}'s key`);
   if (!crl.nextUpdate) throw new TeezkError("CRL_INVALID", `${crl.source}: the CRL has no nextUpdate, so its freshness cannot be judged`);
   if (now < crl.thisUpdate || now > crl.nextUpdate) {
     throw new TeezkError("COLLATERAL_EXPIRED", `${crl.source}: the CRL is not current at ${now.toISOString()}`, {

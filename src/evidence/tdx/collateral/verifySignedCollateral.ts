@@ -1,8 +1,10 @@
-import { verify as verifySignature, type X509Certificate } from "node:crypto";
+import type { X509Certificate } from "node:crypto";
 import { TeezkError } from "../../../errors/index.js";
-import { verifyCertificateChain, type PinnedRoot } from "../../../util/x509.js";
+import type { PinnedRoot } from "../../../util/x509.js";
 import { isCertificateRevoked } from "./isCertificateRevoked.js";
 import type { DcapCrl, SignedCollateral } from "./types.js";
+import { verifyCertificateChainCached } from "./verifyCertificateChainCached.js";
+import { verifySignatureCached } from "./verifySignatureCached.js";
 
 export type VerifySignedCollateralParameters = {
   item: SignedCollateral<{ issueDate: Date; nextUpdate: Date }>;
@@ -40,7 +42,9 @@ export function verifySignedCollateral({
       metaMessages: ["Add tcb_signing_cert.der (the TCB-Info-Issuer-Chain leaf from Intel PCS) to the collateral folder."],
     });
   }
-  const { chain } = verifyCertificateChain({
+  // Chain signatures and the body signature are remembered by content; validity windows, revocation and
+  // issueDate..nextUpdate are judged at `now` on every call.
+  const { chain } = verifyCertificateChainCached({
     chain: signingChain,
     pinnedRoots,
     extraRoots: rootCertificates,
@@ -56,13 +60,7 @@ export function verifySignedCollateral({
       }
     }
   }
-  let valid = false;
-  try {
-    valid = verifySignature("sha256", item.signedBytes, { key: chain[0]!.publicKey, dsaEncoding: "ieee-p1363" }, item.signature);
-  } catch {
-    valid = false;
-  }
-  if (!valid) {
+  if (!verifySignatureCached({ signer: chain[0]!, data: item.signedBytes, signature: item.signature, dsaEncoding: "ieee-p1363" })) {
     throw new TeezkError("SIGNATURE_INVALID", `${item.source}: the ${what} signature does not verify with the TCB signing key`, {
       details: "the signed bytes were altered, or the signing certificate is not the one that signed them",
     });
