@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {Vm} from "../utils/Vm.sol";
+import {Claims} from "../../../contracts/interfaces/IClaims.sol";
+import {MeasurementRegistry} from "../../../contracts/governance/MeasurementRegistry.sol";
+import {IMeasurementRegistry} from "../../../contracts/interfaces/IMeasurementRegistry.sol";
+import {EnclaveRegistry} from "../../../contracts/registry/EnclaveRegistry.sol";
+import {CommitteeAttestationVerifier} from "../../../contracts/attestation/CommitteeAttestationVerifier.sol";
+import {ReceiptVerifier} from "../../../contracts/receipts/ReceiptVerifier.sol";
+import {Receipt} from "../../../contracts/receipts/Receipt.sol";
+import {MultiProverRoots} from "../../../contracts/multiprover/MultiProverRoots.sol";
+import {RootProofVerifierTestDouble} from "../doubles/RootProofVerifierTestDouble.sol";
+
+/// @notice What handlers share: cheatcodes, the deployment, and an independent model of which enclave keys
+/// should be live (registration time, TEE type, revocations, removals) kept from the handler's own actions.
+abstract contract HandlerBase {
+    Vm internal constant vm = Vm(0x7109709ECfa91a80626fF3989D68f67F5b1DD12D);
+    bytes32 internal constant PROGRAM = keccak256("teezk test program");
+    bytes32 internal constant ROOT_HASH = keccak256("vendor root");
+
+    MeasurementRegistry internal immutable measurements;
+    EnclaveRegistry internal immutable enclaves;
+    CommitteeAttestationVerifier internal immutable committee;
+    address internal immutable governor;
+    address internal immutable guardian;
+    uint256[2] internal nodeKeys;
+
+    /// @dev Keys 0..3 can register (TEE types below); key 4 never registers.
+    uint256[5] internal keys = [uint256(0xE1), 0xE2, 0xE3, 0xE4, 0xBAD];
+    uint8[5] internal types = [uint8(1), 1, 2, 3, 4];
+    mapping(uint256 keyIndex => uint256) public modelExpiry;
+    mapping(uint8 teeType => bool) public modelRevoked;
+    mapping(uint256 keyIndex => bool) public modelRemoved;
+
+    /// @notice Count of outcomes the model says must never happen.
+    uint256 public violations;
+    string public lastViolation;
+
+    constructor(
+        MeasurementRegistry m,
+        EnclaveRegistry e,
+        CommitteeAttestationVerifier c,
+        address governor_,
+        address guardian_,
+        uint256[2] memory nodeKeys_
+    ) {
+        (measurements, enclaves, committee, governor, guardian, nodeKeys) = (m, e, c, governor_, guardian_, nodeKeys_);
+    }
+
+    function _violation(string memory what) internal {
+        ++violations;
+        lastViolation = what;
+    }
+
+    function _sign(uint256 key, bytes32 digest) internal pure returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
+        return abi.encodePacked(r, s, v);
+    }
+
+    function _modelLive(uint256 i) internal view returns (bool) {
+        return i < 4 && modelExpiry[i] > block.timestamp && !modelRevoked[types[i]] && !modelRemoved[i];
+    }
+
+    function measurementOf(uint8 teeType) public pure returns (bytes32) {
+        return keccak256(abi.encode("measurement", teeType));
+    }
+
+    /// @notice Fuzzed action: (re-)register enclave key `seed % 4` through the committee route.
+    function register(uint256 seed) public {
+        uint256 i = seed % 4;
+        address enclave = vm.addr(keys[i]);
+        bytes32 nonce = enclaves.issueChallenge();
+        Claims memory claims = Claims({
+            teeType: types[i],
+            measurement: measurementOf(types[i]),
+            reportData: keccak256(abi.encode("teezk/v1", enclave, bytes32(0), nonce)),
+            platformId: bytes32(0),
+            rootHash: ROOT_HASH,
+            timestamp: uint64(block.timestamp),
+            tcbStatus: 0,
+            svn: 3,
+            debug: false
+        });
+        bytes32 digest = committee.verdictDigest(keccak256(abi.encode(claims)));
+        (uint256 k0, uint256 k1) = (nodeKeys[0], nodeKeys[1]);
+        if (vm.addr(k0) > vm.addr(k1)) (k0, k1) = (k1, k0);
+        bytes[] memory sigs = new bytes[](2);
+        (sigs[0], sigs[1]) = (_sign(k0, digest), _sign(k1, digest));
+        try enclaves.register(PROGRAM, claims, enclave, bytes32(0), nonce, 1, abi.encode(sigs)) returns (uint64 exp) {
+            if (modelRevoked[types[i]] || modelRemoved[i]) _violation("registered a revoked or removed enclave");
+            modelExpiry[i] = exp;
+        } catch {}
+    }
+
+    /// @notice Fuzzed action: let time pass (up to 8 hours).
+    function warp(uint256 dt) public {
+        vm.warp(block.timestamp + (dt % 8 hours));
+        vm.roll(block.number + 1);
+    }
+
+    /// @notice Fuzzed action: the guardian revokes a TEE type's measurement (rarely).
+    function revoke(uint256 seed) public {
+        if (seed % 8 != 0) return;
+        uint8 t = types[seed % 4];
+        vm.prank(guardian);
+        try measurements.revokeMeasurement(t, measurementOf(t)) {
+            modelRevoked[t] = true;
+        } catch {}
+    }
+
+    /// @notice Fuzzed action: someone other than the governor (including the guardian) tries every governor-only
+    /// change; any success is a violation. The governor itself also adds through its own key.
+    function tryGovern(uint256 actorSeed, bytes32 m) public {
+        address actor = actorSeed % 3 == 0 ? guardian : address(uint160(uint256(keccak256(abi.encode(actorSeed)))));
+        if (actor == governor || m == bytes32(0)) return;
+        vm.prank(actor);
+        try measurements.addMeasurement(PROGRAM, 1, m, 0, 0) {
+            _violation("non-governor added a measurement");
+        } catch {}
+        vm.prank(actor);
+        try measurements.setTeePolicy(1, IMeasurementRegistry.TeePolicy(type(uint256).max, 0, 365 days)) {
+            _violation("non-governor set a policy");
+        } catch {}
+        vm.prank(actor);
+        try measurements.setRootHashAllowed(1, m, true) {
+            _violation("non-governor allowed a root");
+        } catch {}
+        vm.prank(actor);
+        try measurements.rotateMeasurement(PROGRAM, 1, measurementOf(1), m, 0) {
+            _violation("non-governor rotated");
+        } catch {}
+        if (actor != guardian) {
+            vm.prank(actor);
+            try measurements.revokeMeasurement(5, m) {
+                _violation("non-guardian revoked");
+            } catch {}
+        }
+    }
+}
+
+/// @notice Invariant (1): no receipt is accepted from a signer that is unregistered, expired, removed or whose
+/// measurement is revoked for the program.
+contract ReceiptsHandler is HandlerBase {
+    ReceiptVerifier internal immutable receipts;
+    uint256 public accepted;
+
+    constructor(
+        MeasurementRegistry m,
+        EnclaveRegistry e,
+        CommitteeAttestationVerifier c,
+        address governor_,
+        address guardian_,
+        uint256[2] memory nodeKeys_,
+        ReceiptVerifier r
+    ) HandlerBase(m, e, c, governor_, guardian_, nodeKeys_) {
+        receipts = r;
+    }
+
+    /// @notice Fuzzed action: key `seed % 5` signs a receipt for PROGRAM (or another program) and it is consumed.
+    function consume(uint256 seed, bytes32 input) public {
+        uint256 i = seed % 5;
+        bytes32 programId = seed % 7 == 0 ? keccak256("other program") : PROGRAM;
+        Receipt memory r = Receipt(programId, input, bytes32(0), bytes32(0), uint64(block.timestamp), bytes32(seed));
+        bytes memory sig = _sign(keys[i], receipts.receiptDigest(r));
+        try receipts.consumeReceipt(r, sig) {
+            ++accepted;
+            if (programId != PROGRAM || !_modelLive(i)) _violation("accepted a receipt from a non-live signer");
+        } catch {}
+    }
+}
+
+/// @notice Invariants (2) and (3): no TEE-path root with fewer than k distinct TEE types; a conflict always halts.
+contract RootsHandler is HandlerBase {
+    MultiProverRoots internal immutable roots;
+    RootProofVerifierTestDouble internal immutable zk;
+    uint256 public finalizedByTee;
+    uint256 public conflicts;
+    bool public conflictSinceResume;
+
+    constructor(
+        MeasurementRegistry m,
+        EnclaveRegistry e,
+        CommitteeAttestationVerifier c,
+        address governor_,
+        address guardian_,
+        uint256[2] memory nodeKeys_,
+        MultiProverRoots roots_,
+        RootProofVerifierTestDouble zk_
+    ) HandlerBase(m, e, c, governor_, guardian_, nodeKeys_) {
+        (roots, zk) = (roots_, zk_);
+    }
+
+    function _sortedSigs(uint64 epoch, bytes32 root, uint256 mask) internal view returns (bytes[] memory, uint256) {
+        uint256[] memory idx = new uint256[](5);
+        uint256 n;
+        for (uint256 i = 0; i < 5; ++i) if (mask & (1 << i) != 0) idx[n++] = i;
+        for (uint256 a = 1; a < n; ++a) {
+            for (uint256 b = a; b > 0 && vm.addr(keys[idx[b - 1]]) > vm.addr(keys[idx[b]]); --b) {
+                (idx[b - 1], idx[b]) = (idx[b], idx[b - 1]);
+            }
+        }
+        bytes32 digest = roots.rootDigest(epoch, root);
+        bytes[] memory sigs = new bytes[](n);
+        uint256 typesMask;
+        for (uint256 i = 0; i < n; ++i) {
+            sigs[i] = _sign(keys[idx[i]], digest);
+            typesMask |= 1 << types[idx[i]];
+        }
+        return (sigs, typesMask);
+    }
+
+    /// @notice Fuzzed action: a subset of enclaves signs a root for a small epoch, with or without a ZK proof.
+    function submit(uint8 epochSeed, uint8 rootSeed, uint8 mask, bool withZk) public {
+        uint64 epoch = epochSeed % 8;
+        bytes32 root = keccak256(abi.encode(rootSeed % 3));
+        (bytes[] memory sigs,) = _sortedSigs(epoch, root, mask % 32);
+        uint256 liveTypes;
+        uint256 distinct;
+        for (uint256 i = 0; i < 5; ++i) {
+            if ((mask % 32) & (1 << i) == 0) continue;
+            if (_modelLive(i) && liveTypes & (1 << types[i]) == 0) {
+                liveTypes |= 1 << types[i];
+                ++distinct;
+            }
+        }
+        bytes memory proof = withZk ? zk.validProof(PROGRAM, epoch, root) : bytes("");
+        try roots.submitRoot(epoch, root, sigs, proof) {
+            ++finalizedByTee;
+            if (distinct < roots.minTeeTypes()) _violation("TEE root finalized below k distinct live TEE types");
+        } catch {}
+    }
+
+    /// @notice Fuzzed action: enclaves sign another root for an epoch and report it.
+    function report(uint8 epochSeed, uint8 rootSeed, uint8 mask) public {
+        uint64 epoch = epochSeed % 8;
+        bytes32 root = keccak256(abi.encode(rootSeed % 3));
+        (bytes[] memory sigs,) = _sortedSigs(epoch, root, mask % 32);
+        try roots.reportConflict(epoch, root, sigs) {
+            ++conflicts;
+            conflictSinceResume = true;
+            if (!roots.halted()) _violation("conflict accepted without halting");
+            for (uint256 i = 0; i < 5; ++i) if ((mask % 32) & (1 << i) != 0) modelRemoved[i] = true;
+        } catch {}
+    }
+
+    /// @notice Fuzzed action: ZK-only finalization attempt.
+    function submitZk(uint8 epochSeed, uint8 rootSeed) public {
+        uint64 epoch = epochSeed % 8;
+        bytes32 root = keccak256(abi.encode(rootSeed % 3));
+        bool open = roots.halted() || block.timestamp >= roots.escapeOpensAt();
+        try roots.submitZkRoot(epoch, root, zk.validProof(PROGRAM, epoch, root)) {
+            if (!open) _violation("ZK-only root while the escape hatch was closed");
+        } catch {}
+    }
+
+    /// @notice Fuzzed action: the governor resumes (rarely).
+    function resume(uint256 seed) public {
+        if (seed % 4 != 0) return;
+        vm.prank(governor);
+        try roots.resume() {
+            conflictSinceResume = false;
+        } catch {}
+    }
+}

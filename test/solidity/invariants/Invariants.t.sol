@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {TeezkBase} from "../utils/TeezkBase.sol";
+import {ReceiptVerifier} from "../../../contracts/receipts/ReceiptVerifier.sol";
+import {TeeQuorumRoots} from "../../../contracts/multiprover/TeeQuorumRoots.sol";
+import {RootProofVerifierTestDouble} from "../doubles/RootProofVerifierTestDouble.sol";
+import {ReceiptsHandler, RootsHandler} from "./Handlers.sol";
+
+/// @notice Invariants (1) receipts only from live, allowed signers and (4) only the governor allows, the guardian
+/// only revokes.
+contract ReceiptInvariantsTest is TeezkBase {
+    ReceiptsHandler internal handler;
+
+    function setUp() public override {
+        super.setUp();
+        ReceiptVerifier receipts = new ReceiptVerifier(enclaves);
+        handler = new ReceiptsHandler(
+            measurements, enclaves, committee, governor, guardian, [nodeKeys[0], nodeKeys[1]], receipts
+        );
+        targetContract(address(handler));
+    }
+
+    /// forge-config: default.invariant.runs = 24
+    /// forge-config: default.invariant.depth = 24
+    function invariant_NoReceiptFromNonLiveSigner() public view {
+        assertEq(handler.violations(), 0, handler.lastViolation());
+    }
+}
+
+/// @notice Invariants (2) k distinct TEE types per TEE-path root and (3) a conflict always halts.
+contract RootInvariantsTest is TeezkBase {
+    RootsHandler internal handler;
+    TeeQuorumRoots internal roots;
+
+    function setUp() public override {
+        super.setUp();
+        RootProofVerifierTestDouble zk = new RootProofVerifierTestDouble();
+        roots = new TeeQuorumRoots(governor, enclaves, zk, PROGRAM, 2, 1 days);
+        handler = new RootsHandler(
+            measurements, enclaves, committee, governor, guardian, [nodeKeys[0], nodeKeys[1]], roots, zk
+        );
+        vm.prank(governor);
+        enclaves.grantRole(REMOVER_ROLE, address(roots));
+        for (uint256 i = 0; i < 4; ++i) handler.register(i);
+        targetContract(address(handler));
+    }
+
+    /// forge-config: default.invariant.runs = 24
+    /// forge-config: default.invariant.depth = 24
+    function invariant_NoRootBelowKDistinctTeeTypesAndConflictsHalt() public view {
+        assertEq(handler.violations(), 0, handler.lastViolation());
+        if (handler.conflictSinceResume()) assertTrue(roots.halted(), "halted after a conflict until resumed");
+    }
+}
