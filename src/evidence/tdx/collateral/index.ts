@@ -17,6 +17,7 @@ export { isCrlIssuedBy } from "./isCrlIssuedBy.js";
 export { evaluateDcapTcb, type EvaluateDcapTcbParameters, type EvaluateDcapTcbReturnType } from "./evaluateDcapTcb.js";
 export { extractJsonMember } from "./extractJsonMember.js";
 export { INTEL_SGX_ROOT_CA } from "./intelSgxRootCa.js";
+export { clearDcapCaches } from "./clearDcapCaches.js";
 export type {
   DcapCollateral,
   DcapCrl,
