@@ -68,10 +68,14 @@ function readSealedMessage(sealed: unknown): ParsedSealedMessage {
   if (typeof ciphertext !== "string" || ciphertext.length > MAX_CIPHERTEXT_HEX_CHARS) {
     throw invalid(`The ciphertext must be a hex string of at most ${MAX_CHANNEL_PLAINTEXT_BYTES + AEAD_TAG_BYTES} bytes`);
   }
-  if (!/^0x(?:[0-9a-fA-F]{2})*$/.test(ciphertext) || ciphertext.length < 2 + 2 * AEAD_TAG_BYTES) {
+  // Buffer's hex decoder stops at the first non-hex pair, so a full-length result proves the text was hex
+  // (one pass over up to 32 MiB of text instead of a regex and a decode).
+  const body = ciphertext.startsWith("0x") ? ciphertext.slice(2) : "";
+  const bytes = Buffer.from(body, "hex");
+  if (body.length % 2 !== 0 || bytes.length * 2 !== body.length || bytes.length < AEAD_TAG_BYTES) {
     throw invalid(`The ciphertext must be 0x-hex of at least the ${AEAD_TAG_BYTES}-byte tag`);
   }
-  return { requestId, enc: fromHex(enc), ciphertext: fromHex(ciphertext) };
+  return { requestId, enc: fromHex(enc), ciphertext: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) };
 }
 
 function invalid(shortMessage: string, cause?: unknown): TeezkError {

@@ -49,6 +49,21 @@ function runAndKill(prefix: string, killAfterAcks: number): Promise<Run> {
   });
 }
 
+function runToEnd(archivePath: string, prefix: string, count: number): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", writer, archivePath, prefix, String(count)], {
+      cwd: fileURLToPath(new URL("../..", import.meta.url)),
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stderr }));
+  });
+}
+
 describe("archive durability under SIGKILL", () => {
   it("keeps every acknowledged record across three kills mid-write", async () => {
     const allAcked: string[] = [];
@@ -75,5 +90,16 @@ describe("archive durability under SIGKILL", () => {
       expect(stored - allAcked.length).toBeLessThanOrEqual(round);
       archive.close();
     }
+  });
+
+  it("two processes creating the same new archive at once migrate it once and both write", async () => {
+    const shared = join(dir, "shared.sqlite");
+    const [a, b] = await Promise.all([runToEnd(shared, "a", 40), runToEnd(shared, "b", 40)]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const db = new DatabaseSync(shared, { readOnly: true });
+    expect(db.prepare("SELECT version FROM schema_migrations").all().map((row) => Number(row.version))).toEqual([1]);
+    expect(Number((db.prepare("SELECT (SELECT COUNT(*) FROM evidence) + (SELECT COUNT(*) FROM proofs) AS n").get() as { n: number }).n)).toBe(80);
+    db.close();
   });
 });
