@@ -1,7 +1,6 @@
 import type { X509Certificate } from "node:crypto";
-import { AsnConvert } from "@peculiar/asn1-schema";
-import { Certificate } from "@peculiar/asn1-x509";
 import { TeezkError } from "../../../errors/index.js";
+import { readCertificateFields } from "./readCertificateFields.js";
 import { DerTag, decodeOid, decodeSmallUnsigned, readDerSequence, readDerSingle, type DerElement } from "./readDer.js";
 
 /** Intel's SGX extension in PCK certificates (Intel SGX PCK Certificate and CRL Profile, §1.3.5). */
@@ -39,9 +38,10 @@ const MAX_EXTENSION_BYTES = 4096;
 export function parsePckExtensions(cert: X509Certificate): PckExtensions {
   let extensionValue: Uint8Array;
   try {
-    // @peculiar/asn1-x509 rather than @peculiar/x509: the latter needs a reflect-metadata polyfill at import.
-    const extensions = AsnConvert.parse(cert.raw, Certificate).tbsCertificate.extensions ?? [];
-    const matching = extensions.filter((candidate) => candidate.extnID === SGX_EXTENSION_OID);
+    // A DER walk rather than a schema parse: OpenSSL has already parsed the certificate, and a cold
+    // verification reads this on every call.
+    const { extensions } = readCertificateFields(cert.raw);
+    const matching = extensions.filter((candidate) => candidate.oid === SGX_EXTENSION_OID);
     const extension = matching[0];
     if (matching.length > 1) throw new TeezkError("CERT_PARSE", "The PCK certificate has the Intel SGX extension twice");
     if (!extension) {
@@ -49,7 +49,7 @@ export function parsePckExtensions(cert: X509Certificate): PckExtensions {
         details: `subject ${cert.subject.replace(/\n/g, ", ")}`,
       });
     }
-    extensionValue = new Uint8Array(extension.extnValue.buffer);
+    extensionValue = extension.value;
   } catch (error) {
     if (error instanceof TeezkError) throw error;
     throw new TeezkError("CERT_PARSE", "Could not read the PCK certificate extensions", {
