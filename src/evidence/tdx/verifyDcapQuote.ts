@@ -261,9 +261,17 @@ function p256Key(cert: X509Certificate): KeyObject {
   return key;
 }
 
+/** KeyObjects by the raw attestation key: a QE keeps its key until it restarts, and importing costs ~40 µs. */
+const attestationKeys = new BoundedCache<string, KeyObject>(256);
+
 function attestationKeyObject(raw: Uint8Array): KeyObject {
+  const hex = Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString("hex");
+  const cached = attestationKeys.get(hex);
+  if (cached) return cached;
   try {
-    return createPublicKey({ key: Buffer.concat([P256_SPKI_PREFIX, Uint8Array.of(0x04), raw]), format: "der", type: "spki" });
+    const key = createPublicKey({ key: Buffer.concat([P256_SPKI_PREFIX, Uint8Array.of(0x04), raw]), format: "der", type: "spki" });
+    attestationKeys.set(hex, key);
+    return key;
   } catch (error) {
     throw new TeezkError("SIGNATURE_INVALID", "The attestation key is not a P-256 point", { cause: error });
   }
