@@ -174,10 +174,12 @@ export function verifyDcapQuote(parameters: VerifyDcapQuoteParameters): VerifyDc
 const pckChainPems = new BoundedCache<string, readonly X509Certificate[]>(256);
 
 function parsePckChainPem(text: string): X509Certificate[] {
-  const cached = pckChainPems.get(text);
+  // Keyed by a digest, not the text: a hostile quote's PEM may be tens of KiB, and keys must stay small.
+  const key = createHash("sha256").update(text, "latin1").digest("hex");
+  const cached = pckChainPems.get(key);
   if (cached) return [...cached];
   const certificates = parsePemBundle(text, "PCK certificate chain");
-  pckChainPems.set(text, Object.freeze([...certificates]));
+  pckChainPems.set(key, Object.freeze([...certificates]));
   return certificates;
 }
 
