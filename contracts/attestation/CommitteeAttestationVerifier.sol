@@ -28,7 +28,7 @@ contract CommitteeAttestationVerifier is Governed, EIP712, ICommitteeAttestation
     /// @param threshold_ Initial number of signatures required.
     constructor(address governor, address[] memory members, uint256 threshold_)
         Governed(governor)
-        EIP712("teezk CommitteeAttestationVerifier", "1")
+        EIP712("teezk CommitteeVerifier", "1")
     {
         for (uint256 i = 0; i < members.length; ++i) {
             _addMember(members[i]);
