@@ -14,3 +14,13 @@ struct Claims {
     uint32 svn;
     bool debug;
 }
+
+/// @notice Hashing of Claims as committee verdicts sign it and contracts index it.
+/// @dev Also gives this file a contract, without which solc's output for it has no `contracts` field and Hardhat's
+/// EDR network (hardhat node, ignition) fails to load the build info.
+library ClaimsHashing {
+    /// @notice keccak256(abi.encode(claims)).
+    function hash(Claims memory claims) internal pure returns (bytes32) {
+        return keccak256(abi.encode(claims));
+    }
+}

@@ -1,0 +1,82 @@
+import { writeFile } from "node:fs/promises";
+import { isAddress, isHex, zeroAddress, type Address, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { TeezkError } from "../src/errors/index.js";
+import { deployTeezk } from "./deployTeezk.js";
+
+/*
+ * `npx tsx deploy/deploy.ts` — deploys teezk to any RPC.
+ * Required: TEEZK_RPC_URL, TEEZK_PRIVATE_KEY.
+ * Optional: TEEZK_MIN_DELAY (s, default 172800), TEEZK_PROPOSERS, TEEZK_EXECUTORS (comma lists; default deployer /
+ * anyone), TEEZK_GUARDIAN (default deployer), TEEZK_COMMITTEE_NODES (default deployer), TEEZK_COMMITTEE_THRESHOLD
+ * (default 1), TEEZK_SP1_VERIFIER + TEEZK_SP1_VKEY, TEEZK_ROOT_PROOF_VERIFIER + TEEZK_PROGRAM_ID (+ TEEZK_MIN_TEE_TYPES,
+ * TEEZK_ESCAPE_DELAY, TEEZK_ZK_REQUIRED=true|false), TEEZK_DEPLOYMENT_OUT (JSON file for the addresses).
+ */
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new TeezkError("CONFIG_INVALID", `${name} is not set`);
+  return value;
+}
+
+function addresses(name: string, fallback: Address[]): Address[] {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const list = raw.split(",").map((s) => s.trim());
+  for (const a of list) if (!isAddress(a)) throw new TeezkError("CONFIG_INVALID", `${name}: ${a} is not an address`);
+  return list as Address[];
+}
+
+function bytes32(name: string): Hex {
+  const value = required(name);
+  if (!isHex(value) || value.length !== 66) throw new TeezkError("CONFIG_INVALID", `${name} must be 32 bytes of hex`);
+  return value;
+}
+
+function integer(name: string, fallback: bigint): bigint {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  if (!/^\d+$/.test(raw)) throw new TeezkError("CONFIG_INVALID", `${name} must be a non-negative integer`);
+  return BigInt(raw);
+}
+
+async function main(): Promise<void> {
+  const rpcUrl = required("TEEZK_RPC_URL");
+  const privateKey = required("TEEZK_PRIVATE_KEY");
+  if (!isHex(privateKey) || privateKey.length !== 66) {
+    throw new TeezkError("CONFIG_INVALID", "TEEZK_PRIVATE_KEY must be 0x-prefixed 32-byte hex");
+  }
+  const deployer = privateKeyToAccount(privateKey).address;
+  const result = await deployTeezk({
+    rpcUrl,
+    privateKey,
+    minDelay: integer("TEEZK_MIN_DELAY", 172_800n),
+    proposers: addresses("TEEZK_PROPOSERS", [deployer]),
+    executors: addresses("TEEZK_EXECUTORS", [zeroAddress]),
+    guardian: addresses("TEEZK_GUARDIAN", [deployer])[0] ?? deployer,
+    committeeNodes: addresses("TEEZK_COMMITTEE_NODES", [deployer]),
+    committeeThreshold: integer("TEEZK_COMMITTEE_THRESHOLD", 1n),
+    ...(process.env.TEEZK_SP1_VERIFIER
+      ? { sp1: { verifier: addresses("TEEZK_SP1_VERIFIER", [])[0]!, programVKey: bytes32("TEEZK_SP1_VKEY") } }
+      : {}),
+    ...(process.env.TEEZK_ROOT_PROOF_VERIFIER
+      ? {
+          multiProver: {
+            rootProofVerifier: addresses("TEEZK_ROOT_PROOF_VERIFIER", [])[0]!,
+            programId: bytes32("TEEZK_PROGRAM_ID"),
+            minTeeTypes: integer("TEEZK_MIN_TEE_TYPES", 2n),
+            escapeDelay: integer("TEEZK_ESCAPE_DELAY", 604_800n),
+            zkRequired: process.env.TEEZK_ZK_REQUIRED === "true",
+          },
+        }
+      : {}),
+  });
+  const json = JSON.stringify(result, null, 2);
+  if (process.env.TEEZK_DEPLOYMENT_OUT) await writeFile(process.env.TEEZK_DEPLOYMENT_OUT, json + "\n");
+  process.stdout.write(json + "\n");
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

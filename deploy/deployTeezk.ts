@@ -1,0 +1,190 @@
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  keccak256,
+  toHex,
+  zeroAddress,
+  type Abi,
+  type Address,
+  type Hex,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { TeezkError } from "../src/errors/index.js";
+
+export type DeployTeezkParameters = {
+  rpcUrl: string;
+  privateKey: Hex;
+  /** Timelock minimum delay in seconds. */
+  minDelay: bigint;
+  /** Timelock proposers; the deployer when empty. */
+  proposers: Address[];
+  /** Timelock executors; `[zeroAddress]` lets anyone execute a ready operation. */
+  executors: Address[];
+  guardian: Address;
+  committeeNodes: Address[];
+  committeeThreshold: bigint;
+  /** Optional SP1 route (id 2): the SP1 verifier gateway and the teezk program's verification key. */
+  sp1?: { verifier: Address; programVKey: Hex };
+  /** Optional MultiProverRoots; `zkRequired` picks the contract type, never a runtime flag. */
+  multiProver?: {
+    rootProofVerifier: Address;
+    programId: Hex;
+    minTeeTypes: bigint;
+    escapeDelay: bigint;
+    zkRequired: boolean;
+  };
+  /** Where the compiled Hardhat artifacts are (default: ../artifacts). */
+  artifactsDir?: string;
+};
+
+export type DeployTeezkReturnType = {
+  chainId: number;
+  deployer: Address;
+  timelock: Address;
+  measurementRegistry: Address;
+  enclaveRegistry: Address;
+  committee: Address;
+  receiptVerifier: Address;
+  batchReceipts: Address;
+  sp1AttestationVerifier?: Address;
+  multiProverRoots?: Address;
+};
+
+export type DeployTeezkErrorType = TeezkError;
+
+const GOVERNOR_ROLE = keccak256(toHex("GOVERNOR_ROLE"));
+const ENCLAVE_REMOVER_ROLE = keccak256(toHex("ENCLAVE_REMOVER_ROLE"));
+const COMMITTEE_PATH = 1;
+const SP1_PATH = 2;
+
+const ARTIFACTS: Record<string, string> = {
+  TeezkTimelock: "governance/TeezkTimelock.sol",
+  MeasurementRegistry: "governance/MeasurementRegistry.sol",
+  EnclaveRegistry: "registry/EnclaveRegistry.sol",
+  CommitteeAttestationVerifier: "attestation/CommitteeAttestationVerifier.sol",
+  Sp1AttestationVerifier: "attestation/Sp1AttestationVerifier.sol",
+  ReceiptVerifier: "receipts/ReceiptVerifier.sol",
+  BatchReceipts: "receipts/BatchReceipts.sol",
+  TeeQuorumRoots: "multiprover/TeeQuorumRoots.sol",
+  TeeAndZkQuorumRoots: "multiprover/TeeAndZkQuorumRoots.sol",
+};
+
+/**
+ * Deploys and wires teezk on any RPC with viem: the deployer governs only while wiring (committee route, optional
+ * SP1 route, guardian and MultiProverRoots as enclave removers), then grants GOVERNOR_ROLE to the timelock and
+ * renounces its own, so every later change is a timelock proposal. Run `npx hardhat compile` first.
+ */
+export async function deployTeezk(parameters: DeployTeezkParameters): Promise<DeployTeezkReturnType> {
+  const account = privateKeyToAccount(parameters.privateKey);
+  const transport = http(parameters.rpcUrl);
+  const publicClient = createPublicClient({ transport });
+  const chainId = await publicClient.getChainId().catch((cause: unknown) => {
+    throw new TeezkError("CHAIN_CALL_FAILED", `Cannot reach the RPC at ${parameters.rpcUrl}`, { cause });
+  });
+  const chain = {
+    id: chainId,
+    name: `chain-${chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [parameters.rpcUrl] } },
+  } as const;
+  const wallet = createWalletClient({ account, chain, transport });
+  const artifactsDir =
+    parameters.artifactsDir ?? fileURLToPath(new URL("../artifacts/contracts/", import.meta.url));
+
+  async function artifact(name: string): Promise<{ abi: Abi; bytecode: Hex }> {
+    const path = `${artifactsDir}${ARTIFACTS[name]}/${name}.json`;
+    try {
+      const json = JSON.parse(await readFile(path, "utf8")) as { abi: Abi; bytecode: Hex };
+      return { abi: json.abi, bytecode: json.bytecode };
+    } catch (cause) {
+      throw new TeezkError("CONFIG_INVALID", `Missing artifact ${path}`, {
+        cause,
+        metaMessages: ["Run `npx hardhat compile` before deploying."],
+      });
+    }
+  }
+
+  async function deploy(name: string, args: readonly unknown[]): Promise<Address> {
+    const { abi, bytecode } = await artifact(name);
+    try {
+      const hash = await wallet.deployContract({ abi, bytecode, args });
+      const receipt = await publicClient.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success" || !receipt.contractAddress) throw new Error(`status ${receipt.status}`);
+      return receipt.contractAddress;
+    } catch (cause) {
+      throw new TeezkError("CHAIN_CALL_FAILED", `Deploying ${name} failed`, { cause });
+    }
+  }
+
+  async function send(name: string, address: Address, functionName: string, args: readonly unknown[]) {
+    const { abi } = await artifact(name);
+    try {
+      const hash = await wallet.writeContract({ address, abi, functionName, args });
+      const receipt = await publicClient.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success") throw new Error(`status ${receipt.status}`);
+    } catch (cause) {
+      throw new TeezkError("CHAIN_CALL_FAILED", `${name}.${functionName} failed`, { cause });
+    }
+  }
+
+  const deployer = account.address;
+  const proposers = parameters.proposers.length > 0 ? parameters.proposers : [deployer];
+  const timelock = await deploy("TeezkTimelock", [parameters.minDelay, proposers, parameters.executors, zeroAddress]);
+  const measurementRegistry = await deploy("MeasurementRegistry", [deployer, parameters.guardian]);
+  const enclaveRegistry = await deploy("EnclaveRegistry", [measurementRegistry, deployer]);
+  const committee = await deploy("CommitteeAttestationVerifier", [
+    deployer,
+    parameters.committeeNodes,
+    parameters.committeeThreshold,
+  ]);
+  const receiptVerifier = await deploy("ReceiptVerifier", [enclaveRegistry]);
+  const batchReceipts = await deploy("BatchReceipts", [enclaveRegistry]);
+  await send("EnclaveRegistry", enclaveRegistry, "addRoute", [COMMITTEE_PATH, committee]);
+  await send("EnclaveRegistry", enclaveRegistry, "grantRole", [ENCLAVE_REMOVER_ROLE, parameters.guardian]);
+
+  const result: DeployTeezkReturnType = {
+    chainId,
+    deployer,
+    timelock,
+    measurementRegistry,
+    enclaveRegistry,
+    committee,
+    receiptVerifier,
+    batchReceipts,
+  };
+
+  if (parameters.sp1) {
+    result.sp1AttestationVerifier = await deploy("Sp1AttestationVerifier", [
+      parameters.sp1.verifier,
+      parameters.sp1.programVKey,
+    ]);
+    await send("EnclaveRegistry", enclaveRegistry, "addRoute", [SP1_PATH, result.sp1AttestationVerifier]);
+  }
+  if (parameters.multiProver) {
+    const mp = parameters.multiProver;
+    const name = mp.zkRequired ? "TeeAndZkQuorumRoots" : "TeeQuorumRoots";
+    result.multiProverRoots = await deploy(name, [
+      timelock,
+      enclaveRegistry,
+      mp.rootProofVerifier,
+      mp.programId,
+      mp.minTeeTypes,
+      mp.escapeDelay,
+    ]);
+    await send("EnclaveRegistry", enclaveRegistry, "grantRole", [ENCLAVE_REMOVER_ROLE, result.multiProverRoots]);
+  }
+
+  const governed = [
+    ["MeasurementRegistry", measurementRegistry],
+    ["EnclaveRegistry", enclaveRegistry],
+    ["CommitteeAttestationVerifier", committee],
+  ] as const;
+  for (const [name, address] of governed) {
+    await send(name, address, "grantRole", [GOVERNOR_ROLE, timelock]);
+    await send(name, address, "renounceRole", [GOVERNOR_ROLE, deployer]);
+  }
+  return result;
+}
