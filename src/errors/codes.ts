@@ -85,6 +85,9 @@ export const errorCodes = {
   WITNESS_INVALID: "the witness input does not fit the circuit (shape, field range, tree index) or violates its constraints",
   PROOF_MALFORMED: "the proof or its public signals are not well-formed Groth16 values for BN254",
   CHAIN_CALL_FAILED: "a contract call reverted or the RPC failed",
+  RECEIPT_INVALID: "a receipt or batch field is malformed (not 32-byte hex, integer out of range) or a batch is empty or too large",
+  RECEIPT_NOT_IN_BATCH: "the receipt is not one of the batch's leaves, or its inclusion proof does not lead to the batch root",
+  VERDICT_REFUSED: "the verifier node refuses to sign a verdict: the evidence did not verify or its appraisal failed",
   CONFIG_INVALID: "a configuration value is missing or invalid",
   INTERNAL: "an internal invariant broke; please report it",
 } as const;
