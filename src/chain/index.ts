@@ -1,0 +1,66 @@
+export { COMMITTEE_PATH, type TeezkClients, type TeezkAddresses, type TransactionResult } from "./types.js";
+export {
+  timelockAbi,
+  measurementRegistryAbi,
+  enclaveRegistryAbi,
+  committeeAttestationVerifierAbi,
+  receiptVerifierAbi,
+  batchReceiptsAbi,
+  multiProverRootsAbi,
+} from "./contractAbis.js";
+export { revertReason, chainCallError } from "./sendContractTransaction.js";
+export {
+  VERDICT_TYPE,
+  ROOT_TYPE,
+  COMMITTEE_DOMAIN,
+  MULTI_PROVER_ROOTS_DOMAIN,
+  verdictTypes,
+  rootTypes,
+  committeeDomain,
+  multiProverRootsDomain,
+} from "./typedData.js";
+export { signVerdict, hashVerdict, type Verdict, type SignVerdictParameters, type SignVerdictErrorType } from "./signVerdict.js";
+export { encodeCommitteeProof, sortBySigner, type EncodeCommitteeProofErrorType } from "./encodeCommitteeProof.js";
+export { issueChallenge, type IssueChallengeParameters, type IssueChallengeReturnType, type IssueChallengeErrorType } from "./issueChallenge.js";
+export {
+  registerEnclave,
+  type RegisterEnclaveParameters,
+  type RegisterEnclaveReturnType,
+  type RegisterEnclaveErrorType,
+} from "./registerEnclave.js";
+export { verifyReceipt, type VerifyReceiptParameters, type VerifyReceiptReturnType, type VerifyReceiptErrorType } from "./verifyReceipt.js";
+export {
+  consumeReceipt,
+  type ConsumeReceiptParameters,
+  type ConsumeReceiptReturnType,
+  type ConsumeReceiptErrorType,
+} from "./consumeReceipt.js";
+export { submitBatch, type SubmitBatchParameters, type SubmitBatchReturnType, type SubmitBatchErrorType } from "./submitBatch.js";
+export { verifyInclusion, type VerifyInclusionParameters, type VerifyInclusionErrorType } from "./verifyInclusion.js";
+export { signRoot, type RootSignature, type SignRootParameters, type SignRootErrorType } from "./signRoot.js";
+export { proposeRoot, type ProposeRootParameters, type ProposeRootReturnType, type ProposeRootErrorType } from "./proposeRoot.js";
+export {
+  reportConflict,
+  type ReportConflictParameters,
+  type ReportConflictReturnType,
+  type ReportConflictErrorType,
+} from "./reportConflict.js";
+export { submitZkRoot, type SubmitZkRootParameters, type SubmitZkRootErrorType } from "./submitZkRoot.js";
+export {
+  buildAllowMeasurementCalls,
+  type TimelockCall,
+  type TeePolicy,
+  type BuildAllowMeasurementCallsParameters,
+  type BuildAllowMeasurementCallsErrorType,
+} from "./buildAllowMeasurementCalls.js";
+export { tcbStatusBitmap } from "./tcbStatusBitmap.js";
+export {
+  scheduleTimelockCalls,
+  timelockOperationId,
+  type TimelockOperation,
+  type ScheduleTimelockCallsParameters,
+  type ScheduleTimelockCallsReturnType,
+  type ScheduleTimelockCallsErrorType,
+} from "./scheduleTimelockCalls.js";
+export { executeTimelockCalls, type ExecuteTimelockCallsParameters, type ExecuteTimelockCallsErrorType } from "./executeTimelockCalls.js";
+export { writeContractAbis, readArtifactAbis, abiSources, type WriteContractAbisParameters } from "./writeContractAbis.js";

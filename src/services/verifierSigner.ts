@@ -1,0 +1,96 @@
+import type { Address, Hex, LocalAccount } from "viem";
+import { claimsHash, encodeClaims, type Claims } from "../claims/index.js";
+import { signVerdict, type Verdict } from "../chain/signVerdict.js";
+import { TeezkError } from "../errors/index.js";
+import type { EvidenceKind } from "../evidence/detectEvidenceType.js";
+import { verifyEvidence } from "../evidence/verifyEvidence.js";
+import { appraise, type Appraisal, type ReferenceValues } from "../policy/index.js";
+import type { ContractDomain } from "../receipts/types.js";
+import type { PinnedRoot } from "../util/x509.js";
+
+export type CreateVerifierSignerParameters = {
+  /** The node's committee key (its address is a CommitteeAttestationVerifier member). */
+  account: LocalAccount;
+  /** The CommitteeAttestationVerifier the verdicts are for (chain id and address: the EIP-712 domain). */
+  committee: ContractDomain;
+  /** What this node accepts; a verdict is signed only when every rule passes. */
+  referenceValues: ReferenceValues;
+  /** Dev roots of simulated TEEs. Never in production: the on-chain root-hash allowlist should refuse them too. */
+  extraTrustedRoots?: readonly PinnedRoot[];
+};
+
+export type VerifierSignerRequest = {
+  /** The evidence file's bytes (raw, hex, base64 or vendor JSON). */
+  evidence: Uint8Array;
+  /** Verification and appraisal time. */
+  now: Date;
+  kind?: EvidenceKind;
+  collateralDir?: string | readonly string[];
+  gpuEvidence?: Uint8Array;
+  gpuCollateralDir?: string;
+  /** The DESIGN §3 binding the requester expects in the report data (checked off-chain too when given). */
+  expectedBinding?: Hex;
+};
+
+export type VerifierSignerVerdict = {
+  kind: EvidenceKind;
+  claims: Claims;
+  /** abi.encode(claims): what EnclaveRegistry.register passes to the committee verifier. */
+  encodedClaims: Hex;
+  claimsHash: Hex;
+  appraisal: Appraisal;
+  verdict: Verdict;
+};
+
+export type VerifierSigner = {
+  address: Address;
+  /**
+   * Verifies the evidence (src/evidence), appraises its claims (src/policy) and signs the EIP-712
+   * `Verdict(claimsHash)` the CommitteeAttestationVerifier checks. Evidence that does not verify is rejected with
+   * the verifier's own code (ROOT_NOT_TRUSTED, CERT_EXPIRED, …); a failed appraisal is VERDICT_REFUSED listing
+   * every failed rule.
+   */
+  attest: (request: VerifierSignerRequest) => Promise<VerifierSignerVerdict>;
+};
+export type CreateVerifierSignerErrorType = TeezkError;
+
+/**
+ * A committee member's signing core, without transport: the verifier-node HTTP service wraps it. It holds no
+ * state between requests, so one node can serve many registrations concurrently.
+ *
+ * @example
+ * const node = createVerifierSigner({ account, committee: { chainId, verifyingContract }, referenceValues });
+ * const { claims, verdict } = await node.attest({ evidence, now: new Date() });
+ */
+export function createVerifierSigner(parameters: CreateVerifierSignerParameters): VerifierSigner {
+  const { account, committee, referenceValues, extraTrustedRoots } = parameters;
+  return {
+    address: account.address,
+    attest: async (request) => {
+      if (!(request.now instanceof Date) || Number.isNaN(request.now.getTime())) {
+        throw new TeezkError("CONFIG_INVALID", "The verifier node needs `now` as a valid Date");
+      }
+      const verified = verifyEvidence({
+        evidence: request.evidence,
+        now: request.now,
+        ...(request.kind ? { kind: request.kind } : {}),
+        ...(request.collateralDir ? { collateralDir: request.collateralDir } : {}),
+        ...(request.gpuEvidence ? { gpuEvidence: request.gpuEvidence } : {}),
+        ...(request.gpuCollateralDir ? { gpuCollateralDir: request.gpuCollateralDir } : {}),
+        ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
+      });
+      const claims = verified.evidence.claims;
+      const policy = request.expectedBinding ? { ...referenceValues, expectedBinding: request.expectedBinding.toLowerCase() as Hex } : referenceValues;
+      const appraisal = appraise(claims, policy, request.now, { checks: verified.evidence.checks });
+      if (!appraisal.ok) {
+        throw new TeezkError("VERDICT_REFUSED", `The ${verified.kind} evidence verified but failed ${appraisal.failures.length} policy rule(s)`, {
+          details: appraisal.failures.map((f) => `${f.rule} ${f.code}: ${f.message}`).join("; "),
+          metaMessages: appraisal.failures.map((f) => `${f.code}: ${f.message}`),
+        });
+      }
+      const hash = claimsHash(claims);
+      const verdict = await signVerdict({ account, claimsHash: hash, committee });
+      return { kind: verified.kind, claims, encodedClaims: encodeClaims(claims), claimsHash: hash, appraisal, verdict };
+    },
+  };
+}
