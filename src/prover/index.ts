@@ -1,0 +1,38 @@
+export type {
+  CircuitArtifacts,
+  CircuitReference,
+  Groth16Proof,
+  ProveParameters,
+  ProveProgress,
+  ProveReturnType,
+  ProveStage,
+  Prover,
+  Sp1Proof,
+  VerifyParameters,
+} from "./types.js";
+export {
+  createGroth16Prover,
+  type CreateGroth16ProverParameters,
+  type CreateGroth16ProverReturnType,
+  type CreateGroth16ProverErrorType,
+} from "./createGroth16Prover.js";
+export {
+  createSp1Prover,
+  defaultSp1HostBinary,
+  sp1InstallHint,
+  type CreateSp1ProverParameters,
+  type CreateSp1ProverReturnType,
+  type CreateSp1ProverErrorType,
+} from "./createSp1Prover.js";
+export {
+  resolveCircuitArtifacts,
+  defaultCircuitsBuildDir,
+  type ResolveCircuitArtifactsParameters,
+  type ResolveCircuitArtifactsReturnType,
+  type ResolveCircuitArtifactsErrorType,
+} from "./resolveCircuitArtifacts.js";
+export { formatGroth16Calldata, type Groth16Calldata, type FormatGroth16CalldataErrorType } from "./formatGroth16Calldata.js";
+export { proofDigest } from "./proofDigest.js";
+export { parseGroth16Proof, bn254BaseField, type ParseGroth16ProofReturnType } from "./parseGroth16Proof.js";
+export { normalizeWitnessInput, bn254ScalarField, maxWitnessLeaves } from "./normalizeWitnessInput.js";
+export * from "./membership/index.js";
