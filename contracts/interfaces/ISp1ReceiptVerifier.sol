@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {Claims} from "./IClaims.sol";
+import {IMeasurementRegistry} from "./IMeasurementRegistry.sol";
+import {ISP1Verifier} from "./ISP1Verifier.sol";
+import {Receipt} from "../receipts/Receipt.sol";
+
+/// @title ISp1ReceiptVerifier
+/// @notice Accepts a receipt proven by the teezk SP1 program (zkprogram, `receipt` mode) in one call, with no
+/// prior enclave registration: the proof shows that the vendor evidence verified, that its report data binds the
+/// enclave key, and that this key signed the receipt.
+/// @custom:security-contact security@teezk.invalid
+interface ISp1ReceiptVerifier {
+    /// @notice Thrown when the public values are not `abi.encode(Claims, Receipt)` (480 bytes).
+    /// @param length The length received.
+    /// @param expected The only accepted length.
+    error JournalLengthInvalid(uint256 length, uint256 expected);
+    /// @notice Thrown when a word of the journal does not fit its field's type (dirty high bits, bool above 1).
+    /// @param index The word index in the journal (0..8 Claims, 9..14 Receipt).
+    /// @param word The offending word.
+    error JournalFieldOutOfRange(uint256 index, uint256 word);
+    /// @notice Thrown when `issuedAt` is later than the block time plus MAX_CLOCK_SKEW.
+    error ReceiptFromFuture(uint64 issuedAt, uint256 now_);
+    /// @notice Thrown when `consumer` already consumed the receipt with this digest.
+    error ReceiptAlreadyConsumed(address consumer, bytes32 digest);
+
+    /// @notice Emitted when `consumer` consumes a receipt proven by the SP1 program.
+    /// @param programId The program the enclave ran (Receipt.programId).
+    /// @param measurement The enclave's launch measurement (Claims.measurement).
+    /// @param consumer The caller that consumed it.
+    /// @param digest The receipt's EIP-712 digest under this contract's domain.
+    event Sp1ReceiptConsumed(
+        bytes32 indexed programId, bytes32 indexed measurement, address indexed consumer, bytes32 digest
+    );
+
+    /// @notice Checks the SP1 proof of `publicValues`, decodes them, and applies the MeasurementRegistry policy
+    /// for `receipt.programId` now; returns the decoded claims and receipt and the receipt's digest.
+    /// @dev Reverts with the SP1 verifier's error for a bad proof and with the registry's errors for a policy
+    /// failure (IMeasurementRegistry: MeasurementNotAllowed, TcbStatusNotAccepted, SvnTooLow, EvidenceTooOld,
+    /// EvidenceFromFuture, RootHashNotAllowed, DebugNotAllowed, TeePolicyNotSet).
+    /// Caller responsibilities: how old a receipt may be (`issuedAt`); what `inputDigest`, `outputDigest` and
+    /// `proofDigest` must commit to; which enclave (`claims.reportData` binds its address, HPKE key and nonce, but
+    /// the address itself is not in the journal) and which `nonce` the integrator expects. The SP1 program checked
+    /// the enclave's signature under an EIP-712 domain (chain id, verifying contract) chosen by the prover and not
+    /// committed to the journal, so the receipt is not bound to this chain or contract. A view check does not stop
+    /// replays: use verifyAndConsume for one-time use.
+    /// @param publicValues The journal: `abi.encode(Claims, Receipt)`.
+    /// @param proof The SP1 proof of `publicValues` for `programVKey`.
+    function verify(bytes calldata publicValues, bytes calldata proof)
+        external
+        view
+        returns (Claims memory claims, Receipt memory receipt, bytes32 digest);
+
+    /// @notice Like verify, then records the receipt as consumed by `msg.sender`; a second consumption by the same
+    /// caller reverts with ReceiptAlreadyConsumed.
+    /// @dev Replay protection is per consumer (msg.sender), as in ReceiptVerifier, so nobody can front-run a
+    /// receipt to burn it for an integrator. Caller responsibilities as in verify.
+    function verifyAndConsume(bytes calldata publicValues, bytes calldata proof)
+        external
+        returns (Claims memory claims, Receipt memory receipt);
+
+    /// @notice The EIP-712 digest of `receipt` under this contract's domain ("teezk ReceiptVerifier", "1"):
+    /// the replay key.
+    function receiptDigest(Receipt calldata receipt) external view returns (bytes32);
+
+    /// @notice True when `consumer` consumed the receipt with `digest`.
+    function isConsumed(address consumer, bytes32 digest) external view returns (bool);
+
+    /// @notice The SP1 verifier (gateway) that checks proofs.
+    function sp1Verifier() external view returns (ISP1Verifier);
+
+    /// @notice The verification key of the teezk SP1 program.
+    function programVKey() external view returns (bytes32);
+
+    /// @notice The registry whose measurement allowlist and TEE policy the claims must satisfy.
+    function measurementRegistry() external view returns (IMeasurementRegistry);
+}

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {Claims} from "../interfaces/IClaims.sol";
+import {IGoverned} from "../interfaces/IGoverned.sol";
+import {IMeasurementRegistry} from "../interfaces/IMeasurementRegistry.sol";
+import {ISP1Verifier} from "../interfaces/ISP1Verifier.sol";
+import {ISp1ReceiptVerifier} from "../interfaces/ISp1ReceiptVerifier.sol";
+import {Receipt, ReceiptTypes} from "./Receipt.sol";
+
+/// @title Sp1ReceiptVerifier
+/// @notice Receipts proven end to end by the teezk SP1 program in `receipt` mode: one call checks the proof,
+/// the evidence policy and replay, with no enclave registration.
+/// @dev Immutable: a new program version is a new deployment. The policy is the MeasurementRegistry's, read at
+/// call time, so revocations and rotations apply at once.
+/// @custom:security-contact security@teezk.invalid
+contract Sp1ReceiptVerifier is EIP712, ISp1ReceiptVerifier, IGoverned {
+    /// @notice How far `issuedAt` may run ahead of block time.
+    uint64 public constant MAX_CLOCK_SKEW = 5 minutes;
+    /// @notice Length of `abi.encode(Claims, Receipt)`: 9 + 6 static words.
+    uint256 public constant JOURNAL_LENGTH = 15 * 32;
+
+    /// @inheritdoc ISp1ReceiptVerifier
+    ISP1Verifier public immutable sp1Verifier;
+    /// @inheritdoc ISp1ReceiptVerifier
+    bytes32 public immutable programVKey;
+    /// @inheritdoc ISp1ReceiptVerifier
+    IMeasurementRegistry public immutable measurementRegistry;
+
+    mapping(address consumer => mapping(bytes32 digest => bool)) private _consumed;
+
+    /// @param sp1Verifier_ The SP1 verifier gateway.
+    /// @param programVKey_ The SP1 program's verification key.
+    /// @param measurementRegistry_ The registry whose policy the claims must satisfy.
+    constructor(ISP1Verifier sp1Verifier_, bytes32 programVKey_, IMeasurementRegistry measurementRegistry_)
+        EIP712("teezk ReceiptVerifier", "1")
+    {
+        if (address(sp1Verifier_) == address(0)) revert ZeroAddress("sp1Verifier");
+        if (address(measurementRegistry_) == address(0)) revert ZeroAddress("measurementRegistry");
+        sp1Verifier = sp1Verifier_;
+        programVKey = programVKey_;
+        measurementRegistry = measurementRegistry_;
+    }
+
+    /// @inheritdoc ISp1ReceiptVerifier
+    function verify(bytes calldata publicValues, bytes calldata proof)
+        external
+        view
+        returns (Claims memory claims, Receipt memory receipt, bytes32 digest)
+    {
+        return _verify(publicValues, proof);
+    }
+
+    /// @inheritdoc ISp1ReceiptVerifier
+    function verifyAndConsume(bytes calldata publicValues, bytes calldata proof)
+        external
+        returns (Claims memory claims, Receipt memory receipt)
+    {
+        bytes32 digest;
+        (claims, receipt, digest) = _verify(publicValues, proof);
+        if (_consumed[msg.sender][digest]) revert ReceiptAlreadyConsumed(msg.sender, digest);
+        _consumed[msg.sender][digest] = true;
+        emit Sp1ReceiptConsumed(receipt.programId, claims.measurement, msg.sender, digest);
+    }
+
+    /// @inheritdoc ISp1ReceiptVerifier
+    function receiptDigest(Receipt calldata receipt) external view returns (bytes32) {
+        return _hashTypedDataV4(ReceiptTypes.structHash(receipt));
+    }
+
+    /// @inheritdoc ISp1ReceiptVerifier
+    function isConsumed(address consumer, bytes32 digest) external view returns (bool) {
+        return _consumed[consumer][digest];
+    }
+
+    /// @dev Proof first: nothing is decoded or looked up for public values the program never committed.
+    function _verify(bytes calldata publicValues, bytes calldata proof)
+        private
+        view
+        returns (Claims memory claims, Receipt memory receipt, bytes32 digest)
+    {
+        if (publicValues.length != JOURNAL_LENGTH) revert JournalLengthInvalid(publicValues.length, JOURNAL_LENGTH);
+        sp1Verifier.verifyProof(programVKey, publicValues, proof);
+        _requireCleanWords(publicValues);
+        (claims, receipt) = abi.decode(publicValues, (Claims, Receipt));
+        if (receipt.issuedAt > block.timestamp + MAX_CLOCK_SKEW) {
+            revert ReceiptFromFuture(receipt.issuedAt, block.timestamp);
+        }
+        measurementRegistry.checkClaims(receipt.programId, claims);
+        // Static struct: abi.encode(TYPEHASH, receipt) is the EIP-712 encodeData of its six fields.
+        digest = _hashTypedDataV4(keccak256(abi.encode(ReceiptTypes.RECEIPT_TYPEHASH, receipt)));
+    }
+
+    /// @dev abi.decode reverts without data on dirty narrow fields; this names the word instead. Bits per word:
+    /// teeType 8, timestamp 64, tcbStatus 8, svn 32, debug 1, issuedAt 64; the rest are bytes32.
+    function _requireCleanWords(bytes calldata publicValues) private pure {
+        uint8[6] memory indices = [uint8(0), 5, 6, 7, 8, 13];
+        uint8[6] memory bits = [uint8(8), 64, 8, 32, 1, 64];
+        for (uint256 i = 0; i < 6; ++i) {
+            uint256 at = uint256(indices[i]) * 32;
+            uint256 word = uint256(bytes32(publicValues[at:at + 32]));
+            if (word >> bits[i] != 0) revert JournalFieldOutOfRange(indices[i], word);
+        }
+    }
+}
