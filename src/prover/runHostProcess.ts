@@ -25,6 +25,8 @@ export function runHostProcess(parameters: RunHostProcessParameters): Promise<Ru
     const child = spawn(parameters.file, parameters.args, {
       stdio: ["pipe", "pipe", "pipe"],
       env: parameters.env ?? process.env,
+      // Its own process group, so a kill reaches grandchildren that would otherwise hold the pipes open.
+      detached: true,
     });
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;
@@ -33,7 +35,11 @@ export function runHostProcess(parameters: RunHostProcessParameters): Promise<Ru
     let failure: TeezkError | undefined;
     const fail = (error: TeezkError) => {
       if (!failure) failure = error;
-      child.kill("SIGKILL");
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
     };
     const timer = setTimeout(
       () => fail(new TeezkError("PROVER_FAILED", `${parameters.file} did not finish within ${parameters.timeoutMs} ms`)),
