@@ -1,0 +1,107 @@
+import { encodeAbiParameters, encodeFunctionData, keccak256, toHex, type Hex } from "viem";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  enclaveRegistryAbi,
+  multiProverRootsAbi,
+  proposeRoot,
+  reportConflict,
+  signRoot,
+  submitZkRoot,
+} from "../../src/chain/index.js";
+import { isTeezkError } from "../../src/errors/index.js";
+import {
+  ESCAPE_DELAY,
+  PROGRAM_ID,
+  allowClaims,
+  createNodes,
+  deployTeezkSystem,
+  probeSimulatedClaims,
+  registerSimulatedEnclave,
+  simulate,
+  testAccount,
+  type RegisteredEnclave,
+  type TeezkSystem,
+} from "./support/system.js";
+
+const word = (label: string): Hex => keccak256(toHex(label));
+
+async function revertOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (error) {
+    if (isTeezkError(error, "CHAIN_CALL_FAILED")) return error.details ?? "";
+    throw error;
+  }
+  return "no revert";
+}
+
+/** The RootProofVerifierTestDouble's valid proof: abi.encode(keccak256(abi.encode(programId, epoch, root))). */
+const zkProofFor = (epoch: bigint, root: Hex): Hex =>
+  encodeAbiParameters([{ type: "bytes32" }], [keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "uint64" }, { type: "bytes32" }], [PROGRAM_ID, epoch, root]))]);
+
+describe("MultiProverRoots with enclaves registered from simulated Nitro and TDX evidence", () => {
+  let system: TeezkSystem;
+  let nitroA: RegisteredEnclave;
+  let nitroB: RegisteredEnclave;
+  let tdx: RegisteredEnclave;
+  const sign = (enclave: RegisteredEnclave, epoch: bigint, root: Hex) =>
+    signRoot({ account: enclave.account, epoch, root, roots: { chainId: system.chainId, verifyingContract: system.addresses.multiProverRoots } });
+  const read = (functionName: "halted" | "finalizedRoot", args: readonly unknown[] = []) =>
+    system.clients.publicClient.readContract({ address: system.addresses.multiProverRoots, abi: multiProverRootsAbi, functionName: functionName as never, args: args as never });
+
+  beforeAll(async () => {
+    system = await deployTeezkSystem();
+    const at = await system.chainNow();
+    const probes = [probeSimulatedClaims("nitro", at), probeSimulatedClaims("tdx", at)];
+    for (const claims of probes) await allowClaims(system, claims);
+    const nodes = createNodes(system, probes, [simulate("nitro", probes[0]!.reportData, at).trustedRoot, simulate("tdx", probes[1]!.reportData, at).trustedRoot]);
+    nitroA = await registerSimulatedEnclave(system, nodes, "nitro", testAccount("roots nitro A"));
+    nitroB = await registerSimulatedEnclave(system, nodes, "nitro", testAccount("roots nitro B"));
+    tdx = await registerSimulatedEnclave(system, nodes, "tdx", testAccount("roots tdx"));
+  });
+
+  it("two Nitro enclaves are one TEE type: not a quorum; Nitro + TDX finalizes", async () => {
+    const root = word("state root 1");
+    const base = { ...system.clients, roots: system.addresses.multiProverRoots, epoch: 1n, root };
+    expect(await revertOf(proposeRoot({ ...base, signatures: [await sign(nitroA, 1n, root), await sign(nitroB, 1n, root)] }))).toBe("InsufficientQuorum(1, 2, false)");
+    const finalized = await proposeRoot({ ...base, signatures: [await sign(tdx, 1n, root), await sign(nitroA, 1n, root)] });
+    expect(finalized.teeTypes).toBe((1n << BigInt(tdx.claims.teeType)) | (1n << BigInt(nitroA.claims.teeType)));
+    expect(await read("finalizedRoot", [1n])).toBe(root);
+  });
+
+  it("a conflicting root for a finalized epoch halts the contract and removes its signer", async () => {
+    const conflicting = word("forged state root 1");
+    const reported = await reportConflict({ ...system.clients, roots: system.addresses.multiProverRoots, epoch: 1n, root: conflicting, signatures: [await sign(nitroB, 1n, conflicting)] });
+    expect(reported.halted).toBe(true);
+    expect(reported.removed).toEqual([nitroB.account.address]);
+    const registry = (functionName: "isRemoved" | "isLive", args: readonly unknown[]) =>
+      system.clients.publicClient.readContract({ address: system.addresses.enclaveRegistry, abi: enclaveRegistryAbi, functionName: functionName as never, args: args as never });
+    expect(await registry("isRemoved", [nitroB.account.address])).toBe(true);
+    expect(await registry("isLive", [nitroB.account.address, PROGRAM_ID])).toBe(false);
+    const root2 = word("state root 2");
+    expect(
+      await revertOf(proposeRoot({ ...system.clients, roots: system.addresses.multiProverRoots, epoch: 2n, root: root2, signatures: [await sign(tdx, 2n, root2), await sign(nitroA, 2n, root2)] })),
+    ).toBe("ContractHalted()");
+  });
+
+  it("while halted, a ZK proof alone finalizes (escape hatch); a wrong proof does not", async () => {
+    const root2 = word("state root 2");
+    const base = { ...system.clients, roots: system.addresses.multiProverRoots, epoch: 2n, root: root2 };
+    expect(await revertOf(submitZkRoot({ ...base, zkProof: zkProofFor(2n, word("other")) }))).toBe(`InvalidZkProof(2, ${root2})`);
+    await submitZkRoot({ ...base, zkProof: zkProofFor(2n, root2) });
+    expect(await read("finalizedRoot", [2n])).toBe(root2);
+  });
+
+  it("after governance resumes, the escape hatch reopens only once no TEE quorum finalized for escapeDelay", async () => {
+    await system.govern([
+      { target: system.addresses.multiProverRoots, value: 0n, data: encodeFunctionData({ abi: multiProverRootsAbi, functionName: "resume", args: [] }) },
+    ]);
+    expect(await read("halted")).toBe(false);
+    const root3 = word("state root 3");
+    const base = { ...system.clients, roots: system.addresses.multiProverRoots, epoch: 3n, root: root3, zkProof: zkProofFor(3n, root3) };
+    expect(await revertOf(submitZkRoot(base))).toMatch(/^EscapeHatchClosed\(/);
+    await system.connection.networkHelpers.time.increase(ESCAPE_DELAY);
+    await submitZkRoot(base);
+    expect(await read("finalizedRoot", [3n])).toBe(root3);
+  });
+});
