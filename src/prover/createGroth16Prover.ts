@@ -203,6 +203,7 @@ export function createGroth16Prover(parameters: CreateGroth16ProverParameters = 
 
     async close(): Promise<void> {
       closed = true;
+      setIdle(false); // an unref'd child's exit would not keep this process alive until the await below
       const current = child;
       child = undefined;
       crashAll(new TeezkError("PROVER_FAILED", "the prover was closed"));
