@@ -191,7 +191,7 @@ export function createNodes(system: TeezkSystem, claimsList: readonly Claims[], 
   );
 }
 
-export type RegisteredEnclave = { account: LocalAccount; claims: Claims; gasUsed: bigint; hpkeKeyHash: Hex; nonce: Hex };
+export type RegisteredEnclave = { account: LocalAccount; claims: Claims; gasUsed: bigint; hash: Hex; hpkeKeyHash: Hex; nonce: Hex };
 
 /**
  * The whole registration flow for a simulated enclave: registry challenge → binding of (enclave, HPKE key,
@@ -213,7 +213,7 @@ export async function registerSimulatedEnclave(
   );
   const claims = verdicts[0]!.claims;
   const hpkeKeyHash = keccak256(hpkePublicKey);
-  const { gasUsed } = await registerEnclave({
+  const { gasUsed, hash } = await registerEnclave({
     ...system.clients,
     enclaveRegistry: system.addresses.enclaveRegistry,
     programId: PROGRAM_ID,
@@ -223,5 +223,5 @@ export async function registerSimulatedEnclave(
     nonce: challenge,
     verdicts: verdicts.map((v) => v.verdict),
   });
-  return { account, claims, gasUsed, hpkeKeyHash, nonce: challenge };
+  return { account, claims, gasUsed, hash, hpkeKeyHash, nonce: challenge };
 }

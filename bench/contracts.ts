@@ -1,0 +1,169 @@
+import { encodeFunctionData, hexToBytes, keccak256, toHex, type Address, type Hex } from "viem";
+import {
+  batchReceiptsAbi,
+  consumeReceipt,
+  proposeRoot,
+  receiptVerifierAbi,
+  reportConflict,
+  signRoot,
+  submitBatch,
+} from "../src/chain/index.js";
+import { buildReceiptBatch, getInclusionProof, signBatch, signReceipt, type Receipt } from "../src/receipts/index.js";
+import {
+  PROGRAM_ID,
+  allowClaims,
+  createNodes,
+  deployTeezkSystem,
+  probeSimulatedClaims,
+  registerSimulatedEnclave,
+  simulate,
+  testAccount,
+} from "../test/chain/support/system.js";
+import type { BenchRow, BenchSuite } from "./types.js";
+
+const word = (label: string): Hex => keccak256(toHex(label));
+
+/** EIP-2028 calldata cost (4 per zero byte, 16 per other byte); EIP-7623's floor never binds for these calls. */
+function calldataGas(data: Hex): bigint {
+  let gas = 0n;
+  for (const byte of hexToBytes(data)) gas += byte === 0 ? 4n : 16n;
+  return gas;
+}
+
+/** Gas a transaction spends beyond the 21,000 intrinsic and its calldata: the contract's own work. */
+const executionGas = (gasUsed: bigint, data: Hex) => gasUsed - 21_000n - calldataGas(data);
+
+/**
+ * Gas of the contract paths, from real transactions on the in-process Hardhat chain (EDR, osaka): the contracts
+ * deployed by the production Ignition modules, enclaves registered from simulated Nitro and TDX evidence by three
+ * TypeScript verifier nodes. Transactions report receipt.gasUsed (what the sender pays) with their execution
+ * share in the anchor. Views (verifyReceipt, verifyIncluded) are called by a real transaction sent straight to
+ * the view function; their row is that transaction's execution gas (gasUsed − 21,000 − calldata), the figure
+ * an integrating contract pays when it calls the view (plus its own call overhead).
+ */
+export const contractsBench: BenchSuite = {
+  name: "contracts",
+  run: async () => {
+    const system = await deployTeezkSystem();
+    const at = await system.chainNow();
+    const probes = [probeSimulatedClaims("nitro", at), probeSimulatedClaims("tdx", at)];
+    for (const claims of probes) await allowClaims(system, claims);
+    const nodes = createNodes(system, probes, [simulate("nitro", probes[0]!.reportData, at).trustedRoot, simulate("tdx", probes[1]!.reportData, at).trustedRoot]);
+    const nitro = await registerSimulatedEnclave(system, nodes, "nitro", testAccount("bench nitro"));
+    const tdx = await registerSimulatedEnclave(system, nodes, "tdx", testAccount("bench tdx"));
+    const spare = await registerSimulatedEnclave(system, nodes, "nitro", testAccount("bench nitro 2"));
+    const rows: BenchRow[] = [];
+    const { publicClient, walletClient } = system.clients;
+    const account = walletClient.account;
+
+    const registerTx = await publicClient.getTransaction({ hash: tdx.hash });
+    rows.push({
+      name: "gas.register.committee3",
+      value: Number(tdx.gasUsed),
+      unit: "gas",
+      anchor: `EnclaveRegistry.register tx (execution ${executionGas(tdx.gasUsed, registerTx.input)}), 3-of-3 committee verdicts, issued-challenge nonce, first registration of the key (4 new record slots + used-nonce slot)`,
+      target: "≤ 120000",
+    });
+
+    const now = BigInt(Math.floor((await system.chainNow()).getTime() / 1000));
+    const receiptOf = (n: number): Receipt => ({
+      programId: PROGRAM_ID,
+      inputDigest: word(`in ${n}`),
+      outputDigest: word(`out ${n}`),
+      proofDigest: word(`proof ${n}`),
+      issuedAt: now,
+      nonce: word(`nonce ${n}`),
+    });
+    const receipt = receiptOf(0);
+    const signature = await signReceipt({ account: nitro.account, receipt, domain: { chainId: system.chainId, verifyingContract: system.addresses.receiptVerifier } });
+    /** Sends a transaction straight to a view function and returns its gasUsed and execution gas. */
+    const viewTx = async (to: Address, data: Hex) => {
+      const hash = await walletClient.sendTransaction({ to, data, account, chain: walletClient.chain });
+      const { gasUsed, status } = await publicClient.waitForTransactionReceipt({ hash });
+      if (status !== "success") throw new Error(`view call to ${to} reverted`);
+      return { gasUsed, execution: executionGas(gasUsed, data) };
+    };
+    const verify = await viewTx(
+      system.addresses.receiptVerifier,
+      encodeFunctionData({ abi: receiptVerifierAbi, functionName: "verifyReceipt", args: [receipt, signature] }),
+    );
+    rows.push({
+      name: "gas.receipt.verify",
+      value: Number(verify.execution),
+      unit: "gas",
+      anchor: `execution of a tx calling the verifyReceipt view (tx gasUsed ${verify.gasUsed} incl. 21000 intrinsic + calldata)`,
+      target: "≤ 35000",
+    });
+    const consumed = await consumeReceipt({ ...system.clients, receiptVerifier: system.addresses.receiptVerifier, receipt, signature });
+    const consumeTx = await publicClient.getTransaction({ hash: consumed.hash });
+    rows.push({
+      name: "gas.receipt.consume",
+      value: Number(consumed.gasUsed),
+      unit: "gas",
+      anchor: `ReceiptVerifier.consumeReceipt tx (execution ${executionGas(consumed.gasUsed, consumeTx.input)}): verify + replay slot + event`,
+    });
+
+    const built = buildReceiptBatch({ receipts: Array.from({ length: 1024 }, (_, i) => receiptOf(1 + i)), issuedAt: now });
+    const batchSignature = await signBatch({ account: nitro.account, batch: built.batch, domain: { chainId: system.chainId, verifyingContract: system.addresses.batchReceipts } });
+    const submitted = await submitBatch({ ...system.clients, batchReceipts: system.addresses.batchReceipts, batch: built.batch, signature: batchSignature });
+    rows.push({
+      name: "gas.batch.submit_per_receipt_1024",
+      value: Number(submitted.gasUsed) / 1024,
+      unit: "gas/receipt",
+      anchor: `BatchReceipts.submitBatch tx gasUsed ${submitted.gasUsed} / 1024 receipts`,
+      target: "≤ 150",
+    });
+    const inclusions: { gasUsed: bigint; execution: bigint }[] = [];
+    for (const index of [0, 511, 1023]) {
+      const { receipt: included, proof } = getInclusionProof({ batch: built, index });
+      inclusions.push(
+        await viewTx(
+          system.addresses.batchReceipts,
+          encodeFunctionData({ abi: batchReceiptsAbi, functionName: "verifyIncluded", args: [included, built.batch.root, proof] }),
+        ),
+      );
+    }
+    const worst = inclusions.reduce((a, b) => (a.execution > b.execution ? a : b));
+    rows.push({
+      name: "gas.batch.inclusion_1024",
+      value: Number(worst.execution),
+      unit: "gas",
+      anchor: `max over 3 leaves of the execution of a tx calling the verifyIncluded view, 10-node proof (tx gasUsed ${worst.gasUsed})`,
+      target: "≤ 8000",
+    });
+
+    const roots = { chainId: system.chainId, verifyingContract: system.addresses.multiProverRoots };
+    const root = word("bench root 1");
+    const finalized = await proposeRoot({
+      ...system.clients,
+      roots: system.addresses.multiProverRoots,
+      epoch: 1n,
+      root,
+      signatures: [await signRoot({ account: nitro.account, epoch: 1n, root, roots }), await signRoot({ account: tdx.account, epoch: 1n, root, roots })],
+    });
+    const finalizeTx = await publicClient.getTransaction({ hash: finalized.hash });
+    rows.push({
+      name: "gas.root.finalize_2vendors",
+      value: Number(finalized.gasUsed),
+      unit: "gas",
+      anchor: `MultiProverRoots.submitRoot tx (execution ${executionGas(finalized.gasUsed, finalizeTx.input)}), Nitro + TDX signatures, no ZK proof`,
+      target: "≤ 90000",
+    });
+    const forged = word("bench forged root 1");
+    const halted = await reportConflict({
+      ...system.clients,
+      roots: system.addresses.multiProverRoots,
+      epoch: 1n,
+      root: forged,
+      signatures: [await signRoot({ account: spare.account, epoch: 1n, root: forged, roots })],
+    });
+    const haltTx = await publicClient.getTransaction({ hash: halted.hash });
+    rows.push({
+      name: "gas.root.halt",
+      value: Number(halted.gasUsed),
+      unit: "gas",
+      anchor: `MultiProverRoots.reportConflict tx (execution ${executionGas(halted.gasUsed, haltTx.input)}), 1 signer: halt + removal from the EnclaveRegistry`,
+    });
+    return rows;
+  },
+};
