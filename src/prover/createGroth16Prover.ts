@@ -104,7 +104,11 @@ export function createGroth16Prover(parameters: CreateGroth16ProverParameters = 
   };
 
   /** Sends one request and settles on its final reply; serialized behind earlier requests. */
-  const request = <T>(message: Record<string, unknown>, handle: (reply: Reply) => T | undefined): Promise<T> => {
+  const request = <T>(
+    message: Record<string, unknown>,
+    handle: (reply: Reply) => T | undefined,
+    onSent?: () => void,
+  ): Promise<T> => {
     const run = () =>
       new Promise<T>((resolve, reject) => {
         const id = nextId++;
@@ -144,6 +148,7 @@ export function createGroth16Prover(parameters: CreateGroth16ProverParameters = 
             reject(error);
           },
         });
+        onSent?.();
         target.send({ ...message, id });
       });
     const result = queue.then(run, run);
@@ -158,10 +163,12 @@ export function createGroth16Prover(parameters: CreateGroth16ProverParameters = 
       const artifacts = resolveCircuitArtifacts({ circuit, buildDir: parameters.buildDir });
       const input = normalizeWitnessInput(witnessInput);
       let started = 0;
+      // Timed from the moment the request is sent, so waiting behind another request is not counted.
+      const onSent = () => {
+        started = performance.now();
+      };
       return request({ type: "prove", input, wasmPath: artifacts.wasmPath, zkeyPath: artifacts.zkeyPath }, (reply) => {
         if (reply.type === "progress") {
-          // Timed from the prover's first reply, so waiting behind another request is not counted.
-          if (reply.stage === "witness") started = performance.now() - reply.elapsedMs;
           onProgress?.({ stage: reply.stage, elapsedMs: performance.now() - started });
           return undefined;
         }
@@ -185,7 +192,7 @@ export function createGroth16Prover(parameters: CreateGroth16ProverParameters = 
           timings: { ms, witnessMs: reply.witnessMs, proveMs: reply.proveMs },
           peakRssMiB: reply.peakRssMiB,
         };
-      });
+      }, onSent);
     },
 
     async verify({ circuit, proof, publicSignals }: VerifyParameters<Groth16Proof>): Promise<boolean> {
