@@ -121,14 +121,14 @@ describe("registerEnclave through the committee path (3-of-3 TypeScript verifier
 
   it("nodes refuse to sign evidence their policy rejects or that does not chain to a trusted root", async () => {
     const now = await system.chainNow();
-    const debug = simulate("nitro", `0x${"11".repeat(32)}`, now);
+    const production = simulate("nitro", `0x${"11".repeat(32)}`, now);
     const { simulateEvidence } = await import("../../src/tee/simulated/index.js");
     const debugEvidence = simulateEvidence({ vendor: "nitro", binding: `0x${"11".repeat(32)}`, now, debug: true }).evidence;
     const refused = await rejection(nodes[0]!.attest({ evidence: debugEvidence, now }));
     expect(refused.code).toBe("VERDICT_REFUSED");
     expect(refused.details).toMatch(/MEASUREMENT_NOT_ALLOWED/);
     expect(refused.details).toMatch(/DEBUG_ENCLAVE/);
-    const wrongBinding = await rejection(nodes[0]!.attest({ evidence: debug.evidence, now, expectedBinding: `0x${"22".repeat(32)}` }));
+    const wrongBinding = await rejection(nodes[0]!.attest({ evidence: production.evidence, now, expectedBinding: `0x${"22".repeat(32)}` }));
     expect(wrongBinding.details).toMatch(/BINDING_MISMATCH/);
     const { createVerifierSigner } = await import("../../src/services/verifierSigner.js");
     const strictNode = createVerifierSigner({
@@ -136,6 +136,6 @@ describe("registerEnclave through the committee path (3-of-3 TypeScript verifier
       committee: { chainId: system.chainId, verifyingContract: system.addresses.committee },
       referenceValues: { version: 1, tee: {} },
     });
-    expect((await rejection(strictNode.attest({ evidence: debug.evidence, now }))).code).toBe("ROOT_NOT_TRUSTED");
+    expect((await rejection(strictNode.attest({ evidence: production.evidence, now }))).code).toBe("ROOT_NOT_TRUSTED");
   });
 });

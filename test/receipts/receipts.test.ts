@@ -127,6 +127,26 @@ describe("receipts", () => {
     expect(() => getInclusionProof({ batch: built, index: 8 })).toThrow(/RECEIPT_NOT_IN_BATCH/);
   });
 
+  it("hostile inclusion proofs are rejected with a code, never a crash (fuzzed)", () => {
+    const built = buildReceiptBatch({ receipts: Array.from({ length: 5 }, (_, i) => receiptOf(i)), issuedAt: 1n });
+    const node = fc.oneof(
+      fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => toHex(b)),
+      fc.string({ maxLength: 70 }) as fc.Arbitrary<Hex>,
+    );
+    fc.assert(
+      fc.property(fc.array(node, { maxLength: 80 }), fc.nat(4), (proof, index) => {
+        try {
+          verifyInclusionProof({ receipt: receiptOf(index), root: built.batch.root, proof });
+          // Only the genuine proof may pass.
+          return JSON.stringify(proof) === JSON.stringify(getInclusionProof({ batch: built, index }).proof);
+        } catch (error) {
+          return isTeezkError(error, "RECEIPT_NOT_IN_BATCH") || isTeezkError(error, "RECEIPT_INVALID");
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("refuses empty batches and duplicate receipts", () => {
     expect(() => buildReceiptBatch({ receipts: [], issuedAt: 1n })).toThrow(/RECEIPT_INVALID/);
     expect(() => buildReceiptBatch({ receipts: [receiptOf(1), receiptOf(2), receiptOf(1)], issuedAt: 1n })).toThrow(/repeats/);
