@@ -65,6 +65,15 @@ export const contractsBench: BenchSuite = {
       target: "≤ 120000",
     });
 
+    const reattested = await registerSimulatedEnclave(system, nodes, "tdx", tdx.account);
+    const reattestTx = await publicClient.getTransaction({ hash: reattested.hash });
+    rows.push({
+      name: "gas.register.committee3_reattest",
+      value: Number(reattested.gasUsed),
+      unit: "gas",
+      anchor: `the same key re-attested with new evidence and a new challenge (execution ${executionGas(reattested.gasUsed, reattestTx.input)}): record slots already non-zero`,
+    });
+
     const now = BigInt(Math.floor((await system.chainNow()).getTime() / 1000));
     const receiptOf = (n: number): Receipt => ({
       programId: PROGRAM_ID,
