@@ -9,18 +9,8 @@ import {
   tcbStatusBitmap,
   timelockAbi,
 } from "../../src/chain/index.js";
-import { isTeezkError } from "../../src/errors/index.js";
-import { PROGRAM_ID, TIMELOCK_DELAY, deployTeezkSystem, type TeezkSystem } from "./support/system.js";
+import { PROGRAM_ID, TIMELOCK_DELAY, deployTeezkSystem, revertOf, type TeezkSystem } from "./support/system.js";
 
-async function revertOf(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-  } catch (error) {
-    if (isTeezkError(error, "CHAIN_CALL_FAILED")) return error.details ?? "";
-    throw error;
-  }
-  return "no revert";
-}
 
 describe("allowing a measurement through the TimelockController", () => {
   let system: TeezkSystem;

@@ -8,7 +8,6 @@ import {
   signRoot,
   submitZkRoot,
 } from "../../src/chain/index.js";
-import { isTeezkError } from "../../src/errors/index.js";
 import {
   ESCAPE_DELAY,
   PROGRAM_ID,
@@ -21,19 +20,11 @@ import {
   testAccount,
   type RegisteredEnclave,
   type TeezkSystem,
+  revertOf,
+  word,
 } from "./support/system.js";
 
-const word = (label: string): Hex => keccak256(toHex(label));
 
-async function revertOf(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-  } catch (error) {
-    if (isTeezkError(error, "CHAIN_CALL_FAILED")) return error.details ?? "";
-    throw error;
-  }
-  return "no revert";
-}
 
 /** The RootProofVerifierTestDouble's valid proof: abi.encode(keccak256(abi.encode(programId, epoch, root))). */
 const zkProofFor = (epoch: bigint, root: Hex): Hex =>

@@ -2,7 +2,6 @@ import { randomInt } from "node:crypto";
 import { keccak256, toHex, type Hex } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { batchReceiptsAbi, consumeReceipt, submitBatch, verifyInclusion, verifyReceipt } from "../../src/chain/index.js";
-import { isTeezkError } from "../../src/errors/index.js";
 import { buildReceiptBatch, getInclusionProof, signBatch, signReceipt, type Receipt } from "../../src/receipts/index.js";
 import {
   PROGRAM_ID,
@@ -15,20 +14,11 @@ import {
   testAccount,
   type RegisteredEnclave,
   type TeezkSystem,
+  revertOf,
+  word,
 } from "./support/system.js";
 
-const word = (label: string): Hex => keccak256(toHex(label));
 
-/** The custom error a chain helper failed with (from CHAIN_CALL_FAILED details). */
-async function revertOf(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-  } catch (error) {
-    if (isTeezkError(error, "CHAIN_CALL_FAILED")) return error.details ?? "";
-    throw error;
-  }
-  return "no revert";
-}
 
 describe("receipts signed in TypeScript, verified on-chain", () => {
   let system: TeezkSystem;

@@ -21,9 +21,8 @@ import {
   hashReceiptLeaf,
   type Receipt,
 } from "../../src/receipts/index.js";
-import { deployTeezkSystem, type TeezkSystem } from "./support/system.js";
+import { deployTeezkSystem, word, type TeezkSystem } from "./support/system.js";
 
-const word = (label: string): Hex => keccak256(toHex(label));
 
 describe("TypeScript EIP-712 mirrors equal the deployed contracts' digests", () => {
   let system: TeezkSystem;

@@ -17,6 +17,7 @@ import {
   type TeezkClients,
   type TimelockCall,
 } from "../../../src/chain/index.js";
+import { isTeezkError } from "../../../src/errors/index.js";
 import { computeBinding, type Claims, type TcbStatusName } from "../../../src/claims/index.js";
 import type { DcapCollateral } from "../../../src/evidence/tdx/collateral/index.js";
 import { verifyEvidence } from "../../../src/evidence/verifyEvidence.js";
@@ -224,4 +225,18 @@ export async function registerSimulatedEnclave(
     verdicts: verdicts.map((v) => v.verdict),
   });
   return { account, claims, gasUsed, hash, hpkeKeyHash, nonce: challenge };
+}
+
+/** A bytes32 derived from a label, for readable test values. */
+export const word = (label: string): Hex => keccak256(toHex(label));
+
+/** The custom error a chain helper failed with (from CHAIN_CALL_FAILED details), or "no revert". */
+export async function revertOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (error) {
+    if (isTeezkError(error, "CHAIN_CALL_FAILED")) return error.details ?? "";
+    throw error;
+  }
+  return "no revert";
 }
