@@ -89,6 +89,13 @@ export const errorCodes = {
   RECEIPT_NOT_IN_BATCH: "the receipt is not one of the batch's leaves, or its inclusion proof does not lead to the batch root",
   VERDICT_REFUSED: "the verifier node refuses to sign a verdict: the evidence did not verify or its appraisal failed",
   CONFIG_INVALID: "a configuration value is missing or invalid",
+  REQUEST_INVALID: "an HTTP request body or parameter is malformed (not JSON, wrong field types, bad hex/base64)",
+  REQUEST_TOO_LARGE: "an HTTP request body is larger than the service's documented cap",
+  REQUEST_TIMEOUT: "a service did not answer within its time limit",
+  SERVICE_UNREACHABLE: "a teezk service could not be reached, or answered with something that is not a teezk response",
+  NONCE_REPLAYED: "a nonce or challenge was already used, was never issued, or has expired",
+  KEY_NOT_FOUND: "the key-release service holds no key with this id",
+  KEY_RELEASE_REFUSED: "the key-release service refused: the evidence did not verify or its appraisal against the key's policy failed",
   INTERNAL: "an internal invariant broke; please report it",
 } as const;
 
