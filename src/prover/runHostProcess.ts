@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { TeezkError } from "../errors/index.js";
+import { isErrorCode, TeezkError } from "../errors/index.js";
 
 export type RunHostProcessParameters = {
   file: string;
@@ -17,8 +17,27 @@ export type RunHostProcessReturnType = { stdout: string; stderrTail: string };
 const stderrTailBytes = 8192;
 
 /**
+ * The teezk-zk host reports a rejection as one last stderr line `{"code","message"}` with a code of
+ * src/errors/codes.ts; keeping that code (SIGNATURE_INVALID, SP1_UNAVAILABLE, …) lets a caller handle a Rust
+ * verdict exactly like a TypeScript one. Anything else is the host's free-form log.
+ */
+function hostError(stderrTail: string): TeezkError | undefined {
+  const line = stderrTail.trim().split("\n").pop() ?? "";
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const { code, message } = (value ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code !== "string" || !isErrorCode(code) || typeof message !== "string") return undefined;
+  return new TeezkError(code, message.slice(0, 2000));
+}
+
+/**
  * Runs a host binary with `stdin`, bounded in time and output. Rejects with a TeezkError: SP1_UNAVAILABLE when
- * the binary cannot be started (missing), PROVER_FAILED on non-zero exit, signal, timeout or oversized output.
+ * the binary cannot be started (missing); the host's own code when it exits non-zero with a typed error line
+ * on stderr; PROVER_FAILED on any other non-zero exit, signal, timeout or oversized output.
  */
 export function runHostProcess(parameters: RunHostProcessParameters): Promise<RunHostProcessReturnType> {
   return new Promise((resolve, reject) => {
@@ -77,6 +96,8 @@ export function runHostProcess(parameters: RunHostProcessParameters): Promise<Ru
       clearTimeout(timer);
       if (failure) return reject(failure);
       if (code !== 0) {
+        const typed = signal ? undefined : hostError(stderrTail);
+        if (typed) return reject(typed);
         return reject(
           new TeezkError("PROVER_FAILED", `${parameters.file} exited with ${signal ? `signal ${signal}` : `code ${code}`}`, {
             details: stderrTail.trim() || undefined,

@@ -2,7 +2,6 @@
 //! Errors go to stderr as JSON `{"code","message"}` with the stable codes of `src/errors/codes.ts`.
 mod files;
 mod isotime;
-#[cfg(feature = "sp1")]
 mod prove;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -65,24 +64,39 @@ struct RunArgs {
 enum Command {
     /// Run the program natively and print the journal (public values) as 0x-hex.
     Execute(RunArgs),
-    /// Prove with SP1 and wrap in Groth16 (feature `sp1`; needs the guest ELF from `cargo prove build`).
-    #[cfg(feature = "sp1")]
+    /// Prove the program with SP1, wrapped in Groth16; same flags as `execute`. Prints (and writes to --out)
+    /// {"programVKey","publicValues","proof"} as 0x-hex. Needs the `sp1` feature and the guest ELF.
     Prove {
         #[command(flatten)]
         run: RunArgs,
+        /// Wrap the proof in Groth16 (required: the only form the on-chain verifiers accept).
         #[arg(long)]
         groth16: bool,
-        #[arg(long, default_value = prove::DEFAULT_ELF)]
-        elf: PathBuf,
-        /// Where to write the proof JSON (programVKey, publicValues, proof).
+        /// Guest ELF; default TEEZK_ZK_ELF, else zkprogram/program/target/elf-compilation/…/teezk-zk-program.
+        #[arg(long)]
+        elf: Option<PathBuf>,
+        /// Also write the proof JSON to this file.
         #[arg(long)]
         out: Option<PathBuf>,
     },
     /// Print the program verification key (bytes32) for Sp1AttestationVerifier / Sp1ReceiptVerifier.
-    #[cfg(feature = "sp1")]
     Vkey {
-        #[arg(long, default_value = prove::DEFAULT_ELF)]
-        elf: PathBuf,
+        #[arg(long)]
+        elf: Option<PathBuf>,
+    },
+    /// Check an SP1 Groth16 proof as the SP1VerifierGateway does; prints {"valid": true|false}.
+    Verify {
+        #[arg(long)]
+        groth16: bool,
+        /// The proof bytes (0x-hex, with SP1's 4-byte verifier selector), as `prove` printed them.
+        #[arg(long)]
+        proof: String,
+        /// The public values (journal), 0x-hex.
+        #[arg(long = "public-values")]
+        public_values: String,
+        /// The program verification key, bytes32 0x-hex.
+        #[arg(long)]
+        vkey: String,
     },
 }
 
@@ -125,13 +139,18 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(&e),
         },
-        #[cfg(feature = "sp1")]
-        Command::Prove { run, groth16, elf, out } => match build_input(&run).and_then(|input| prove::prove(&input, groth16, &elf, out.as_deref())) {
+        Command::Prove { run, groth16, elf, out } => {
+            let proved = prove::available("prove").and_then(|()| build_input(&run));
+            match proved.and_then(|input| prove::prove(&input, groth16, &prove::resolve_elf(elf.as_deref()), out.as_deref())) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }
+        Command::Vkey { elf } => match prove::vkey(&prove::resolve_elf(elf.as_deref())) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e),
         },
-        #[cfg(feature = "sp1")]
-        Command::Vkey { elf } => match prove::vkey(&elf) {
+        Command::Verify { groth16, proof, public_values, vkey } => match prove::verify(groth16, &proof, &public_values, &vkey) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e),
         },
