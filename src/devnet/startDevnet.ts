@@ -1,0 +1,129 @@
+import { encodeFunctionData, keccak256, toHex, type Address, type Hex } from "viem";
+import { MembershipPrivateProofModule } from "../../ignition/modules/MembershipPrivateProof.js";
+import { TeeQuorumRootsModule } from "../../ignition/modules/TeeQuorumRoots.js";
+import { TeezkModule } from "../../ignition/modules/Teezk.js";
+import { enclaveRegistryAbi, executeTimelockCalls, scheduleTimelockCalls, type TeezkClients, type TimelockCall } from "../chain/index.js";
+import { TeezkError } from "../errors/index.js";
+import type { Devnet, DevnetAddresses, GovernReturnType } from "./types.js";
+
+export const ENCLAVE_REMOVER_ROLE = keccak256(toHex("ENCLAVE_REMOVER_ROLE"));
+/** Short enough that governance in a demo or test is one `increaseTime`, long enough to be a real delay. */
+export const DEVNET_TIMELOCK_DELAY = 60n;
+export const DEVNET_ESCAPE_DELAY = 7n * 24n * 3600n;
+
+export type StartDevnetParameters = {
+  /** The committee's verifier-node addresses (CommitteeAttestationVerifier members). */
+  committee: readonly Address[];
+  /** Verdicts a registration needs; default all of `committee`. */
+  committeeThreshold?: number;
+  programId: Hex;
+  /** Genesis time of the chain (to verify real evidence at its own time); default now. */
+  initialDate?: string;
+  timelockDelay?: bigint;
+  escapeDelay?: bigint;
+  /** Distinct TEE types a root needs; default 2. */
+  minTeeTypes?: bigint;
+};
+export type StartDevnetReturnType = Devnet;
+export type StartDevnetErrorType = TeezkError;
+
+/**
+ * Starts an in-process Hardhat chain (EDR) and deploys teezk with the production Ignition modules: the core
+ * (timelock governor, registries, committee path, receipts), TeeQuorumRoots and the membership
+ * PrivateProofVerifier; then, through the timelock, makes the roots contract an enclave remover so a conflict
+ * removes its signers. The deployer is the timelock's only proposer and holds no governor role afterwards.
+ *
+ * The roots contract's ZK leg is the RootProofVerifierTestDouble (test/solidity/doubles): no root circuit or
+ * SP1 proof can be produced here, so the escape hatch is exercised with the double's well-known valid proof.
+ * Needs compiled artifacts (`npx hardhat compile`) and the hardhat devDependency: a devnet is a development
+ * tool, never a deployment (deploy/deploy.ts is).
+ */
+export async function startDevnet(parameters: StartDevnetParameters): Promise<StartDevnetReturnType> {
+  if (parameters.committee.length === 0) throw new TeezkError("CONFIG_INVALID", "A devnet needs at least one committee node");
+  const { network } = await import("hardhat");
+  const connection = await network.connect(parameters.initialDate ? { override: { initialDate: parameters.initialDate } } : undefined);
+  const { viem, ignition, networkHelpers } = connection;
+  const publicClient = await viem.getPublicClient();
+  const [deployer, guardian] = await viem.getWalletClients();
+  if (!deployer || !guardian) throw new TeezkError("CONFIG_INVALID", "The in-process chain has fewer than two funded accounts");
+  const clients: TeezkClients = { publicClient, walletClient: deployer };
+  const timelockDelay = parameters.timelockDelay ?? DEVNET_TIMELOCK_DELAY;
+  const escapeDelay = parameters.escapeDelay ?? DEVNET_ESCAPE_DELAY;
+  // Hardhat's artifact types are not in the tsconfig (artifacts/ is a build output), so results are read as addresses.
+  const addressOf = (contract: unknown): Address => (contract as { address: Address }).address;
+
+  const core = await ignition.deploy(TeezkModule, {
+    parameters: {
+      Teezk: {
+        minDelay: timelockDelay,
+        proposers: [deployer.account.address],
+        guardian: guardian.account.address,
+        committeeNodes: [...parameters.committee],
+        committeeThreshold: BigInt(parameters.committeeThreshold ?? parameters.committee.length),
+      },
+    },
+  });
+  const rootProofVerifier = await viem.deployContract("RootProofVerifierTestDouble");
+  const { roots } = await ignition.deploy(TeeQuorumRootsModule, {
+    parameters: {
+      TeeQuorumRoots: {
+        governor: addressOf(core.timelock),
+        enclaveRegistry: addressOf(core.enclaveRegistry),
+        rootProofVerifier: addressOf(rootProofVerifier),
+        programId: parameters.programId,
+        minTeeTypes: parameters.minTeeTypes ?? 2n,
+        escapeDelay,
+      },
+    },
+  });
+  const privateProof = await ignition.deploy(MembershipPrivateProofModule, {
+    parameters: { MembershipPrivateProof: { receiptVerifier: addressOf(core.receiptVerifier), programId: parameters.programId } },
+  });
+  const addresses: DevnetAddresses = {
+    timelock: addressOf(core.timelock),
+    measurementRegistry: addressOf(core.measurementRegistry),
+    enclaveRegistry: addressOf(core.enclaveRegistry),
+    committee: addressOf(core.committee),
+    receiptVerifier: addressOf(core.receiptVerifier),
+    batchReceipts: addressOf(core.batchReceipts),
+    multiProverRoots: addressOf(roots),
+    rootProofVerifier: addressOf(rootProofVerifier),
+    privateProofVerifier: addressOf(privateProof.privateProofVerifier),
+    membershipGroth16Verifier: addressOf(privateProof.membershipGroth16Verifier),
+  };
+
+  let operations = 0;
+  const govern = async (calls: readonly TimelockCall[]): Promise<GovernReturnType> => {
+    // A counter, not randomness, so two runs schedule the same operation ids.
+    const salt = keccak256(toHex(`teezk devnet operation ${operations++}`));
+    const scheduled = await scheduleTimelockCalls({ ...clients, timelock: addresses.timelock, calls, salt });
+    await networkHelpers.time.increaseTo(scheduled.readyAt);
+    const executed = await executeTimelockCalls({ ...clients, timelock: addresses.timelock, operation: scheduled.operation });
+    return { scheduleHash: scheduled.hash, executeHash: executed.hash, gasUsed: scheduled.gasUsed + executed.gasUsed };
+  };
+  await govern([
+    {
+      target: addresses.enclaveRegistry,
+      value: 0n,
+      data: encodeFunctionData({ abi: enclaveRegistryAbi, functionName: "grantRole", args: [ENCLAVE_REMOVER_ROLE, addresses.multiProverRoots] }),
+    },
+  ]);
+  return {
+    connection,
+    clients,
+    addresses,
+    chainId: await publicClient.getChainId(),
+    programId: parameters.programId,
+    committee: [...parameters.committee],
+    timelockDelay,
+    escapeDelay,
+    chainNow: async () => new Date(Number((await publicClient.getBlock()).timestamp) * 1000),
+    govern,
+    increaseTime: async (seconds) => {
+      await networkHelpers.time.increase(seconds);
+    },
+    close: async () => {
+      await connection.close();
+    },
+  };
+}

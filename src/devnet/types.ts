@@ -1,0 +1,40 @@
+import type { Address, Hex } from "viem";
+import type { TeezkAddresses, TeezkClients, TimelockCall } from "../chain/index.js";
+
+/** A Hardhat network connection (viem, ignition, networkHelpers) as `network.connect()` returns it. */
+export type HardhatConnection = Awaited<ReturnType<Awaited<typeof import("hardhat")>["network"]["connect"]>>;
+
+/** Every contract a devnet deploys. */
+export type DevnetAddresses = Required<TeezkAddresses> & {
+  /** The ZK root verifier MultiProverRoots calls; on a devnet the RootProofVerifierTestDouble (see startDevnet). */
+  rootProofVerifier: Address;
+  /** PrivateProofVerifier for the membership circuit (ignition/modules/MembershipPrivateProof.ts). */
+  privateProofVerifier: Address;
+  /** The membership circuit's snarkjs-generated Groth16 verifier. */
+  membershipGroth16Verifier: Address;
+};
+
+/** What a governance step cost: the schedule and execute transactions. */
+export type GovernReturnType = { scheduleHash: Hex; executeHash: Hex; gasUsed: bigint };
+
+/** An in-process chain with teezk deployed and governed by its timelock. */
+export type Devnet = {
+  connection: HardhatConnection;
+  clients: TeezkClients;
+  addresses: DevnetAddresses;
+  chainId: number;
+  /** The program every devnet enclave registers for, the roots contract serves and private proofs carry. */
+  programId: Hex;
+  /** The committee's verifier-node addresses, as the CommitteeAttestationVerifier was deployed with. */
+  committee: readonly Address[];
+  timelockDelay: bigint;
+  escapeDelay: bigint;
+  /** Latest block time. */
+  chainNow: () => Promise<Date>;
+  /** Schedules `calls` on the timelock, advances the chain past its delay, executes. */
+  govern: (calls: readonly TimelockCall[]) => Promise<GovernReturnType>;
+  /** Advances chain time by `seconds` and mines a block. */
+  increaseTime: (seconds: bigint | number) => Promise<void>;
+  /** Ends the in-process chain (its state is gone). */
+  close: () => Promise<void>;
+};

@@ -1,0 +1,48 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { DcapCollateral } from "../evidence/tdx/collateral/index.js";
+import { TeezkError } from "../errors/index.js";
+import type { SimulateEvidenceReturnType } from "../tee/simulated/index.js";
+
+export type WriteCollateralFolderParameters = {
+  simulated: SimulateEvidenceReturnType;
+  /** Parent folder; default the system temp folder. */
+  parentDir?: string;
+};
+/** The folder, or undefined when the vendor needs no collateral (Nitro: the chain is in the document). */
+export type WriteCollateralFolderReturnType = string | undefined;
+export type WriteCollateralFolderErrorType = TeezkError;
+
+/**
+ * Writes a simulated TEE's collateral as the folder `verifyEvidence` (and `teezk verify --collateral`) reads:
+ * DCAP as an Intel PCS folder (tcb_info.json, qe_identity.json, tcb_signing_chain.pem), SEV-SNP and NVIDIA as
+ * their PEM files. Verification reads folders, not objects, so the same code path checks real and simulated
+ * collateral.
+ */
+export function writeCollateralFolder({ simulated, parentDir }: WriteCollateralFolderParameters): WriteCollateralFolderReturnType {
+  const files = collateralFiles(simulated);
+  if (!files) return undefined;
+  try {
+    if (parentDir) mkdirSync(parentDir, { recursive: true });
+    const dir = mkdtempSync(join(parentDir ?? tmpdir(), `teezk-${simulated.vendor}-collateral-`));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    return dir;
+  } catch (cause) {
+    throw new TeezkError("CONFIG_INVALID", `Cannot write the simulated ${simulated.vendor} collateral folder`, { cause });
+  }
+}
+
+function collateralFiles(simulated: SimulateEvidenceReturnType): Record<string, string> | undefined {
+  if (simulated.collateralFiles) return simulated.collateralFiles;
+  if (simulated.vendor !== "tdx" && simulated.vendor !== "sgx") return undefined;
+  const collateral = simulated.collateral as DcapCollateral | undefined;
+  if (!collateral?.tcbInfo || !collateral.qeIdentity) return undefined;
+  const item = (member: string, signed: NonNullable<DcapCollateral["tcbInfo"]> | NonNullable<DcapCollateral["qeIdentity"]>) =>
+    `{"${member}":${Buffer.from(signed.signedBytes).toString("utf8")},"signature":"${Buffer.from(signed.signature).toString("hex")}"}`;
+  return {
+    "tcb_info.json": item("tcbInfo", collateral.tcbInfo),
+    "qe_identity.json": item("enclaveIdentity", collateral.qeIdentity),
+    "tcb_signing_chain.pem": (collateral.tcbInfo.issuerChain ?? []).map((c) => c.toString()).join(""),
+  };
+}
