@@ -42,8 +42,16 @@ export type VerifierSignerVerdict = {
   verdict: Verdict;
 };
 
+/** What `assess` returns: the verdict is present only when the appraisal passed. */
+export type VerifierSignerAssessment = Omit<VerifierSignerVerdict, "verdict"> & { verdict?: Verdict };
+
 export type VerifierSigner = {
   address: Address;
+  /**
+   * Like `attest`, but a failed appraisal is returned (with its claims, and no verdict) instead of thrown, so a
+   * node can archive what it refused. Evidence that does not verify still throws with the verifier's own code.
+   */
+  assess: (request: VerifierSignerRequest) => Promise<VerifierSignerAssessment>;
   /**
    * Verifies the evidence (src/evidence), appraises its claims (src/policy) and signs the EIP-712
    * `Verdict(claimsHash)` the CommitteeAttestationVerifier checks. Evidence that does not verify is rejected with
@@ -64,33 +72,40 @@ export type CreateVerifierSignerErrorType = TeezkError;
  */
 export function createVerifierSigner(parameters: CreateVerifierSignerParameters): VerifierSigner {
   const { account, committee, referenceValues, extraTrustedRoots } = parameters;
+  const assess = async (request: VerifierSignerRequest): Promise<VerifierSignerAssessment> => {
+    if (!(request.now instanceof Date) || Number.isNaN(request.now.getTime())) {
+      throw new TeezkError("CONFIG_INVALID", "The verifier node needs `now` as a valid Date");
+    }
+    const verified = verifyEvidence({
+      evidence: request.evidence,
+      now: request.now,
+      ...(request.kind ? { kind: request.kind } : {}),
+      ...(request.collateralDir ? { collateralDir: request.collateralDir } : {}),
+      ...(request.gpuEvidence ? { gpuEvidence: request.gpuEvidence } : {}),
+      ...(request.gpuCollateralDir ? { gpuCollateralDir: request.gpuCollateralDir } : {}),
+      ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
+    });
+    const claims = verified.evidence.claims;
+    const policy = request.expectedBinding ? { ...referenceValues, expectedBinding: request.expectedBinding.toLowerCase() as Hex } : referenceValues;
+    const appraisal = appraise(claims, policy, request.now, { checks: verified.evidence.checks });
+    const hash = claimsHash(claims);
+    const assessed = { kind: verified.kind, claims, encodedClaims: encodeClaims(claims), claimsHash: hash, appraisal };
+    if (!appraisal.ok) return assessed;
+    return { ...assessed, verdict: await signVerdict({ account, claimsHash: hash, committee }) };
+  };
   return {
     address: account.address,
+    assess,
     attest: async (request) => {
-      if (!(request.now instanceof Date) || Number.isNaN(request.now.getTime())) {
-        throw new TeezkError("CONFIG_INVALID", "The verifier node needs `now` as a valid Date");
-      }
-      const verified = verifyEvidence({
-        evidence: request.evidence,
-        now: request.now,
-        ...(request.kind ? { kind: request.kind } : {}),
-        ...(request.collateralDir ? { collateralDir: request.collateralDir } : {}),
-        ...(request.gpuEvidence ? { gpuEvidence: request.gpuEvidence } : {}),
-        ...(request.gpuCollateralDir ? { gpuCollateralDir: request.gpuCollateralDir } : {}),
-        ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
-      });
-      const claims = verified.evidence.claims;
-      const policy = request.expectedBinding ? { ...referenceValues, expectedBinding: request.expectedBinding.toLowerCase() as Hex } : referenceValues;
-      const appraisal = appraise(claims, policy, request.now, { checks: verified.evidence.checks });
-      if (!appraisal.ok) {
-        throw new TeezkError("VERDICT_REFUSED", `The ${verified.kind} evidence verified but failed ${appraisal.failures.length} policy rule(s)`, {
+      const { verdict, ...assessed } = await assess(request);
+      if (!verdict) {
+        const { appraisal } = assessed;
+        throw new TeezkError("VERDICT_REFUSED", `The ${assessed.kind} evidence verified but failed ${appraisal.failures.length} policy rule(s)`, {
           details: appraisal.failures.map((f) => `${f.rule} ${f.code}: ${f.message}`).join("; "),
           metaMessages: appraisal.failures.map((f) => `${f.code}: ${f.message}`),
         });
       }
-      const hash = claimsHash(claims);
-      const verdict = await signVerdict({ account, claimsHash: hash, committee });
-      return { kind: verified.kind, claims, encodedClaims: encodeClaims(claims), claimsHash: hash, appraisal, verdict };
+      return { ...assessed, verdict };
     },
   };
 }

@@ -1,0 +1,18 @@
+import { MAX_GPU_EVIDENCE_BYTES } from "../../evidence/nvidia/index.js";
+
+/**
+ * Largest JSON body `POST /v1/verify` reads. The largest evidence any vendor verifier accepts is NVIDIA's
+ * (MAX_GPU_EVIDENCE_BYTES, 1 MiB); hex text is twice that, so a body holds one such evidence and one GPU
+ * evidence in hex with room for the other fields. Anything larger is refused before it is read whole
+ * (REQUEST_TOO_LARGE); each evidence is checked again against its own vendor's cap.
+ */
+export const MAX_VERIFY_BODY_BYTES = 2 * (2 * MAX_GPU_EVIDENCE_BYTES + 1024) + 16 * 1024;
+
+/**
+ * A verification is synchronous CPU work bounded by the evidence caps (tens of ms for the largest multi-GPU
+ * set); the timeout bounds what waits around it (queuing, the archive's lock, signing).
+ */
+export const DEFAULT_VERIFY_TIMEOUT_MS = 30_000;
+
+/** The archive's `source` for what a verifier node records. */
+export const VERIFIER_ARCHIVE_SOURCE = "verifier-node";

@@ -1,0 +1,177 @@
+import { Hono } from "hono";
+import type { Address, LocalAccount } from "viem";
+import { claimsToJson } from "../../claims/index.js";
+import { isTeezkError, TeezkError } from "../../errors/index.js";
+import { detectEvidenceType, type EvidenceKind } from "../../evidence/detectEvidenceType.js";
+import { MAX_EVIDENCE_FILE_BYTES } from "../../evidence/verifyEvidence.js";
+import type { ReferenceValues } from "../../policy/index.js";
+import type { ContractDomain } from "../../receipts/types.js";
+import type { Archive } from "../../store/index.js";
+import { decodeEvidenceInput } from "../../util/bytes.js";
+import type { PinnedRoot } from "../../util/x509.js";
+import { errorResponse } from "../http/index.js";
+import { createVerifierSigner, type VerifierSigner, type VerifierSignerRequest } from "../verifierSigner.js";
+import { applyServiceLimits } from "./applyServiceLimits.js";
+import { DEFAULT_VERIFY_TIMEOUT_MS, MAX_VERIFY_BODY_BYTES } from "./constants.js";
+import { parseVerifyRequest, type ParseVerifyRequestReturnType } from "./parseVerifyRequest.js";
+import { readJsonObject } from "./readJsonObject.js";
+import { recordVerifierDecision } from "./recordVerifierDecision.js";
+import type { VerifierArchiveIds, VerifierHealthBody, VerifyResponseBody } from "./types.js";
+
+export type CreateVerifierNodeParameters = {
+  /** The node's committee key; its address must be a CommitteeAttestationVerifier member. */
+  account: LocalAccount;
+  /** The CommitteeAttestationVerifier the verdicts are for (the EIP-712 domain). */
+  committee: ContractDomain;
+  /** What the node signs for: a verdict only when every rule passes. */
+  referenceValues: ReferenceValues;
+  /** Dev roots of simulated TEEs (`--simulate-roots`). Never in production. */
+  extraTrustedRoots?: readonly PinnedRoot[];
+  /**
+   * Collateral folders per evidence kind (Intel TCB info / QE identity / CRLs for tdx and sgx, AMD certificates
+   * for sevsnp, the device chain for nvidia). The folders are read on every request, so a deployment that
+   * refreshes the files is picked up without a restart; stale collateral fails with COLLATERAL_EXPIRED.
+   */
+  collateral?: Partial<Record<EvidenceKind, string | readonly string[]>>;
+  /** When given, every decision (signed or refused) is recorded before the node answers. */
+  archive?: Archive;
+  /**
+   * Accept `at` in requests (verify as of a past time). Off by default: a committee member verifies as of its
+   * own clock. Turn it on to re-verify archived or real sample evidence whose certificates have since expired.
+   */
+  allowRequestTime?: boolean;
+  /** Default MAX_VERIFY_BODY_BYTES. */
+  maxBodyBytes?: number;
+  /** Default DEFAULT_VERIFY_TIMEOUT_MS. */
+  timeoutMs?: number;
+  /** The node's clock (tests); default `() => new Date()`. */
+  clock?: () => Date;
+};
+
+export type VerifierNode = {
+  /** Mount or serve it (`serveApp(node.app)`). */
+  app: Hono;
+  /** The committee member address verdicts recover to. */
+  address: Address;
+  committee: ContractDomain;
+  /** The transport-free core the app wraps. */
+  signer: VerifierSigner;
+};
+export type CreateVerifierNodeReturnType = VerifierNode;
+export type CreateVerifierNodeErrorType = TeezkError;
+
+/**
+ * A committee member as an HTTP service (DESIGN §5): `POST /v1/verify` verifies evidence (src/evidence),
+ * appraises its claims (src/policy) and answers with the claims and an EIP-712 verdict signed by the node;
+ * `GET /v1/health` says who the node is. Refusals are JSON errors with stable codes: the verifier's own for
+ * evidence that does not verify (CERT_EXPIRED, ROOT_NOT_TRUSTED, …), VERDICT_REFUSED listing the failed rules
+ * for a failed appraisal. Bodies are capped, requests time out, and when an archive is given every decision is
+ * recorded before the answer is sent (an archive that cannot be written means no verdict: ARCHIVE_WRITE_FAILED).
+ *
+ * @example
+ * const node = createVerifierNode({ account, committee: { chainId, verifyingContract }, referenceValues });
+ * const { url, close } = await serveApp(node.app);
+ * const { verdict } = await requestVerdict(url, { evidence });
+ */
+export function createVerifierNode(parameters: CreateVerifierNodeParameters): CreateVerifierNodeReturnType {
+  const { account, committee, referenceValues, archive } = parameters;
+  const clock = parameters.clock ?? (() => new Date());
+  const collateral = parameters.collateral ?? {};
+  const allowRequestTime = parameters.allowRequestTime ?? false;
+  const signer = createVerifierSigner({
+    account,
+    committee,
+    referenceValues,
+    ...(parameters.extraTrustedRoots ? { extraTrustedRoots: parameters.extraTrustedRoots } : {}),
+  });
+
+  const app = new Hono();
+  applyServiceLimits(app, { maxBodyBytes: parameters.maxBodyBytes ?? MAX_VERIFY_BODY_BYTES, timeoutMs: parameters.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS });
+
+  app.get("/v1/health", (context) => {
+    const body: VerifierHealthBody = {
+      ok: true,
+      service: "verifier",
+      address: signer.address,
+      committee: { chainId: Number(committee.chainId), verifyingContract: committee.verifyingContract },
+      collateralKinds: (Object.keys(collateral) as EvidenceKind[]).filter((kind) => collateral[kind] !== undefined),
+      allowRequestTime,
+    };
+    return context.json(body);
+  });
+
+  app.post("/v1/verify", async (context) => {
+    try {
+      const request = parseVerifyRequest(await readJsonObject(context));
+      if (request.atDate && !allowRequestTime) {
+        throw new TeezkError("REQUEST_INVALID", "This verifier node verifies as of its own clock and does not accept `at`", {
+          metaMessages: ["Omit `at`, or start the node with --allow-request-time to re-verify past evidence."],
+        });
+      }
+      return context.json(await decide(request));
+    } catch (error) {
+      return errorResponse(context, error);
+    }
+  });
+
+  /** One verification decision, archived before it is returned or thrown. */
+  async function decide(request: ParseVerifyRequestReturnType): Promise<VerifyResponseBody> {
+    const now = request.atDate ?? clock();
+    let archived: Uint8Array = request.evidenceBytes;
+    let assessment: Awaited<ReturnType<VerifierSigner["assess"]>>;
+    try {
+      const decoded = decodeEvidenceInput(request.evidenceBytes, MAX_EVIDENCE_FILE_BYTES);
+      if (decoded.encoding !== "binary") archived = decoded.bytes;
+      const kind = request.kind ?? detectEvidenceType(decoded.bytes);
+      const gpuCollateral = collateral.nvidia === undefined ? undefined : typeof collateral.nvidia === "string" ? collateral.nvidia : collateral.nvidia[0];
+      const signerRequest: VerifierSignerRequest = {
+        evidence: request.evidenceBytes,
+        now,
+        kind,
+        ...(collateral[kind] !== undefined ? { collateralDir: collateral[kind] } : {}),
+        ...(request.gpuEvidenceBytes ? { gpuEvidence: request.gpuEvidenceBytes } : {}),
+        ...(request.gpuEvidenceBytes && gpuCollateral ? { gpuCollateralDir: gpuCollateral } : {}),
+        ...(request.expectedBinding ? { expectedBinding: request.expectedBinding } : {}),
+      };
+      assessment = await signer.assess(signerRequest);
+    } catch (error) {
+      const refusal = isTeezkError(error) ? error : new TeezkError("INTERNAL", "the verifier failed while verifying the evidence", { cause: error });
+      if (archive) {
+        recordVerifierDecision({ archive, verifier: signer.address, committee, evidence: archived, refusal: { code: refusal.code, message: refusal.shortMessage } });
+      }
+      throw refusal;
+    }
+
+    const { kind, claims, encodedClaims, claimsHash, appraisal, verdict } = assessment;
+    const ids: VerifierArchiveIds | undefined = archive
+      ? recordVerifierDecision({
+          archive,
+          verifier: signer.address,
+          committee,
+          evidence: archived,
+          teeType: claims.teeType,
+          claims,
+          claimsHash,
+          appraisal,
+          ...(verdict ? { verdict } : {}),
+        })
+      : undefined;
+    if (!verdict) {
+      throw new TeezkError("VERDICT_REFUSED", `The ${kind} evidence verified but failed ${appraisal.failures.length} policy rule(s)`, {
+        details: appraisal.failures.map((failure) => `${failure.rule} ${failure.code}: ${failure.message}`).join("; "),
+      });
+    }
+    return {
+      kind,
+      claims: claimsToJson(claims),
+      encodedClaims,
+      claimsHash,
+      appraisal,
+      verdict: { signer: verdict.signer, signature: verdict.signature },
+      at: now.toISOString(),
+      ...(ids ? { archived: ids } : {}),
+    };
+  }
+
+  return { app, address: signer.address, committee, signer };
+}

@@ -1,0 +1,14 @@
+export {
+  createVerifierNode,
+  type CreateVerifierNodeParameters,
+  type CreateVerifierNodeReturnType,
+  type CreateVerifierNodeErrorType,
+  type VerifierNode,
+} from "./createVerifierNode.js";
+export { requestVerdict, type RequestVerdictParameters, type RequestVerdictReturnType, type RequestVerdictErrorType } from "./requestVerdict.js";
+export { applyServiceLimits, type ApplyServiceLimitsParameters } from "./applyServiceLimits.js";
+export { readJsonObject } from "./readJsonObject.js";
+export { parseVerifyRequest, verifyRequestSchema } from "./parseVerifyRequest.js";
+export { recordVerifierDecision, NO_CLAIMS_HASH, type RecordVerifierDecisionParameters } from "./recordVerifierDecision.js";
+export { MAX_VERIFY_BODY_BYTES, DEFAULT_VERIFY_TIMEOUT_MS, VERIFIER_ARCHIVE_SOURCE } from "./constants.js";
+export type { VerifyRequestBody, VerifyResponseBody, VerifierHealthBody, VerifierArchiveIds } from "./types.js";

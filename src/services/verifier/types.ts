@@ -1,0 +1,48 @@
+import type { Address, Hex } from "viem";
+import type { ClaimsJson } from "../../claims/index.js";
+import type { EvidenceKind } from "../../evidence/detectEvidenceType.js";
+import type { Appraisal } from "../../policy/index.js";
+
+/** `POST /v1/verify` request body. */
+export type VerifyRequestBody = {
+  /** The evidence as text: hex (0x optional) or base64 of the binary form, or the vendor's JSON form. */
+  evidence: string;
+  /** Detected from the evidence when omitted. */
+  kind?: EvidenceKind;
+  /** GPU evidence for composite CPU+GPU attestation (DESIGN §3), same encodings. */
+  gpuEvidence?: string;
+  /** The DESIGN §3 binding the caller expects in the report data; a mismatch is a failed appraisal rule. */
+  expectedBinding?: Hex;
+  /** Verification time (ISO 8601). Only a node started with `allowRequestTime` accepts it; default now. */
+  at?: string;
+};
+
+/** The records a node wrote for one decision, when it keeps an archive. */
+export type VerifierArchiveIds = { evidenceId?: string; appraisalId?: string; verdictId: string };
+
+/** `POST /v1/verify` success body. */
+export type VerifyResponseBody = {
+  kind: EvidenceKind;
+  /** DESIGN §2 claims; the uint64 timestamp as a JSON number (seconds). */
+  claims: ClaimsJson;
+  /** abi.encode(claims): the bytes EnclaveRegistry.register passes on; authoritative over `claims`. */
+  encodedClaims: Hex;
+  claimsHash: Hex;
+  appraisal: Appraisal;
+  /** EIP-712 `Verdict(claimsHash)` for the node's CommitteeAttestationVerifier. */
+  verdict: { signer: Address; signature: Hex };
+  /** The verification time used (ISO). */
+  at: string;
+  archived?: VerifierArchiveIds;
+};
+
+/** `GET /v1/health` body: who the node is, so a client can check verdicts against its address and domain. */
+export type VerifierHealthBody = {
+  ok: true;
+  service: "verifier";
+  address: Address;
+  committee: { chainId: number; verifyingContract: Address };
+  /** Evidence kinds the node has collateral folders for (others verify without collateral). */
+  collateralKinds: EvidenceKind[];
+  allowRequestTime: boolean;
+};
