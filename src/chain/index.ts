@@ -7,6 +7,7 @@ export {
   receiptVerifierAbi,
   batchReceiptsAbi,
   multiProverRootsAbi,
+  privateProofVerifierAbi,
 } from "./contractAbis.js";
 export { revertReason, chainCallError } from "./sendContractTransaction.js";
 export {
@@ -35,6 +36,18 @@ export {
   type ConsumeReceiptReturnType,
   type ConsumeReceiptErrorType,
 } from "./consumeReceipt.js";
+export {
+  verifyPrivateProof,
+  type VerifyPrivateProofParameters,
+  type VerifyPrivateProofReturnType,
+  type VerifyPrivateProofErrorType,
+} from "./verifyPrivateProof.js";
+export {
+  consumePrivateProof,
+  type ConsumePrivateProofParameters,
+  type ConsumePrivateProofReturnType,
+  type ConsumePrivateProofErrorType,
+} from "./consumePrivateProof.js";
 export { submitBatch, type SubmitBatchParameters, type SubmitBatchReturnType, type SubmitBatchErrorType } from "./submitBatch.js";
 export { verifyInclusion, type VerifyInclusionParameters, type VerifyInclusionErrorType } from "./verifyInclusion.js";
 export { signRoot, type RootSignature, type SignRootParameters, type SignRootErrorType } from "./signRoot.js";

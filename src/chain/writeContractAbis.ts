@@ -12,6 +12,7 @@ export const abiSources = {
   receiptVerifierAbi: "receipts/ReceiptVerifier.sol/ReceiptVerifier.json",
   batchReceiptsAbi: "receipts/BatchReceipts.sol/BatchReceipts.json",
   multiProverRootsAbi: "multiprover/TeeQuorumRoots.sol/TeeQuorumRoots.json",
+  privateProofVerifierAbi: "receipts/PrivateProofVerifier.sol/PrivateProofVerifier.json",
 } as const;
 
 export type WriteContractAbisParameters = {
