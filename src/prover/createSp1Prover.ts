@@ -58,6 +58,8 @@ export const sp1ProgramInputSchema = z
     output: filePath.optional(),
     receipt: filePath.optional(),
     nonce: bytes32.optional(),
+    /** DER SHA-256 of roots to accept besides the vendor pins (dev roots of simulated TEEs only). */
+    extraTrustedRoots: z.array(bytes32).max(8).optional(),
   })
   .strict();
 export type Sp1ProgramInput = z.input<typeof sp1ProgramInputSchema>;
@@ -74,12 +76,13 @@ export function sp1HostArguments(mode: (typeof modes)[number], input: Sp1Program
       details: `${issue?.path.join(".")}: ${issue?.message}`,
     });
   }
-  const { type, evidence, at, collateral = [], witness, output, receipt, nonce } = parsed.data;
+  const { type, evidence, at, collateral = [], witness, output, receipt, nonce, extraTrustedRoots = [] } = parsed.data;
   const iso = at instanceof Date ? at.toISOString() : at;
   const args = [`--mode=${mode}`, `--type=${type}`, `--evidence=${evidence}`, `--at=${iso}`, ...collateral.map((dir) => `--collateral=${dir}`)];
   for (const [flag, value] of [["witness", witness], ["output", output], ["receipt", receipt], ["nonce", nonce]] as const) {
     if (value !== undefined) args.push(`--${flag}=${value}`);
   }
+  for (const root of extraTrustedRoots) args.push(`--extra-trusted-root=${root}`);
   return args;
 }
 
@@ -109,7 +112,7 @@ function parseLastJsonLine<T>(stdout: string, schema: z.ZodType<T>, what: string
  * mode (`attest`, `receipt`); `witnessInput` the `execute` flags ({@link Sp1ProgramInput}). The protocol
  * (zkprogram/README.md), with nothing on stdin:
  * - `teezk-zk prove --groth16 --mode=<mode> --type=… --evidence=… --at=… [--collateral=…]… [--witness=… --output=…
- *   --receipt=…] [--nonce=…]`: last stdout line `{"programVKey","publicValues","proof"}` as 0x-hex, the three
+ *   --receipt=…] [--nonce=…] [--extra-trusted-root=…]…`: last stdout line `{"programVKey","publicValues","proof"}` as 0x-hex, the three
  *   arguments of `ISP1Verifier.verifyProof`;
  * - `teezk-zk verify --groth16 --proof=… --public-values=… --vkey=…`: last stdout line `{"valid": bool}`;
  * - a rejection exits 1 with `{"code","message"}` on stderr, rethrown here with the same code (evidence

@@ -20,6 +20,19 @@ export {
   type RecoverReceiptSignerReturnType,
   type RecoverReceiptSignerErrorType,
 } from "./recoverReceiptSigner.js";
+export {
+  encodeReceiptJournal,
+  decodeReceiptJournal,
+  receiptAbiParameter,
+  type ReceiptJournal,
+  type EncodeReceiptJournalErrorType,
+} from "./encodeReceiptJournal.js";
+export {
+  buildReceiptJournal,
+  type BuildReceiptJournalParameters,
+  type BuildReceiptJournalReturnType,
+  type BuildReceiptJournalErrorType,
+} from "./buildReceiptJournal.js";
 export { hashReceiptLeaf, receiptLeafValues, type HashReceiptLeafErrorType } from "./hashReceiptLeaf.js";
 export {
   buildReceiptBatch,

@@ -77,6 +77,7 @@ esac`,
       output: "/o.bin",
       receipt: "/r.json",
       nonce: `0x${"ab".repeat(32)}`,
+      extraTrustedRoots: [`0x${"cd".repeat(32)}`],
     };
     const result = await prover.prove({ circuit: "receipt", witnessInput: receiptInput, onProgress: (p) => stages.push(p.stage) });
     expect(readFileSync(log, "utf8").trim().split("\n")).toEqual([
@@ -92,6 +93,7 @@ esac`,
       "--output=/o.bin",
       "--receipt=/r.json",
       `--nonce=0x${"ab".repeat(32)}`,
+      `--extra-trusted-root=0x${"cd".repeat(32)}`,
     ]);
     expect(result.proof).toEqual({ proof: "0xaabb", vkey: `0x${"11".repeat(32)}` });
     expect(result.publicSignals).toEqual(["0x0102"]);

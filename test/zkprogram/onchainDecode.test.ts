@@ -187,6 +187,6 @@ describe.skipIf(noBinary)(`on-chain decode of the Rust journal${noBinary ? ` (sk
     // The registry's error bubbles up; its selector is in IMeasurementRegistry's ABI, not this contract's.
     await expect(receipts.write.verifyAndConsume([receiptJournal, testDoubleProof(receiptJournal)])).rejects.toThrow(/DebugNotAllowed\(3\)/);
   });
-
-  it.skip("receipt-mode journal produced by teezk-zk itself: needs reportData == binding(enclave, hpke, nonce), which no real fixture's fixed report data satisfies", () => {});
+  // Receipt-mode journals produced by teezk-zk itself need reportData == binding(enclave, hpke, nonce), which no
+  // real fixture's report data satisfies: receiptMode.test.ts covers them with simulated evidence.
 });

@@ -59,4 +59,10 @@ pub struct ProgramInput {
     /// Verification time, milliseconds since the epoch (Nitro compares at millisecond precision).
     pub now_ms: u64,
     pub receipt: Option<ReceiptInput>,
+    /// SHA-256 fingerprints of root certificates to accept besides the vendor pins (TypeScript's
+    /// `extraTrustedRoots`: dev roots of simulated TEEs). Safe to leave to the prover: the root that anchored the
+    /// chain is committed as `Claims.rootHash`, and the contracts accept only the root hashes governance allowed
+    /// per TEE type (MeasurementRegistry.setRootHashAllowed).
+    #[serde(default)]
+    pub extra_trusted_roots: Vec<[u8; 32]>,
 }

@@ -2,25 +2,28 @@
 use crate::claims::Claims;
 use crate::error::Result;
 use crate::input::{Evidence, Mode, ProgramInput};
+use crate::x509::PinnedRoot;
 use crate::{bail, dcap, nitro, nvidia, receipt, snp};
 use alloc::vec::Vec;
 use alloy_sol_types::SolValue;
 
-/// Verifies the evidence and returns the DESIGN §2 claims.
-pub fn verify_evidence(evidence: &Evidence, now_ms: u64) -> Result<Claims> {
+/// Verifies the evidence and returns the DESIGN §2 claims. `extra_trusted_roots`: root fingerprints accepted
+/// besides the vendor pins (see [`ProgramInput::extra_trusted_roots`]).
+pub fn verify_evidence(evidence: &Evidence, now_ms: u64, extra_trusted_roots: &[[u8; 32]]) -> Result<Claims> {
     let now = now_ms / 1000;
+    let extra: Vec<PinnedRoot> = extra_trusted_roots.iter().map(|sha256| PinnedRoot { name: "extra trusted root", sha256: *sha256 }).collect();
     let fields = match evidence {
-        Evidence::Nitro { document } => nitro::verify_nitro(document, now_ms, &[])?,
-        Evidence::SevSnp { evidence, certificates } => snp::verify_snp(evidence, certificates, now, &[])?,
-        Evidence::Dcap { quote, collateral, tdx } => dcap::verify_dcap(quote, collateral.as_ref(), now, Some(*tdx), &[])?,
-        Evidence::Nvidia { report, certificates, expected_nonce } => nvidia::verify_nvidia(report, certificates, expected_nonce.as_ref(), now, &[])?,
+        Evidence::Nitro { document } => nitro::verify_nitro(document, now_ms, &extra)?,
+        Evidence::SevSnp { evidence, certificates } => snp::verify_snp(evidence, certificates, now, &extra)?,
+        Evidence::Dcap { quote, collateral, tdx } => dcap::verify_dcap(quote, collateral.as_ref(), now, Some(*tdx), &extra)?,
+        Evidence::Nvidia { report, certificates, expected_nonce } => nvidia::verify_nvidia(report, certificates, expected_nonce.as_ref(), now, &extra)?,
     };
     Ok(fields.into())
 }
 
 /// The public values: `abi.encode(Claims)` in attest mode, `abi.encode(Claims, Receipt)` in receipt mode.
 pub fn run(input: &ProgramInput) -> Result<Vec<u8>> {
-    let claims = verify_evidence(&input.evidence, input.now_ms)?;
+    let claims = verify_evidence(&input.evidence, input.now_ms, &input.extra_trusted_roots)?;
     match (input.mode, &input.receipt) {
         (Mode::Attest, None) => Ok(claims.abi_encode()),
         (Mode::Receipt, Some(r)) => {

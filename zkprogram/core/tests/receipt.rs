@@ -86,17 +86,17 @@ fn run_commits_claims_in_attest_mode_and_checks_the_binding_in_receipt_mode() {
     let report = std::fs::read(fixture(&format!("{folder}/report.bin"))).unwrap();
     let evidence = Evidence::SevSnp { evidence: report.clone(), certificates };
     let now_ms = utc(2025, 1, 1) * 1000;
-    let attest = ProgramInput { mode: Mode::Attest, evidence: evidence.clone(), now_ms, receipt: None };
+    let attest = ProgramInput { mode: Mode::Attest, evidence: evidence.clone(), now_ms, receipt: None, extra_trusted_roots: vec![] };
     let journal = run(&attest).unwrap();
     assert_eq!(journal.len(), 9 * 32, "abi.encode of the static Claims tuple");
     assert_eq!(journal[31], 2, "teeType SEV_SNP");
     assert_eq!(&journal[64..96], &report[0x50..0x70], "reportData word");
     // The real report's REPORT_DATA is not this enclave's binding: receipt mode must refuse it.
-    let receipt = ProgramInput { mode: Mode::Receipt, evidence: evidence.clone(), now_ms, receipt: Some(input()) };
+    let receipt = ProgramInput { mode: Mode::Receipt, evidence: evidence.clone(), now_ms, receipt: Some(input()), extra_trusted_roots: vec![] };
     assert_eq!(run(&receipt).unwrap_err().code, ErrorCode::BINDING_MISMATCH);
-    let confused = ProgramInput { mode: Mode::Attest, evidence: evidence.clone(), now_ms, receipt: Some(input()) };
+    let confused = ProgramInput { mode: Mode::Attest, evidence: evidence.clone(), now_ms, receipt: Some(input()), extra_trusted_roots: vec![] };
     assert_eq!(run(&confused).unwrap_err().code, ErrorCode::CONFIG_INVALID);
-    let missing = ProgramInput { mode: Mode::Receipt, evidence, now_ms, receipt: None };
+    let missing = ProgramInput { mode: Mode::Receipt, evidence, now_ms, receipt: None, extra_trusted_roots: vec![] };
     assert_eq!(run(&missing).unwrap_err().code, ErrorCode::CONFIG_INVALID);
 }
 

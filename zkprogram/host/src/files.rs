@@ -217,7 +217,7 @@ fn pcs_collateral(dir: &Path, quote: &[u8]) -> Result<teezk_zk_core::dcap::Quote
     })
 }
 
-fn parse_hex_array<const N: usize>(text: &str, what: &str) -> Result<[u8; N], Error> {
+pub fn parse_hex_array<const N: usize>(text: &str, what: &str) -> Result<[u8; N], Error> {
     let body = text.trim().strip_prefix("0x").unwrap_or(text.trim());
     let bytes = hex::decode(body).map_err(|_| err(ErrorCode::CONFIG_INVALID, format!("{what} is not hex")))?;
     bytes.try_into().map_err(|_| err(ErrorCode::CONFIG_INVALID, format!("{what} must be {N} bytes")))

@@ -58,6 +58,10 @@ struct RunArgs {
     /// NVIDIA: the 32-byte nonce (0x-hex) the GPU evidence must carry.
     #[arg(long)]
     nonce: Option<String>,
+    /// Also accept chains to the root with this DER SHA-256 (0x-hex, repeatable), like TypeScript's
+    /// extraTrustedRoots: for the dev roots of simulated TEEs. The journal's rootHash names the root used.
+    #[arg(long = "extra-trusted-root")]
+    extra_trusted_root: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -121,7 +125,8 @@ fn build_input(args: &RunArgs) -> Result<teezk_zk_core::ProgramInput, Error> {
             Some(files::load_receipt(w, o, r)?)
         }
     };
-    Ok(teezk_zk_core::ProgramInput { mode, evidence, now_ms, receipt })
+    let extra_trusted_roots = args.extra_trusted_root.iter().map(|text| files::parse_hex_array::<32>(text, "--extra-trusted-root")).collect::<Result<Vec<_>, _>>()?;
+    Ok(teezk_zk_core::ProgramInput { mode, evidence, now_ms, receipt, extra_trusted_roots })
 }
 
 fn fail(e: &Error) -> ExitCode {

@@ -1,0 +1,50 @@
+import { decodeAbiParameters, encodeAbiParameters, type Hex } from "viem";
+import { claimsAbiParameter, decodeClaims, encodeClaims } from "../claims/index.js";
+import type { Claims } from "../claims/index.js";
+import { TeezkError } from "../errors/index.js";
+import { parseReceipt } from "./parseReceipt.js";
+import type { Receipt } from "./types.js";
+
+/** The Solidity struct `Receipt` (contracts/receipts/Receipt.sol) as a viem ABI tuple. */
+export const receiptAbiParameter = {
+  type: "tuple",
+  name: "receipt",
+  components: [
+    { name: "programId", type: "bytes32" },
+    { name: "inputDigest", type: "bytes32" },
+    { name: "outputDigest", type: "bytes32" },
+    { name: "proofDigest", type: "bytes32" },
+    { name: "issuedAt", type: "uint64" },
+    { name: "nonce", type: "bytes32" },
+  ],
+} as const;
+
+export type ReceiptJournal = { claims: Claims; receipt: Receipt };
+export type EncodeReceiptJournalErrorType = TeezkError;
+
+/**
+ * The SP1 program's `receipt`-mode public values, `abi.encode(Claims, Receipt)`: what Sp1ReceiptVerifier
+ * decodes. The Rust program (zkprogram/core `run`) commits these exact bytes.
+ */
+export function encodeReceiptJournal({ claims, receipt }: ReceiptJournal): Hex {
+  return encodeAbiParameters([claimsAbiParameter, receiptAbiParameter], [claims, parseReceipt(receipt)]);
+}
+
+/** Inverse of {@link encodeReceiptJournal}; MALFORMED unless the bytes are exactly one journal. */
+export function decodeReceiptJournal(journal: Hex): ReceiptJournal {
+  const words = 9 + 6;
+  if (journal.length !== 2 + 64 * words) {
+    throw new TeezkError("MALFORMED", `A receipt journal is ${words * 32} bytes (abi.encode(Claims, Receipt))`, {
+      details: `got ${(journal.length - 2) / 2} bytes`,
+    });
+  }
+  let receipt: Receipt;
+  try {
+    [, receipt] = decodeAbiParameters([claimsAbiParameter, receiptAbiParameter], journal);
+  } catch (error) {
+    throw new TeezkError("MALFORMED", "Not an ABI-encoded (Claims, Receipt) journal", { cause: error });
+  }
+  const claims = decodeClaims(`0x${journal.slice(2, 2 + 64 * 9)}`);
+  if (encodeClaims(claims) !== journal.slice(0, 2 + 64 * 9)) throw new TeezkError("MALFORMED", "The journal's Claims words are not canonical");
+  return { claims, receipt: parseReceipt(receipt) };
+}

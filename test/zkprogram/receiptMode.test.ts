@@ -1,0 +1,203 @@
+/**
+ * Receipt mode end to end through the binary: `teezk-zk execute --mode receipt` checks an enclave's EIP-712
+ * receipt against attested evidence, the witness and the output, and commits abi.encode(Claims, Receipt).
+ *
+ * No real fixture's report data is the binding of a key we hold (that is the point of the binding), so the
+ * evidence comes from the simulated TEEs (real formats, signed by the dev PKI) and both sides trust the dev root
+ * explicitly: TypeScript through `extraTrustedRoots`, Rust through `--extra-trusted-root`. The journal's rootHash
+ * names that root, and the contract accepts it only because this test's registry allows it.
+ *
+ * Asserted per vendor: the Rust journal equals TypeScript's `buildReceiptJournal` byte for byte;
+ * Sp1ReceiptVerifier (with SP1VerifierTestDouble standing in for SP1) decodes the same claims and receipt; a wrong
+ * witness, a wrong output, a forged or malleated signature and a foreign HPKE key are refused by the binary
+ * (exit 1, typed code on stderr) and by TypeScript with the same code.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { encodeAbiParameters, hexToBigInt, keccak256, numberToHex, toHex, type Hex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { computeBinding, decodeClaims, encodeClaims, type Claims } from "../../src/claims/index.js";
+import { isTeezkError } from "../../src/errors/index.js";
+import { verifyEvidence } from "../../src/evidence/verifyEvidence.js";
+import { buildReceiptJournal, decodeReceiptJournal, signReceipt, type Receipt } from "../../src/receipts/index.js";
+import { getDevRoots, simulateEvidence, type SimulatedVendor } from "../../src/tee/simulated/index.js";
+import { ensureHostBinary } from "./hostBinary.js";
+
+const VKEY = keccak256(toHex("teezk sp1 program (test double)"));
+const PROGRAM = keccak256(toHex("teezk receipt-mode program"));
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+const ARTIFACT_SOURCES = [
+  "contracts/governance/MeasurementRegistry.sol",
+  "contracts/receipts/Sp1ReceiptVerifier.sol",
+  "test/solidity/doubles/SP1VerifierTestDouble.sol",
+];
+
+const dir = mkdtempSync(join(tmpdir(), "teezk-receipt-mode-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+type Outcome = { ok: true; journal: Hex } | { ok: false; code: string };
+
+/** Same signature with s' = n - s and the other v: valid secp256k1, refused as malleable by OZ, Rust and TS. */
+function malleate(signature: Hex): Hex {
+  const s = hexToBigInt(`0x${signature.slice(66, 130)}`);
+  const v = Number.parseInt(signature.slice(130), 16);
+  return `${signature.slice(0, 66)}${numberToHex(SECP256K1_N - s, { size: 32 }).slice(2)}${(v === 27 ? 28 : 27).toString(16)}` as Hex;
+}
+
+describe("receipt mode through teezk-zk, TypeScript and Sp1ReceiptVerifier", () => {
+  type Untyped = any;
+  let binary: string;
+  let viem: Untyped;
+  let measurements: Untyped;
+  let receipts: Untyped;
+  let domain: { chainId: number; verifyingContract: Hex };
+
+  beforeAll(async () => {
+    binary = ensureHostBinary();
+    const hre = await import("hardhat");
+    await hre.tasks.getTask("build").run({ quiet: true, files: ARTIFACT_SOURCES });
+    ({ viem } = await hre.network.connect());
+    const [wallet] = await viem.getWalletClients();
+    const sp1 = await viem.deployContract("SP1VerifierTestDouble");
+    measurements = await viem.deployContract("MeasurementRegistry", [wallet.account.address, "0x0000000000000000000000000000000000000000"]);
+    receipts = await viem.deployContract("Sp1ReceiptVerifier", [sp1.address, VKEY, measurements.address]);
+    domain = { chainId: await (await viem.getPublicClient()).getChainId(), verifyingContract: receipts.address };
+  }, 30 * 60_000);
+
+  const wait = async (hash: Hex) => (await viem.getPublicClient()).waitForTransactionReceipt({ hash });
+
+  /** The registry admits exactly these claims (dev root included); evidence age unbounded. */
+  async function allow(claims: Claims): Promise<void> {
+    const policy = await measurements.read.teePolicy([claims.teeType]);
+    if (policy.maxEvidenceAge === 0n) {
+      await wait(await measurements.write.setTeePolicy([claims.teeType, { acceptedTcbStatuses: 1n << BigInt(claims.tcbStatus), minSvn: claims.svn, maxEvidenceAge: 2n ** 63n }]));
+    }
+    if (!(await measurements.read.isRootHashAllowed([claims.teeType, claims.rootHash]))) {
+      await wait(await measurements.write.setRootHashAllowed([claims.teeType, claims.rootHash, true]));
+    }
+    await wait(await measurements.write.addMeasurement([PROGRAM, claims.teeType, claims.measurement, 0n, 0n]));
+  }
+
+  const vendors: SimulatedVendor[] = ["nitro", "tdx", "sgx", "sevsnp", "nvidia"];
+  for (const vendor of vendors) {
+    it(`${vendor}: Rust journal = TypeScript journal = what Sp1ReceiptVerifier decodes; mismatches refused alike`, async () => {
+      const folder = join(dir, vendor);
+      mkdirSync(folder);
+      const enclave = privateKeyToAccount(generatePrivateKey());
+      const hpkePublicKey = toHex(new Uint8Array([4, ...new Array<number>(64).fill(0x42)]));
+      const bindingNonce = keccak256(toHex(`nonce for ${vendor}`));
+      // A minute in the past: claims.timestamp must not be ahead of the chain's block time.
+      const now = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+      const devRoots = getDevRoots({ dir: join(dir, "dev-roots") });
+      const sim = simulateEvidence({ vendor, binding: computeBinding({ enclaveAddress: enclave.address, hpkePublicKey, nonce: bindingNonce }), now, devRoots });
+      const evidencePath = join(folder, "evidence.bin");
+      writeFileSync(evidencePath, sim.evidence);
+      const collateralDir = join(folder, "collateral");
+      mkdirSync(collateralDir);
+      for (const [name, text] of Object.entries(sim.collateralFiles ?? {})) writeFileSync(join(collateralDir, name), text);
+      const trustedRoot = `0x${sim.trustedRoot.sha256}` as Hex;
+
+      const witness = new TextEncoder().encode(`private witness of ${vendor}`);
+      const output = new TextEncoder().encode(`public output of ${vendor}`);
+      writeFileSync(join(folder, "witness.bin"), witness);
+      writeFileSync(join(folder, "output.bin"), output);
+      const receipt: Receipt = {
+        programId: PROGRAM,
+        inputDigest: keccak256(witness),
+        outputDigest: keccak256(output),
+        proofDigest: keccak256(toHex(`proof of ${vendor}`)),
+        issuedAt: BigInt(Math.floor(now.getTime() / 1000)),
+        nonce: keccak256(toHex(`request ${vendor}`)),
+      };
+      const signature = await signReceipt({ account: enclave, receipt, domain });
+
+      const claims = verifyEvidence({ evidence: sim.evidence, now, kind: vendor, collateralDir, extraTrustedRoots: [sim.trustedRoot] }).evidence.claims;
+      const base = { claims, receipt, signature, witness, output, enclaveAddress: enclave.address, hpkePublicKey, bindingNonce, domain };
+
+      type Variant = { signature?: Hex; witness?: Uint8Array; output?: Uint8Array; hpkePublicKey?: Hex; signer?: "other" };
+      const rust = (variant: Variant = {}): Outcome => {
+        const receiptPath = join(folder, "receipt.json");
+        writeFileSync(
+          receiptPath,
+          JSON.stringify({
+            ...receipt,
+            issuedAt: receipt.issuedAt.toString(),
+            signature: variant.signature ?? signature,
+            enclaveAddress: enclave.address,
+            hpkePublicKey: variant.hpkePublicKey ?? hpkePublicKey,
+            bindingNonce,
+            chainId: domain.chainId,
+            verifyingContract: domain.verifyingContract,
+          }),
+        );
+        writeFileSync(join(folder, "witness.bin"), variant.witness ?? witness);
+        writeFileSync(join(folder, "output.bin"), variant.output ?? output);
+        const args = ["execute", "--mode", "receipt", "--type", vendor, "--evidence", evidencePath, "--at", now.toISOString()];
+        if (sim.collateralFiles) args.push("--collateral", collateralDir);
+        args.push("--extra-trusted-root", trustedRoot, "--witness", join(folder, "witness.bin"), "--output", join(folder, "output.bin"), "--receipt", receiptPath);
+        const run = spawnSync(binary, args, { encoding: "utf8" });
+        if (run.status === 0) return { ok: true, journal: run.stdout.trim() as Hex };
+        expect(run.status).toBe(1);
+        const line = JSON.parse(run.stderr.trim().split("\n").pop() ?? "{}") as { code?: string };
+        return { ok: false, code: line.code ?? `no code in ${run.stderr}` };
+      };
+      const typescript = async (variant: Variant = {}): Promise<Outcome> => {
+        try {
+          return { ok: true, journal: await buildReceiptJournal({ ...base, ...variant }) };
+        } catch (error) {
+          if (isTeezkError(error)) return { ok: false, code: error.code };
+          throw error;
+        }
+      };
+
+      const expected = await typescript();
+      expect(expected.ok).toBe(true);
+      const journal = (expected as { journal: Hex }).journal;
+      expect(rust()).toEqual(expected);
+      expect(journal.slice(0, 2 + 64 * 9)).toBe(encodeClaims(claims));
+      expect(decodeReceiptJournal(journal)).toEqual({ claims, receipt });
+      expect(decodeClaims(journal.slice(0, 2 + 64 * 9) as Hex).rootHash).toBe(trustedRoot);
+
+      await allow(claims);
+      const proof = keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "bytes" }], [VKEY, journal]));
+      const [onchainClaims, onchainReceipt, digest] = await receipts.read.verify([journal, proof]);
+      expect(onchainClaims).toEqual(claims);
+      expect(onchainReceipt).toEqual(receipt);
+      expect(digest).toBe(await receipts.read.receiptDigest([receipt]));
+
+      const other = privateKeyToAccount(generatePrivateKey());
+      const forged = await signReceipt({ account: other, receipt, domain });
+      const flipped = `${signature.slice(0, 40)}${signature[40] === "0" ? "1" : "0"}${signature.slice(41)}` as Hex;
+      const cases: [string, Variant, string][] = [
+        ["wrong witness", { witness: new TextEncoder().encode(`another witness of ${vendor}`) }, "RECEIPT_MISMATCH"],
+        ["wrong output", { output: new TextEncoder().encode(`another output of ${vendor}`) }, "RECEIPT_MISMATCH"],
+        ["receipt signed by another key", { signature: forged }, "SIGNATURE_INVALID"],
+        ["signature with a flipped r bit", { signature: flipped }, "SIGNATURE_INVALID"],
+        ["malleated (high-s) signature of the enclave", { signature: malleate(signature) }, "SIGNATURE_INVALID"],
+        ["another HPKE key than the evidence binds", { hpkePublicKey: toHex(new Uint8Array(65).fill(7)) }, "BINDING_MISMATCH"],
+      ];
+      for (const [name, variant, code] of cases) {
+        const ts = await typescript(variant);
+        expect(ts, `TypeScript, ${name}`).toEqual({ ok: false, code });
+        expect(rust(variant), `teezk-zk, ${name}`).toEqual(ts);
+      }
+
+      // Without the explicit dev-root trust, both refuse the simulated evidence at the root.
+      const attestArgs = ["execute", "--mode", "attest", "--type", vendor, "--evidence", evidencePath, "--at", now.toISOString()];
+      if (sim.collateralFiles) attestArgs.push("--collateral", collateralDir);
+      const untrusted = spawnSync(binary, attestArgs, { encoding: "utf8" });
+      expect(untrusted.status).toBe(1);
+      let tsCode = "accepted";
+      try {
+        verifyEvidence({ evidence: sim.evidence, now, kind: vendor, collateralDir });
+      } catch (error) {
+        tsCode = isTeezkError(error) ? error.code : String(error);
+      }
+      expect(tsCode).toBe("ROOT_NOT_TRUSTED");
+      expect(JSON.parse(untrusted.stderr.trim()).code).toBe(tsCode);
+    });
+  }
+});
