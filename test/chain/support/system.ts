@@ -94,7 +94,7 @@ export function probeSimulatedClaims(vendor: SimulatedVendorName, now: Date): Cl
 
 /** Governance (through the timelock) allowing `claims`' measurement and root for PROGRAM_ID, with a policy. */
 export async function allowClaims(system: TeezkSystem, claims: Claims, maxEvidenceAge = MAX_EVIDENCE_AGE): Promise<void> {
-  await allowClaimsOnDevnet({ devnet: system.devnet, claims, maxEvidenceAge });
+  await allowClaimsOnDevnet({ devnet: system.devnet, claims: [claims], maxEvidenceAge });
 }
 
 /** Committee nodes with reference values that allow exactly `claimsList`' measurements and roots. */
