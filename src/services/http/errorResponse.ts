@@ -20,6 +20,7 @@ const statusByCode: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   ARCHIVE_WRITE_FAILED: 503,
   INTERNAL: 500,
   PROVER_FAILED: 500,
+  PROVER_BUSY: 503,
 };
 
 /** The JSON body every teezk service answers with on failure: `{ error: { code, message, details? } }`. */

@@ -1,0 +1,25 @@
+export {
+  createProverNode,
+  type CreateProverNodeParameters,
+  type CreateProverNodeReturnType,
+  type CreateProverNodeErrorType,
+  type ProverNode,
+} from "./createProverNode.js";
+export {
+  createSimulatedEvidenceSource,
+  simulatedProverVendors,
+  type SimulatedProverVendor,
+  type CreateSimulatedEvidenceSourceParameters,
+  type CreateSimulatedEvidenceSourceReturnType,
+  type CreateSimulatedEvidenceSourceErrorType,
+} from "./createSimulatedEvidenceSource.js";
+export {
+  computeReceiptDigests,
+  publicSignalsDigest,
+  type ComputeReceiptDigestsParameters,
+  type ComputeReceiptDigestsReturnType,
+} from "./computeReceiptDigests.js";
+export { circuitProgramId, type CircuitProgramIdParameters, type CircuitProgramIdErrorType } from "./circuitProgramId.js";
+export { createNonceTable, type NonceTable, type CreateNonceTableParameters } from "./createNonceTable.js";
+export * from "./constants.js";
+export type * from "./types.js";
