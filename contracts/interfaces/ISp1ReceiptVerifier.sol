@@ -9,17 +9,23 @@ import {Receipt} from "../receipts/Receipt.sol";
 /// @title ISp1ReceiptVerifier
 /// @notice Accepts a receipt proven by the teezk SP1 program (zkprogram, `receipt` mode) in one call, with no
 /// prior enclave registration: the proof shows that the vendor evidence verified, that its report data binds the
-/// enclave key, and that this key signed the receipt.
+/// enclave key, and that this key signed the receipt for this contract on this chain (the journal commits the
+/// EIP-712 domain separator the signature was checked under).
 /// @custom:security-contact security@teezk.invalid
 interface ISp1ReceiptVerifier {
-    /// @notice Thrown when the public values are not `abi.encode(Claims, Receipt)` (480 bytes).
+    /// @notice Thrown when the public values are not `abi.encode(Claims, Receipt, bytes32)` (512 bytes).
     /// @param length The length received.
     /// @param expected The only accepted length.
     error JournalLengthInvalid(uint256 length, uint256 expected);
     /// @notice Thrown when a word of the journal does not fit its field's type (dirty high bits, bool above 1).
-    /// @param index The word index in the journal (0..8 Claims, 9..14 Receipt).
+    /// @param index The word index in the journal (0..8 Claims, 9..14 Receipt, 15 domain separator).
     /// @param word The offending word.
     error JournalFieldOutOfRange(uint256 index, uint256 word);
+    /// @notice Thrown when the enclave signed the receipt under another EIP-712 domain than this contract's
+    /// (another chain, another verifier): the receipt was not meant for this contract.
+    /// @param signed The domain separator committed in the journal.
+    /// @param expected This contract's domain separator.
+    error ReceiptDomainMismatch(bytes32 signed, bytes32 expected);
     /// @notice Thrown when `issuedAt` is later than the block time plus MAX_CLOCK_SKEW.
     error ReceiptFromFuture(uint64 issuedAt, uint256 now_);
     /// @notice Thrown when `consumer` already consumed the receipt with this digest.
@@ -35,17 +41,17 @@ interface ISp1ReceiptVerifier {
     );
 
     /// @notice Checks the SP1 proof of `publicValues`, decodes them, and applies the MeasurementRegistry policy
-    /// for `receipt.programId` now; returns the decoded claims and receipt and the receipt's digest.
+    /// for `receipt.programId` now; requires the committed domain separator to be this contract's; returns the
+    /// decoded claims and receipt and the receipt's digest.
     /// @dev Reverts with the SP1 verifier's error for a bad proof and with the registry's errors for a policy
     /// failure (IMeasurementRegistry: MeasurementNotAllowed, TcbStatusNotAccepted, SvnTooLow, EvidenceTooOld,
     /// EvidenceFromFuture, RootHashNotAllowed, DebugNotAllowed, TeePolicyNotSet).
+    /// Reverts with ReceiptDomainMismatch when the enclave's signature was checked under another domain.
     /// Caller responsibilities: how old a receipt may be (`issuedAt`); what `inputDigest`, `outputDigest` and
     /// `proofDigest` must commit to; which enclave (`claims.reportData` binds its address, HPKE key and nonce, but
-    /// the address itself is not in the journal) and which `nonce` the integrator expects. The SP1 program checked
-    /// the enclave's signature under an EIP-712 domain (chain id, verifying contract) chosen by the prover and not
-    /// committed to the journal, so the receipt is not bound to this chain or contract. A view check does not stop
-    /// replays: use verifyAndConsume for one-time use.
-    /// @param publicValues The journal: `abi.encode(Claims, Receipt)`.
+    /// the address itself is not in the journal) and which `nonce` the integrator expects. A view check does not
+    /// stop replays: use verifyAndConsume for one-time use.
+    /// @param publicValues The journal: `abi.encode(Claims, Receipt, bytes32 domainSeparator)`.
     /// @param proof The SP1 proof of `publicValues` for `programVKey`.
     function verify(bytes calldata publicValues, bytes calldata proof)
         external
@@ -63,6 +69,10 @@ interface ISp1ReceiptVerifier {
     /// @notice The EIP-712 digest of `receipt` under this contract's domain ("teezk ReceiptVerifier", "1"):
     /// the replay key.
     function receiptDigest(Receipt calldata receipt) external view returns (bytes32);
+
+    /// @notice This contract's EIP-712 domain separator ("teezk ReceiptVerifier", "1", chain id, this address):
+    /// the last word of every journal it accepts. The enclave signs receipts under this domain.
+    function receiptDomainSeparator() external view returns (bytes32);
 
     /// @notice True when `consumer` consumed the receipt with `digest`.
     function isConsumed(address consumer, bytes32 digest) external view returns (bool);

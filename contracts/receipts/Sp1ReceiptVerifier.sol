@@ -11,15 +11,15 @@ import {Receipt, ReceiptTypes} from "./Receipt.sol";
 
 /// @title Sp1ReceiptVerifier
 /// @notice Receipts proven end to end by the teezk SP1 program in `receipt` mode: one call checks the proof,
-/// the evidence policy and replay, with no enclave registration.
+/// the evidence policy, the EIP-712 domain the enclave signed under, and replay, with no enclave registration.
 /// @dev Immutable: a new program version is a new deployment. The policy is the MeasurementRegistry's, read at
 /// call time, so revocations and rotations apply at once.
 /// @custom:security-contact security@teezk.invalid
 contract Sp1ReceiptVerifier is EIP712, ISp1ReceiptVerifier, IGoverned {
     /// @notice How far `issuedAt` may run ahead of block time.
     uint64 public constant MAX_CLOCK_SKEW = 5 minutes;
-    /// @notice Length of `abi.encode(Claims, Receipt)`: 9 + 6 static words.
-    uint256 public constant JOURNAL_LENGTH = 15 * 32;
+    /// @notice Length of `abi.encode(Claims, Receipt, bytes32 domainSeparator)`: 9 + 6 + 1 static words.
+    uint256 public constant JOURNAL_LENGTH = 16 * 32;
 
     /// @inheritdoc ISp1ReceiptVerifier
     ISP1Verifier public immutable sp1Verifier;
@@ -70,6 +70,11 @@ contract Sp1ReceiptVerifier is EIP712, ISp1ReceiptVerifier, IGoverned {
     }
 
     /// @inheritdoc ISp1ReceiptVerifier
+    function receiptDomainSeparator() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    /// @inheritdoc ISp1ReceiptVerifier
     function isConsumed(address consumer, bytes32 digest) external view returns (bool) {
         return _consumed[consumer][digest];
     }
@@ -83,7 +88,12 @@ contract Sp1ReceiptVerifier is EIP712, ISp1ReceiptVerifier, IGoverned {
         if (publicValues.length != JOURNAL_LENGTH) revert JournalLengthInvalid(publicValues.length, JOURNAL_LENGTH);
         sp1Verifier.verifyProof(programVKey, publicValues, proof);
         _requireCleanWords(publicValues);
-        (claims, receipt) = abi.decode(publicValues, (Claims, Receipt));
+        bytes32 signedDomain;
+        (claims, receipt, signedDomain) = abi.decode(publicValues, (Claims, Receipt, bytes32));
+        // The program checked the enclave's signature under the domain it commits: only this contract's own
+        // (chain id, address) makes the receipt one the enclave meant for here, not a replay from another chain.
+        bytes32 ownDomain = _domainSeparatorV4();
+        if (signedDomain != ownDomain) revert ReceiptDomainMismatch(signedDomain, ownDomain);
         if (receipt.issuedAt > block.timestamp + MAX_CLOCK_SKEW) {
             revert ReceiptFromFuture(receipt.issuedAt, block.timestamp);
         }
@@ -93,7 +103,7 @@ contract Sp1ReceiptVerifier is EIP712, ISp1ReceiptVerifier, IGoverned {
     }
 
     /// @dev abi.decode reverts without data on dirty narrow fields; this names the word instead. Bits per word:
-    /// teeType 8, timestamp 64, tcbStatus 8, svn 32, debug 1, issuedAt 64; the rest are bytes32.
+    /// teeType 8, timestamp 64, tcbStatus 8, svn 32, debug 1, issuedAt 64; the rest (domain included) are bytes32.
     function _requireCleanWords(bytes calldata publicValues) private pure {
         uint8[6] memory indices = [uint8(0), 5, 6, 7, 8, 13];
         uint8[6] memory bits = [uint8(8), 64, 8, 32, 1, 64];

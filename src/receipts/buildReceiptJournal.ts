@@ -1,9 +1,10 @@
-import { getAddress, hexToBigInt, isAddressEqual, keccak256, size, toHex, type Address, type Hex } from "viem";
+import { domainSeparator, getAddress, hexToBigInt, isAddressEqual, keccak256, size, toHex, type Address, type Hex } from "viem";
 import { computeBinding, type Claims } from "../claims/index.js";
 import { TeezkError } from "../errors/index.js";
 import { encodeReceiptJournal } from "./encodeReceiptJournal.js";
-import { parseReceipt } from "./parseReceipt.js";
+import { parseContractDomain, parseReceipt } from "./parseReceipt.js";
 import { recoverReceiptSigner } from "./recoverReceiptSigner.js";
+import { receiptVerifierDomain } from "./typedData.js";
 import type { ContractDomain, Receipt } from "./types.js";
 
 /** secp256k1 group order / 2: OpenZeppelin's ECDSA (and the Rust program) refuse a larger s (malleable). */
@@ -34,7 +35,8 @@ export type BuildReceiptJournalErrorType = TeezkError;
  * codes, then the same journal bytes. Lets a verifier node (or a test) see exactly what the zkVM would prove,
  * without the zkVM: BINDING_MISMATCH when the evidence's reportData is not the enclave's binding,
  * RECEIPT_MISMATCH when a digest is not keccak256 of the witness or output, SIGNATURE_INVALID when the
- * signature is malformed, high-s, or not the enclave's.
+ * signature is malformed, high-s, or not the enclave's. The journal ends with the domain separator of `domain`,
+ * which Sp1ReceiptVerifier requires to be its own.
  */
 export async function buildReceiptJournal(parameters: BuildReceiptJournalParameters): Promise<BuildReceiptJournalReturnType> {
   const { claims, signature, enclaveAddress, hpkePublicKey, bindingNonce, domain } = parameters;
@@ -64,5 +66,5 @@ export async function buildReceiptJournal(parameters: BuildReceiptJournalParamet
   if (!isAddressEqual(signer, enclaveAddress)) {
     throw new TeezkError("SIGNATURE_INVALID", `The receipt is signed by ${signer}, not by the attested enclave ${getAddress(enclaveAddress)}`);
   }
-  return encodeReceiptJournal({ claims, receipt });
+  return encodeReceiptJournal({ claims, receipt, domainSeparator: domainSeparator({ domain: receiptVerifierDomain(parseContractDomain(domain)) }) });
 }

@@ -42,8 +42,20 @@ contract Sp1ReceiptVerifierTest is TeezkBase {
         });
     }
 
-    function _journal(Claims memory claims, Receipt memory receipt) internal pure returns (bytes memory) {
-        return abi.encode(claims, receipt);
+    function _journal(Claims memory claims, Receipt memory receipt) internal view returns (bytes memory) {
+        return abi.encode(claims, receipt, verifier.receiptDomainSeparator());
+    }
+
+    function _domain(uint256 chainId, address verifyingContract) internal pure returns (bytes32) {
+        return keccak256(
+            abi.encode(
+                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
+                keccak256("teezk ReceiptVerifier"),
+                keccak256("1"),
+                chainId,
+                verifyingContract
+            )
+        );
     }
 
     function _proof(bytes memory publicValues) internal pure returns (bytes memory) {
@@ -70,15 +82,8 @@ contract Sp1ReceiptVerifierTest is TeezkBase {
         bytes32 typehash = keccak256(
             "Receipt(bytes32 programId,bytes32 inputDigest,bytes32 outputDigest,bytes32 proofDigest,uint64 issuedAt,bytes32 nonce)"
         );
-        bytes32 domain = keccak256(
-            abi.encode(
-                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
-                keccak256("teezk ReceiptVerifier"),
-                keccak256("1"),
-                block.chainid,
-                address(verifier)
-            )
-        );
+        bytes32 domain = _domain(block.chainid, address(verifier));
+        assertEq(verifier.receiptDomainSeparator(), domain, "domain separator");
         bytes32 structHash = keccak256(
             abi.encode(typehash, r.programId, r.inputDigest, r.outputDigest, r.proofDigest, r.issuedAt, r.nonce)
         );
@@ -130,13 +135,57 @@ contract Sp1ReceiptVerifierTest is TeezkBase {
 
     function test_verify_RevertWhen_JournalIsAttestMode() public {
         bytes memory journal = abi.encode(_claims());
-        vm.expectRevert(abi.encodeWithSelector(ISp1ReceiptVerifier.JournalLengthInvalid.selector, 288, 480));
+        vm.expectRevert(abi.encodeWithSelector(ISp1ReceiptVerifier.JournalLengthInvalid.selector, 288, 512));
+        verifier.verify(journal, _proof(journal));
+    }
+
+    function test_verify_RevertWhen_JournalHasNoDomain() public {
+        bytes memory journal = abi.encode(_claims(), _receipt());
+        vm.expectRevert(abi.encodeWithSelector(ISp1ReceiptVerifier.JournalLengthInvalid.selector, 480, 512));
         verifier.verify(journal, _proof(journal));
     }
 
     function test_verify_RevertWhen_JournalHasTrailingBytes() public {
         bytes memory journal = abi.encodePacked(_journal(_claims(), _receipt()), bytes1(0));
-        vm.expectRevert(abi.encodeWithSelector(ISp1ReceiptVerifier.JournalLengthInvalid.selector, 481, 480));
+        vm.expectRevert(abi.encodeWithSelector(ISp1ReceiptVerifier.JournalLengthInvalid.selector, 513, 512));
+        verifier.verify(journal, _proof(journal));
+    }
+
+    /// A receipt the enclave signed for the same contract address on another chain: the program proved the
+    /// signature under that chain's domain, so the journal must not verify here (cross-chain replay).
+    function test_verify_RevertWhen_SignedForAnotherChain() public {
+        bytes32 foreign = _domain(block.chainid + 1, address(verifier));
+        bytes memory journal = abi.encode(_claims(), _receipt(), foreign);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ISp1ReceiptVerifier.ReceiptDomainMismatch.selector, foreign, verifier.receiptDomainSeparator()
+            )
+        );
+        verifier.verify(journal, _proof(journal));
+    }
+
+    /// Same chain, another Sp1ReceiptVerifier (another program key or registry): not this contract's receipt.
+    function test_verify_RevertWhen_SignedForAnotherVerifier() public {
+        Sp1ReceiptVerifier other = new Sp1ReceiptVerifier(sp1, VKEY, measurements);
+        bytes32 foreign = other.receiptDomainSeparator();
+        bytes memory journal = abi.encode(_claims(), _receipt(), foreign);
+        other.verify(journal, _proof(journal));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ISp1ReceiptVerifier.ReceiptDomainMismatch.selector, foreign, verifier.receiptDomainSeparator()
+            )
+        );
+        verifier.verify(journal, _proof(journal));
+    }
+
+    function testFuzz_verify_RevertWhen_DomainIsNotOwn(bytes32 foreign) public {
+        vm.assume(foreign != verifier.receiptDomainSeparator());
+        bytes memory journal = abi.encode(_claims(), _receipt(), foreign);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ISp1ReceiptVerifier.ReceiptDomainMismatch.selector, foreign, verifier.receiptDomainSeparator()
+            )
+        );
         verifier.verify(journal, _proof(journal));
     }
 

@@ -1,7 +1,7 @@
 /**
  * On-chain parity: the journal the real Rust program (`teezk-zk execute`) commits for real evidence is what the
  * contracts accept and decode. Sp1AttestationVerifier checks the attest-mode journal; Sp1ReceiptVerifier decodes
- * the receipt-mode journal (the same Claims bytes followed by abi.encode(Receipt)) into the very fields TypeScript
+ * the receipt-mode journal (the same Claims bytes followed by abi.encode(Receipt) and its domain separator) into the very fields TypeScript
  * verification produced, applies the MeasurementRegistry policy, consumes it once and refuses the replay.
  * The SP1 proof itself is the SP1VerifierTestDouble's stand-in (keccak256(abi.encode(vkey, publicValues))):
  * real SP1 proofs cannot be produced on these machines.
@@ -12,11 +12,12 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { concatHex, encodeAbiParameters, keccak256, sliceHex, type Hex } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
-import { claimsAbiParameter, decodeClaims, type Claims } from "../../src/claims/index.js";
+import { decodeClaims, type Claims } from "../../src/claims/index.js";
 import { parseNitroDocument, verifyNitroDocument } from "../../src/evidence/nitro/index.js";
 import { loadDcapCollateral } from "../../src/evidence/tdx/collateral/index.js";
 import { verifyDcapQuote } from "../../src/evidence/tdx/index.js";
 import { fixturePath } from "../../src/fixtures/fixturesDir.js";
+import { encodeReceiptJournal, receiptAbiParameter } from "../../src/receipts/index.js";
 import { decodeEvidenceInput } from "../../src/util/bytes.js";
 
 const workspace = join(dirname(fileURLToPath(import.meta.url)), "../../zkprogram");
@@ -41,18 +42,6 @@ const ARTIFACT_SOURCES = [
   "test/solidity/doubles/SP1VerifierTestDouble.sol",
 ];
 
-const receiptAbiParameter = {
-  type: "tuple",
-  name: "receipt",
-  components: [
-    { name: "programId", type: "bytes32" },
-    { name: "inputDigest", type: "bytes32" },
-    { name: "outputDigest", type: "bytes32" },
-    { name: "proofDigest", type: "bytes32" },
-    { name: "issuedAt", type: "uint64" },
-    { name: "nonce", type: "bytes32" },
-  ],
-} as const;
 
 function attestJournal(args: string[]): Hex {
   const result = spawnSync(binary, ["execute", "--mode", "attest", ...args], { encoding: "utf8" });
@@ -158,9 +147,11 @@ describe.skipIf(noBinary)(`on-chain decode of the Rust journal${noBinary ? ` (sk
       await expect(attestation.read.verifyAttestation([tampered, testDoubleProof(journal)])).rejects.toThrow(/InvalidProof/);
 
       const receipt = await receiptFor(journal);
-      // Rust commits (claims, receipt).abi_encode_params(): two static tuples, i.e. the attest journal followed by the receipt.
-      const receiptJournal = encodeAbiParameters([claimsAbiParameter, receiptAbiParameter], [decodeClaims(journal), receipt]);
-      expect(receiptJournal).toBe(concatHex([journal, encodeAbiParameters([receiptAbiParameter], [receipt])]));
+      // Rust commits (claims, receipt, domainSeparator).abi_encode_params(): static tuples, i.e. the attest journal
+      // followed by the receipt and the contract's EIP-712 domain separator.
+      const domainSeparator = await receipts.read.receiptDomainSeparator();
+      const receiptJournal = encodeReceiptJournal({ claims: decodeClaims(journal), receipt, domainSeparator });
+      expect(receiptJournal).toBe(concatHex([journal, encodeAbiParameters([receiptAbiParameter], [receipt]), domainSeparator]));
       const proof = testDoubleProof(receiptJournal);
 
       const [claims, decodedReceipt, digest] = await receipts.read.verify([receiptJournal, proof]);
@@ -183,7 +174,7 @@ describe.skipIf(noBinary)(`on-chain decode of the Rust journal${noBinary ? ` (sk
     expect(decodeClaims(journal)).toEqual(expected);
     expect(expected.debug).toBe(true);
     await allow(expected);
-    const receiptJournal = concatHex([journal, encodeAbiParameters([receiptAbiParameter], [await receiptFor(journal)])]);
+    const receiptJournal = concatHex([journal, encodeAbiParameters([receiptAbiParameter], [await receiptFor(journal)]), await receipts.read.receiptDomainSeparator()]);
     // The registry's error bubbles up; its selector is in IMeasurementRegistry's ABI, not this contract's.
     await expect(receipts.write.verifyAndConsume([receiptJournal, testDoubleProof(receiptJournal)])).rejects.toThrow(/DebugNotAllowed\(3\)/);
   });

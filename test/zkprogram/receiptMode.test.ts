@@ -8,7 +8,8 @@
  * names that root, and the contract accepts it only because this test's registry allows it.
  *
  * Asserted per vendor: the Rust journal equals TypeScript's `buildReceiptJournal` byte for byte;
- * Sp1ReceiptVerifier (with SP1VerifierTestDouble standing in for SP1) decodes the same claims and receipt; a wrong
+ * Sp1ReceiptVerifier (with SP1VerifierTestDouble standing in for SP1) decodes the same claims and receipt, and
+ * refuses the journal of a receipt signed for another chain (the journal commits the EIP-712 domain); a wrong
  * witness, a wrong output, a forged or malleated signature and a foreign HPKE key are refused by the binary
  * (exit 1, typed code on stderr) and by TypeScript with the same code.
  */
@@ -117,7 +118,7 @@ describe("receipt mode through teezk-zk, TypeScript and Sp1ReceiptVerifier", () 
       const claims = verifyEvidence({ evidence: sim.evidence, now, kind: vendor, collateralDir, extraTrustedRoots: [sim.trustedRoot] }).evidence.claims;
       const base = { claims, receipt, signature, witness, output, enclaveAddress: enclave.address, hpkePublicKey, bindingNonce, domain };
 
-      type Variant = { signature?: Hex; witness?: Uint8Array; output?: Uint8Array; hpkePublicKey?: Hex; signer?: "other" };
+      type Variant = { signature?: Hex; witness?: Uint8Array; output?: Uint8Array; hpkePublicKey?: Hex; chainId?: number; domain?: typeof domain };
       const rust = (variant: Variant = {}): Outcome => {
         const receiptPath = join(folder, "receipt.json");
         writeFileSync(
@@ -129,7 +130,7 @@ describe("receipt mode through teezk-zk, TypeScript and Sp1ReceiptVerifier", () 
             enclaveAddress: enclave.address,
             hpkePublicKey: variant.hpkePublicKey ?? hpkePublicKey,
             bindingNonce,
-            chainId: domain.chainId,
+            chainId: variant.chainId ?? domain.chainId,
             verifyingContract: domain.verifyingContract,
           }),
         );
@@ -146,7 +147,8 @@ describe("receipt mode through teezk-zk, TypeScript and Sp1ReceiptVerifier", () 
       };
       const typescript = async (variant: Variant = {}): Promise<Outcome> => {
         try {
-          return { ok: true, journal: await buildReceiptJournal({ ...base, ...variant }) };
+          const { chainId: _rustOnly, ...tsVariant } = variant;
+          return { ok: true, journal: await buildReceiptJournal({ ...base, ...tsVariant }) };
         } catch (error) {
           if (isTeezkError(error)) return { ok: false, code: error.code };
           throw error;
@@ -158,7 +160,7 @@ describe("receipt mode through teezk-zk, TypeScript and Sp1ReceiptVerifier", () 
       const journal = (expected as { journal: Hex }).journal;
       expect(rust()).toEqual(expected);
       expect(journal.slice(0, 2 + 64 * 9)).toBe(encodeClaims(claims));
-      expect(decodeReceiptJournal(journal)).toEqual({ claims, receipt });
+      expect(decodeReceiptJournal(journal)).toEqual({ claims, receipt, domainSeparator: await receipts.read.receiptDomainSeparator() });
       expect(decodeClaims(journal.slice(0, 2 + 64 * 9) as Hex).rootHash).toBe(trustedRoot);
 
       await allow(claims);
@@ -167,6 +169,19 @@ describe("receipt mode through teezk-zk, TypeScript and Sp1ReceiptVerifier", () 
       expect(onchainClaims).toEqual(claims);
       expect(onchainReceipt).toEqual(receipt);
       expect(digest).toBe(await receipts.read.receiptDigest([receipt]));
+
+      // The enclave signed the same receipt for this contract's address on another chain: the program proves
+      // that signature just as well, but the journal names the other domain and the contract refuses it.
+      const foreignDomain = { ...domain, chainId: domain.chainId + 1 };
+      const foreignSignature = await signReceipt({ account: enclave, receipt, domain: foreignDomain });
+      const foreign = rust({ signature: foreignSignature, chainId: foreignDomain.chainId });
+      expect(foreign).toEqual(await typescript({ signature: foreignSignature, domain: foreignDomain }));
+      const foreignJournal = (foreign as { journal: Hex }).journal;
+      expect(foreignJournal.slice(0, -64)).toBe(journal.slice(0, -64));
+      const foreignProof = keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "bytes" }], [VKEY, foreignJournal]));
+      await expect(receipts.read.verify([foreignJournal, foreignProof])).rejects.toThrow(/ReceiptDomainMismatch/);
+      // Under this contract's domain, the other chain's signature is not the enclave's.
+      expect(rust({ signature: foreignSignature })).toEqual({ ok: false, code: "SIGNATURE_INVALID" });
 
       const other = privateKeyToAccount(generatePrivateKey());
       const forged = await signReceipt({ account: other, receipt, domain });

@@ -5,6 +5,7 @@ use crate::input::{Evidence, Mode, ProgramInput};
 use crate::x509::PinnedRoot;
 use crate::{bail, dcap, nitro, nvidia, receipt, snp};
 use alloc::vec::Vec;
+use alloy_primitives::FixedBytes;
 use alloy_sol_types::SolValue;
 
 /// Verifies the evidence and returns the DESIGN §2 claims. `extra_trusted_roots`: root fingerprints accepted
@@ -21,14 +22,15 @@ pub fn verify_evidence(evidence: &Evidence, now_ms: u64, extra_trusted_roots: &[
     Ok(fields.into())
 }
 
-/// The public values: `abi.encode(Claims)` in attest mode, `abi.encode(Claims, Receipt)` in receipt mode.
+/// The public values: `abi.encode(Claims)` in attest mode; in receipt mode `abi.encode(Claims, Receipt, bytes32
+/// domainSeparator)`, the last word being the EIP-712 domain the receipt signature was checked under.
 pub fn run(input: &ProgramInput) -> Result<Vec<u8>> {
     let claims = verify_evidence(&input.evidence, input.now_ms, &input.extra_trusted_roots)?;
     match (input.mode, &input.receipt) {
         (Mode::Attest, None) => Ok(claims.abi_encode()),
         (Mode::Receipt, Some(r)) => {
-            let receipt = receipt::check_receipt(&claims.reportData.0, r)?;
-            Ok((claims, receipt).abi_encode_params())
+            let (receipt, domain_separator) = receipt::check_receipt(&claims.reportData.0, r)?;
+            Ok((claims, receipt, FixedBytes::<32>::from(domain_separator)).abi_encode_params())
         }
         (Mode::Attest, Some(_)) => bail!(CONFIG_INVALID, "attest mode takes no receipt"),
         (Mode::Receipt, None) => bail!(CONFIG_INVALID, "receipt mode needs the receipt, signature, witness and output"),

@@ -65,8 +65,15 @@ pub fn recover_signer(digest: &[u8; 32], signature: &[u8]) -> Result<[u8; 20]> {
     Ok(out)
 }
 
-/// Checks the receipt against the evidence's reportData and the given witness and output.
-pub fn check_receipt(report_data: &[u8; 32], input: &ReceiptInput) -> Result<Receipt> {
+/// The EIP-712 domain separator of the ReceiptVerifier at (`chain_id`, `verifying_contract`): committed in the
+/// receipt journal so Sp1ReceiptVerifier accepts only receipts the enclave signed for it (no cross-chain replay).
+pub fn receipt_domain_separator(chain_id: u64, verifying_contract: &[u8; 20]) -> [u8; 32] {
+    receipt_domain(chain_id, verifying_contract).separator().0
+}
+
+/// Checks the receipt against the evidence's reportData and the given witness and output; returns the receipt
+/// and the domain separator its signature was checked under.
+pub fn check_receipt(report_data: &[u8; 32], input: &ReceiptInput) -> Result<(Receipt, [u8; 32])> {
     let binding = compute_binding(&input.enclave_address, &input.hpke_public_key, &input.binding_nonce);
     ensure!(
         &binding == report_data,
@@ -86,5 +93,5 @@ pub fn check_receipt(report_data: &[u8; 32], input: &ReceiptInput) -> Result<Rec
         hex::encode(signer),
         hex::encode(input.enclave_address)
     );
-    Ok(to_sol(&input.receipt))
+    Ok((to_sol(&input.receipt), receipt_domain_separator(input.chain_id, &input.verifying_contract)))
 }

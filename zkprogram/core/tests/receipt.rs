@@ -4,7 +4,7 @@ mod common;
 use common::*;
 use teezk_zk_core::input::{ReceiptFields, ReceiptInput};
 use teezk_zk_core::{run, Evidence, Mode, ProgramInput};
-use teezk_zk_core::receipt::{check_receipt, compute_binding, receipt_signing_hash, recover_signer};
+use teezk_zk_core::receipt::{check_receipt, compute_binding, receipt_domain_separator, receipt_signing_hash, recover_signer};
 use teezk_zk_core::ErrorCode;
 
 fn h<const N: usize>(s: &str) -> [u8; N] {
@@ -14,6 +14,8 @@ fn h<const N: usize>(s: &str) -> [u8; N] {
 const ADDRESS: &str = "0xFCAd0B19bB29D4674531d6f115237E16AfCE377c";
 const CONTRACT: &str = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const SIGNATURE: &str = "0x6b7360d39e6f697ff20ff9684823578086ba3c64cd9acb7d1e0065905462f7981263b281564e22c8ffc811287e728509ae9d5ef3a77cdb1fe8832feadb1be4261b";
+/// viem `domainSeparator({ domain: { name: "teezk ReceiptVerifier", version: "1", chainId: 31337, verifyingContract } })`.
+const DOMAIN_SEPARATOR: &str = "0xd1bb4383cb4b247cd2911b06b7e6b46b495cb2cba780d15a86efc7bd4dfede3a";
 const BINDING: &str = "0x58eab80bc0d692eda81a6cf7e0df5c7b41a450e7cb74e7d05c86548b03d5a48d";
 
 fn input() -> ReceiptInput {
@@ -48,8 +50,9 @@ fn viem_signed_receipt_recovers_the_enclave_and_checks() {
     let i = input();
     let digest = receipt_signing_hash(&i.receipt, i.chain_id, &i.verifying_contract);
     assert_eq!(recover_signer(&digest, &i.signature).unwrap(), h::<20>(ADDRESS));
-    let receipt = check_receipt(&h(BINDING), &i).unwrap();
+    let (receipt, domain) = check_receipt(&h(BINDING), &i).unwrap();
     assert_eq!(receipt.issuedAt, 1_750_000_000);
+    assert_eq!(domain, h::<32>(DOMAIN_SEPARATOR), "viem domainSeparator of the signing domain");
 }
 
 #[test]
@@ -101,7 +104,17 @@ fn run_commits_claims_in_attest_mode_and_checks_the_binding_in_receipt_mode() {
 }
 
 #[test]
-fn receipt_journal_is_claims_then_receipt() {
+fn domain_separator_depends_on_chain_and_contract() {
+    let i = input();
+    let own = receipt_domain_separator(i.chain_id, &i.verifying_contract);
+    assert_ne!(own, receipt_domain_separator(i.chain_id + 1, &i.verifying_contract));
+    let mut other = i.verifying_contract;
+    other[19] ^= 1;
+    assert_ne!(own, receipt_domain_separator(i.chain_id, &other));
+}
+
+#[test]
+fn receipt_journal_is_claims_then_receipt_then_domain() {
     use alloy_sol_types::SolValue;
     let claims = teezk_zk_core::Claims {
         teeType: 1,
@@ -115,7 +128,8 @@ fn receipt_journal_is_claims_then_receipt() {
         debug: true,
     };
     let receipt = teezk_zk_core::receipt::to_sol(&input().receipt);
-    let both = (claims.clone(), receipt.clone()).abi_encode_params();
-    assert_eq!(both, [claims.abi_encode(), receipt.abi_encode()].concat());
-    assert_eq!(both.len(), 15 * 32);
+    let domain = alloy_primitives::FixedBytes::<32>::from([5u8; 32]);
+    let journal = (claims.clone(), receipt.clone(), domain).abi_encode_params();
+    assert_eq!(journal, [claims.abi_encode(), receipt.abi_encode(), vec![5u8; 32]].concat());
+    assert_eq!(journal.len(), 16 * 32);
 }
