@@ -11,7 +11,7 @@ import { parseReferenceValues } from "../../src/policy/index.js";
 import { serveApp, type ServeAppReturnType } from "../../src/services/http/index.js";
 import { MAX_VERIFY_BODY_BYTES, NO_CLAIMS_HASH, createVerifierNode, requestVerdict, type VerifierNode } from "../../src/services/verifier/index.js";
 import { openArchive, type Archive } from "../../src/store/index.js";
-import { simulateEvidence } from "../../src/tee/simulated/index.js";
+import { getDevRoots, simulateEvidence } from "../../src/tee/simulated/index.js";
 import { nitroMeasurement, rootHashOf, sample, sampleCollateral, sampleFile, tdxExpected } from "./support/realEvidence.js";
 
 const tdxSample = sample("tdx/dcapqvl-v4-b0c06f");
@@ -154,7 +154,7 @@ describe("verifier node on loopback: real evidence, verdicts, refusals, archive"
   });
 
   it("evidence from a simulated TEE without --simulate-roots: ROOT_NOT_TRUSTED", async () => {
-    const simulated = simulateEvidence({ vendor: "nitro", binding: `0x${"33".repeat(32)}` });
+    const simulated = simulateEvidence({ vendor: "nitro", binding: `0x${"33".repeat(32)}`, devRoots: getDevRoots({ dir: join(dir, "dev-roots") }) });
     const error = await rejection(requestVerdict(server.url, { evidence: simulated.evidence }));
     expect(error.code).toBe("ROOT_NOT_TRUSTED");
   });

@@ -2,12 +2,10 @@ import { Hono } from "hono";
 import type { Address, LocalAccount } from "viem";
 import { claimsToJson } from "../../claims/index.js";
 import { isTeezkError, TeezkError } from "../../errors/index.js";
-import { detectEvidenceType, type EvidenceKind } from "../../evidence/detectEvidenceType.js";
-import { MAX_EVIDENCE_FILE_BYTES } from "../../evidence/verifyEvidence.js";
+import type { EvidenceKind } from "../../evidence/detectEvidenceType.js";
 import type { ReferenceValues } from "../../policy/index.js";
 import type { ContractDomain } from "../../receipts/types.js";
 import type { Archive } from "../../store/index.js";
-import { decodeEvidenceInput } from "../../util/bytes.js";
 import type { PinnedRoot } from "../../util/x509.js";
 import { errorResponse } from "../http/index.js";
 import { createVerifierSigner, type VerifierSigner, type VerifierSignerRequest } from "../verifierSigner.js";
@@ -16,6 +14,7 @@ import { DEFAULT_VERIFY_TIMEOUT_MS, MAX_VERIFY_BODY_BYTES } from "./constants.js
 import { parseVerifyRequest, type ParseVerifyRequestReturnType } from "./parseVerifyRequest.js";
 import { readJsonObject } from "./readJsonObject.js";
 import { recordVerifierDecision } from "./recordVerifierDecision.js";
+import { resolveEvidenceCollateral, type CollateralByKind } from "./resolveEvidenceCollateral.js";
 import type { VerifierArchiveIds, VerifierHealthBody, VerifyResponseBody } from "./types.js";
 
 export type CreateVerifierNodeParameters = {
@@ -32,7 +31,7 @@ export type CreateVerifierNodeParameters = {
    * for sevsnp, the device chain for nvidia). The folders are read on every request, so a deployment that
    * refreshes the files is picked up without a restart; stale collateral fails with COLLATERAL_EXPIRED.
    */
-  collateral?: Partial<Record<EvidenceKind, string | readonly string[]>>;
+  collateral?: CollateralByKind;
   /** When given, every decision (signed or refused) is recorded before the node answers. */
   archive?: Archive;
   /**
@@ -120,17 +119,15 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
     let archived: Uint8Array = request.evidenceBytes;
     let assessment: Awaited<ReturnType<VerifierSigner["assess"]>>;
     try {
-      const decoded = decodeEvidenceInput(request.evidenceBytes, MAX_EVIDENCE_FILE_BYTES);
-      if (decoded.encoding !== "binary") archived = decoded.bytes;
-      const kind = request.kind ?? detectEvidenceType(decoded.bytes);
-      const gpuCollateral = collateral.nvidia === undefined ? undefined : typeof collateral.nvidia === "string" ? collateral.nvidia : collateral.nvidia[0];
+      const resolved = resolveEvidenceCollateral(request.evidenceBytes, request.kind, collateral);
+      archived = resolved.decoded;
       const signerRequest: VerifierSignerRequest = {
         evidence: request.evidenceBytes,
         now,
-        kind,
-        ...(collateral[kind] !== undefined ? { collateralDir: collateral[kind] } : {}),
+        kind: resolved.kind,
+        ...(resolved.collateralDir !== undefined ? { collateralDir: resolved.collateralDir } : {}),
         ...(request.gpuEvidenceBytes ? { gpuEvidence: request.gpuEvidenceBytes } : {}),
-        ...(request.gpuEvidenceBytes && gpuCollateral ? { gpuCollateralDir: gpuCollateral } : {}),
+        ...(request.gpuEvidenceBytes && resolved.gpuCollateralDir ? { gpuCollateralDir: resolved.gpuCollateralDir } : {}),
         ...(request.expectedBinding ? { expectedBinding: request.expectedBinding } : {}),
       };
       assessment = await signer.assess(signerRequest);

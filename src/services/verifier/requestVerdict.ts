@@ -8,6 +8,7 @@ import type { Appraisal } from "../../policy/index.js";
 import type { ContractDomain } from "../../receipts/types.js";
 import { requestService } from "../http/index.js";
 import type { VerifierArchiveIds, VerifyRequestBody } from "./types.js";
+import { evidenceAsText } from "./evidenceAsText.js";
 
 export type RequestVerdictParameters = {
   /** Evidence bytes as read from a file or a TEE (binary, or hex / base64 / vendor JSON text). */
@@ -66,9 +67,9 @@ const responseSchema = z.object({
  */
 export async function requestVerdict(url: string, parameters: RequestVerdictParameters): Promise<RequestVerdictReturnType> {
   const body: VerifyRequestBody = {
-    evidence: asText(parameters.evidence),
+    evidence: evidenceAsText(parameters.evidence),
     ...(parameters.kind ? { kind: parameters.kind } : {}),
-    ...(parameters.gpuEvidence !== undefined ? { gpuEvidence: asText(parameters.gpuEvidence) } : {}),
+    ...(parameters.gpuEvidence !== undefined ? { gpuEvidence: evidenceAsText(parameters.gpuEvidence) } : {}),
     ...(parameters.expectedBinding ? { expectedBinding: parameters.expectedBinding } : {}),
     ...(parameters.at !== undefined ? { at: typeof parameters.at === "string" ? parameters.at : parameters.at.toISOString() } : {}),
   };
@@ -123,14 +124,4 @@ export async function requestVerdict(url: string, parameters: RequestVerdictPara
     at: value.at,
     ...(value.archived ? { archived: value.archived as VerifierArchiveIds } : {}),
   };
-}
-
-/**
- * Text evidence (hex, base64, vendor JSON) goes as is; binary goes as base64. Base64 of a text file would be
- * decoded once by the node and leave text it cannot parse, so text is never wrapped again.
- */
-function asText(evidence: Uint8Array | string): string {
-  if (typeof evidence === "string") return evidence;
-  const printable = evidence.every((byte) => (byte >= 0x20 && byte < 0x7f) || byte === 0x0a || byte === 0x0d || byte === 0x09);
-  return printable ? Buffer.from(evidence).toString("latin1") : Buffer.from(evidence).toString("base64");
 }

@@ -1,0 +1,30 @@
+import { MAX_VERIFY_BODY_BYTES } from "../verifier/constants.js";
+
+/** Key ids: what a URL path segment and an archive field can carry without escaping. */
+export const KEY_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Largest key a service holds: keys are symmetric keys or small secrets, never bulk data. */
+export const MAX_KEY_MATERIAL_BYTES = 64 * 1024;
+
+/** A release carries the same evidence a verifier node reads, plus three small fields. */
+export const MAX_KEY_RELEASE_BODY_BYTES = MAX_VERIFY_BODY_BYTES;
+
+/** How long an issued challenge stays usable: long enough to ask a TEE for evidence, short enough to be fresh. */
+export const DEFAULT_CHALLENGE_TTL_MS = 5 * 60_000;
+
+/** Outstanding challenges kept; past this the oldest is forgotten (its holder asks again). */
+export const DEFAULT_MAX_OUTSTANDING_CHALLENGES = 10_000;
+
+export const DEFAULT_KEY_RELEASE_TIMEOUT_MS = 30_000;
+
+/** The archive's `source` for evidence a key-release service records. */
+export const KEY_RELEASE_ARCHIVE_SOURCE = "key-release";
+
+/**
+ * The channel's "circuit id" for a sealed key: `key-release:<id>`. It goes into the HPKE aad, so a key sealed
+ * for one id does not open as another, and no witness message (whose circuit ids are circuit names) opens as a
+ * key or the reverse.
+ */
+export function keyReleaseChannelId(keyId: string): string {
+  return `key-release:${keyId}`;
+}

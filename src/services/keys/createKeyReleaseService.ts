@@ -1,0 +1,251 @@
+import { Hono } from "hono";
+import type { Hex } from "viem";
+import { sealForAttestedEnclave } from "../../channel/index.js";
+import { claimsHash as hashClaims, computeBinding, type Claims } from "../../claims/index.js";
+import { isTeezkError, TeezkError, type ErrorCode } from "../../errors/index.js";
+import { verifyEvidence } from "../../evidence/verifyEvidence.js";
+import { appraise, type Appraisal } from "../../policy/index.js";
+import { MAX_ARCHIVED_EVIDENCE_BYTES, type Archive } from "../../store/index.js";
+import type { PinnedRoot } from "../../util/x509.js";
+import { errorResponse } from "../http/index.js";
+import { applyServiceLimits } from "../verifier/applyServiceLimits.js";
+import { readJsonObject } from "../verifier/readJsonObject.js";
+import { resolveEvidenceCollateral, type CollateralByKind } from "../verifier/resolveEvidenceCollateral.js";
+import {
+  DEFAULT_CHALLENGE_TTL_MS,
+  DEFAULT_KEY_RELEASE_TIMEOUT_MS,
+  DEFAULT_MAX_OUTSTANDING_CHALLENGES,
+  KEY_ID_PATTERN,
+  KEY_RELEASE_ARCHIVE_SOURCE,
+  MAX_KEY_MATERIAL_BYTES,
+  MAX_KEY_RELEASE_BODY_BYTES,
+  keyReleaseChannelId,
+} from "./constants.js";
+import { createChallengeTable, type ChallengeTable } from "./createChallengeTable.js";
+import { parseKeyReleaseRequest, type ParseKeyReleaseRequestReturnType } from "./parseKeyReleaseRequest.js";
+import type { KeyChallengeBody, KeyReleaseResponseBody, ReleasableKey } from "./types.js";
+
+export type CreateKeyReleaseServiceParameters = {
+  keys: readonly ReleasableKey[];
+  /** When given, every release decision (released or refused, with its evidence and appraisal) is recorded. */
+  archive?: Archive;
+  /** Dev roots of simulated TEEs (`--simulate-roots`). Never in production. */
+  extraTrustedRoots?: readonly PinnedRoot[];
+  /** Collateral folders per evidence kind, read on every request (see createVerifierNode). */
+  collateral?: CollateralByKind;
+  challengeTtlMs?: number;
+  maxOutstandingChallenges?: number;
+  maxBodyBytes?: number;
+  timeoutMs?: number;
+  /** The service's clock (tests); default `() => new Date()`. Evidence is always verified as of this clock. */
+  clock?: () => Date;
+};
+
+export type KeyReleaseService = {
+  app: Hono;
+  keyIds: string[];
+  challenges: ChallengeTable;
+};
+export type CreateKeyReleaseServiceReturnType = KeyReleaseService;
+export type CreateKeyReleaseServiceErrorType = TeezkError;
+
+/** A refusal on its way out: the code the client sees and what the archive records about it. */
+class Refusal {
+  constructor(
+    readonly error: TeezkError,
+    readonly reasonCodes: string[],
+    readonly record: { evidenceId?: string; appraisalId?: string; binding?: Hex },
+  ) {}
+}
+
+/**
+ * The attestation-gated key release pattern (AWS KMS RecipientAttestation, Azure Secure Key Release) as a
+ * service. Each key has its own reference values. A requester asks for a challenge, has its TEE put
+ * `computeBinding(enclaveAddress, hpkePublicKey, nonce)` in fresh evidence, and posts it: the service spends the
+ * nonce (NONCE_REPLAYED unless it issued it for this key, unused and unexpired), verifies the evidence as of its
+ * own clock, appraises the claims against the key's policy with that binding as the expected report data, and
+ * only then answers with the key HPKE-sealed (src/channel) to that public key — info binds the binding, aad the
+ * key id and the nonce. Refusals are KEY_RELEASE_REFUSED (with the verifier's code or every failed rule in
+ * `details`) and carry nothing about the key. Every decision is archived before the answer; an archive that
+ * cannot be written means no key (ARCHIVE_WRITE_FAILED).
+ *
+ * @example
+ * const service = createKeyReleaseService({ keys: [{ id: "witness-store", material, referenceValues }], archive });
+ * const { url } = await serveApp(service.app);
+ * const { key } = await requestKeyRelease(url, { keyId: "witness-store", enclaveAddress, keyPair, attest });
+ */
+export function createKeyReleaseService(parameters: CreateKeyReleaseServiceParameters): CreateKeyReleaseServiceReturnType {
+  const { archive, extraTrustedRoots } = parameters;
+  const clock = parameters.clock ?? (() => new Date());
+  const collateral = parameters.collateral ?? {};
+  const keys = new Map<string, ReleasableKey>();
+  for (const key of parameters.keys) {
+    if (typeof key.id !== "string" || !KEY_ID_PATTERN.test(key.id)) {
+      throw new TeezkError("CONFIG_INVALID", `Key id ${JSON.stringify(key.id)} is not 1-64 characters of A-Za-z0-9._-`);
+    }
+    if (keys.has(key.id)) throw new TeezkError("CONFIG_INVALID", `Key id ${key.id} is listed twice`);
+    if (!(key.material instanceof Uint8Array) || key.material.length === 0 || key.material.length > MAX_KEY_MATERIAL_BYTES) {
+      throw new TeezkError("CONFIG_INVALID", `Key ${key.id} must be 1 to ${MAX_KEY_MATERIAL_BYTES} bytes`);
+    }
+    keys.set(key.id, { ...key, material: new Uint8Array(key.material) });
+  }
+  const challenges = createChallengeTable({
+    ttlMs: parameters.challengeTtlMs ?? DEFAULT_CHALLENGE_TTL_MS,
+    maxOutstanding: parameters.maxOutstandingChallenges ?? DEFAULT_MAX_OUTSTANDING_CHALLENGES,
+    clock,
+  });
+
+  const app = new Hono();
+  applyServiceLimits(app, { maxBodyBytes: parameters.maxBodyBytes ?? MAX_KEY_RELEASE_BODY_BYTES, timeoutMs: parameters.timeoutMs ?? DEFAULT_KEY_RELEASE_TIMEOUT_MS });
+
+  app.get("/v1/health", (context) => context.json({ ok: true, service: "keys", keys: [...keys.keys()] }));
+
+  app.post("/v1/keys/:id/challenge", (context) => {
+    try {
+      const key = keyFor(context.req.param("id"));
+      const { nonce, expiresAt } = challenges.issue(key.id);
+      const body: KeyChallengeBody = { keyId: key.id, nonce, expiresAt: expiresAt.toISOString() };
+      return context.json(body);
+    } catch (error) {
+      return errorResponse(context, error);
+    }
+  });
+
+  app.post("/v1/keys/:id/release", async (context) => {
+    try {
+      const id = context.req.param("id");
+      if (!KEY_ID_PATTERN.test(id)) throw new TeezkError("REQUEST_INVALID", "A key id is 1-64 characters of A-Za-z0-9._-");
+      const request = parseKeyReleaseRequest(await readJsonObject(context));
+      return context.json(await release(id, request));
+    } catch (error) {
+      return errorResponse(context, error);
+    }
+  });
+
+  function keyFor(id: string): ReleasableKey {
+    if (!KEY_ID_PATTERN.test(id)) throw new TeezkError("REQUEST_INVALID", "A key id is 1-64 characters of A-Za-z0-9._-");
+    const key = keys.get(id);
+    if (!key) throw new TeezkError("KEY_NOT_FOUND", `This service holds no key "${id}"`);
+    return key;
+  }
+
+  async function release(id: string, request: ParseKeyReleaseRequestReturnType): Promise<KeyReleaseResponseBody> {
+    try {
+      return await decide(id, request);
+    } catch (thrown) {
+      const refusal =
+        thrown instanceof Refusal
+          ? thrown
+          : new Refusal(isTeezkError(thrown) ? thrown : new TeezkError("INTERNAL", "the key-release service failed while deciding"), [isTeezkError(thrown) ? thrown.code : "INTERNAL"], {});
+      if (archive && refusal.error.code !== "ARCHIVE_WRITE_FAILED") {
+        archive.recordKeyRelease({
+          decision: "refused",
+          reasonCodes: refusal.reasonCodes,
+          reason: refusal.error.shortMessage.slice(0, 1000),
+          requestId: request.nonce,
+          circuitId: keyReleaseChannelId(id),
+          enclaveAddress: request.enclaveAddress,
+          ...refusal.record,
+        });
+      }
+      throw refusal.error;
+    }
+  }
+
+  /** The decision proper; every refusal leaves as a Refusal so `release` can archive it. */
+  async function decide(id: string, request: ParseKeyReleaseRequestReturnType): Promise<KeyReleaseResponseBody> {
+    const key = keys.get(id);
+    if (!key) throw new Refusal(new TeezkError("KEY_NOT_FOUND", `This service holds no key "${id}"`), ["KEY_NOT_FOUND"], {});
+    try {
+      challenges.consume(id, request.nonce);
+    } catch (error) {
+      if (isTeezkError(error)) throw new Refusal(error, [error.code], {});
+      throw error;
+    }
+    const binding = computeBinding({ enclaveAddress: request.enclaveAddress, hpkePublicKey: request.hpkePublicKey, nonce: request.nonce });
+    const now = clock();
+
+    let decoded: Uint8Array = request.evidenceBytes;
+    let claims: Claims;
+    let appraisal: Appraisal;
+    try {
+      const resolved = resolveEvidenceCollateral(request.evidenceBytes, request.kind, collateral);
+      decoded = resolved.decoded;
+      const verified = verifyEvidence({
+        evidence: request.evidenceBytes,
+        now,
+        kind: resolved.kind,
+        ...(resolved.collateralDir !== undefined ? { collateralDir: resolved.collateralDir } : {}),
+        ...(request.gpuEvidenceBytes ? { gpuEvidence: request.gpuEvidenceBytes } : {}),
+        ...(request.gpuEvidenceBytes && resolved.gpuCollateralDir ? { gpuCollateralDir: resolved.gpuCollateralDir } : {}),
+        ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
+      });
+      claims = verified.evidence.claims;
+      appraisal = appraise(claims, { ...key.referenceValues, expectedBinding: binding }, now, { checks: verified.evidence.checks });
+    } catch (error) {
+      const cause = isTeezkError(error) ? error : new TeezkError("INTERNAL", "verification failed unexpectedly");
+      const evidenceId = recordEvidence(decoded);
+      throw new Refusal(
+        new TeezkError("KEY_RELEASE_REFUSED", `Key "${id}" was not released: the evidence did not verify (${cause.code})`, {
+          details: `${cause.code}: ${cause.shortMessage}`,
+        }),
+        [cause.code],
+        { binding, ...(evidenceId ? { evidenceId } : {}) },
+      );
+    }
+
+    const evidenceId = recordEvidence(decoded, claims);
+    const appraisalId = archive?.recordAppraisal({ appraisal, ...(evidenceId ? { evidenceId } : {}) }).id;
+    const linked = { binding, ...(evidenceId ? { evidenceId } : {}), ...(appraisalId ? { appraisalId } : {}) };
+    if (!appraisal.ok) {
+      throw new Refusal(
+        new TeezkError("KEY_RELEASE_REFUSED", `Key "${id}" was not released: the evidence failed ${appraisal.failures.length} rule(s) of the key's policy`, {
+          details: appraisal.failures.map((failure) => `${failure.rule} ${failure.code}: ${failure.message}`).join("; "),
+        }),
+        appraisal.failures.map((failure) => failure.code),
+        linked,
+      );
+    }
+
+    let sealed;
+    try {
+      sealed = await sealForAttestedEnclave({
+        hpkePublicKey: request.hpkePublicKey,
+        binding,
+        circuitId: keyReleaseChannelId(id),
+        requestId: request.nonce,
+        plaintext: key.material,
+      });
+    } catch (error) {
+      // A low-order or invalid X25519 key: nothing was sealed.
+      const code: ErrorCode = isTeezkError(error) ? error.code : "INTERNAL";
+      throw new Refusal(isTeezkError(error) ? error : new TeezkError("INTERNAL", "sealing failed"), [code], linked);
+    }
+    const released = archive?.recordKeyRelease({
+      decision: "released",
+      reasonCodes: [],
+      requestId: request.nonce,
+      circuitId: keyReleaseChannelId(id),
+      enclaveAddress: request.enclaveAddress,
+      ...linked,
+    });
+    return {
+      keyId: id,
+      binding,
+      claimsHash: hashClaims(claims),
+      sealed,
+      ...(released ? { archived: { keyReleaseId: released.id, ...(evidenceId ? { evidenceId } : {}), ...(appraisalId ? { appraisalId } : {}) } } : {}),
+    };
+  }
+
+  function recordEvidence(evidence: Uint8Array, claims?: Claims): string | undefined {
+    if (!archive || evidence.length === 0 || evidence.length > MAX_ARCHIVED_EVIDENCE_BYTES) return undefined;
+    return archive.recordEvidence({
+      evidence,
+      source: KEY_RELEASE_ARCHIVE_SOURCE,
+      ...(claims ? { claims, teeType: claims.teeType } : {}),
+    }).id;
+  }
+
+  return { app, keyIds: [...keys.keys()], challenges };
+}
