@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { verifyCommand } from "./verifyCommand.js";
 import { teeAttestCommand, teeDetectCommand, type TeeAttestOptions, type TeeDetectOptions } from "./teeCommand.js";
+import { registerChainCommands } from "./chain/index.js";
 
 /** Exit codes: 0 verified (and appraised, with --policy), 1 rejected, 2 usage error. */
 export const ExitCode = { OK: 0, REJECTED: 1, USAGE: 2 } as const;
@@ -59,6 +60,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .action(async (options: TeeAttestOptions) => {
       exitCode = await teeAttestCommand(options, io);
     });
+
+  registerChainCommands(program, io, (code) => {
+    exitCode = code;
+  });
 
   try {
     await program.parseAsync(argv as string[], { from: "user" });

@@ -1,106 +1,67 @@
-import { readFileSync } from "node:fs";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { encodeClaims, tcbStatusName, teeTypeName } from "../claims/index.js";
-import { isTeezkError } from "../errors/index.js";
-import { verifyEvidence } from "../evidence/verifyEvidence.js";
-import { fixturePath } from "../fixtures/fixturesDir.js";
-import { realSamples } from "../fixtures/realSamples.js";
-import { appraise, parseReferenceValues } from "../policy/index.js";
-import { getDevRoots, simulateEvidence } from "../tee/simulated/index.js";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { describeError } from "./createStepRecorder.js";
+import { formatDemoStep, formatDemoSummary } from "./formatDemoSummary.js";
+import { runDemoFlow } from "./runDemoFlow.js";
+import { showRealEvidence } from "./showRealEvidence.js";
+import { openArchive } from "../store/index.js";
+
+const USAGE = `npm run demo [-- --evidence | --flow] [--archive <file.sqlite>]
+
+  (default)   both parts: real evidence from four vendors, then the end-to-end job on loopback
+  --evidence  only part 1: every real fixture verified against the pinned vendor roots
+  --flow      only part 2: chain, verifier and prover nodes, delegation, receipts, roots, escape hatch
+  --archive   where the SQLite archive goes (default .teezk/demo/<time>/archive.sqlite)`;
 
 /**
- * `npm run demo`: every real sample in ../shared/fixtures verified as of its own time (and again today,
- * where its certificates or collateral have expired), then a simulated TDX guest with a real H100 attached
- * through the composite binding, appraised against a policy.
+ * `npm run demo`. Part 1 shows real evidence (src/demo/showRealEvidence.ts); part 2 is the main job
+ * (src/demo/runDemoFlow.ts). Exits 1 when any check or step fails, 2 on a usage error.
  */
-function main(): void {
-  const today = new Date();
-  print("teezk demo — real evidence from four vendors, verified against pinned vendor roots\n");
-  const rows: string[][] = [["sample", "type", "measurement", "tcb", "debug", "not checked", `today (${today.toISOString().slice(0, 10)})`]];
-  let failures = 0;
-  for (const sample of realSamples) {
-    const evidence = new Uint8Array(readFileSync(fixturePath(sample.evidence)));
-    const collateralDir = sample.collateral?.map((dir) => fixturePath(dir));
-    try {
-      const result = verifyEvidence({ evidence, now: new Date(sample.at), kind: sample.kind, ...(collateralDir ? { collateralDir } : {}) });
-      const { claims, checks } = result.evidence;
-      const notChecked = Object.entries(checks).filter(([, outcome]) => outcome === "not_checked").map(([name]) => name);
-      rows.push([
-        sample.id + (result.gpu ? ` (${result.gpu.length} GPUs)` : ""),
-        teeTypeName(claims.teeType) ?? "?",
-        `${claims.measurement.slice(0, 18)}…`,
-        tcbStatusName(claims.tcbStatus) ?? String(claims.tcbStatus),
-        String(claims.debug),
-        notChecked.join(",") || "-",
-        verifyToday(evidence, sample.kind, collateralDir, today),
-      ]);
-    } catch (error) {
-      failures++;
-      rows.push([sample.id, sample.kind, "REJECTED", isTeezkError(error) ? error.code : String(error), "", "", ""]);
+async function main(): Promise<void> {
+  let options: { evidence?: boolean; flow?: boolean; archive?: string; help?: boolean };
+  try {
+    options = parseArgs({
+      options: { evidence: { type: "boolean" }, flow: { type: "boolean" }, archive: { type: "string" }, help: { type: "boolean", short: "h" } },
+    }).values;
+  } catch (error) {
+    print(`${describeError(error)}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (options.help) return print(USAGE);
+  const both = !options.evidence && !options.flow;
+  let failed = false;
+
+  if (options.evidence || both) {
+    print("teezk demo — part 1: real evidence from four vendors, verified against pinned vendor roots\n");
+    const failures = showRealEvidence(print);
+    if (failures > 0) {
+      print(`\n✗ ${failures} evidence check(s) failed`);
+      failed = true;
     }
   }
-  print(table(rows));
 
-  print("\nComposite CPU+GPU: a simulated TDX guest (dev root, trusted explicitly) whose binding is the nonce the real H100 signed");
-  const gpuHex = readFileSync(fixturePath("nvidia-gpu/nvtrust-hopper-sample/attestation-report.hex"), "utf8").trim();
-  const gpuNonce = `0x${gpuHex.slice(8, 72)}` as const;
-  const devRoots = getDevRoots({ dir: mkdtempSync(join(tmpdir(), "teezk-demo-")) });
-  const now = new Date("2025-06-01T00:00:00Z");
-  const cpu = simulateEvidence({ vendor: "tdx", binding: gpuNonce, devRoots, now });
-  const composite = verifyEvidence({
-    evidence: cpu.evidence,
-    now,
-    gpuEvidence: new Uint8Array(Buffer.from(gpuHex)),
-    gpuCollateralDir: fixturePath("nvidia-gpu/nvtrust-hopper-sample"),
-    extraTrustedRoots: [cpu.trustedRoot],
-  });
-  print(`  CPU binding ${composite.evidence.claims.reportData}\n  GPU nonce   ${composite.gpu![0]!.claims.reportData}  → composite OK`);
-  print(`  Claims ABI (${(encodeClaims(composite.evidence.claims).length - 2) / 2} bytes): ${encodeClaims(composite.evidence.claims).slice(0, 66)}…`);
-  const borrowed = simulateEvidence({ vendor: "tdx", binding: `0x${"00".repeat(31)}01`, devRoots, now });
-  try {
-    verifyEvidence({
-      evidence: borrowed.evidence,
-      now,
-      gpuEvidence: new Uint8Array(Buffer.from(gpuHex)),
-      gpuCollateralDir: fixturePath("nvidia-gpu/nvtrust-hopper-sample"),
-      extraTrustedRoots: [borrowed.trustedRoot],
-    });
-    print("  borrowed GPU report: ACCEPTED (unexpected)");
-    failures++;
-  } catch (error) {
-    print(`  borrowed GPU report (same H100 report, another session's CPU): ${isTeezkError(error) ? error.code : String(error)}`);
+  if (options.flow || both) {
+    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    const archivePath = resolve(options.archive ?? `.teezk/demo/${stamp}/archive.sqlite`);
+    print(`${both ? "\n" : ""}teezk demo — part 2: the main job, end to end (in-process chain, 3 verifier + 3 prover nodes on loopback)\n`);
+    const result = await runDemoFlow({ archivePath, onStep: (step) => print(formatDemoStep(step)) });
+    const archive = openArchive(result.archivePath);
+    try {
+      print(`\n${formatDemoSummary({ steps: result.steps, archivePath: result.archivePath, archive })}`);
+    } finally {
+      archive.close();
+    }
+    if (!result.ok) failed = true;
   }
-
-  const policy = parseReferenceValues({
-    version: 1,
-    tee: { TDX: { allowedMeasurements: [composite.evidence.claims.measurement], acceptedTcbStatuses: ["UP_TO_DATE"], allowedRoots: ["0x44a0196b2b99f889b8e149e95b807a350e7424964399e885a7cbb8ccfab674d3"] } },
-  });
-  const appraisal = appraise(composite.evidence.claims, policy, now, { checks: composite.evidence.checks });
-  print(`  production policy on the simulated guest: ${appraisal.ok ? "PASSED" : `FAILED ${appraisal.failures.map((failure) => failure.code).join(", ")}`} (dev roots never pass a production policy)`);
-  if (failures > 0) {
-    print(`\n${failures} step(s) failed`);
-    process.exitCode = 1;
-  }
-}
-
-function verifyToday(evidence: Uint8Array, kind: (typeof realSamples)[number]["kind"], collateralDir: string[] | undefined, today: Date): string {
-  try {
-    verifyEvidence({ evidence, now: today, kind, ...(collateralDir ? { collateralDir } : {}) });
-    return "still valid";
-  } catch (error) {
-    return isTeezkError(error) ? error.code : "error";
-  }
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join("  ")).join("\n");
+  if (failed) process.exitCode = 1;
 }
 
 function print(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
-main();
+main().catch((error: unknown) => {
+  print(`✗ ${describeError(error)}`);
+  process.exitCode = 1;
+});

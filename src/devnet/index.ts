@@ -37,3 +37,10 @@ export {
   type RegisterThroughCommitteeReturnType,
   type RegisterThroughCommitteeErrorType,
 } from "./registerThroughCommittee.js";
+export {
+  createSimulatedEnclave,
+  type SimulatedEnclave,
+  type CreateSimulatedEnclaveParameters,
+  type CreateSimulatedEnclaveReturnType,
+  type CreateSimulatedEnclaveErrorType,
+} from "./createSimulatedEnclave.js";

@@ -1,0 +1,60 @@
+import type { Hex } from "viem";
+import { verifyInclusion, type TeezkClients } from "../../chain/index.js";
+import { TeezkError } from "../../errors/index.js";
+import { buildReceiptBatch, getInclusionProof, verifyInclusionProof, type Receipt } from "../../receipts/index.js";
+import { viewOutput, type ChainCommandOutput } from "./chainCommandOutput.js";
+import { explainChainError } from "./explainChainError.js";
+import { loadReceipt, loadReceiptLines } from "./loadReceiptFiles.js";
+import { requireAddress, type ChainDeployment } from "./resolveDeployment.js";
+
+export type ReceiptsBatchVerifyInclusionParameters = Pick<TeezkClients, "publicClient"> & { deployment: ChainDeployment } & (
+    | {
+        /** The batch's receipts file: the tree is rebuilt and the proof for `index` derived from it. */
+        receiptsFile: string;
+        index: number;
+      }
+    | {
+        /** One receipt (bare or `{ receipt, … }`), with the batch root and its Merkle proof. */
+        receiptFile: string;
+        root: Hex;
+        proof: readonly Hex[];
+      }
+  );
+export type ReceiptsBatchVerifyInclusionErrorType = TeezkError;
+
+/**
+ * `teezk receipts batch verify-inclusion`: BatchReceipts.verifyIncluded (a view): the receipt is a leaf of a
+ * submitted batch and the batch's signer is live for the receipt's program now. The Merkle step is checked
+ * locally first, so a wrong proof is told apart from an unknown batch or a dead signer.
+ */
+export async function receiptsBatchVerifyInclusion(parameters: ReceiptsBatchVerifyInclusionParameters): Promise<ChainCommandOutput> {
+  const { publicClient, deployment } = parameters;
+  const batchReceipts = requireAddress(deployment, "batchReceipts");
+  let receipt: Receipt;
+  let root: Hex;
+  let proof: readonly Hex[];
+  let index: number | null = null;
+  if ("receiptsFile" in parameters) {
+    const receipts = await loadReceiptLines(parameters.receiptsFile);
+    // issuedAt is not part of the tree: the root depends on the receipts alone.
+    const batch = buildReceiptBatch({ receipts, issuedAt: 0n });
+    const inclusion = getInclusionProof({ batch, index: parameters.index });
+    ({ receipt, proof } = inclusion);
+    root = batch.batch.root;
+    index = parameters.index;
+  } else {
+    receipt = loadReceipt(parameters.receiptFile);
+    ({ root, proof } = parameters);
+  }
+  verifyInclusionProof({ receipt, root, proof });
+  try {
+    const signer = await verifyInclusion({ publicClient, batchReceipts, receipt, root, proof });
+    return viewOutput(
+      "receipts batch verify-inclusion",
+      `included: receipt${index === null ? "" : ` ${index}`} is in batch ${root} signed by live enclave ${signer} (proof of ${proof.length} node(s))`,
+      { included: true, root, index, enclave: signer, proof: [...proof], programId: receipt.programId },
+    );
+  } catch (error) {
+    throw explainChainError(error, "receipts batch verify-inclusion");
+  }
+}

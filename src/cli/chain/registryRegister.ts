@@ -1,0 +1,138 @@
+import { readFileSync, statSync } from "node:fs";
+import { encodeAbiParameters, getAddress, keccak256, recoverAddress, type Address, type Hex } from "viem";
+import { hashVerdict, registerEnclave, type TeezkClients } from "../../chain/index.js";
+import { teeTypeName } from "../../claims/index.js";
+import { TeezkError } from "../../errors/index.js";
+import { MAX_EVIDENCE_FILE_BYTES } from "../../evidence/verifyEvidence.js";
+import { requestVerdict } from "../../services/verifier/index.js";
+import { isoTime, transactionOutput, type ChainCommandOutput } from "./chainCommandOutput.js";
+import { explainChainError } from "./explainChainError.js";
+import { loadVerdictsFile, type VerdictsFile } from "./loadVerdictsFile.js";
+import { requireAddress, type ChainDeployment } from "./resolveDeployment.js";
+
+export type RegistryRegisterParameters = TeezkClients & {
+  deployment: ChainDeployment;
+  programId: Hex;
+  /** The enclave's signing address. */
+  enclave: Address;
+  /** keccak256 of the enclave's HPKE public key. */
+  hpkeKeyHash: Hex;
+  /** The challenge (`registry challenge`) or recent block hash the enclave bound into its evidence. */
+  nonce: Hex;
+} & (
+    | {
+        /** Committee verdicts already collected from verifier nodes (see loadVerdictsFile for the shapes). */
+        verdictsFile: string;
+      }
+    | {
+        /** The enclave's evidence file, sent to every verifier node. */
+        evidenceFile: string;
+        /** Verifier-node base URLs (`teezk serve verifier`), one per committee member to ask. */
+        verifierUrls: readonly string[];
+        /** Per-node request timeout (default the client's 120 s). */
+        timeoutMs?: number;
+      }
+  );
+export type RegistryRegisterErrorType = TeezkError;
+
+/**
+ * `teezk registry register`: registers an enclave key through the committee route with verdicts that verifier
+ * nodes signed over its evidence's claims: asked here over HTTP (`evidenceFile` + `verifierUrls`, requestVerdict
+ * with the expected binding) or collected beforehand (`verdictsFile`). Before any transaction it checks what the
+ * contract would otherwise refuse with less context: that the claims carry the DESIGN §3 binding of (enclave,
+ * HPKE key, nonce) and that each verdict is signed by its stated node for this committee and chain.
+ */
+export async function registryRegister(parameters: RegistryRegisterParameters): Promise<ChainCommandOutput> {
+  const { deployment, publicClient, walletClient, programId, enclave, hpkeKeyHash, nonce } = parameters;
+  const enclaveRegistry = requireAddress(deployment, "enclaveRegistry");
+  const committee = requireAddress(deployment, "committee");
+  // The same formula as computeBinding (src/claims), from the key's hash: the CLI never needs the HPKE key itself.
+  const binding = keccak256(
+    encodeAbiParameters([{ type: "string" }, { type: "address" }, { type: "bytes32" }, { type: "bytes32" }], ["teezk/v1", enclave, hpkeKeyHash, nonce]),
+  );
+  const chainId = await publicClient.getChainId().catch((error: unknown) => {
+    throw explainChainError(error, "registry register");
+  });
+  const file = "verdictsFile" in parameters ? loadVerdictsFile(parameters.verdictsFile) : await askVerifierNodes(parameters, binding, { chainId, verifyingContract: committee });
+  if (file.claims.reportData.toLowerCase() !== binding) {
+    throw new TeezkError("BINDING_MISMATCH", "The verified claims' reportData is not the binding of --enclave, --hpke-key-hash and --nonce", {
+      details: `reportData ${file.claims.reportData}, expected ${binding}`,
+      metaMessages: ["The enclave must attest with binding = keccak256(abi.encode(\"teezk/v1\", enclave, keccak256(hpkePublicKey), nonce)) (DESIGN §3)."],
+    });
+  }
+  const digest = hashVerdict({ claimsHash: file.claimsHash, committee: { chainId, verifyingContract: committee } });
+  for (const [i, verdict] of file.verdicts.entries()) {
+    let recovered: Address;
+    try {
+      recovered = await recoverAddress({ hash: digest, signature: verdict.signature });
+    } catch (cause) {
+      throw new TeezkError("VERDICT_INVALID", `Verdict ${i} (${verdict.signer}) is not a valid signature`, { cause });
+    }
+    if (getAddress(recovered) !== verdict.signer) {
+      throw new TeezkError("VERDICT_INVALID", `Verdict ${i} is not signed by ${verdict.signer} over these claims for committee ${committee} on chain ${chainId}`, {
+        metaMessages: ["The verifier node signed for another committee address or chain, or over other claims: ask it again with this deployment's committee."],
+      });
+    }
+  }
+  try {
+    const tx = await registerEnclave({ publicClient, walletClient, enclaveRegistry, programId, claims: file.claims, enclave, hpkeKeyHash, nonce, verdicts: file.verdicts });
+    const tee = teeTypeName(file.claims.teeType) ?? String(file.claims.teeType);
+    return transactionOutput(
+      "registry register",
+      `registered ${tee} enclave ${enclave} for program ${programId} with ${file.verdicts.length} verdict(s), live until ${isoTime(tx.expiresAt)}`,
+      tx,
+      deployment,
+      { enclave, programId, teeType: file.claims.teeType, measurement: file.claims.measurement, claimsHash: file.claimsHash, verdicts: file.verdicts.length, expiresAt: tx.expiresAt },
+    );
+  } catch (error) {
+    throw explainChainError(error, "registry register");
+  }
+}
+
+/**
+ * Sends the evidence to every node at once and requires all of them to answer over the same claims: a node that
+ * refuses fails the command with the node's own code (VERDICT_REFUSED with the failed rules, CERT_EXPIRED, …) and
+ * its URL, since registering with fewer verdicts than asked for is a decision for the operator, not the CLI.
+ */
+async function askVerifierNodes(
+  parameters: { evidenceFile: string; verifierUrls: readonly string[]; timeoutMs?: number },
+  binding: Hex,
+  committee: { chainId: number; verifyingContract: Address },
+): Promise<VerdictsFile> {
+  if (parameters.verifierUrls.length === 0) throw new TeezkError("CONFIG_INVALID", "Pass at least one --verifier <url> (or --verdicts <file>)");
+  const evidence = readEvidence(parameters.evidenceFile);
+  const answers = await Promise.all(
+    parameters.verifierUrls.map((url) =>
+      requestVerdict(url, { evidence, expectedBinding: binding, committee, ...(parameters.timeoutMs ? { timeoutMs: parameters.timeoutMs } : {}) }).catch((error: unknown) => {
+        if (error instanceof TeezkError) {
+          throw new TeezkError(error.code, `Verifier node ${url}: ${error.shortMessage}`, {
+            cause: error,
+            ...(error.details ? { details: error.details } : {}),
+            metaMessages: error.metaMessages,
+          });
+        }
+        throw error;
+      }),
+    ),
+  );
+  const [first] = answers;
+  for (const [i, answer] of answers.entries()) {
+    if (answer.encodedClaims.toLowerCase() !== first!.encodedClaims.toLowerCase()) {
+      throw new TeezkError("VERDICT_INVALID", `Verifier nodes disagree on the claims: ${parameters.verifierUrls[i]} and ${parameters.verifierUrls[0]} verified different claims from the same evidence`, {
+        metaMessages: ["Nodes must verify identically; check their versions and collateral (a TCB status can differ with stale collateral)."],
+      });
+    }
+  }
+  return { claims: first!.claims, encodedClaims: first!.encodedClaims, claimsHash: first!.claimsHash, verdicts: answers.map((a) => a.verdict) };
+}
+
+function readEvidence(path: string): Uint8Array {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new TeezkError("CONFIG_INVALID", `Cannot read the evidence file ${path}`);
+  }
+  if (size > MAX_EVIDENCE_FILE_BYTES) throw new TeezkError("INPUT_TOO_LARGE", `The evidence file ${path} is ${size} bytes; the cap is ${MAX_EVIDENCE_FILE_BYTES}`);
+  return new Uint8Array(readFileSync(path));
+}

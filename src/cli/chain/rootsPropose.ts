@@ -1,0 +1,51 @@
+import type { Hex } from "viem";
+import { proposeRoot, type TeezkClients } from "../../chain/index.js";
+import { teeTypeName } from "../../claims/index.js";
+import type { TeezkError } from "../../errors/index.js";
+import { transactionOutput, type ChainCommandOutput } from "./chainCommandOutput.js";
+import { explainChainError } from "./explainChainError.js";
+import { loadRootSignaturesFile } from "./loadRootSignaturesFile.js";
+import { requireAddress, type ChainDeployment } from "./resolveDeployment.js";
+
+export type RootsProposeParameters = TeezkClients & {
+  deployment: ChainDeployment;
+  epoch: bigint;
+  root: Hex;
+  /** Enclave signatures over (epoch, root); see loadRootSignaturesFile. */
+  signaturesFile: string;
+  /** For deployments that require ZK (TeeAndZkQuorumRoots), or to add one anyway. */
+  zkProof?: Hex;
+};
+export type RootsProposeErrorType = TeezkError;
+
+/**
+ * `teezk roots propose`: submits (epoch, root) with enclave signatures to MultiProverRoots; it finalizes in this
+ * transaction only when live enclaves of at least minTeeTypes distinct TEE types signed (plus the ZK proof where
+ * the deployment requires one), otherwise the call reverts and nothing is recorded.
+ */
+export async function rootsPropose(parameters: RootsProposeParameters): Promise<ChainCommandOutput> {
+  const { deployment, publicClient, walletClient, epoch, root } = parameters;
+  const roots = requireAddress(deployment, "multiProverRoots");
+  try {
+    const chainId = await publicClient.getChainId();
+    const signatures = await loadRootSignaturesFile({ path: parameters.signaturesFile, epoch, root, roots, chainId });
+    const tx = await proposeRoot({ publicClient, walletClient, roots, epoch, root, signatures, ...(parameters.zkProof ? { zkProof: parameters.zkProof } : {}) });
+    const types = teeTypeNames(tx.teeTypes);
+    return transactionOutput("roots propose", `finalized epoch ${epoch} root ${root}, signed by ${types.join(" + ")}${parameters.zkProof ? " with a ZK proof" : ""}`, tx, deployment, {
+      epoch,
+      root,
+      teeTypes: types,
+      signers: signatures.map((s) => s.signer),
+      finalized: true,
+    });
+  } catch (error) {
+    throw explainChainError(error, "roots propose");
+  }
+}
+
+/** The TEE type names of a RootFinalized `teeTypes` bitmap (bit t = TEE type t). */
+export function teeTypeNames(bits: bigint): string[] {
+  const names: string[] = [];
+  for (let t = 0; t < 256 && bits >> BigInt(t) !== 0n; t++) if ((bits >> BigInt(t)) & 1n) names.push(teeTypeName(t) ?? String(t));
+  return names;
+}

@@ -1,0 +1,127 @@
+import { readFileSync } from "node:fs";
+import type { Hex } from "viem";
+import { beforeAll, describe, expect, it } from "vitest";
+import { receiptsBatchSubmit, receiptsBatchVerifyInclusion, receiptsConsume, receiptsVerify, type ChainDeployment } from "../../src/cli/chain/index.js";
+import { buildReceiptBatch, getInclusionProof, signBatch, signReceipt, type Receipt } from "../../src/receipts/index.js";
+import {
+  PROGRAM_ID,
+  allowClaims,
+  createNodes,
+  deployTeezkSystem,
+  probeSimulatedClaims,
+  registerSimulatedEnclave,
+  simulate,
+  testAccount,
+  type RegisteredEnclave,
+  type TeezkSystem,
+  word,
+} from "../chain/support/system.js";
+import { deploymentOf, failureOf, tempDir, writeTemp } from "./support/chainCli.js";
+
+describe("teezk receipts … on the in-process chain", () => {
+  let system: TeezkSystem;
+  let deployment: ChainDeployment;
+  let enclave: RegisteredEnclave;
+  let now: bigint;
+  const dir = tempDir();
+  const receiptOf = (label: string): Receipt => ({
+    programId: PROGRAM_ID,
+    inputDigest: word(`in ${label}`),
+    outputDigest: word(`out ${label}`),
+    proofDigest: word(`proof ${label}`),
+    issuedAt: now,
+    nonce: word(`nonce ${label}`),
+  });
+  const jsonl = (receipts: readonly Receipt[]) => receipts.map((r) => JSON.stringify({ receipt: { ...r, issuedAt: Number(r.issuedAt) } })).join("\n") + "\n";
+
+  beforeAll(async () => {
+    system = await deployTeezkSystem();
+    deployment = deploymentOf(system);
+    const at = await system.chainNow();
+    const probe = probeSimulatedClaims("nitro", at);
+    await allowClaims(system, probe);
+    const nodes = createNodes(system, [probe], [simulate("nitro", probe.reportData, at).trustedRoot]);
+    enclave = await registerSimulatedEnclave(system, nodes, "nitro", testAccount("cli receipts enclave"));
+    now = BigInt(Math.floor((await system.chainNow()).getTime() / 1000));
+  });
+
+  it("verify (a view) names the live enclave; consume records it once; a second consume is refused with a hint", async () => {
+    const receipt = receiptOf("single");
+    const signature = await signReceipt({ account: enclave.account, receipt, domain: { chainId: system.chainId, verifyingContract: system.addresses.receiptVerifier } });
+    // As a prover node returns it: issuedAt as a decimal string, extra members ignored.
+    const receiptFile = writeTemp(dir, "receipt.json", { receipt: { ...receipt, issuedAt: receipt.issuedAt.toString() }, signature, proof: { ignored: true } });
+
+    const verified = await receiptsVerify({ ...system.clients, deployment, receiptFile });
+    expect(verified.json).toEqual({ ok: true, command: "receipts verify", valid: true, enclave: enclave.account.address, signer: enclave.account.address, programId: PROGRAM_ID });
+
+    const consumed = await receiptsConsume({ ...system.clients, deployment, receiptFile });
+    expect(consumed.json).toMatchObject({ enclave: enclave.account.address, consumer: system.clients.walletClient.account.address });
+    const event = (consumed.json.events as { contract: string; name: string; args: Record<string, unknown> }[])[0];
+    expect(event).toMatchObject({ contract: "receiptVerifier", name: "ReceiptConsumed", args: { programId: PROGRAM_ID, enclave: enclave.account.address } });
+
+    const replay = await failureOf(receiptsConsume({ ...system.clients, deployment, receiptFile }));
+    expect(replay.details).toMatch(/^ReceiptAlreadyConsumed\(/);
+    expect(replay.metaMessages.join(" ")).toContain("one-time");
+  });
+
+  it("verify refuses a receipt signed by a key that never registered, with the decoded reason and a hint", async () => {
+    const receipt = receiptOf("stranger");
+    const stranger = testAccount("never registered");
+    const signature = await signReceipt({ account: stranger, receipt, domain: { chainId: system.chainId, verifyingContract: system.addresses.receiptVerifier } });
+    const error = await failureOf(receiptsVerify({ ...system.clients, deployment, receiptFile: writeTemp(dir, "stranger.json", { receipt, signature }) }));
+    expect(error.code).toBe("CHAIN_CALL_FAILED");
+    expect(error.details).toBe(`EnclaveNotLive(${stranger.address}, ${PROGRAM_ID})`);
+    expect(error.metaMessages.join(" ")).toContain("registry register");
+  });
+
+  it("batch submit rebuilds the root from a JSON lines file; verify-inclusion by index and by explicit proof", async () => {
+    const receipts = Array.from({ length: 16 }, (_, i) => receiptOf(`batch ${i}`));
+    const built = buildReceiptBatch({ receipts, issuedAt: now });
+    const signature = await signBatch({ account: enclave.account, batch: built.batch, domain: { chainId: system.chainId, verifyingContract: system.addresses.batchReceipts } });
+    const receiptsFile = writeTemp(dir, "batch.jsonl", jsonl(receipts));
+
+    const submitted = await receiptsBatchSubmit({ ...system.clients, deployment, receiptsFile, signature, issuedAt: now });
+    expect(submitted.json).toMatchObject({ root: built.batch.root, count: 16, enclave: enclave.account.address });
+    const event = (submitted.json.events as { name: string; args: Record<string, unknown> }[])[0];
+    expect(event).toMatchObject({ name: "BatchSubmitted", args: { root: built.batch.root, enclave: enclave.account.address, count: 16, issuedAt: now.toString() } });
+    expect(submitted.text).toContain("gas per receipt");
+
+    const byIndex = await receiptsBatchVerifyInclusion({ ...system.clients, deployment, receiptsFile, index: 11 });
+    expect(byIndex.json).toMatchObject({ included: true, root: built.batch.root, index: 11, enclave: enclave.account.address });
+
+    const { receipt, proof } = getInclusionProof({ batch: built, index: 5 });
+    const receiptFile = writeTemp(dir, "member.json", { ...receipt, issuedAt: Number(receipt.issuedAt) });
+    const byProof = await receiptsBatchVerifyInclusion({ ...system.clients, deployment, receiptFile, root: built.batch.root, proof });
+    expect(byProof.json).toMatchObject({ included: true, enclave: enclave.account.address, proof });
+
+    // A proof for another leaf is caught locally, before the chain is asked.
+    const wrong = await failureOf(receiptsBatchVerifyInclusion({ ...system.clients, deployment, receiptFile, root: built.batch.root, proof: getInclusionProof({ batch: built, index: 6 }).proof }));
+    expect(wrong.code).toBe("RECEIPT_NOT_IN_BATCH");
+
+    expect((await failureOf(receiptsBatchSubmit({ ...system.clients, deployment, receiptsFile, signature, issuedAt: now }))).details).toBe(`BatchAlreadySubmitted(${built.batch.root})`);
+  });
+
+  it("refuses a batch signed over another issuedAt, a batch never submitted, and a malformed receipts line", async () => {
+    const receipts = Array.from({ length: 3 }, (_, i) => receiptOf(`unsubmitted ${i}`));
+    const built = buildReceiptBatch({ receipts, issuedAt: now });
+    const signature = await signBatch({ account: enclave.account, batch: built.batch, domain: { chainId: system.chainId, verifyingContract: system.addresses.batchReceipts } });
+    const receiptsFile = writeTemp(dir, "unsubmitted.jsonl", jsonl(receipts));
+    // Signed for `now`, claimed for `now - 1`: the signature recovers to some other address. The contract would
+    // record the root under it (and refuse the right submission afterwards); the CLI refuses before sending.
+    const shifted = await failureOf(receiptsBatchSubmit({ ...system.clients, deployment, receiptsFile, signature, issuedAt: now - 1n }));
+    expect(shifted.code).toBe("SIGNATURE_INVALID");
+    expect(shifted.shortMessage).toContain(`not a live enclave for program ${PROGRAM_ID}`);
+    const dropped = await failureOf(receiptsBatchSubmit({ ...system.clients, deployment, receiptsFile: writeTemp(dir, "dropped.jsonl", jsonl(receipts.slice(1))), signature, issuedAt: now }));
+    expect(dropped.code).toBe("SIGNATURE_INVALID");
+
+    const missing = await failureOf(receiptsBatchVerifyInclusion({ ...system.clients, deployment, receiptsFile, index: 0 }));
+    expect(missing.details).toBe(`BatchNotFound(${built.batch.root})`);
+    expect(missing.metaMessages.join(" ")).toContain("receipts batch submit");
+
+    const lines = readFileSync(receiptsFile, "utf8").split("\n");
+    lines[1] = lines[1]!.replace(/"nonce":"0x[0-9a-f]+"/, '"nonce":"0x1234"');
+    const malformed = await failureOf(receiptsBatchVerifyInclusion({ ...system.clients, deployment, receiptsFile: writeTemp(dir, "malformed.jsonl", lines.join("\n")), index: 0 }));
+    expect(malformed.code).toBe("RECEIPT_INVALID");
+    expect(malformed.shortMessage).toContain("malformed.jsonl:2");
+  });
+});

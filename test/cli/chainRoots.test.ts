@@ -1,0 +1,106 @@
+import { encodeAbiParameters, keccak256, type Hex } from "viem";
+import { beforeAll, describe, expect, it } from "vitest";
+import { signRoot } from "../../src/chain/index.js";
+import { rootsPropose, rootsReportConflict, rootsStatus, rootsSubmitZk, type ChainDeployment } from "../../src/cli/chain/index.js";
+import {
+  ESCAPE_DELAY,
+  PROGRAM_ID,
+  allowClaims,
+  createNodes,
+  deployTeezkSystem,
+  probeSimulatedClaims,
+  registerSimulatedEnclave,
+  simulate,
+  testAccount,
+  type RegisteredEnclave,
+  type TeezkSystem,
+  word,
+} from "../chain/support/system.js";
+import { deploymentOf, failureOf, tempDir, writeTemp } from "./support/chainCli.js";
+
+/** The RootProofVerifierTestDouble's valid proof: abi.encode(keccak256(abi.encode(programId, epoch, root))). */
+const zkProofFor = (epoch: bigint, root: Hex): Hex =>
+  encodeAbiParameters([{ type: "bytes32" }], [keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "uint64" }, { type: "bytes32" }], [PROGRAM_ID, epoch, root]))]);
+
+describe("teezk roots … on the in-process chain", () => {
+  let system: TeezkSystem;
+  let deployment: ChainDeployment;
+  let nitroA: RegisteredEnclave;
+  let nitroB: RegisteredEnclave;
+  let tdx: RegisteredEnclave;
+  const dir = tempDir();
+  let files = 0;
+  const signaturesFile = async (epoch: bigint, root: Hex, enclaves: RegisteredEnclave[]) =>
+    writeTemp(
+      dir,
+      `signatures-${files++}.json`,
+      await Promise.all(enclaves.map((e) => signRoot({ account: e.account, epoch, root, roots: { chainId: system.chainId, verifyingContract: system.addresses.multiProverRoots } }))),
+    );
+
+  beforeAll(async () => {
+    system = await deployTeezkSystem();
+    deployment = deploymentOf(system);
+    const at = await system.chainNow();
+    const probes = [probeSimulatedClaims("nitro", at), probeSimulatedClaims("tdx", at)];
+    for (const claims of probes) await allowClaims(system, claims);
+    const nodes = createNodes(system, probes, [simulate("nitro", probes[0]!.reportData, at).trustedRoot, simulate("tdx", probes[1]!.reportData, at).trustedRoot]);
+    nitroA = await registerSimulatedEnclave(system, nodes, "nitro", testAccount("cli roots nitro A"));
+    nitroB = await registerSimulatedEnclave(system, nodes, "nitro", testAccount("cli roots nitro B"));
+    tdx = await registerSimulatedEnclave(system, nodes, "tdx", testAccount("cli roots tdx"));
+  });
+
+  it("status reports the quorum rule and the escape hatch of a running contract", async () => {
+    const status = await rootsStatus({ ...system.clients, deployment, epoch: 1n });
+    expect(status.json).toMatchObject({ halted: false, minTeeTypes: "2", zkRequired: false, programId: PROGRAM_ID, escapeDelay: String(ESCAPE_DELAY), epoch: { finalized: false, root: null } });
+    expect(status.text).toContain("quorum 2 distinct TEE types");
+  });
+
+  it("propose: one vendor is refused with a hint; Nitro + TDX finalizes and status shows the root", async () => {
+    const root = word("cli state root 1");
+    const oneVendor = await failureOf(rootsPropose({ ...system.clients, deployment, epoch: 1n, root, signaturesFile: await signaturesFile(1n, root, [nitroA, nitroB]) }));
+    expect(oneVendor.details).toBe("InsufficientQuorum(1, 2, false)");
+    expect(oneVendor.metaMessages.join(" ")).toContain("other vendors");
+
+    const finalized = await rootsPropose({ ...system.clients, deployment, epoch: 1n, root, signaturesFile: await signaturesFile(1n, root, [nitroA, tdx]) });
+    expect(finalized.json).toMatchObject({ epoch: "1", root, finalized: true, teeTypes: ["TDX", "NITRO"] });
+    const event = (finalized.json.events as { name: string; args: Record<string, unknown> }[]).find((e) => e.name === "RootFinalized");
+    expect(event?.args).toMatchObject({ epoch: "1", root, zkProven: false, escape: false });
+    expect((await rootsStatus({ ...system.clients, deployment, epoch: 1n })).json.epoch).toEqual({ epoch: "1", finalized: true, root });
+  });
+
+  it("a signature over another root is refused locally, naming the signer", async () => {
+    const root = word("cli state root 2");
+    const file = await signaturesFile(2n, word("something else"), [nitroA, tdx]);
+    const error = await failureOf(rootsPropose({ ...system.clients, deployment, epoch: 2n, root, signaturesFile: file }));
+    expect(error.code).toBe("SIGNATURE_INVALID");
+    expect(error.shortMessage).toContain(`not ${nitroA.account.address}'s signature over epoch 2`);
+  });
+
+  it("report-conflict halts the contract and removes the equivocating enclave; then only submit-zk finalizes", async () => {
+    const conflicting = word("cli forged root 1");
+    const reported = await rootsReportConflict({ ...system.clients, deployment, epoch: 1n, root: conflicting, signaturesFile: await signaturesFile(1n, conflicting, [nitroB]) });
+    expect(reported.json).toMatchObject({ halted: true, removed: [nitroB.account.address] });
+    const names = (reported.json.events as { contract: string; name: string }[]).map((e) => `${e.contract}.${e.name}`);
+    expect(names).toEqual(expect.arrayContaining(["multiProverRoots.ConflictReported", "multiProverRoots.Halted", "enclaveRegistry.EnclaveRemoved"]));
+    expect((await rootsStatus({ ...system.clients, deployment })).json).toMatchObject({ halted: true, escapeOpen: true });
+
+    const root2 = word("cli state root 2");
+    const halted = await failureOf(rootsPropose({ ...system.clients, deployment, epoch: 2n, root: root2, signaturesFile: await signaturesFile(2n, root2, [nitroA, tdx]) }));
+    expect(halted.details).toBe("ContractHalted()");
+    expect(halted.metaMessages.join(" ")).toContain("roots submit-zk");
+
+    const wrongProof = await failureOf(rootsSubmitZk({ ...system.clients, deployment, epoch: 2n, root: root2, zkProof: zkProofFor(2n, word("other")) }));
+    expect(wrongProof.details).toBe(`InvalidZkProof(2, ${root2})`);
+    const escaped = await rootsSubmitZk({ ...system.clients, deployment, epoch: 2n, root: root2, zkProof: zkProofFor(2n, root2) });
+    expect(escaped.json).toMatchObject({ epoch: "2", root: root2, finalized: true, escape: true });
+    expect((await rootsStatus({ ...system.clients, deployment, epoch: 2n })).json.epoch).toEqual({ epoch: "2", finalized: true, root: root2 });
+  });
+
+  it("without a MultiProverRoots address every roots command is CONFIG_INVALID naming --multi-prover-roots", async () => {
+    const { multiProverRoots: _omitted, ...partial } = deployment;
+    const error = await failureOf(rootsStatus({ ...system.clients, deployment: partial }));
+    expect(error.code).toBe("CONFIG_INVALID");
+    expect(error.shortMessage).toContain("--multi-prover-roots");
+    expect(error.metaMessages.join(" ")).toContain("TEEZK_ROOT_PROOF_VERIFIER");
+  });
+});
