@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from "commander";
 import { verifyCommand } from "./verifyCommand.js";
 import { teeAttestCommand, teeDetectCommand, type TeeAttestOptions, type TeeDetectOptions } from "./teeCommand.js";
+import { registerServeCommand } from "./serveCommand.js";
+import { registerArchiveCommand } from "./archiveCommand.js";
 import { registerChainCommands } from "./chain/index.js";
 
 /** Exit codes: 0 verified (and appraised, with --policy), 1 rejected, 2 usage error. */
@@ -64,6 +66,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   registerChainCommands(program, io, (code) => {
     exitCode = code;
   });
+
+  const setExitCode = (code: number) => {
+    exitCode = code;
+  };
+  registerServeCommand(program, io, setExitCode);
+  registerArchiveCommand(program, io, setExitCode);
 
   try {
     await program.parseAsync(argv as string[], { from: "user" });

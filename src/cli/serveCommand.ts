@@ -1,0 +1,15 @@
+import type { Command } from "commander";
+import type { CliIo } from "./main.js";
+import { registerServeKeysCommand } from "./serveKeysCommand.js";
+import { registerServeVerifierCommand } from "./serveVerifierCommand.js";
+
+/**
+ * Adds `teezk serve …`: the long-running services, each on loopback by default and each until SIGINT/SIGTERM.
+ * Every subcommand registers itself on the returned `serve` command (serveVerifierCommand.ts, serveKeysCommand.ts).
+ */
+export function registerServeCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): Command {
+  const serve = program.command("serve").description("Run a teezk service (verifier node, key release) on loopback by default");
+  registerServeVerifierCommand(serve, io, setExitCode);
+  registerServeKeysCommand(serve, io, setExitCode);
+  return serve;
+}

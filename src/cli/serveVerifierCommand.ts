@@ -1,0 +1,125 @@
+import { Option, type Command } from "commander";
+import type { Hex, LocalAccount } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { isTeezkError, TeezkError } from "../errors/index.js";
+import { loadReferenceValues } from "../policy/index.js";
+import { serveApp } from "../services/http/index.js";
+import { createVerifierNode } from "../services/verifier/index.js";
+import { openArchive, type Archive } from "../store/index.js";
+import { ExitCode, UsageError, type CliIo } from "./main.js";
+import { parseAddressFlag, parseChainId, parseCollateralFlags, parsePort, simulatedRootPins } from "./parseServeOptions.js";
+import { runUntilSignal, type RunningService } from "./runUntilSignal.js";
+
+export type ServeVerifierOptions = {
+  policy?: string;
+  committee?: string;
+  chainId?: string;
+  keyEnv?: string;
+  host?: string;
+  port?: string;
+  archive?: string;
+  collateral?: string[];
+  simulateRoots?: boolean;
+  devRoots?: string;
+  allowRequestTime?: boolean;
+  json?: boolean;
+};
+
+/** Default port of `teezk serve verifier` (prover 7310, verifier 7311, keys 7312 by convention). */
+export const DEFAULT_VERIFIER_PORT = 7311;
+
+/**
+ * Adds `teezk serve verifier` to the `serve` command: a committee member's verifier node on loopback by default.
+ * It prints one line when listening (`--json`: `{"service":"verifier","url","address","committee"}`) and runs
+ * until SIGINT/SIGTERM.
+ */
+export function registerServeVerifierCommand(serve: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  serve
+    .command("verifier")
+    .description("Run a verifier node: POST /v1/verify verifies evidence, appraises it and signs an EIP-712 committee verdict")
+    .option("--policy <file>", "reference values JSON the node signs for (required)")
+    .option("--committee <address>", "CommitteeAttestationVerifier address: the verdicts' EIP-712 domain (required)")
+    .option("--chain-id <id>", "chain id of the committee contract (required)")
+    .option("--key-env <NAME>", "environment variable holding the node's secp256k1 private key (hex); default: an ephemeral key")
+    .option("--host <host>", "interface to listen on", "127.0.0.1")
+    .option("--port <port>", `port (0 picks a free one)`, String(DEFAULT_VERIFIER_PORT))
+    .option("--archive <file>", "record every decision in this SQLite archive")
+    .option(
+      "--collateral <kind=dir>",
+      "collateral folder for one evidence kind (tdx=<dir>, sgx=…, sevsnp=…, nvidia=…); repeatable, read per request",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option("--simulate-roots", "also trust the dev roots of simulated TEEs (NOT FOR PRODUCTION)")
+    .option("--dev-roots <dir>", "dev PKI folder for --simulate-roots (default $TEEZK_HOME/dev-roots or ./.teezk/dev-roots)")
+    .option("--allow-request-time", "accept `at` in requests (re-verify past evidence as of its own time)")
+    .addOption(new Option("--json", "print the listening line as JSON"))
+    .action(async (options: ServeVerifierOptions) => {
+      let running: RunningService;
+      try {
+        running = await startServeVerifier(options, io);
+      } catch (error) {
+        if (error instanceof UsageError || !isTeezkError(error)) throw error;
+        io.err(`error: ${error.message}\n`);
+        setExitCode(ExitCode.REJECTED);
+        return;
+      }
+      await runUntilSignal(running);
+      setExitCode(ExitCode.OK);
+    });
+}
+
+/** Builds and starts the node from the command's options; resolves once it listens (tests call this directly). */
+export async function startServeVerifier(options: ServeVerifierOptions, io: CliIo): Promise<RunningService & { address: Hex }> {
+  if (!options.policy) throw new UsageError("serve verifier needs --policy <reference-values.json>: a node signs only for what its policy allows");
+  const committee = { chainId: parseChainId(options.chainId), verifyingContract: parseAddressFlag("--committee", options.committee) };
+  const port = parsePort(options.port, DEFAULT_VERIFIER_PORT);
+  const collateral = parseCollateralFlags(options.collateral);
+  const referenceValues = loadReferenceValues(options.policy);
+  const account = readAccount(options.keyEnv, io);
+  const extraTrustedRoots = options.simulateRoots ? simulatedRootPins(options.devRoots) : undefined;
+  const archive: Archive | undefined = options.archive ? openArchive(options.archive) : undefined;
+  try {
+    const node = createVerifierNode({
+      account,
+      committee,
+      referenceValues,
+      collateral,
+      ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
+      ...(archive ? { archive } : {}),
+      allowRequestTime: options.allowRequestTime === true,
+    });
+    const server = await serveApp(node.app, { host: options.host ?? "127.0.0.1", port });
+    const line = { service: "verifier", url: server.url, address: node.address, committee };
+    io.out(options.json ? `${JSON.stringify(line)}\n` : `verifier node ${node.address} listening on ${server.url} (committee ${committee.verifyingContract} on chain ${committee.chainId})\n`);
+    if (extraTrustedRoots) io.err("warning: --simulate-roots: evidence from simulated TEEs (dev roots) is accepted. NOT FOR PRODUCTION.\n");
+    return {
+      url: server.url,
+      address: node.address,
+      close: async () => {
+        await server.close();
+        archive?.close();
+      },
+    };
+  } catch (error) {
+    archive?.close();
+    throw error;
+  }
+}
+
+/** The node's committee key from `--key-env`, or an ephemeral one (announced: its address must join the committee). */
+function readAccount(keyEnv: string | undefined, io: CliIo): LocalAccount {
+  if (keyEnv === undefined) {
+    io.err("warning: no --key-env: this node signs with an ephemeral key that is lost on exit; its address must be added to the committee.\n");
+    return privateKeyToAccount(generatePrivateKey());
+  }
+  const value = process.env[keyEnv]?.trim();
+  if (!value) throw new TeezkError("CONFIG_INVALID", `The environment variable ${keyEnv} (--key-env) is not set`);
+  const hex = value.startsWith("0x") ? value : `0x${value}`;
+  try {
+    if (!/^0x[0-9a-fA-F]{64}$/.test(hex)) throw new Error("not 32 bytes of hex");
+    return privateKeyToAccount(hex as Hex);
+  } catch {
+    // Never echo the value: it is a private key.
+    throw new TeezkError("CONFIG_INVALID", `${keyEnv} must hold a valid 32-byte hex secp256k1 private key`);
+  }
+}
