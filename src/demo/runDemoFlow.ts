@@ -131,13 +131,15 @@ async function runSteps(recorder: StepRecorder, setup: Setup): Promise<void> {
 
   await recorder.run(
     "private-proof",
-    "PrivateProofVerifier: Groth16 proof + enclave receipt accepted and consumed on-chain",
+    "PrivateProofVerifier: Groth16 proof + enclave receipt accepted and consumed on-chain (once)",
     async () => {
       const base = { privateProofVerifier: devnet.addresses.privateProofVerifier, calldata: delegated.calldata, receipt: delegated.receipt, signature: delegated.signature };
       await verifyPrivateProof({ publicClient: devnet.clients.publicClient, ...base });
-      return await consumePrivateProof({ ...devnet.clients, ...base });
+      const consumed = await consumePrivateProof({ ...devnet.clients, ...base });
+      const replay = await expectRefusal(consumePrivateProof({ ...devnet.clients, ...base }), /^PrivateProofAlreadyConsumed\(/);
+      return { ...consumed, replay };
     },
-    (consumed) => `signed by live enclave ${consumed.enclave}`,
+    (consumed) => `signed by live enclave ${consumed.enclave}; submitted again: ${consumed.replay.split("(")[0]}`,
   );
 
   await recorder.run(
