@@ -48,6 +48,19 @@ export {
   type ConsumePrivateProofReturnType,
   type ConsumePrivateProofErrorType,
 } from "./consumePrivateProof.js";
+export {
+  getPrivateProofVerifierContext,
+  type GetPrivateProofVerifierContextParameters,
+  type GetPrivateProofVerifierContextReturnType,
+  type GetPrivateProofVerifierContextErrorType,
+} from "./getPrivateProofVerifierContext.js";
+export {
+  submitPrivateProof,
+  type PrivatelyProvedStatement,
+  type SubmitPrivateProofParameters,
+  type SubmitPrivateProofReturnType,
+  type SubmitPrivateProofErrorType,
+} from "./submitPrivateProof.js";
 export { submitBatch, type SubmitBatchParameters, type SubmitBatchReturnType, type SubmitBatchErrorType } from "./submitBatch.js";
 export { verifyInclusion, type VerifyInclusionParameters, type VerifyInclusionErrorType } from "./verifyInclusion.js";
 export { signRoot, type RootSignature, type SignRootParameters, type SignRootErrorType } from "./signRoot.js";
