@@ -1,4 +1,5 @@
-// Builds the Groth16 circuits: `npx tsx scripts/circuits/build.ts [--scaling[=64,256,1024]] [--only=NAME] [--force] [--verbose]`.
+// Builds the Groth16 circuits: `npx tsx scripts/circuits/build.ts [--scaling[=64,256,1024]] [--only=NAME] [--force] [--record] [--verbose]`.
+// --record re-pins a scaling member's artifact hashes in circuits/scaling/manifest.json after an intended change.
 // Default: the membership circuit only. The SHA-256 scaling members need ptau 2^16..2^20 and minutes of CPU
 // each, so they are built only on demand and stay out of git (circuits/build/scaling/).
 import * as snarkjs from "snarkjs";
@@ -12,14 +13,16 @@ function parseArgs(argv: readonly string[]) {
   let only: string | undefined;
   let force = false;
   let verbose = false;
+  let record = false;
   for (const arg of argv) {
     if (arg === "--scaling") scaling = [...scalingSizes];
     else if (arg.startsWith("--scaling=")) scaling = arg.slice("--scaling=".length).split(",").map(Number);
     else if (arg.startsWith("--only=")) only = arg.slice("--only=".length);
     else if (arg === "--force") force = true;
     else if (arg === "--verbose") verbose = true;
+    else if (arg === "--record") record = true;
     else {
-      process.stderr.write(`unknown argument ${arg}\nusage: build.ts [--scaling[=64,256,1024]] [--only=NAME] [--force] [--verbose]\n`);
+      process.stderr.write(`unknown argument ${arg}\nusage: build.ts [--scaling[=64,256,1024]] [--only=NAME] [--force] [--record] [--verbose]\n`);
       process.exit(2);
     }
   }
@@ -29,7 +32,7 @@ function parseArgs(argv: readonly string[]) {
       process.exit(2);
     }
   }
-  return { scaling, only, force, verbose };
+  return { scaling, only, force, verbose, record };
 }
 
 async function main() {
@@ -45,7 +48,7 @@ async function main() {
   }
   const logger = createLogger(args.verbose);
   for (const definition of selected) {
-    const info = await buildCircuit(definition, { force: args.force, logger });
+    const info = await buildCircuit(definition, { force: args.force, record: args.record, logger });
     const sizes = Object.entries(info.artifacts).map(([k, v]) => `${k} ${(v.bytes / 1024).toFixed(0)} KiB`);
     process.stdout.write(`${definition.name}: ${info.constraints} constraints, 2^${info.ptauPower}; ${sizes.join(", ")}\n`);
   }

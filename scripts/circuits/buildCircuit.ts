@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import * as snarkjs from "snarkjs";
@@ -9,12 +9,15 @@ import {
   beaconIterationsExp,
   ceremonyLabels,
   ensurePtau,
+  ptauPath,
   ptauPowerFor,
   setupZkey,
   type CeremonyLogger,
 } from "./ceremony.js";
 import { ptauDir, repoRoot, tmpDir, type CircuitDefinition } from "./circuitDefinitions.js";
 import { circomVersion, compileCircuit } from "./compileCircuit.js";
+import { renderLeanGroth16Verifier, type Groth16VerificationKey } from "./leanVerifier.js";
+import { checkOrRecordScalingBuild } from "./scalingManifest.js";
 
 const require = createRequire(import.meta.url);
 // snarkjs' package "exports" hides package.json and templates/; its entry point is <pkg>/build/main.cjs.
@@ -37,8 +40,17 @@ export type BuildInfo = {
   artifacts: Record<string, { sha256: string; bytes: number }>;
 };
 
+/** Reads in 16 MiB chunks: a 2^20 ptau is over a gigabyte. */
 export function sha256File(file: string): string {
-  return createHash("sha256").update(readFileSync(file)).digest("hex");
+  const hash = createHash("sha256");
+  const chunk = Buffer.alloc(16 << 20);
+  const fd = openSync(file, "r");
+  try {
+    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) hash.update(chunk.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest("hex");
 }
 
 /** Artifact file names inside a circuit's outDir. */
@@ -51,6 +63,7 @@ export function artifactPaths(definition: CircuitDefinition) {
     verificationKey: path.join(outDir, "verification_key.json"),
     buildInfo: path.join(outDir, "build-info.json"),
     verifier: path.join(repoRoot, definition.verifierPath),
+    leanVerifier: path.join(repoRoot, definition.leanVerifierPath),
   };
 }
 
@@ -71,7 +84,12 @@ export function renameVerifier(solidity: string, definition: CircuitDefinition):
   return spdx ? spdx[0] + header + renamed.slice(spdx[0].length) : header + renamed;
 }
 
-export type BuildCircuitOptions = { force: boolean; logger: CeremonyLogger };
+export type BuildCircuitOptions = {
+  force: boolean;
+  /** Scaling members: pin the built artifacts in circuits/scaling/manifest.json even if an entry exists. */
+  record?: boolean;
+  logger: CeremonyLogger;
+};
 
 /**
  * Compiles, runs (or reuses) the phase-1 ceremony, sets up the zkey, exports the verification key and the
@@ -122,6 +140,14 @@ export async function buildCircuit(definition: CircuitDefinition, options: Build
   const solidity = await snarkjs.zKey.exportSolidityVerifier(paths.zkey, { groth16: template }, options.logger);
   mkdirSync(path.dirname(paths.verifier), { recursive: true });
   writeFileSync(paths.verifier, renameVerifier(solidity, definition));
+  writeFileSync(
+    paths.leanVerifier,
+    renderLeanGroth16Verifier({
+      verificationKey: verificationKey as unknown as Groth16VerificationKey,
+      contractName: definition.leanContractName,
+      source: definition.source,
+    }),
+  );
 
   const artifact = (file: string) => ({ sha256: sha256File(file), bytes: statSync(file).size });
   const buildInfo: BuildInfo = {
@@ -142,9 +168,20 @@ export async function buildCircuit(definition: CircuitDefinition, options: Build
       zkey: artifact(paths.zkey),
       verificationKey: artifact(paths.verificationKey),
       verifier: artifact(paths.verifier),
+      leanVerifier: artifact(paths.leanVerifier),
     },
   };
   writeFileSync(paths.buildInfo, `${JSON.stringify(buildInfo, null, 2)}\n`);
+  if (definition.scaling) {
+    const ptau = ptauPath(ptauDir, power);
+    const ptauSha256 = existsSync(ptau) ? sha256File(ptau) : undefined;
+    const outcome = checkOrRecordScalingBuild(buildInfo, ptauSha256, { record: options.record ?? false });
+    process.stderr.write(
+      outcome === "reproduced"
+        ? `${definition.name}: same bytes as pinned in circuits/scaling/manifest.json\n`
+        : `${definition.name}: pinned in circuits/scaling/manifest.json (commit it)\n`,
+    );
+  }
   process.stderr.write(`${definition.name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   return buildInfo;
 }

@@ -29,6 +29,8 @@ export function beaconHash(label: string): string {
 }
 
 export type CeremonyLogger = {
+  /** snarkjs' powersoftau_new calls `log` (not `info`) every 100,000 points, i.e. from 2^16 up. */
+  log: (message: string) => void;
   info: (message: string) => void;
   debug: (message: string) => void;
   warn: (message: string) => void;
@@ -37,7 +39,8 @@ export type CeremonyLogger = {
 
 export function createLogger(verbose: boolean): CeremonyLogger {
   const write = (message: string) => process.stderr.write(`  snarkjs: ${message}\n`);
-  return { info: verbose ? write : () => {}, debug: () => {}, warn: write, error: write };
+  const quiet = () => {};
+  return { log: verbose ? write : quiet, info: verbose ? write : quiet, debug: quiet, warn: write, error: write };
 }
 
 /** Smallest power of two domain that fits the circuit in Groth16 (constraints + public signals + 1). */
@@ -61,19 +64,29 @@ export async function ensurePtau(ptauDir: string, power: number, logger: Ceremon
   mkdirSync(ptauDir, { recursive: true });
   const step = (n: number) => path.join(ptauDir, `pot${power}_${n}.ptau.partial`);
   const curve = await snarkjs.curves.getCurveFromName("bn128");
-  process.stderr.write(`  ptau 2^${power}: new accumulator\n`);
+  // Each step's wall time goes to stderr: phase 1 dominates a build, and its cost per power is worth knowing.
+  const started = Date.now();
+  let stepStarted = started;
+  const stepLog = (message: string) => {
+    const now = Date.now();
+    process.stderr.write(`  ptau 2^${power}: ${message} (previous step ${((now - stepStarted) / 1000).toFixed(1)} s)\n`);
+    stepStarted = now;
+  };
+  stepLog("new accumulator");
   await snarkjs.powersOfTau.newAccumulator(curve, power, step(0), logger);
-  process.stderr.write(`  ptau 2^${power}: contribution 1\n`);
+  stepLog("contribution 1");
   await snarkjs.powersOfTau.beacon(step(0), step(1), "teezk dev contribution 1",
     beaconHash(ceremonyLabels.ptauContribution1), beaconIterationsExp, logger);
-  process.stderr.write(`  ptau 2^${power}: contribution 2\n`);
+  stepLog("contribution 2");
   await snarkjs.powersOfTau.beacon(step(1), step(2), "teezk dev contribution 2",
     beaconHash(ceremonyLabels.ptauContribution2), beaconIterationsExp, logger);
-  process.stderr.write(`  ptau 2^${power}: beacon\n`);
+  stepLog("beacon");
   await snarkjs.powersOfTau.beacon(step(2), step(3), "teezk dev beacon",
     beaconHash(ceremonyLabels.ptauBeacon), beaconIterationsExp, logger);
-  process.stderr.write(`  ptau 2^${power}: prepare phase 2\n`);
+  stepLog("prepare phase 2");
   await snarkjs.powersOfTau.preparePhase2(step(3), step(4), logger);
+  stepLog("done");
+  process.stderr.write(`  ptau 2^${power}: phase 1 took ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   renameSync(step(4), finalPath);
   for (let n = 0; n < 4; n++) rmSync(step(n), { force: true });
   return finalPath;

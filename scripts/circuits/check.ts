@@ -10,6 +10,7 @@ import { artifactPaths, readBuildInfo, sha256File } from "./buildCircuit.js";
 import { createLogger, ensurePtau } from "./ceremony.js";
 import { circuitDefinitions, ptauDir, tmpDir } from "./circuitDefinitions.js";
 import { compileCircuit } from "./compileCircuit.js";
+import { compareWithManifest, readScalingManifest } from "./scalingManifest.js";
 
 async function main(): Promise<boolean> {
   const only = process.argv.slice(2).find((a) => a.startsWith("--only="))?.slice("--only=".length);
@@ -33,11 +34,16 @@ async function main(): Promise<boolean> {
       ["zkey", paths.zkey],
       ["verificationKey", paths.verificationKey],
       ["verifier", paths.verifier],
+      ["leanVerifier", paths.leanVerifier],
     ] as const) {
       if (!existsSync(file) || sha256File(file) !== info.artifacts[name]?.sha256) problems.push(`${name} differs from build-info.json`);
     }
     if (sha256File(compiled.wasm) !== info.artifacts["wasm"]?.sha256) problems.push("the committed wasm is not what the source compiles to");
+    const pinned = definition.scaling ? readScalingManifest()[definition.name] : undefined;
+    if (definition.scaling && !pinned) problems.push("not pinned in circuits/scaling/manifest.json");
     const ptau = await ensurePtau(ptauDir, info.ptauPower, logger);
+    // A cache restored from elsewhere is self-consistent with its own build-info.json; the committed manifest is not.
+    if (pinned) problems.push(...compareWithManifest(info, sha256File(ptau), pinned));
     process.stderr.write(`${definition.name}: snarkjs zkey verify (r1cs, pot${info.ptauPower}, zkey)\n`);
     if (!(await snarkjs.zKey.verifyFromR1cs(compiled.r1cs, ptau, paths.zkey, logger))) {
       problems.push("snarkjs zkey verify failed: the zkey does not match the r1cs and ptau");

@@ -15,6 +15,9 @@ export type CircuitDefinition = {
   contractName: string;
   /** Where the verifier goes: contracts/zk for what the project deploys, the build folder otherwise. */
   verifierPath: string;
+  /** The lean verifier (scripts/circuits/leanVerifier.ts): same key and equation, less gas. */
+  leanContractName: string;
+  leanVerifierPath: string;
   /** Scaling members are built only with --scaling: their ceremonies take minutes on a small machine. */
   scaling: boolean;
 };
@@ -25,6 +28,8 @@ const membership: CircuitDefinition = {
   outDir: "circuits/build/membership",
   contractName: "MembershipGroth16Verifier",
   verifierPath: "contracts/zk/MembershipGroth16Verifier.sol",
+  leanContractName: "MembershipGroth16VerifierLean",
+  leanVerifierPath: "contracts/zk/MembershipGroth16VerifierLean.sol",
   scaling: false,
 };
 
@@ -38,6 +43,8 @@ const scaling: CircuitDefinition[] = scalingSizes.map((bytes) => ({
   contractName: `Sha256x${bytes}Groth16Verifier`,
   // Kept out of contracts/ so Hardhat never compiles a verifier whose zkey is not in git.
   verifierPath: `circuits/build/scaling/sha256_${bytes}/Sha256x${bytes}Groth16Verifier.sol`,
+  leanContractName: `Sha256x${bytes}Groth16VerifierLean`,
+  leanVerifierPath: `circuits/build/scaling/sha256_${bytes}/Sha256x${bytes}Groth16VerifierLean.sol`,
   scaling: true,
 }));
 
@@ -45,4 +52,8 @@ export const circuitDefinitions: readonly CircuitDefinition[] = [membership, ...
 
 /** Intermediate files (r1cs, sym, ptau, pre-beacon zkeys): gitignored, reproducible. */
 export const tmpDir = path.join(repoRoot, "circuits", "build", "tmp");
-export const ptauDir = path.join(tmpDir, "ptau");
+/**
+ * Phase-1 files, shared by every circuit of the same or smaller power. TEEZK_PTAU_CACHE moves them outside the
+ * checkout (a CI cache, or one folder shared by several checkouts): they are the slow part of a build.
+ */
+export const ptauDir = process.env["TEEZK_PTAU_CACHE"] ? path.resolve(process.env["TEEZK_PTAU_CACHE"]) : path.join(tmpDir, "ptau");
