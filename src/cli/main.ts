@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { verifyCommand } from "./verifyCommand.js";
 import { teeAttestCommand, teeDetectCommand, type TeeAttestOptions, type TeeDetectOptions } from "./teeCommand.js";
+import { proveCommand, type ProveCommandOptions } from "./proveCommand.js";
 import { registerServeCommand } from "./serveCommand.js";
 import { registerArchiveCommand } from "./archiveCommand.js";
 import { registerChainCommands } from "./chain/index.js";
@@ -61,6 +62,18 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .option("--json", "machine-readable output")
     .action(async (options: TeeAttestOptions) => {
       exitCode = await teeAttestCommand(options, io);
+    });
+
+  program
+    .command("prove")
+    .description("Prove a circuit's statement with Groth16 (snarkjs), showing progress, time and peak memory")
+    .requiredOption("--circuit <name>", "circuit name (membership, sha256_64, …): artifacts under circuits/build")
+    .requiredOption("--witness <file>", "JSON object of circuit inputs (values above 2^53 as decimal or 0x strings)")
+    .option("--out <file>", "write {circuit, proof, publicSignals} here (default: stdout)")
+    .option("--timeout <seconds>", "kill the prover after this long (default 600)")
+    .option("--json", "machine-readable output")
+    .action(async (options: ProveCommandOptions) => {
+      exitCode = await proveCommand(options, io);
     });
 
   registerChainCommands(program, io, (code) => {
