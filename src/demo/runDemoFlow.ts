@@ -2,12 +2,12 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { encodeAbiParameters, encodeFunctionData, keccak256, toHex, type Hex } from "viem";
 import {
-  consumePrivateProof,
   multiProverRootsAbi,
   proposeRoot,
   reportConflict,
   signRoot,
   submitBatch,
+  submitPrivateProof,
   submitZkRoot,
   verifyInclusion,
   verifyPrivateProof,
@@ -133,10 +133,11 @@ async function runSteps(recorder: StepRecorder, setup: Setup): Promise<void> {
     "private-proof",
     "PrivateProofVerifier: Groth16 proof + enclave receipt accepted and consumed on-chain (once)",
     async () => {
-      const base = { privateProofVerifier: devnet.addresses.privateProofVerifier, calldata: delegated.calldata, receipt: delegated.receipt, signature: delegated.signature };
-      await verifyPrivateProof({ publicClient: devnet.clients.publicClient, ...base });
-      const consumed = await consumePrivateProof({ ...devnet.clients, ...base });
-      const replay = await expectRefusal(consumePrivateProof({ ...devnet.clients, ...base }), /^PrivateProofAlreadyConsumed\(/);
+      // What a client does with a delegated proof (teezk delegate --submit): the contract's program and receipt
+      // domain checked against the receipt's, then consumed once. The step recorder archives the transaction.
+      const submit = () => submitPrivateProof({ ...devnet.clients, privateProofVerifier: devnet.addresses.privateProofVerifier, proof: delegated });
+      const consumed = await submit();
+      const replay = await expectRefusal(submit(), /^PrivateProofAlreadyConsumed\(/);
       return { ...consumed, replay };
     },
     (consumed) => `signed by live enclave ${consumed.enclave}; submitted again: ${consumed.replay.split("(")[0]}`,

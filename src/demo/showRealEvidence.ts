@@ -17,7 +17,6 @@ import { formatTable } from "./formatTable.js";
  */
 export function showRealEvidence(print: (text: string) => void): number {
   const today = new Date();
-  print("teezk demo — real evidence from four vendors, verified against pinned vendor roots\n");
   const rows: string[][] = [["sample", "type", "measurement", "tcb", "debug", "not checked", `today (${today.toISOString().slice(0, 10)})`]];
   let failures = 0;
   for (const sample of realSamples) {
