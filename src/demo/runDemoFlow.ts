@@ -97,7 +97,8 @@ export async function runDemoFlow(parameters: RunDemoFlowParameters): Promise<Ru
     }
   }
   const ok = finished && recorder.steps.every((step) => step.ok);
-  if (!parameters.keepOpen) await close();
+  // Without a context the caller has nothing to close, so a run that stopped that early is closed here.
+  if (!parameters.keepOpen || !context) await close();
   return { ok, steps: recorder.steps, archivePath, ...(context && parameters.keepOpen ? { context } : {}) };
 }
 
