@@ -5,6 +5,7 @@ import { proveCommand, type ProveCommandOptions } from "./proveCommand.js";
 import { registerServeCommand } from "./serveCommand.js";
 import { registerArchiveCommand } from "./archiveCommand.js";
 import { registerChainCommands } from "./chain/index.js";
+import { registerDelegateCommand } from "./delegateCommand.js";
 
 /** Exit codes: 0 verified (and appraised, with --policy), 1 rejected, 2 usage error. */
 export const ExitCode = { OK: 0, REJECTED: 1, USAGE: 2 } as const;
@@ -85,6 +86,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   };
   registerServeCommand(program, io, setExitCode);
   registerArchiveCommand(program, io, setExitCode);
+  registerDelegateCommand(program, io, setExitCode);
 
   try {
     await program.parseAsync(argv as string[], { from: "user" });

@@ -14,6 +14,12 @@ export {
   type CreateSimulatedEvidenceSourceErrorType,
 } from "./createSimulatedEvidenceSource.js";
 export {
+  createTeeEvidenceSource,
+  type CreateTeeEvidenceSourceParameters,
+  type CreateTeeEvidenceSourceReturnType,
+  type CreateTeeEvidenceSourceErrorType,
+} from "./createTeeEvidenceSource.js";
+export {
   computeReceiptDigests,
   publicSignalsDigest,
   type ComputeReceiptDigestsParameters,

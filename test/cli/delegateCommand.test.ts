@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { createGroth16Prover, type Groth16Proof } from "../../src/prover/index.js";
+import { openArchive } from "../../src/store/index.js";
+import { membershipFixture } from "../prover/membershipFixture.js";
+
+const bin = fileURLToPath(new URL("../../bin/teezk.js", import.meta.url));
+const fixture = membershipFixture();
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(argv, { out: (text) => (out += text), err: (text) => (err += text) });
+  return { code, out, err };
+}
+
+/** `teezk serve prover …` as a real child process; resolves with its listening line. */
+function spawnProver(args: string[]): Promise<{ child: ChildProcess; line: Record<string, unknown>; stderr: () => string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, "serve", "prover", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stderr!.on("data", (chunk: Buffer) => (err += chunk.toString("utf8")));
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+      const newline = out.indexOf("\n");
+      if (newline >= 0) resolve({ child, line: JSON.parse(out.slice(0, newline)) as Record<string, unknown>, stderr: () => err });
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => reject(new Error(`serve prover exited with ${code} before listening: ${err}`)));
+  });
+}
+
+describe("teezk serve prover + teezk delegate", () => {
+  const verifier = createGroth16Prover();
+  const dir = mkdtempSync(join(tmpdir(), "teezk-delegate-cli-"));
+  const witnessFile = join(dir, "witness.json");
+  const archiveFile = join(dir, "prover.sqlite");
+  let prover: Awaited<ReturnType<typeof spawnProver>>;
+
+  beforeAll(async () => {
+    writeFileSync(witnessFile, JSON.stringify(fixture.witnessInput, (_key, value) => (typeof value === "bigint" ? value.toString() : value)));
+    prover = await spawnProver(["--simulate", "tdx", "--port", "0", "--json", "--archive", archiveFile]);
+  });
+  afterAll(async () => {
+    if (prover?.child.exitCode === null) prover.child.kill("SIGKILL");
+    await verifier.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("delegates a proof from a witness file and prints the checked result as JSON", async () => {
+    expect(prover.line).toMatchObject({ service: "prover", tee: "simulated tdx", simulated: true });
+    const result = await run(["delegate", "--circuit", "membership", "--witness", witnessFile, "--prover", String(prover.line.url), "--allow-dev-roots", "--json"]);
+    expect(result.code, result.out + result.err).toBe(0);
+    const body = JSON.parse(result.out) as { ok: boolean; enclaveAddress: string; proof: Groth16Proof; publicSignals: string[]; receipt: { nonce: string }; nonce: string };
+    expect(body.ok).toBe(true);
+    expect(body.enclaveAddress).toBe(prover.line.enclaveAddress);
+    expect(body.receipt.nonce).toBe(body.nonce);
+    expect(body.publicSignals).toEqual(fixture.expectedPublicSignals.map(String));
+    expect(await verifier.verify({ circuit: "membership", proof: body.proof, publicSignals: body.publicSignals })).toBe(true);
+    expect(result.err).toContain("no --policy");
+  });
+
+  it("refuses with a stable code and exit 1 when the policy does not allow the node, and exit 2 on usage errors", async () => {
+    const policy = join(dir, "policy.json");
+    writeFileSync(policy, JSON.stringify({ version: 1, tee: { TDX: { allowedMeasurements: [`0x${"11".repeat(32)}`] } } }));
+    const refused = await run(["delegate", "--circuit", "membership", "--witness", witnessFile, "--prover", String(prover.line.url), "--policy", policy, "--allow-dev-roots", "--json"]);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.out)).toMatchObject({ ok: false, code: "MEASUREMENT_NOT_ALLOWED" });
+
+    const base = ["delegate", "--circuit", "membership", "--witness", witnessFile, "--prover", String(prover.line.url)];
+    expect((await run(base)).code).toBe(2);
+    expect((await run([...base, "--allow-dev-roots", "--submit"])).code).toBe(2);
+    expect((await run([...base.slice(0, 4), join(dir, "missing.json"), ...base.slice(5), "--allow-dev-roots"])).code).toBe(2);
+    expect((await run(["serve", "prover", "--port", "0"])).code).toBe(2);
+  });
+
+  it("stops on SIGTERM and leaves every acknowledged proof and receipt in its archive", async () => {
+    const exited = new Promise<number | null>((resolve) => prover.child.once("exit", (code) => resolve(code)));
+    prover.child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    const archive = openArchive(archiveFile);
+    try {
+      expect(archive.count("proofs")).toBe(1);
+      expect(archive.count("receipts")).toBe(1);
+      expect(archive.list("receipts")[0]!.signer.toLowerCase()).toBe(String(prover.line.enclaveAddress).toLowerCase());
+    } finally {
+      archive.close();
+    }
+  });
+});
