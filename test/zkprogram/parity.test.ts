@@ -4,10 +4,11 @@
  * reject what TypeScript rejects with the same stable code.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeClaims } from "../../src/claims/index.js";
 import { TeezkError } from "../../src/errors/index.js";
 import { parseNitroDocument, verifyNitroDocument } from "../../src/evidence/nitro/index.js";
@@ -16,7 +17,10 @@ import { loadSnpCollateral, verifySnpReport } from "../../src/evidence/sevsnp/in
 import { loadDcapCollateral } from "../../src/evidence/tdx/collateral/index.js";
 import { verifyDcapQuote } from "../../src/evidence/tdx/index.js";
 import { fixturePath } from "../../src/fixtures/fixturesDir.js";
+import { verifyEvidence } from "../../src/evidence/verifyEvidence.js";
+import { getDevRoots, simulateEvidence, simulatedRegister } from "../../src/tee/simulated/index.js";
 import { decodeEvidenceInput } from "../../src/util/bytes.js";
+import { makeAmdCrl } from "./amdCrl.js";
 
 const workspace = join(dirname(fileURLToPath(import.meta.url)), "../../zkprogram");
 // TEEZK_ZK_BIN points at an already built teezk-zk (e.g. target/debug) and skips the release build.
@@ -183,5 +187,152 @@ describe("zkprogram parity - NVIDIA", () => {
     );
     expect(expected).toEqual({ ok: false, code: "GPU_NONCE_MISMATCH" });
     expect(execute([...args, "--nonce", nonce])).toEqual(expected);
+  });
+});
+
+/** One temporary folder per run for the evidence and collateral these cases build. */
+const scratch = mkdtempSync(join(tmpdir(), "teezk-parity-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const devRoots = () => getDevRoots({ dir: join(scratch, "dev-roots") });
+
+function tsOutcome(run: () => { claims: Parameters<typeof encodeClaims>[0] }): Run {
+  return tsRun(run);
+}
+
+describe("zkprogram parity - DCAP collateral folders, complete, partial or empty", () => {
+  const folders: [string, string, string][] = [
+    ["tdx/dcapqvl-v4-b0c06f", "quote.bin", "2025-06-20T12:00:00Z"],
+    ["tdx/automata-v4-00806f05", "quote.bin", "2025-07-08T00:00:00Z"],
+    ["tdx/automata-v5-90c06f", "quote.bin", "2025-06-10T00:00:00Z"],
+    ["tdx/gotdx-spr-e4-v4-50806f", "quote.bin", "2023-06-20T00:00:00Z"],
+    ["tdx/gotdx-cos113-v4-00806f05", "quote.bin", "2024-08-01T00:00:00Z"],
+    ["tdx/trustee-v4-00a06d08", "quote.bin", "2025-10-28T00:00:00Z"],
+    ["sgx/automata-v3-00606a", "quote.hex", "2025-08-16T00:00:00Z"],
+    ["sgx/trustee-occlum-v3-00606a", "quote.bin", "2023-06-01T00:00:00Z"],
+  ];
+  for (const [folder, file, at] of folders) {
+    it(`${folder} with --collateral of its own folder: same journal or same code`, () => {
+      const type = folder.split("/")[0]!;
+      const expected = tsOutcome(() => verifyDcapQuote({ evidence: evidence(`${folder}/${file}`), now: new Date(at), collateral: loadDcapCollateral(fixturePath(folder)) }));
+      expect(execute(["--type", type, "--evidence", fixturePath(`${folder}/${file}`), "--at", at, "--collateral", fixturePath(folder)])).toEqual(expected);
+    });
+  }
+
+  /** A copy of automata-v4's complete Intel PCS folder without `drop`. */
+  function copyWithout(drop: string[]): string {
+    const dir = mkdtempSync(join(scratch, "dcap-"));
+    for (const name of readdirSync(fixturePath("tdx/automata-v4-00806f05"))) {
+      if (!drop.includes(name)) copyFileSync(fixturePath(`tdx/automata-v4-00806f05/${name}`), join(dir, name));
+    }
+    return dir;
+  }
+  const at = "2025-07-08T00:00:00Z";
+  const quote = () => evidence("tdx/automata-v4-00806f05/quote.bin");
+
+  it("without pck_platform_ca.der both take the PCK CA from the quote: same journal", () => {
+    const dir = copyWithout(["pck_platform_ca.der"]);
+    const expected = tsOutcome(() => verifyDcapQuote({ evidence: quote(), now: new Date(at), collateral: loadDcapCollateral(dir) }));
+    expect(expected.ok).toBe(true);
+    expect(execute(["--type", "tdx", "--evidence", join(dir, "quote.bin"), "--at", at, "--collateral", dir])).toEqual(expected);
+  });
+
+  it("without the CRLs TypeScript appraises with revocation not_checked; the program refuses (COLLATERAL_MISSING), by design", () => {
+    const dir = copyWithout(["pck_platform_crl.der", "intel_root_ca_crl.der"]);
+    const verified = verifyDcapQuote({ evidence: quote(), now: new Date(at), collateral: loadDcapCollateral(dir) });
+    expect(verified.checks).toMatchObject({ tcbInfo: "passed", pckRevocation: "not_checked", rootRevocation: "not_checked" });
+    // A journal has no per-check field: the status above would read on-chain as checked against the CRLs.
+    expect(execute(["--type", "tdx", "--evidence", join(dir, "quote.bin"), "--at", at, "--collateral", dir])).toEqual({ ok: false, code: "COLLATERAL_MISSING" });
+  });
+});
+
+describe("zkprogram parity - NVIDIA multi-GPU sets and FWID", () => {
+  const set = "nvidia-gpu/nvtrust-ppcie-8xh100/gpu_evidence.json";
+  const at = "2025-01-01T00:00:00Z";
+  const tsSet = (bytes: Uint8Array, dir?: string) => tsOutcome(() => verifyEvidence({ evidence: bytes, now: new Date(at), kind: "nvidia", ...(dir ? { collateralDir: dir } : {}) }).evidence);
+  const rsSet = (path: string, extra: string[] = []) => execute(["--type", "nvidia", "--evidence", path, "--at", at, ...extra]);
+
+  it(`${set}: every GPU verified, GPU 0's claims, same journal`, () => {
+    const bytes = readFileSync(fixturePath(set));
+    const expected = tsSet(bytes);
+    expect(expected.ok).toBe(true);
+    expect(verifyEvidence({ evidence: bytes, now: new Date(at), kind: "nvidia" }).gpu).toHaveLength(8);
+    expect(rsSet(fixturePath(set))).toEqual(expected);
+  });
+
+  it("a set padded with a copy of GPU 0, and a set mixing sessions, are refused with the same codes", () => {
+    const gpus = JSON.parse(readFileSync(fixturePath(set), "utf8")) as Record<string, unknown>[];
+    const sample = "nvidia-gpu/nvtrust-hopper-sample";
+    const other = { evidence: readFileSync(fixturePath(`${sample}/attestation-report.hex`), "utf8").trim(), certificate: readFileSync(fixturePath(`${sample}/cert-chain.pem`), "utf8") };
+    for (const [name, doc, code] of [
+      ["padded", [gpus[0], gpus[1], gpus[0]], "GPU_EVIDENCE_SET_INVALID"],
+      ["mixed", [gpus[0], other], "GPU_NONCE_MISMATCH"],
+    ] as const) {
+      const path = join(scratch, `gpu-${name}.json`);
+      writeFileSync(path, JSON.stringify(doc));
+      const expected = tsSet(readFileSync(path));
+      expect(expected).toEqual({ ok: false, code });
+      expect(rsSet(path)).toEqual(expected);
+    }
+  });
+
+  it("a GPU report whose FWID is not the one its leaf certifies: GPU_FWID_MISMATCH in both (dev PKI)", () => {
+    const roots = devRoots();
+    const now = new Date(at);
+    const binding = `0x${"5a".repeat(32)}` as const;
+    // Same leaf key, another firmware id in the signed report; the chain is the default leaf's (default FWID).
+    const genuine = simulateEvidence({ vendor: "nvidia", binding, now, devRoots: roots });
+    const otherFwid = `0x${"ee".repeat(48)}` as const;
+    expect(otherFwid).not.toBe(simulatedRegister("nvidia", "fwid"));
+    const forged = simulateEvidence({ vendor: "nvidia", binding, now, devRoots: roots, registers: { fwid: otherFwid } });
+    const dir = mkdtempSync(join(scratch, "gpu-fwid-"));
+    writeFileSync(join(dir, "cert-chain.pem"), genuine.collateralFiles!["cert-chain.pem"]!);
+    const path = join(dir, "report.bin");
+    const root = `0x${genuine.trustedRoot.sha256}`;
+    for (const [report, code] of [[genuine.evidence, undefined], [forged.evidence, "GPU_FWID_MISMATCH"]] as const) {
+      writeFileSync(path, report);
+      const expected = tsOutcome(() =>
+        verifyEvidence({ evidence: report, now, kind: "nvidia", collateralDir: dir, extraTrustedRoots: [genuine.trustedRoot] }).evidence,
+      );
+      expect(expected.ok ? undefined : (expected as { code: string }).code).toBe(code);
+      expect(rsSet(path, ["--collateral", dir, "--extra-trusted-root", root])).toEqual(expected);
+    }
+  });
+});
+
+describe("zkprogram parity - AMD CRLs (ARK-signed list of revoked ASKs), dev PKI", () => {
+  it("a current CRL that does not list the ASK passes; listing it is CERT_REVOKED; stale or foreign-signed is CRL_INVALID", () => {
+    const roots = devRoots();
+    const now = new Date("2025-06-01T00:00:00Z");
+    const sim = simulateEvidence({ vendor: "sevsnp", binding: `0x${"3c".repeat(32)}`, now, devRoots: roots });
+    const root = `0x${sim.trustedRoot.sha256}`;
+    const askSerial = roots.amd.ask.certificate.serialNumber;
+    const day = 86_400_000;
+    const crl = (overrides: Partial<Parameters<typeof makeAmdCrl>[0]> = {}) =>
+      makeAmdCrl({ issuerCn: "ARK-Genoa", issuerKey: roots.amd.ark.privateKey, revokedSerials: ["7777"], thisUpdate: new Date(now.getTime() - day), nextUpdate: new Date(now.getTime() + day), ...overrides });
+    const cases: [string, Uint8Array | undefined, string | undefined][] = [
+      ["no CRL", undefined, undefined],
+      ["current CRL without the ASK", crl(), undefined],
+      ["CRL listing the ASK", crl({ revokedSerials: ["7777", askSerial] }), "CERT_REVOKED"],
+      ["stale CRL", crl({ thisUpdate: new Date(now.getTime() - 3 * day), nextUpdate: new Date(now.getTime() - day) }), "CRL_INVALID"],
+      ["CRL signed by the ASK's key under the ARK's name", crl({ issuerKey: roots.amd.ask.privateKey }), "CRL_INVALID"],
+    ];
+    const evidencePath = join(scratch, "snp-report.bin");
+    writeFileSync(evidencePath, sim.evidence);
+    for (const [name, der, code] of cases) {
+      const dir = mkdtempSync(join(scratch, "snp-crl-"));
+      for (const [file, text] of Object.entries(sim.collateralFiles!)) writeFileSync(join(dir, file), text);
+      if (der) writeFileSync(join(dir, "crl.der"), der);
+      const expected = tsOutcome(() => verifyEvidence({ evidence: sim.evidence, now, kind: "sevsnp", collateralDir: dir, extraTrustedRoots: [sim.trustedRoot] }).evidence);
+      expect(expected.ok ? undefined : (expected as { code: string }).code, name).toBe(code);
+      expect(execute(["--type", "sevsnp", "--evidence", evidencePath, "--at", now.toISOString(), "--collateral", dir, "--extra-trusted-root", root]), name).toEqual(expected);
+    }
+    // The same CRL as PEM inside a .pem file, as AMD KDS serves it, is found too.
+    const dir = mkdtempSync(join(scratch, "snp-crl-pem-"));
+    for (const [file, text] of Object.entries(sim.collateralFiles!)) writeFileSync(join(dir, file), text);
+    const pem = `-----BEGIN X509 CRL-----\n${Buffer.from(crl({ revokedSerials: [askSerial] })).toString("base64").replace(/.{64}/g, "$&\n")}\n-----END X509 CRL-----\n`;
+    writeFileSync(join(dir, "crl.pem"), pem);
+    const expected = tsOutcome(() => verifyEvidence({ evidence: sim.evidence, now, kind: "sevsnp", collateralDir: dir, extraTrustedRoots: [sim.trustedRoot] }).evidence);
+    expect(expected).toEqual({ ok: false, code: "CERT_REVOKED" });
+    expect(execute(["--type", "sevsnp", "--evidence", evidencePath, "--at", now.toISOString(), "--collateral", dir, "--extra-trusted-root", root])).toEqual(expected);
   });
 });

@@ -15,8 +15,14 @@ pub enum Mode {
 pub enum Evidence {
     /// COSE_Sign1 attestation document bytes.
     Nitro { document: Vec<u8> },
-    /// Report (raw, Azure HCL or Azure JSON) and DER certificates (VCEK/VLEK, ASK/ASVK, ARK) in any order.
-    SevSnp { evidence: Vec<u8>, certificates: Vec<Vec<u8>> },
+    /// Report (raw, Azure HCL or Azure JSON), DER certificates (VCEK/VLEK, ASK/ASVK, ARK) in any order, and DER
+    /// CRLs (AMD KDS: the ARK's list of revoked ASKs/ASVKs), applied when their issuer is in the chain.
+    SevSnp {
+        evidence: Vec<u8>,
+        certificates: Vec<Vec<u8>>,
+        #[serde(default)]
+        crls: Vec<Vec<u8>>,
+    },
     /// Quote and optional collateral; `tdx` says which TEE the caller asked for.
     Dcap { quote: Vec<u8>, collateral: Option<dcap_qvl::QuoteCollateralV3>, tdx: bool },
     /// SPDM GET_MEASUREMENTS request ‖ response, the device chain (DER, leaf first), and the nonce the

@@ -15,7 +15,7 @@ pub fn verify_evidence(evidence: &Evidence, now_ms: u64, extra_trusted_roots: &[
     let extra: Vec<PinnedRoot> = extra_trusted_roots.iter().map(|sha256| PinnedRoot { name: "extra trusted root", sha256: *sha256 }).collect();
     let fields = match evidence {
         Evidence::Nitro { document } => nitro::verify_nitro(document, now_ms, &extra)?,
-        Evidence::SevSnp { evidence, certificates } => snp::verify_snp(evidence, certificates, now, &extra)?,
+        Evidence::SevSnp { evidence, certificates, crls } => snp::verify_snp_with_crls(evidence, certificates, crls, now, &extra)?,
         Evidence::Dcap { quote, collateral, tdx } => dcap::verify_dcap(quote, collateral.as_ref(), now, Some(*tdx), &extra)?,
         Evidence::Nvidia { report, certificates, expected_nonce } => nvidia::verify_nvidia(report, certificates, expected_nonce.as_ref(), now, &extra)?,
     };

@@ -9,6 +9,7 @@
 extern crate alloc;
 
 pub mod claims;
+pub mod crl;
 pub mod dcap;
 pub mod error;
 pub mod hash;

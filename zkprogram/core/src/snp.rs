@@ -1,6 +1,6 @@
 //! AMD SEV-SNP attestation reports (versions 2–5), raw or wrapped by Azure (HCL header, JSON with a `report`
 //! byte array and a `vcek` PEM), signed by a VCEK or VLEK that chains ASK/ASVK → pinned ARK. Same steps and
-//! claims as TypeScript's `verifySnpReport` (revocation lists are not checked here: see the crate README).
+//! claims as TypeScript's `verifySnpReport`, including its revocation check (CRLs issued by a CA of the chain).
 use crate::claims::{ClaimsFields, TcbStatus, TeeType};
 use crate::error::Result;
 use crate::hash::{bytes32_prefix, sha256, sha384};
@@ -145,8 +145,14 @@ fn common_name(cert: &Cert) -> alloc::string::String {
 }
 
 /// Verifies an SNP report (raw or Azure-wrapped) against `certificates` (DER: VCEK/VLEK, ASK/ASVK, ARK in any
-/// order; the evidence may carry its VCEK) at `now` (seconds).
+/// order; the evidence may carry its VCEK) at `now` (seconds), without revocation lists.
 pub fn verify_snp(evidence: &[u8], certificates: &[Vec<u8>], now: u64, extra_pins: &[PinnedRoot]) -> Result<ClaimsFields> {
+    verify_snp_with_crls(evidence, certificates, &[], now, extra_pins)
+}
+
+/// [`verify_snp`] plus revocation: every CRL in `crls` (DER) whose issuer is a CA of the verified chain must be
+/// signed by it and current, and must not list the VCEK/VLEK or ASK/ASVK (TypeScript's `checkSnpRevocation`).
+pub fn verify_snp_with_crls(evidence: &[u8], certificates: &[Vec<u8>], crls: &[Vec<u8>], now: u64, extra_pins: &[PinnedRoot]) -> Result<ClaimsFields> {
     let (report, embedded) = unwrap(evidence)?;
     ensure!(report.len() == REPORT_BYTES, SNP_REPORT_INVALID, "An SEV-SNP report is {REPORT_BYTES} bytes, got {}", report.len());
     let version = u32_le(&report, 0);
@@ -217,6 +223,7 @@ pub fn verify_snp(evidence: &[u8], certificates: &[Vec<u8>], now: u64, extra_pin
         COLLATERAL_MISMATCH,
         "The {kind} chains to {root_cn}, not to ARK-{product_name} of the report's product"
     );
+    crate::crl::check_chain_revocation(&verified.chain, crls, now)?;
 
     let signer = &verified.chain[0];
     let reported = TcbVersion::decode(&report[0x180..0x188], Some(product));

@@ -115,15 +115,8 @@ impl Cert {
 
     /// Does `parent`'s key verify the signature on `self`?
     pub fn signed_by(&self, parent: &Cert) -> bool {
-        let alg = self.cert.signature_algorithm();
         let Some(signature) = self.cert.signature().as_bytes() else { return false };
-        let message = self.tbs();
-        match alg.oid.to_string().as_str() {
-            ECDSA_SHA256 => ecdsa_verify_der(parent, &Sha256::digest(message), signature),
-            ECDSA_SHA384 => ecdsa_verify_der(parent, &Sha384::digest(message), signature),
-            RSASSA_PSS => pss_sha384_params(alg) && rsa_pss_sha384_verify(parent, message, signature),
-            _ => false,
-        }
+        verify_signature(parent, self.cert.signature_algorithm(), self.tbs(), signature)
     }
 
     pub fn self_signed(&self) -> bool {
@@ -131,7 +124,8 @@ impl Cert {
     }
 }
 
-fn tbs_range(der: &[u8]) -> der::Result<(usize, usize)> {
+/// The byte range of the first element inside the outer SEQUENCE: the to-be-signed part of a certificate or CRL.
+pub(crate) fn tbs_range(der: &[u8]) -> der::Result<(usize, usize)> {
     let mut reader = der::SliceReader::new(der)?;
     let outer = der::Header::decode(&mut reader)?;
     let start: usize = reader.position().try_into()?;
@@ -140,14 +134,49 @@ fn tbs_range(der: &[u8]) -> der::Result<(usize, usize)> {
     Ok((start, start + tbs.len()))
 }
 
-/// RSASSA-PSS parameters must name SHA-384 (AMD's ARK/ASK/VCEK); anything else is refused, not guessed.
-fn pss_sha384_params(alg: &x509_cert::spki::AlgorithmIdentifierOwned) -> bool {
-    let Some(params) = alg.parameters.as_ref() else { return false };
-    let Ok(der) = params.to_der() else { return false };
-    // The hashAlgorithm [0] field comes first; finding the SHA-384 OID bytes inside suffices to refuse others.
-    let sha384_oid = der::asn1::ObjectIdentifier::new_unwrap(SHA384_OID);
-    let needle = sha384_oid.as_bytes();
-    der.windows(needle.len()).any(|w| w == needle)
+/// Verifies `signature` over `message` (a certificate's or CRL's to-be-signed bytes) with `signer`'s key, for the
+/// algorithms the vendors use: ECDSA P-256/P-384 with SHA-256/384, RSASSA-PSS with SHA-384 (salt from the
+/// parameters). Anything else is refused, not guessed.
+pub fn verify_signature(signer: &Cert, alg: &x509_cert::spki::AlgorithmIdentifierOwned, message: &[u8], signature: &[u8]) -> bool {
+    match alg.oid.to_string().as_str() {
+        ECDSA_SHA256 => ecdsa_verify_der(signer, &Sha256::digest(message), signature),
+        ECDSA_SHA384 => ecdsa_verify_der(signer, &Sha384::digest(message), signature),
+        RSASSA_PSS => match pss_sha384_salt(alg) {
+            Some(salt) => rsa_pss_sha384_verify(signer, message, signature, salt),
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+/// RSASSA-PSS-params (RFC 4055) `{ [0] hashAlgorithm, [1] maskGenAlgorithm, [2] saltLength, [3] trailerField }`:
+/// the salt length when the hash is SHA-384 (AMD's ARK/ASK/VCEK and CRLs: salt 48); None for any other hash.
+fn pss_sha384_salt(alg: &x509_cert::spki::AlgorithmIdentifierOwned) -> Option<usize> {
+    let der = alg.parameters.as_ref()?.to_der().ok()?;
+    let mut reader = der::SliceReader::new(&der).ok()?;
+    let outer = der::Header::decode(&mut reader).ok()?;
+    if outer.tag() != der::Tag::Sequence {
+        return None;
+    }
+    let sha384 = der::asn1::ObjectIdentifier::new_unwrap(SHA384_OID);
+    let (mut hash_is_sha384, mut salt) = (false, 20usize);
+    while !reader.is_finished() {
+        let header = der::Header::decode(&mut reader).ok()?;
+        let body = reader.read_slice(header.length()).ok()?;
+        let tag = header.tag();
+        match if tag.is_context_specific() { Some(tag.number().0) } else { None } {
+            Some(0) => {
+                let id = x509_cert::spki::AlgorithmIdentifierOwned::from_der(body).ok()?;
+                hash_is_sha384 = id.oid == sha384;
+            }
+            Some(2) => {
+                let value = u32::from_der(body).ok()?;
+                salt = usize::try_from(value).ok()?;
+            }
+            _ => {}
+        }
+    }
+    hash_is_sha384.then_some(salt)
 }
 
 /// ECDSA with a DER signature over a precomputed digest, with the key of `signer` (P-256 or P-384).
@@ -189,7 +218,7 @@ pub fn p256_verify_raw(sec1_key: &[u8], message_digest: &[u8], r_s: &[u8]) -> bo
     vk.verify_prehash(message_digest, &sig).is_ok()
 }
 
-fn rsa_pss_sha384_verify(signer: &Cert, message: &[u8], signature: &[u8]) -> bool {
+fn rsa_pss_sha384_verify(signer: &Cert, message: &[u8], signature: &[u8], salt: usize) -> bool {
     use rsa::pkcs1::DecodeRsaPublicKey;
     use rsa::signature::Verifier;
     if signer.key_kind() != Some(KeyKind::Rsa) {
@@ -197,7 +226,7 @@ fn rsa_pss_sha384_verify(signer: &Cert, message: &[u8], signature: &[u8]) -> boo
     }
     #[allow(deprecated)]
     let Ok(key) = rsa::RsaPublicKey::from_pkcs1_der(signer.public_key_bytes()) else { return false };
-    let verifier = rsa::pss::VerifyingKey::<Sha384>::new(key);
+    let verifier = rsa::pss::VerifyingKey::<Sha384>::new_with_salt_len(key, salt);
     let Ok(sig) = rsa::pss::Signature::try_from(signature) else { return false };
     verifier.verify(message, &sig).is_ok()
 }

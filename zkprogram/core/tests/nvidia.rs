@@ -52,3 +52,111 @@ fn rejections_carry_stable_codes() {
     v[0] = 0x12;
     assert_eq!(code(&v, &chain, None), ErrorCode::SPDM_INVALID);
 }
+
+const SET: &str = "nvidia-gpu/nvtrust-ppcie-8xh100/gpu_evidence.json";
+
+fn set_json() -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(fixture(SET)).unwrap()).unwrap()
+}
+
+#[test]
+fn eight_gpu_set_verifies_every_gpu_and_commits_gpu_0() {
+    use teezk_zk_core::nvidia::verify_nvidia_set;
+    let bytes = std::fs::read(fixture(SET)).unwrap();
+    let now = utc(2025, 1, 1);
+    let all = verify_nvidia_set(&bytes, &[], None, now, &[]).unwrap();
+    assert_eq!(all.len(), 8);
+    let mut platforms: Vec<_> = all.iter().map(|c| c.platform_id).collect();
+    platforms.sort();
+    platforms.dedup();
+    assert_eq!(platforms.len(), 8, "each GPU has its own leaf");
+    assert!(all.iter().all(|c| c.report_data == all[0].report_data), "one shared nonce");
+    assert_eq!(&hex::encode(all[0].report_data)[..8], "4760e305", "PROVENANCE: nonce 4760e305…");
+    assert_eq!(verify_nvidia(&bytes, &[], None, now, &[]).unwrap(), all[0]);
+    let nonce = all[0].report_data;
+    assert!(verify_nvidia(&bytes, &[], Some(&nonce), now, &[]).is_ok());
+    assert_eq!(verify_nvidia(&bytes, &[], Some(&[7; 32]), now, &[]).unwrap_err().code, ErrorCode::GPU_NONCE_MISMATCH);
+}
+
+#[test]
+fn sets_that_pad_mix_or_misstate_are_refused() {
+    let now = utc(2025, 1, 1);
+    let code = |doc: &serde_json::Value| verify_nvidia(&serde_json::to_vec(doc).unwrap(), &[], None, now, &[]).unwrap_err().code;
+    let set = set_json();
+    let gpus = set.as_array().unwrap();
+    // GPU 0 twice: a set padded with a copy of a genuine report.
+    assert_eq!(code(&serde_json::json!([gpus[0], gpus[1], gpus[0]])), ErrorCode::GPU_EVIDENCE_SET_INVALID);
+    // The single-GPU sample (another session's nonce) next to GPU 0 of the set.
+    let report = std::fs::read_to_string(fixture(&format!("{FOLDER}/attestation-report.hex"))).unwrap();
+    let chain = std::fs::read_to_string(fixture(&format!("{FOLDER}/cert-chain.pem"))).unwrap();
+    let other = serde_json::json!({ "evidence": report.trim(), "certificate": chain });
+    assert_eq!(code(&serde_json::json!([gpus[0], other])), ErrorCode::GPU_NONCE_MISMATCH);
+    // The stated (unsigned) nonce must be the signed one.
+    let mut lying = gpus[0].clone();
+    lying["nonce"] = serde_json::json!("ab".repeat(32));
+    assert_eq!(code(&serde_json::json!([lying])), ErrorCode::GPU_NONCE_MISMATCH);
+    lying["nonce"] = serde_json::json!("abcd");
+    assert_eq!(code(&serde_json::json!([lying])), ErrorCode::MALFORMED);
+    // Shapes: evidence_list with a shared nonce, one bare entry; no GPU, not JSON, garbage base64.
+    let shared = serde_json::json!({ "evidence_list": [gpus[2]], "nonce": gpus[2]["nonce"] });
+    assert!(verify_nvidia(&serde_json::to_vec(&shared).unwrap(), &[], None, now, &[]).is_ok());
+    assert!(verify_nvidia(&serde_json::to_vec(&gpus[3]).unwrap(), &[], None, now, &[]).is_ok());
+    assert_eq!(code(&serde_json::json!([])), ErrorCode::MALFORMED);
+    assert_eq!(verify_nvidia(b"[{\"evidence\": ", &[], None, now, &[]).unwrap_err().code, ErrorCode::MALFORMED);
+    let mut garbage = gpus[0].clone();
+    garbage["evidence"] = serde_json::json!("!!!!");
+    assert_eq!(code(&serde_json::json!([garbage])), ErrorCode::INPUT_ENCODING);
+    // No chain in the entry and none in the collateral.
+    let mut chainless = gpus[0].clone();
+    chainless.as_object_mut().unwrap().remove("certificate");
+    assert_eq!(code(&serde_json::json!([chainless])), ErrorCode::COLLATERAL_MISSING);
+}
+
+#[test]
+fn fwid_certified_by_the_leaf_must_be_the_reported_one() {
+    use teezk_zk_core::nvidia::{certified_fwid, check_fwid, parse_gpu_report};
+    use teezk_zk_core::x509::Cert;
+    let report = evidence(&format!("{FOLDER}/attestation-report.hex"));
+    let chain = pem_file_ders(&format!("{FOLDER}/cert-chain.pem"));
+    let leaf = Cert::parse(&chain[0], "leaf").unwrap();
+    let parsed = parse_gpu_report(&report).unwrap();
+    let reported = parsed.fwid.expect("the Hopper report states its FWID");
+    let certified = certified_fwid(&leaf).unwrap().expect("the FMC leaf certifies one");
+    assert_eq!(hex::encode(certified), "f5c384aebb579217a2c66b17ed0f28e6a9b8d639041acd7b4721cec004f7275494ba94bb5cdfdb3055ee051762b1f75d", "TypeScript registers.fwid");
+    assert_eq!(reported, certified.as_slice());
+    assert!(check_fwid(&leaf, Some(reported)).is_ok());
+    let mut other = reported.to_vec();
+    other[0] ^= 1;
+    assert_eq!(check_fwid(&leaf, Some(&other)).unwrap_err().code, ErrorCode::GPU_FWID_MISMATCH);
+    assert!(check_fwid(&leaf, Some(&[])).is_ok(), "an empty FWID field is not compared (TypeScript)");
+    assert!(check_fwid(&leaf, None).is_ok());
+    let ca = Cert::parse(&chain[1], "ca").unwrap();
+    assert_eq!(certified_fwid(&ca).unwrap(), None, "a certificate without TcbInfo certifies nothing");
+}
+
+#[test]
+fn opaque_data_is_framed_strictly() {
+    let report = evidence(&format!("{FOLDER}/attestation-report.hex"));
+    let chain = pem_file_ders(&format!("{FOLDER}/cert-chain.pem"));
+    let code = |r: &[u8]| verify_nvidia(r, &chain, None, utc(2025, 1, 1), &[]).unwrap_err().code;
+    // OpaqueLength sits right before the opaque data, which ends 96 bytes (the signature) before the end.
+    let parsed = teezk_zk_core::nvidia::parse_gpu_report(&report).unwrap();
+    let opaque_end = parsed.signed.len();
+    let count = report[37 + 4] as usize;
+    let mut at = 37 + 8;
+    for _ in 0..count {
+        at += 4 + u16::from_le_bytes([report[at + 2], report[at + 3]]) as usize;
+    }
+    let opaque_start = at + 32 + 2;
+    assert_eq!(u16::from_le_bytes([report[at + 32], report[at + 33]]) as usize, opaque_end - opaque_start);
+    // First field's size made one larger than what is left: it overruns the opaque data.
+    let mut overrun = report.clone();
+    let size = u16::from_le_bytes([report[opaque_start + 2], report[opaque_start + 3]]) + (opaque_end - opaque_start) as u16;
+    overrun[opaque_start + 2..opaque_start + 4].copy_from_slice(&size.to_le_bytes());
+    assert_eq!(code(&overrun), ErrorCode::SPDM_INVALID);
+    // Second field retyped as the first: a type twice.
+    let mut twice = report.clone();
+    let second = opaque_start + 4 + u16::from_le_bytes([report[opaque_start + 2], report[opaque_start + 3]]) as usize;
+    twice[second..second + 2].copy_from_slice(&report[opaque_start..opaque_start + 2]);
+    assert_eq!(code(&twice), ErrorCode::SPDM_INVALID);
+}

@@ -87,7 +87,7 @@ fn run_commits_claims_in_attest_mode_and_checks_the_binding_in_receipt_mode() {
     certificates.extend(pem_file_ders("roots/amd-sev-snp/ark_milan.pem"));
     certificates.extend(pem_file_ders("roots/amd-sev-snp/ask_milan.pem"));
     let report = std::fs::read(fixture(&format!("{folder}/report.bin"))).unwrap();
-    let evidence = Evidence::SevSnp { evidence: report.clone(), certificates };
+    let evidence = Evidence::SevSnp { evidence: report.clone(), certificates, crls: vec![] };
     let now_ms = utc(2025, 1, 1) * 1000;
     let attest = ProgramInput { mode: Mode::Attest, evidence: evidence.clone(), now_ms, receipt: None, extra_trusted_roots: vec![] };
     let journal = run(&attest).unwrap();

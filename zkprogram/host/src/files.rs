@@ -82,11 +82,48 @@ fn certificates_in(dirs: &[PathBuf]) -> Result<Vec<Vec<u8>>, Error> {
     Ok(out)
 }
 
+/// SEV-SNP collateral like TypeScript's `loadSnpCollateral`: every `.pem/.der/.cer/.crt/.crl` file of the
+/// folders; PEM files give their CERTIFICATE and X509 CRL blocks; a DER file is a certificate when it parses as
+/// one, else a CRL (checked when its issuer is in the chain). Upstream negative samples (NEGATIVE-*) are skipped.
+fn snp_collateral_in(dirs: &[PathBuf]) -> Result<(Vec<Vec<u8>>, Vec<Vec<u8>>), Error> {
+    let (mut certs, mut crls) = (Vec::new(), Vec::new());
+    for dir in dirs {
+        for path in list_dir(dir)? {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+            let lower = name.to_ascii_lowercase();
+            if name.starts_with("NEGATIVE-") || ![".pem", ".der", ".cer", ".crt", ".crl"].iter().any(|ext| lower.ends_with(ext)) {
+                continue;
+            }
+            let bytes = read(&path, "collateral file")?;
+            let text = String::from_utf8_lossy(&bytes);
+            if text.contains("-----BEGIN ") {
+                let found_certs = teezk_zk_core::pem::pem_certificates(&text, &name)?;
+                let found_crls = teezk_zk_core::pem::pem_crls(&text, &name)?;
+                if found_certs.is_empty() && found_crls.is_empty() {
+                    return Err(err(ErrorCode::COLLATERAL_INVALID, format!("Collateral file {name} holds no PEM certificate or CRL")));
+                }
+                certs.extend(found_certs);
+                crls.extend(found_crls);
+            } else if teezk_zk_core::x509::Cert::parse(&bytes, &name).is_ok() {
+                certs.push(bytes);
+            } else if bytes.len() > 4 && bytes[0] == 0x30 {
+                crls.push(bytes);
+            } else {
+                return Err(err(ErrorCode::COLLATERAL_INVALID, format!("Collateral file {name} is neither PEM nor DER")));
+            }
+        }
+    }
+    Ok((certs, crls))
+}
+
 pub fn load_evidence(tee: TeeArg, path: &Path, collateral: &[PathBuf], nonce: Option<&str>) -> Result<Evidence, Error> {
     let bytes = decode_evidence_input(&read(path, "evidence")?)?;
     Ok(match tee {
         TeeArg::Nitro => Evidence::Nitro { document: bytes },
-        TeeArg::Sevsnp => Evidence::SevSnp { evidence: bytes, certificates: certificates_in(collateral)? },
+        TeeArg::Sevsnp => {
+            let (certificates, crls) = snp_collateral_in(collateral)?;
+            Evidence::SevSnp { evidence: bytes, certificates, crls }
+        }
         TeeArg::Tdx | TeeArg::Sgx => Evidence::Dcap {
             collateral: crate::files::dcap_collateral(collateral, &bytes)?,
             quote: bytes,
@@ -102,19 +139,61 @@ pub fn load_evidence(tee: TeeArg, path: &Path, collateral: &[PathBuf], nonce: Op
     })
 }
 
-/// DCAP collateral: `collateral.json` (dcap-qvl layout) or the Intel PCS file layout (tcb_info.json,
-/// qe_identity.json, pck_*_crl.der, intel_root_ca_crl.der, tcb_signing_cert.der). Incomplete collateral is a
-/// typed error, never a silent pass.
+/// The Intel PCS files of a collateral folder, by role; `|` separates alternatives (TypeScript's PCS_FILES).
+const PCS_ITEMS: &[(&str, &[&str])] = &[
+    ("TCB info", &["tcb_info.json"]),
+    ("QE identity", &["qe_identity.json"]),
+    ("TCB signing certificate", &["tcb_signing_cert.der", "tcb_signing_chain.pem"]),
+    ("PCK CRL", &["pck_platform_crl.der", "pck_processor_crl.der"]),
+    ("Intel root CA CRL", &["intel_root_ca_crl.der"]),
+];
+
+/// DCAP collateral from one or more folders (earlier folders win per file, like TypeScript's merge):
+/// `collateral.json` (dcap-qvl layout) or the Intel PCS files of [`PCS_ITEMS`] (plus optional
+/// `pck_platform_ca.der`/`pck_processor_ca.der`; the quote's own chain supplies the PCK CA otherwise).
+///
+/// No collateral item at all is `None`: tcbStatus UNKNOWN (254), as TypeScript reports with every collateral
+/// check "not_checked". All items: the appraisal (dcap-qvl). Some but not all: COLLATERAL_MISSING naming what is
+/// missing. TypeScript refuses some such sets too (QE identity or TCB info without the signing certificate,
+/// with the same code) and accepts others, marking the missing checks "not_checked" for a policy to weigh; a
+/// journal has no per-check field, so a status computed without, say, the CRLs would read on-chain as a fully
+/// checked one. The program therefore appraises complete collateral or none.
 pub fn dcap_collateral(dirs: &[PathBuf], quote: &[u8]) -> Result<Option<teezk_zk_core::dcap::QuoteCollateralV3>, Error> {
-    let Some(dir) = dirs.first() else { return Ok(None) };
-    let json = dir.join("collateral.json");
+    for dir in dirs {
+        if !dir.is_dir() {
+            return Err(err(ErrorCode::COLLATERAL_MISSING, format!("The DCAP collateral folder does not exist: {}", dir.display())));
+        }
+    }
+    let Some(first) = dirs.first() else { return Ok(None) };
+    let json = first.join("collateral.json");
     if json.is_file() {
         let bytes = read(&json, "collateral")?;
         return serde_json::from_slice(&bytes)
             .map(Some)
             .map_err(|e| err(ErrorCode::COLLATERAL_INVALID, format!("{}: not a dcap-qvl collateral ({e})", json.display())));
     }
-    crate::files::pcs_collateral(dir, quote).map(Some)
+    let find = |name: &str| dirs.iter().map(|d| d.join(name)).find(|p| p.is_file());
+    let present: Vec<bool> = PCS_ITEMS.iter().map(|(_, names)| names.iter().any(|n| find(n).is_some())).collect();
+    if present.iter().all(|p| !p) {
+        return Ok(None);
+    }
+    if present.iter().any(|p| !p) {
+        let missing: Vec<String> = PCS_ITEMS
+            .iter()
+            .zip(&present)
+            .filter(|(_, p)| !**p)
+            .map(|((what, names), _)| format!("{what} ({})", names.join(" or ")))
+            .collect();
+        return Err(err(
+            ErrorCode::COLLATERAL_MISSING,
+            format!(
+                "The DCAP collateral is incomplete: {} missing. The program appraises complete collateral or none \
+                 (a journal cannot mark single checks as not performed); fetch the missing items from Intel PCS",
+                missing.join(", ")
+            ),
+        ));
+    }
+    pcs_collateral(&find, quote).map(Some)
 }
 
 fn pem_block(der: &[u8]) -> String {
@@ -170,41 +249,43 @@ fn signed_member(text: &str, member: &str, what: &str) -> Result<(String, Vec<u8
     Ok((body, hex::decode(sig).map_err(|_| bad("signature is not hex"))?))
 }
 
-fn pcs_collateral(dir: &Path, quote: &[u8]) -> Result<teezk_zk_core::dcap::QuoteCollateralV3, Error> {
-    let need = |name: &str| -> Result<Vec<u8>, Error> {
-        let path = dir.join(name);
-        if !path.is_file() {
-            return Err(err(ErrorCode::COLLATERAL_MISSING, format!("{} is missing from the collateral folder {}", name, dir.display())));
-        }
-        read(&path, name)
+fn pcs_collateral(find: &dyn Fn(&str) -> Option<PathBuf>, quote: &[u8]) -> Result<teezk_zk_core::dcap::QuoteCollateralV3, Error> {
+    let need = |names: &[&str]| -> Result<(Vec<u8>, String), Error> {
+        let (path, name) = names.iter().find_map(|n| find(n).map(|p| (p, (*n).to_string()))).ok_or_else(|| {
+            err(ErrorCode::COLLATERAL_MISSING, format!("{} is missing from the collateral folder", names.join(" or ")))
+        })?;
+        Ok((read(&path, &name)?, name))
     };
-    let tcb_text = String::from_utf8(need("tcb_info.json")?).map_err(|_| err(ErrorCode::COLLATERAL_INVALID, "tcb_info.json is not UTF-8"))?;
-    let qe_text = String::from_utf8(need("qe_identity.json")?).map_err(|_| err(ErrorCode::COLLATERAL_INVALID, "qe_identity.json is not UTF-8"))?;
-    let (tcb_info, tcb_info_signature) = signed_member(&tcb_text, "tcbInfo", "tcb_info.json")?;
-    let (qe_identity, qe_identity_signature) = signed_member(&qe_text, "enclaveIdentity", "qe_identity.json")?;
-    let signing = need("tcb_signing_cert.der")?;
-    let root_crl = need("intel_root_ca_crl.der")?;
-    let pck_crl = ["pck_platform_crl.der", "pck_processor_crl.der"]
-        .iter()
-        .find(|n| dir.join(n).is_file())
-        .map(|n| need(n))
-        .unwrap_or_else(|| Err(err(ErrorCode::COLLATERAL_MISSING, "pck_platform_crl.der or pck_processor_crl.der is missing")))?;
-    // The Intel root closes every issuer chain; it arrives in the quote's own PCK chain (pinned in core).
-    let quote_pem = String::from_utf8_lossy(quote);
-    let root = quote_pem
-        .rfind("-----BEGIN CERTIFICATE-----")
-        .map(|i| teezk_zk_core::pem::pem_certificates(&quote_pem[i..], "PCK chain"))
-        .transpose()?
-        .and_then(|mut v| v.pop())
-        .ok_or_else(|| err(ErrorCode::QUOTE_INVALID, "the quote carries no PEM PCK chain"))?;
-    let pck_ca = ["pck_platform_ca.der", "pck_processor_ca.der"].iter().find(|n| dir.join(n).is_file()).map(|n| need(n)).transpose()?;
-    let signing_chain = format!("{}{}", pem_block(&signing), pem_block(&root));
-    let pck_crl_chain = match pck_ca {
-        Some(ca) => format!("{}{}", pem_block(&ca), pem_block(&root)),
-        None => return Err(err(ErrorCode::COLLATERAL_MISSING, "pck_platform_ca.der (issuer of the PCK CRL) is missing")),
+    let text = |names: &[&str]| -> Result<String, Error> {
+        let (bytes, name) = need(names)?;
+        String::from_utf8(bytes).map_err(|_| err(ErrorCode::COLLATERAL_INVALID, format!("{name} is not UTF-8")))
+    };
+    let (tcb_info, tcb_info_signature) = signed_member(&text(&["tcb_info.json"])?, "tcbInfo", "tcb_info.json")?;
+    let (qe_identity, qe_identity_signature) = signed_member(&text(&["qe_identity.json"])?, "enclaveIdentity", "qe_identity.json")?;
+    let root_crl = need(&["intel_root_ca_crl.der"])?.0;
+    let pck_crl = need(&["pck_platform_crl.der", "pck_processor_crl.der"])?.0;
+    // The quote's own PCK chain (leaf, PCK CA, Intel root) closes every issuer chain; core pins its root.
+    let parsed = teezk_zk_core::dcap::parse_quote(quote)?;
+    let chain_pem = std::str::from_utf8(parsed.pck_chain_pem).map_err(|_| err(ErrorCode::CERT_PARSE, "The PCK certificate chain is not PEM text"))?;
+    let chain = teezk_zk_core::pem::pem_certificates(chain_pem.trim_end_matches('\0'), "PCK chain")?;
+    let (Some(quote_ca), Some(root)) = (chain.get(1), chain.last()) else {
+        return Err(err(ErrorCode::CERT_CHAIN_INVALID, "The quote's PCK chain has no PCK CA and root"));
+    };
+    let pck_ca = match ["pck_platform_ca.der", "pck_processor_ca.der"].iter().find_map(|n| find(n)) {
+        Some(path) => read(&path, "PCK CA")?,
+        None => quote_ca.clone(),
+    };
+    let signing_chain = match find("tcb_signing_chain.pem") {
+        Some(path) => {
+            let pem = String::from_utf8_lossy(&read(&path, "tcb_signing_chain.pem")?).into_owned();
+            let certs = teezk_zk_core::pem::pem_certificates(&pem, "tcb_signing_chain.pem")?;
+            let has_root = certs.iter().any(|c| c == root);
+            certs.iter().chain((!has_root).then_some(root)).map(|c| pem_block(c)).collect::<String>()
+        }
+        None => format!("{}{}", pem_block(&need(&["tcb_signing_cert.der"])?.0), pem_block(root)),
     };
     Ok(teezk_zk_core::dcap::QuoteCollateralV3 {
-        pck_crl_issuer_chain: pck_crl_chain,
+        pck_crl_issuer_chain: format!("{}{}", pem_block(&pck_ca), pem_block(root)),
         root_ca_crl: root_crl,
         pck_crl,
         tcb_info_issuer_chain: signing_chain.clone(),
@@ -264,4 +345,68 @@ pub fn load_receipt(witness: &Path, output: &Path, receipt: &Path) -> Result<Rec
         chain_id: number(&json, "chainId")?,
         verifying_contract: h20("verifyingContract")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(relative: &str) -> PathBuf {
+        let base = std::env::var("TEEZK_FIXTURES")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures"));
+        base.join(relative)
+    }
+
+    /// A temporary copy of the complete PCS-layout folder without `drop`.
+    fn partial_copy(tag: &str, drop: &[&str]) -> PathBuf {
+        let source = fixture("tdx/automata-v4-00806f05");
+        let dir = std::env::temp_dir().join(format!("teezk-zk-dcap-{tag}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        for entry in fs::read_dir(&source).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_string();
+            if name != "quote.bin" && !drop.contains(&name.as_str()) {
+                fs::copy(&path, dir.join(&name)).unwrap();
+            }
+        }
+        dir
+    }
+
+    fn quote() -> Vec<u8> {
+        fs::read(fixture("tdx/automata-v4-00806f05/quote.bin")).unwrap()
+    }
+
+    #[test]
+    fn complete_pcs_collateral_is_used_and_the_pck_ca_may_come_from_the_quote() {
+        let full = dcap_collateral(&[fixture("tdx/automata-v4-00806f05")], &quote()).unwrap().expect("complete");
+        let without_ca = partial_copy("no-ca", &["pck_platform_ca.der"]);
+        let from_quote = dcap_collateral(&[without_ca.clone()], &quote()).unwrap().expect("complete without the CA file");
+        assert_eq!(full.pck_crl_issuer_chain, from_quote.pck_crl_issuer_chain, "the quote carries the same PCK Platform CA");
+        fs::remove_dir_all(without_ca).unwrap();
+    }
+
+    #[test]
+    fn no_collateral_item_is_none_and_a_partial_set_is_collateral_missing() {
+        assert!(dcap_collateral(&[], &quote()).unwrap().is_none());
+        let empty = partial_copy("empty", &["tcb_info.json", "qe_identity.json", "tcb_signing_cert.der", "pck_platform_crl.der", "intel_root_ca_crl.der", "pck_platform_ca.der"]);
+        assert!(dcap_collateral(&[empty.clone()], &quote()).unwrap().is_none(), "only PROVENANCE.md: UNKNOWN, like TypeScript");
+        for (tag, drop) in [("no-crl", "pck_platform_crl.der"), ("no-root-crl", "intel_root_ca_crl.der"), ("no-qe", "qe_identity.json"), ("no-signing", "tcb_signing_cert.der")] {
+            let dir = partial_copy(tag, &[drop]);
+            let error = dcap_collateral(&[dir.clone()], &quote()).unwrap_err();
+            assert_eq!(error.code, ErrorCode::COLLATERAL_MISSING, "{tag}");
+            assert!(error.message.contains(drop), "{tag}: names {drop}: {}", error.message);
+            fs::remove_dir_all(dir).unwrap();
+        }
+        // Split over two folders (earlier wins per file), as TypeScript merges them.
+        let crls_only = partial_copy("crls", &["tcb_info.json", "qe_identity.json", "tcb_signing_cert.der"]);
+        let rest = partial_copy("rest", &["pck_platform_crl.der", "intel_root_ca_crl.der"]);
+        assert!(dcap_collateral(&[crls_only.clone(), rest.clone()], &quote()).unwrap().is_some());
+        assert_eq!(dcap_collateral(&[crls_only.clone()], &quote()).unwrap_err().code, ErrorCode::COLLATERAL_MISSING);
+        for dir in [empty, crls_only, rest] {
+            fs::remove_dir_all(dir).unwrap();
+        }
+        assert_eq!(dcap_collateral(&[PathBuf::from("/nonexistent/teezk")], &quote()).unwrap_err().code, ErrorCode::COLLATERAL_MISSING);
+    }
 }
