@@ -8,7 +8,9 @@ import { sealForAttestedEnclave } from "../../src/channel/index.js";
 import { delegateProof, verifyAttestation } from "../../src/client/index.js";
 import { TeezkError } from "../../src/errors/index.js";
 import { createGroth16Prover, type Groth16Proof, type Prover } from "../../src/prover/index.js";
-import { createNonceTable, MAX_PROVE_BODY_BYTES } from "../../src/services/prover/index.js";
+import { serveApp } from "../../src/services/http/index.js";
+import { createNonceTable, createProverNode, createTeeEvidenceSource, MAX_PROVE_BODY_BYTES } from "../../src/services/prover/index.js";
+import { simulateEvidence } from "../../src/tee/simulated/index.js";
 import { openArchive } from "../../src/store/index.js";
 import { membershipFixture } from "../prover/membershipFixture.js";
 import { devReferenceValues, rejection, startTestProver, type TestProver } from "./proverSupport.js";
@@ -97,6 +99,42 @@ describe("prover node on loopback", () => {
       );
       // Without the dev roots the same evidence is not trusted.
       expect(() => verifyAttestation({ attestation: answer, nonce, referenceValues, now: new Date() })).toThrow(expect.objectContaining({ code: "ROOT_NOT_TRUSTED" }));
+    }
+  });
+
+  it("takes evidence from the TEE it runs in (createTeeEvidenceSource): the Nitro helper is asked for exactly the binding", async () => {
+    const asked: string[] = [];
+    const node = await createProverNode({
+      // A stand-in for the NSM helper binary: it gets the binding as its only argument and prints evidence.
+      evidenceSource: createTeeEvidenceSource({
+        kind: "nitro",
+        collect: {
+          env: { TEEZK_NITRO_ATTEST_CMD: "/opt/nsm-attest" },
+          runCommand: (command, args) => {
+            asked.push(command, ...args);
+            return simulateEvidence({ vendor: "nitro", binding: args[0] as Hex }).evidence;
+          },
+        },
+      }),
+      receiptDomain: { chainId: 1, verifyingContract: `0x${"00".repeat(19)}01` },
+      prover,
+    });
+    const served = await serveApp(node.app);
+    try {
+      const nonce = randomNonce();
+      const attested = verifyAttestation({ attestation: await (await fetch(`${served.url}/v1/attestation?nonce=${nonce}`)).json(), nonce, referenceValues, allowDevRoots: true, now: new Date() });
+      expect(asked).toEqual(["/opt/nsm-attest", attested.binding]);
+      expect(attested.kind).toBe("nitro");
+      // Without a configured helper the node says what to set up.
+      const bare = await createProverNode({ evidenceSource: createTeeEvidenceSource({ kind: "nitro", collect: { env: {} } }), receiptDomain: { chainId: 1, verifyingContract: `0x${"00".repeat(19)}01` }, prover });
+      const bareServed = await serveApp(bare.app);
+      const again = randomNonce();
+      expect(await errorOf(await fetch(`${bareServed.url}/v1/attestation?nonce=${again}`))).toMatchObject({ status: 503, code: "TEE_UNAVAILABLE" });
+      // Not NONCE_REPLAYED: a failed attestation does not use the nonce up.
+      expect(await errorOf(await fetch(`${bareServed.url}/v1/attestation?nonce=${again}`))).toMatchObject({ code: "TEE_UNAVAILABLE" });
+      await bareServed.close();
+    } finally {
+      await served.close();
     }
   });
 
