@@ -12,6 +12,7 @@ const suites: Array<() => Promise<BenchSuite>> = [
   async () => (await import("./tdx.js")).tdxBench,
   async () => (await import("./sevsnp.js")).sevsnpBench,
   async () => (await import("./nvidia.js")).nvidiaBench,
+  async () => (await import("./zkCore.js")).zkCoreBench,
   async () => (await import("./composite.js")).compositeBench,
   async () => (await import("./prover.js")).proverBench,
   async () => (await import("./contracts.js")).contractsBench,

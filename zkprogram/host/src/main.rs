@@ -83,6 +83,18 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Time the native program (verification + journal) on one input, evidence and collateral loaded once:
+    /// prints {"iterations","samplesMs":[…],"p50Ms","p95Ms"} (for bench/zkCore.ts; use a release build).
+    Bench {
+        #[command(flatten)]
+        run: RunArgs,
+        /// Timed runs (1..=10000).
+        #[arg(long, default_value_t = 50)]
+        iterations: u32,
+        /// Untimed runs first.
+        #[arg(long, default_value_t = 5)]
+        warmup: u32,
+    },
     /// Print the program verification key (bytes32) for Sp1AttestationVerifier / Sp1ReceiptVerifier.
     Vkey {
         #[arg(long)]
@@ -129,6 +141,29 @@ fn build_input(args: &RunArgs) -> Result<teezk_zk_core::ProgramInput, Error> {
     Ok(teezk_zk_core::ProgramInput { mode, evidence, now_ms, receipt, extra_trusted_roots })
 }
 
+/// A timing loop without a benchmark framework: the run is a pure function of its input, so `warmup` calls
+/// then `iterations` timed calls of `teezk_zk_core::run` measure the native verification alone (no file I/O).
+fn bench(input: &teezk_zk_core::ProgramInput, iterations: u32, warmup: u32) -> Result<(), Error> {
+    if !(1..=10_000).contains(&iterations) || warmup > 10_000 {
+        return Err(Error::new(ErrorCode::CONFIG_INVALID, "--iterations must be 1..=10000 and --warmup at most 10000"));
+    }
+    for _ in 0..warmup {
+        teezk_zk_core::run(input)?;
+    }
+    let mut samples = Vec::with_capacity(iterations as usize);
+    for _ in 0..iterations {
+        let start = std::time::Instant::now();
+        let journal = teezk_zk_core::run(input)?;
+        samples.push(start.elapsed().as_secs_f64() * 1000.0);
+        std::hint::black_box(journal);
+    }
+    let mut sorted = samples.clone();
+    sorted.sort_by(f64::total_cmp);
+    let at = |q: f64| sorted[((q * sorted.len() as f64) as usize).min(sorted.len() - 1)];
+    println!("{}", serde_json::json!({ "iterations": iterations, "samplesMs": samples, "p50Ms": at(0.5), "p95Ms": at(0.95) }));
+    Ok(())
+}
+
 fn fail(e: &Error) -> ExitCode {
     eprintln!("{}", serde_json::json!({ "code": e.code.as_str(), "message": e.message }));
     ExitCode::from(1)
@@ -151,6 +186,10 @@ fn main() -> ExitCode {
                 Err(e) => fail(&e),
             }
         }
+        Command::Bench { run, iterations, warmup } => match build_input(&run).and_then(|input| bench(&input, iterations, warmup)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&e),
+        },
         Command::Vkey { elf } => match prove::vkey(&prove::resolve_elf(elf.as_deref())) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e),
