@@ -57,6 +57,7 @@ export type DeployTeezkErrorType = TeezkError;
 
 const GOVERNOR_ROLE = keccak256(toHex("GOVERNOR_ROLE"));
 const ENCLAVE_REMOVER_ROLE = keccak256(toHex("ENCLAVE_REMOVER_ROLE"));
+const LIVENESS_EPOCH_ROLE = keccak256(toHex("LIVENESS_EPOCH_ROLE"));
 const COMMITTEE_PATH = 1;
 const SP1_PATH = 2;
 
@@ -144,6 +145,8 @@ export async function deployTeezk(parameters: DeployTeezkParameters): Promise<De
   const batchReceipts = await deploy("BatchReceipts", [enclaveRegistry]);
   await send("EnclaveRegistry", enclaveRegistry, "addRoute", [COMMITTEE_PATH, committee]);
   await send("EnclaveRegistry", enclaveRegistry, "grantRole", [ENCLAVE_REMOVER_ROLE, parameters.guardian]);
+  // The registry advances the liveness epoch when it removes a key; without this role removals revert.
+  await send("MeasurementRegistry", measurementRegistry, "grantRole", [LIVENESS_EPOCH_ROLE, enclaveRegistry]);
 
   const result: DeployTeezkReturnType = {
     chainId,

@@ -10,10 +10,16 @@ import {Governed} from "./Governed.sol";
 /// @dev The governor (a TimelockController) adds and rotates; the guardian can only revoke, at once.
 /// Revocation is keyed by (teeType, measurement), not by program: a measurement found vulnerable is
 /// vulnerable for every program that runs it, and it can never be allowed again.
+/// The liveness epoch lets registries cache "allowed until T" per enclave key and still honour a revocation at
+/// once: every change that can end an allowance before its recorded window end advances the epoch, and a cache
+/// is trusted only under the epoch it was taken in (docs/decisions.md, "Liveness epoch").
 /// @custom:security-contact security@teezk.invalid
 contract MeasurementRegistry is Governed, IMeasurementRegistry {
     /// @notice The role that may revoke measurements, and do nothing else.
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+    /// @notice The role that may advance the liveness epoch (the EnclaveRegistry, when it removes a key). It can
+    /// only make cached liveness be checked again in full, never make anything live.
+    bytes32 public constant LIVENESS_EPOCH_ROLE = keccak256("LIVENESS_EPOCH_ROLE");
     /// @notice Longest grace period a rotation may give the old measurement.
     uint64 public constant MAX_GRACE_PERIOD = 30 days;
     /// @notice How far evidence time may run ahead of block time (clocks and block times drift).
@@ -24,11 +30,15 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
     mapping(uint8 teeType => mapping(bytes32 measurement => bool)) private _revoked;
     mapping(uint8 teeType => TeePolicy) private _policies;
     mapping(uint8 teeType => mapping(bytes32 rootHash => bool)) private _rootHashes;
+    mapping(uint32 entryId => bytes32 measurement) private _entryMeasurements;
+    uint32 private _entryCount;
+    uint64 private _livenessEpoch;
 
     /// @param governor Holder of GOVERNOR_ROLE (a TimelockController in production).
     /// @param guardian Holder of GUARDIAN_ROLE; may be zero to appoint one later through the governor.
     constructor(address governor, address guardian) Governed(governor) {
         _setRoleAdmin(GUARDIAN_ROLE, GOVERNOR_ROLE);
+        _setRoleAdmin(LIVENESS_EPOCH_ROLE, GOVERNOR_ROLE);
         if (guardian != address(0)) _grantRole(GUARDIAN_ROLE, guardian);
     }
 
@@ -66,6 +76,8 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
         // A rotation only shortens the old window: it never extends a measurement the governor had already bounded.
         if (old.validUntil > oldExpiresAt) old.validUntil = oldExpiresAt;
         emit MeasurementRotated(programId, teeType, oldMeasurement, newMeasurement, old.validUntil);
+        // Keys registered under the old window cached its former end.
+        _advanceLivenessEpoch();
     }
 
     /// @inheritdoc IMeasurementRegistry
@@ -94,6 +106,14 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
         if (_revoked[teeType][measurement]) revert MeasurementIsRevoked(teeType, measurement);
         _revoked[teeType][measurement] = true;
         emit MeasurementRevoked(teeType, measurement, msg.sender);
+        _advanceLivenessEpoch();
+    }
+
+    // ------------------------------------------------------------------------------------ liveness epoch
+
+    /// @inheritdoc IMeasurementRegistry
+    function advanceLivenessEpoch() external onlyRole(LIVENESS_EPOCH_ROLE) {
+        _advanceLivenessEpoch();
     }
 
     // ----------------------------------------------------------------------------------------------- views
@@ -106,6 +126,26 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
     /// @inheritdoc IMeasurementRegistry
     function isRevoked(uint8 teeType, bytes32 measurement) external view returns (bool) {
         return _revoked[teeType][measurement];
+    }
+
+    /// @inheritdoc IMeasurementRegistry
+    function livenessEpoch() external view returns (uint64) {
+        return _livenessEpoch;
+    }
+
+    /// @inheritdoc IMeasurementRegistry
+    function entryMeasurement(uint32 entryId) external view returns (bytes32) {
+        return _entryMeasurements[entryId];
+    }
+
+    /// @inheritdoc IMeasurementRegistry
+    function entryAllowedUntil(bytes32 programId, uint8 teeType, uint32 entryId) external view returns (uint64) {
+        bytes32 measurement = _entryMeasurements[entryId];
+        MeasurementEntry storage entry = _entries[programId][teeType][measurement];
+        // The id check makes the answer about exactly this entry: (programId, teeType) of another entry with the
+        // same measurement, or an unknown id (measurement 0, never an entry), give 0.
+        if (entry.id != entryId || !_isAllowedEntry(entry, teeType, measurement)) return 0;
+        return entry.validUntil;
     }
 
     /// @inheritdoc IMeasurementRegistry
@@ -129,8 +169,30 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
 
     /// @inheritdoc IMeasurementRegistry
     function checkClaims(bytes32 programId, Claims calldata claims) external view {
+        _checkClaims(programId, claims);
+    }
+
+    /// @inheritdoc IMeasurementRegistry
+    function checkClaimsEntry(bytes32 programId, Claims calldata claims)
+        external
+        view
+        returns (uint32 entryId, uint64 validUntil, uint64 epoch)
+    {
+        MeasurementEntry storage entry = _checkClaims(programId, claims);
+        return (entry.id, entry.validUntil, _livenessEpoch);
+    }
+
+    // -------------------------------------------------------------------------------------------- internal
+
+    /// @dev Returns the entry the claims were admitted under (allowed now, so present).
+    function _checkClaims(bytes32 programId, Claims calldata claims)
+        private
+        view
+        returns (MeasurementEntry storage entry)
+    {
         uint8 teeType = claims.teeType;
-        if (!_isAllowed(programId, teeType, claims.measurement)) {
+        entry = _entries[programId][teeType][claims.measurement];
+        if (!_isAllowedEntry(entry, teeType, claims.measurement)) {
             revert MeasurementNotAllowed(programId, teeType, claims.measurement);
         }
         TeePolicy storage policy = _policies[teeType];
@@ -149,8 +211,6 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
         if (claims.debug) revert DebugNotAllowed(teeType);
     }
 
-    // -------------------------------------------------------------------------------------------- internal
-
     function _add(bytes32 programId, uint8 teeType, bytes32 measurement, uint64 validFrom, uint64 validUntil)
         private
     {
@@ -161,15 +221,31 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
         // Present entries (even expired ones) are never overwritten, so a window the governor closed through a
         // rotation cannot be silently reopened; a new window needs a new measurement.
         if (entry.validFrom != 0) revert MeasurementAlreadyAdded(programId, teeType, measurement);
+        // Checked arithmetic: the 2^32-th entry reverts rather than reusing an id.
+        uint32 id = ++_entryCount;
         entry.validFrom = validFrom;
         entry.validUntil = validUntil;
+        entry.id = id;
+        _entryMeasurements[id] = measurement;
         emit MeasurementAdded(programId, teeType, measurement, validFrom, validUntil);
     }
 
     function _isAllowed(bytes32 programId, uint8 teeType, bytes32 measurement) private view returns (bool) {
-        MeasurementEntry storage entry = _entries[programId][teeType][measurement];
+        return _isAllowedEntry(_entries[programId][teeType][measurement], teeType, measurement);
+    }
+
+    function _isAllowedEntry(MeasurementEntry storage entry, uint8 teeType, bytes32 measurement)
+        private
+        view
+        returns (bool)
+    {
         return entry.validFrom != 0 && entry.validFrom <= block.timestamp && block.timestamp < entry.validUntil
             && !_revoked[teeType][measurement];
+    }
+
+    function _advanceLivenessEpoch() private {
+        uint64 epoch = ++_livenessEpoch;
+        emit LivenessEpochAdvanced(epoch, msg.sender);
     }
 
     function _requireTeeType(uint8 teeType) private pure {

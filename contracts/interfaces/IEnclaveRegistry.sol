@@ -9,15 +9,17 @@ import {IMeasurementRegistry} from "./IMeasurementRegistry.sol";
 /// @notice Registers enclave signing keys from attested claims and answers "is this key live for this program".
 /// @custom:security-contact security@teezk.invalid
 interface IEnclaveRegistry {
-    /// @notice What the registry stores for an (enclave, programId) pair. `expiresAt == 0` means never registered.
+    /// @notice What the registry knows of an (enclave, programId) pair. `expiresAt == 0` means never registered.
+    /// @dev The registry keeps one storage word per pair (times, TEE type, path, the MeasurementRegistry entry id
+    /// and a liveness cache); `measurement` is read back from the MeasurementRegistry through `entryId`. The HPKE
+    /// key hash and platform id are attested and emitted in EnclaveRegistered, not stored (docs/decisions.md).
     struct Enclave {
         uint8 teeType;
         uint64 expiresAt;
         uint64 registeredAt;
         uint8 path;
         bytes32 measurement;
-        bytes32 platformId;
-        bytes32 hpkeKeyHash;
+        uint32 entryId;
     }
 
     // ----------------------------------------------------------------------------------------------- errors
@@ -43,7 +45,8 @@ interface IEnclaveRegistry {
 
     // ----------------------------------------------------------------------------------------------- events
 
-    /// @notice Emitted when an enclave is registered or re-attested for a program.
+    /// @notice Emitted when an enclave is registered or re-attested for a program: the attested record, including
+    /// the HPKE key hash clients encrypt to and the platform id, which are not kept in storage.
     event EnclaveRegistered(
         address indexed enclave,
         bytes32 indexed programId,
@@ -51,6 +54,7 @@ interface IEnclaveRegistry {
         uint8 teeType,
         uint8 path,
         bytes32 hpkeKeyHash,
+        bytes32 platformId,
         uint64 expiresAt
     );
     /// @notice Emitted when an enclave key is removed for every program, permanently.
@@ -100,7 +104,9 @@ interface IEnclaveRegistry {
     /// @notice Sets how long new registrations last. Governor only.
     function setRegistrationTtl(uint64 ttl) external;
 
-    /// @notice Removes `enclave` for every program, permanently. ENCLAVE_REMOVER_ROLE only.
+    /// @notice Removes `enclave` for every program, permanently. ENCLAVE_REMOVER_ROLE only. Advances the
+    /// MeasurementRegistry's liveness epoch, so this registry needs its LIVENESS_EPOCH_ROLE (without it, removal
+    /// reverts rather than leave a cached liveness standing).
     function removeEnclave(address enclave) external;
 
     // ----------------------------------------------------------------------------------------------- views
@@ -108,6 +114,9 @@ interface IEnclaveRegistry {
     /// @notice True when `enclave` is registered for `programId`, unexpired, not removed, and its measurement is
     /// allowed for the program now (so a revocation takes effect at once).
     function isLive(address enclave, bytes32 programId) external view returns (bool);
+
+    /// @notice The TEE type of `enclave` when it is live for `programId` (as isLive), otherwise 0.
+    function liveTeeType(address enclave, bytes32 programId) external view returns (uint8);
 
     /// @notice The stored record of (`enclave`, `programId`); all zeros when never registered.
     function enclaveInfo(address enclave, bytes32 programId) external view returns (Enclave memory);

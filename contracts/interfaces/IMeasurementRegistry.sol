@@ -8,10 +8,13 @@ import {Claims} from "./IClaims.sol";
 /// windows, permanent revocation, and a per-TEE-type evidence policy (DESIGN §4).
 /// @custom:security-contact security@teezk.invalid
 interface IMeasurementRegistry {
-    /// @notice Validity window of one allowed measurement. A zero `validFrom` means "not present".
+    /// @notice Validity window of one allowed measurement. A zero `validFrom` means "not present". `id` (from 1, in
+    /// order of addition) names the entry compactly: an EnclaveRegistry stores it instead of the 32-byte
+    /// (programId, measurement) pair.
     struct MeasurementEntry {
         uint64 validFrom;
         uint64 validUntil;
+        uint32 id;
     }
 
     /// @notice Evidence policy for one TEE type.
@@ -80,6 +83,9 @@ interface IMeasurementRegistry {
     event TeePolicySet(uint8 indexed teeType, uint256 acceptedTcbStatuses, uint32 minSvn, uint64 maxEvidenceAge);
     /// @notice Emitted when the governor allows or disallows a root certificate hash for a TEE type.
     event RootHashSet(uint8 indexed teeType, bytes32 indexed rootHash, bool allowed);
+    /// @notice Emitted when the liveness epoch advances (a revocation, a rotation, or a key removal reported by a
+    /// holder of LIVENESS_EPOCH_ROLE): liveness cached under an earlier epoch must be checked again in full.
+    event LivenessEpochAdvanced(uint64 epoch, address indexed by);
 
     // -------------------------------------------------------------------------------------------- governor
 
@@ -109,6 +115,11 @@ interface IMeasurementRegistry {
     /// @notice Revokes `measurement` of `teeType` at once, for every program, permanently. Guardian only.
     function revokeMeasurement(uint8 teeType, bytes32 measurement) external;
 
+    // ------------------------------------------------------------------------------------ liveness epoch
+
+    /// @notice Advances the liveness epoch. LIVENESS_EPOCH_ROLE only (the EnclaveRegistry, when it removes a key).
+    function advanceLivenessEpoch() external;
+
     // ----------------------------------------------------------------------------------------------- views
 
     /// @notice True when `measurement` is allowed now for (`programId`, `teeType`): inside its window and not revoked.
@@ -117,7 +128,12 @@ interface IMeasurementRegistry {
     /// @notice True when `measurement` of `teeType` has been revoked.
     function isRevoked(uint8 teeType, bytes32 measurement) external view returns (bool);
 
-    /// @notice The validity window stored for (`programId`, `teeType`, `measurement`); zeros when absent.
+    /// @notice A counter that advances whenever something may end an enclave key's liveness before the deadline
+    /// known when it was registered: a revocation, a rotation (it shortens a window), or a key removal. A cache of
+    /// "allowed until T" taken at epoch e stays exact while the epoch is still e; after that, check in full.
+    function livenessEpoch() external view returns (uint64);
+
+    /// @notice The validity window and id stored for (`programId`, `teeType`, `measurement`); zeros when absent.
     function measurementEntry(bytes32 programId, uint8 teeType, bytes32 measurement)
         external
         view
@@ -132,4 +148,18 @@ interface IMeasurementRegistry {
     /// @notice Reverts with the first failed rule when `claims` are not acceptable for `programId` now:
     /// measurement allowed, TCB status accepted, SVN minimum, evidence age, root hash, not debug.
     function checkClaims(bytes32 programId, Claims calldata claims) external view;
+
+    /// @notice checkClaims, then what a registry caches about the admission: the entry's id, the end of its window,
+    /// and the current liveness epoch.
+    function checkClaimsEntry(bytes32 programId, Claims calldata claims)
+        external
+        view
+        returns (uint32 entryId, uint64 validUntil, uint64 epoch);
+
+    /// @notice The measurement of entry `entryId`; zero when no such entry.
+    function entryMeasurement(uint32 entryId) external view returns (bytes32);
+
+    /// @notice When entry `entryId` is the entry of (`programId`, `teeType`) for its measurement and is allowed now
+    /// (inside its window, not revoked), the end of its window; otherwise 0.
+    function entryAllowedUntil(bytes32 programId, uint8 teeType, uint32 entryId) external view returns (uint64);
 }

@@ -73,8 +73,9 @@ abstract contract MultiProverRoots is Governed, EIP712, IMultiProverRoots {
         for (uint256 i = 0; i < signatures.length; ++i) {
             address signer = _recoverAscending(digest, signatures[i], i, previous);
             previous = signer;
-            if (!_enclaveRegistry.isLive(signer, _programId)) revert EnclaveNotLive(signer);
-            uint256 bit = uint256(1) << _enclaveRegistry.enclaveInfo(signer, _programId).teeType;
+            uint8 teeType = _enclaveRegistry.liveTeeType(signer, _programId);
+            if (teeType == 0) revert EnclaveNotLive(signer);
+            uint256 bit = uint256(1) << teeType;
             if (teeTypes & bit == 0) {
                 teeTypes |= bit;
                 ++distinct;

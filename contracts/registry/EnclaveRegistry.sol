@@ -11,6 +11,11 @@ import {Governed} from "../governance/Governed.sol";
 /// @notice Turns attested claims into live enclave keys (DESIGN §3–4): proof through a selected
 /// IAttestationVerifier route, binding recomputed on-chain, one-time fresh nonce, policy through the
 /// MeasurementRegistry, then a registration that lapses after `registrationTtl` unless re-attested.
+/// @dev One storage word per (enclave, programId). Liveness has a fast path: at registration the record caches
+/// `liveUntil` = min(expiry, end of the measurement's window) and the MeasurementRegistry's liveness epoch; while
+/// the epoch is unchanged, no revocation, rotation or removal has happened since, so "now < liveUntil" is the
+/// full answer. Otherwise the full check runs (removed flag, entry window, revocation). Both paths give the same
+/// answer; the fast one reads one word here and one there (docs/decisions.md, "Liveness epoch").
 /// @custom:security-contact security@teezk.invalid
 contract EnclaveRegistry is Governed, IEnclaveRegistry {
     /// @notice The role that may remove enclave keys (the guardian, and MultiProverRoots on a conflict).
@@ -31,15 +36,33 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
         bool frozen;
     }
 
+    /// @dev One storage word. Times are uint40 (seconds until the year 36812); `liveUntil` and `epoch` are the
+    /// liveness cache described above.
+    struct Record {
+        uint40 expiresAt;
+        uint40 registeredAt;
+        uint40 liveUntil;
+        uint8 teeType;
+        uint8 path;
+        uint32 entryId;
+        uint64 epoch;
+    }
+
+    /// @dev One word per nonce: an issued challenge's expiry and whether a registration used the nonce, so using
+    /// an issued challenge rewrites a word that is already non-zero.
+    struct NonceState {
+        uint64 challengeExpiresAt;
+        bool used;
+    }
+
     IMeasurementRegistry private immutable _measurementRegistry;
 
     uint64 private _registrationTtl = DEFAULT_REGISTRATION_TTL;
     uint256 private _challengeCount;
     mapping(uint8 path => Route) private _routes;
-    mapping(address enclave => mapping(bytes32 programId => Enclave)) private _enclaves;
+    mapping(address enclave => mapping(bytes32 programId => Record)) private _records;
     mapping(address enclave => bool) private _removed;
-    mapping(bytes32 challenge => uint64 expiresAt) private _challenges;
-    mapping(bytes32 nonce => bool) private _usedNonces;
+    mapping(bytes32 nonce => NonceState) private _nonces;
 
     /// @param measurementRegistry_ The allowlist and policy this registry applies.
     /// @param governor Holder of GOVERNOR_ROLE (a TimelockController in production).
@@ -73,19 +96,7 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
         if (expected != claims.reportData) revert BindingMismatch(expected, claims.reportData);
 
         _consumeNonce(nonce);
-        _measurementRegistry.checkClaims(programId, claims);
-
-        expiresAt = uint64(block.timestamp) + _registrationTtl;
-        _enclaves[enclave][programId] = Enclave({
-            teeType: claims.teeType,
-            expiresAt: expiresAt,
-            registeredAt: uint64(block.timestamp),
-            path: path,
-            measurement: claims.measurement,
-            platformId: claims.platformId,
-            hpkeKeyHash: hpkeKeyHash
-        });
-        emit EnclaveRegistered(enclave, programId, claims.measurement, claims.teeType, path, hpkeKeyHash, expiresAt);
+        expiresAt = _store(enclave, programId, claims, path, hpkeKeyHash);
     }
 
     /// @inheritdoc IEnclaveRegistry
@@ -97,7 +108,7 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
             abi.encode(block.chainid, address(this), msg.sender, _challengeCount, blockhash(block.number - 1))
         );
         uint64 expiresAt = uint64(block.timestamp) + CHALLENGE_TTL;
-        _challenges[challenge] = expiresAt;
+        _nonces[challenge].challengeExpiresAt = expiresAt;
         emit ChallengeIssued(challenge, msg.sender, expiresAt);
     }
 
@@ -132,20 +143,35 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
         if (_removed[enclave]) revert EnclaveIsRemoved(enclave);
         _removed[enclave] = true;
         emit EnclaveRemoved(enclave, msg.sender);
+        // Records of this key cached their liveness under the current epoch; this ends that cache for them (and,
+        // conservatively, for every key until it re-attests).
+        _measurementRegistry.advanceLivenessEpoch();
     }
 
     // ----------------------------------------------------------------------------------------------- views
 
     /// @inheritdoc IEnclaveRegistry
     function isLive(address enclave, bytes32 programId) external view returns (bool) {
-        Enclave storage e = _enclaves[enclave][programId];
-        return e.expiresAt > block.timestamp && !_removed[enclave]
-            && _measurementRegistry.isAllowed(programId, e.teeType, e.measurement);
+        return _liveTeeType(enclave, programId) != 0;
     }
 
     /// @inheritdoc IEnclaveRegistry
-    function enclaveInfo(address enclave, bytes32 programId) external view returns (Enclave memory) {
-        return _enclaves[enclave][programId];
+    function liveTeeType(address enclave, bytes32 programId) external view returns (uint8) {
+        return _liveTeeType(enclave, programId);
+    }
+
+    /// @inheritdoc IEnclaveRegistry
+    function enclaveInfo(address enclave, bytes32 programId) external view returns (Enclave memory info) {
+        Record memory r = _records[enclave][programId];
+        if (r.expiresAt == 0) return info;
+        return Enclave({
+            teeType: r.teeType,
+            expiresAt: r.expiresAt,
+            registeredAt: r.registeredAt,
+            path: r.path,
+            measurement: _measurementRegistry.entryMeasurement(r.entryId),
+            entryId: r.entryId
+        });
     }
 
     /// @inheritdoc IEnclaveRegistry
@@ -171,18 +197,59 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
 
     /// @inheritdoc IEnclaveRegistry
     function nonceState(bytes32 nonce) external view returns (uint64 challengeExpiresAt, bool used) {
-        return (_challenges[nonce], _usedNonces[nonce]);
+        NonceState storage n = _nonces[nonce];
+        return (n.challengeExpiresAt, n.used);
     }
 
     // -------------------------------------------------------------------------------------------- internal
+
+    /// @dev 0 when not live, else the TEE type (never 0 for a registered record: the MeasurementRegistry only
+    /// holds types 1..5). Fast path: the cache taken at registration is exact while the liveness epoch has not
+    /// moved, because every event that can end liveness before `liveUntil` (revocation, rotation, removal)
+    /// advances it. Slow path: the full check.
+    function _liveTeeType(address enclave, bytes32 programId) private view returns (uint8) {
+        Record memory r = _records[enclave][programId];
+        if (r.expiresAt <= block.timestamp) return 0;
+        if (block.timestamp < r.liveUntil && r.epoch == _measurementRegistry.livenessEpoch()) return r.teeType;
+        if (_removed[enclave] || _measurementRegistry.entryAllowedUntil(programId, r.teeType, r.entryId) == 0) {
+            return 0;
+        }
+        return r.teeType;
+    }
+
+    /// @dev Applies the policy (reverting with the MeasurementRegistry's error), writes the record word, emits.
+    function _store(address enclave, bytes32 programId, Claims calldata claims, uint8 path, bytes32 hpkeKeyHash)
+        private
+        returns (uint64 expiresAt)
+    {
+        expiresAt = uint64(block.timestamp) + _registrationTtl;
+        {
+            (uint32 entryId, uint64 validUntil, uint64 epoch) =
+                _measurementRegistry.checkClaimsEntry(programId, claims);
+            // uint40 holds times until the year 36812; validUntil may be "no end" (2^64 - 1), so it is capped first.
+            _records[enclave][programId] = Record({
+                expiresAt: uint40(expiresAt),
+                registeredAt: uint40(block.timestamp),
+                liveUntil: uint40(validUntil < expiresAt ? validUntil : expiresAt),
+                teeType: claims.teeType,
+                path: path,
+                entryId: entryId,
+                epoch: epoch
+            });
+        }
+        emit EnclaveRegistered(
+            enclave, programId, claims.measurement, claims.teeType, path, hpkeKeyHash, claims.platformId, expiresAt
+        );
+    }
 
     /// @dev A nonce is fresh when the registry issued it as a challenge that has not expired, or when it is one of
     /// the last 256 block hashes (all the EVM can see). Either way it is usable once, so one piece of evidence
     /// registers one key once; re-attestation needs new evidence over a new nonce.
     function _consumeNonce(bytes32 nonce) private {
-        if (_usedNonces[nonce]) revert NonceAlreadyUsed(nonce);
-        if (!(_challenges[nonce] > block.timestamp || _isRecentBlockHash(nonce))) revert NonceNotFresh(nonce);
-        _usedNonces[nonce] = true;
+        NonceState storage n = _nonces[nonce];
+        if (n.used) revert NonceAlreadyUsed(nonce);
+        if (!(n.challengeExpiresAt > block.timestamp || _isRecentBlockHash(nonce))) revert NonceNotFresh(nonce);
+        n.used = true;
     }
 
     function _isRecentBlockHash(bytes32 nonce) private view returns (bool) {

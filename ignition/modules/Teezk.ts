@@ -3,11 +3,13 @@ import { keccak256, toHex } from "viem";
 
 const GOVERNOR_ROLE = keccak256(toHex("GOVERNOR_ROLE"));
 const ENCLAVE_REMOVER_ROLE = keccak256(toHex("ENCLAVE_REMOVER_ROLE"));
+const LIVENESS_EPOCH_ROLE = keccak256(toHex("LIVENESS_EPOCH_ROLE"));
 const COMMITTEE_PATH = 1;
 
 /**
  * The teezk core: a TimelockController governs everything. The deployer holds GOVERNOR_ROLE only while this
- * module wires the contracts (committee route, guardian as enclave remover), then grants the role to the
+ * module wires the contracts (committee route, guardian as enclave remover, the enclave registry's right to
+ * advance the measurement registry's liveness epoch), then grants the role to the
  * timelock and renounces it, so every later change (policy, measurements, SP1 route, MultiProverRoots' remover
  * role) is a timelock proposal.
  *
@@ -39,12 +41,16 @@ export const TeezkModule = buildModule("Teezk", (m) => {
   const guardianRemover = m.call(enclaveRegistry, "grantRole", [ENCLAVE_REMOVER_ROLE, guardian], {
     id: "grantGuardianRemover",
   });
+  // The registry advances the liveness epoch when it removes a key; without this role removals revert.
+  const registryEpoch = m.call(measurementRegistry, "grantRole", [LIVENESS_EPOCH_ROLE, enclaveRegistry], {
+    id: "grantRegistryLivenessEpoch",
+  });
 
   const governed = { measurementRegistry, enclaveRegistry, committee } as const;
   for (const [name, contract] of Object.entries(governed)) {
     const granted = m.call(contract, "grantRole", [GOVERNOR_ROLE, timelock], {
       id: `${name}_grantTimelock`,
-      after: [routeAdded, guardianRemover],
+      after: [routeAdded, guardianRemover, registryEpoch],
     });
     m.call(contract, "renounceRole", [GOVERNOR_ROLE, deployer], { id: `${name}_renounceDeployer`, after: [granted] });
   }

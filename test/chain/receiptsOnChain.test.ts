@@ -1,7 +1,15 @@
 import { randomInt } from "node:crypto";
 import { keccak256, toHex, type Hex } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
-import { batchReceiptsAbi, consumeReceipt, submitBatch, verifyInclusion, verifyReceipt } from "../../src/chain/index.js";
+import {
+  batchReceiptsAbi,
+  consumeReceipt,
+  enclaveRegistryAbi,
+  measurementRegistryAbi,
+  submitBatch,
+  verifyInclusion,
+  verifyReceipt,
+} from "../../src/chain/index.js";
 import { buildReceiptBatch, getInclusionProof, signBatch, signReceipt, type Receipt } from "../../src/receipts/index.js";
 import {
   PROGRAM_ID,
@@ -103,5 +111,70 @@ describe("receipts signed in TypeScript, verified on-chain", () => {
     expect(await revertOf(submitBatch({ ...system.clients, batchReceipts: system.addresses.batchReceipts, batch: built.batch, signature }))).toMatch(
       /^BatchAlreadySubmitted\(/,
     );
+  });
+});
+
+describe("a guardian revocation ends an enclave's receipts at once, single and batched", () => {
+  it("revoking the Nitro measurement refuses its receipts and inclusions in the next block; the TDX key still answers", async () => {
+    const system = await deployTeezkSystem();
+    const at = await system.chainNow();
+    const probes = [probeSimulatedClaims("nitro", at), probeSimulatedClaims("tdx", at)] as const;
+    for (const probe of probes) await allowClaims(system, probe);
+    const nodes = createNodes(system, probes, probes.map((p, i) => simulate(i === 0 ? "nitro" : "tdx", p.reportData, at).trustedRoot));
+    const nitro = await registerSimulatedEnclave(system, nodes, "nitro", testAccount("revoked nitro"));
+    const tdx = await registerSimulatedEnclave(system, nodes, "tdx", testAccount("surviving tdx"));
+    const now = BigInt(Math.floor((await system.chainNow()).getTime() / 1000));
+    const receipt = (label: string): Receipt => ({
+      programId: PROGRAM_ID,
+      inputDigest: word(`in ${label}`),
+      outputDigest: word(`out ${label}`),
+      proofDigest: word(`proof ${label}`),
+      issuedAt: now,
+      nonce: word(`nonce ${label}`),
+    });
+    const receiptDomain = { chainId: system.chainId, verifyingContract: system.addresses.receiptVerifier };
+    const single = (account: RegisteredEnclave["account"], r: Receipt) =>
+      signReceipt({ account, receipt: r, domain: receiptDomain }).then((signature) => ({
+        publicClient: system.clients.publicClient,
+        receiptVerifier: system.addresses.receiptVerifier,
+        receipt: r,
+        signature,
+      }));
+    const built = buildReceiptBatch({ receipts: [receipt("b0"), receipt("b1"), receipt("b2")], issuedAt: now });
+    const batchSignature = await signBatch({
+      account: nitro.account,
+      batch: built.batch,
+      domain: { chainId: system.chainId, verifyingContract: system.addresses.batchReceipts },
+    });
+    await submitBatch({ ...system.clients, batchReceipts: system.addresses.batchReceipts, batch: built.batch, signature: batchSignature });
+    const inclusion = { publicClient: system.clients.publicClient, batchReceipts: system.addresses.batchReceipts, root: built.batch.root, ...getInclusionProof({ batch: built, index: 1 }) };
+    const nitroReceipt = await single(nitro.account, receipt("n"));
+    const tdxReceipt = await single(tdx.account, receipt("t"));
+    expect(await verifyReceipt(nitroReceipt)).toBe(nitro.account.address);
+    expect(await verifyInclusion(inclusion)).toBe(nitro.account.address);
+
+    const { publicClient } = system.clients;
+    const registry = system.addresses.measurementRegistry;
+    const epochBefore = await publicClient.readContract({ address: registry, abi: measurementRegistryAbi, functionName: "livenessEpoch" });
+    const [, guardian] = await system.connection.viem.getWalletClients();
+    const hash = await guardian!.writeContract({
+      address: registry,
+      abi: measurementRegistryAbi,
+      functionName: "revokeMeasurement",
+      args: [probes[0].teeType, probes[0].measurement],
+    });
+    expect((await publicClient.waitForTransactionReceipt({ hash })).status).toBe("success");
+    expect(await publicClient.readContract({ address: registry, abi: measurementRegistryAbi, functionName: "livenessEpoch" })).toBe(epochBefore + 1n);
+
+    expect(await revertOf(verifyReceipt(nitroReceipt))).toMatch(/^EnclaveNotLive\(/);
+    expect(await revertOf(verifyInclusion(inclusion))).toMatch(/^EnclaveNotLive\(/);
+    expect(await revertOf(consumeReceipt({ ...system.clients, receiptVerifier: system.addresses.receiptVerifier, receipt: nitroReceipt.receipt, signature: nitroReceipt.signature }))).toMatch(
+      /^EnclaveNotLive\(/,
+    );
+    // The TDX key's cache predates the new epoch, so it is answered by the full check, which still says live.
+    expect(await verifyReceipt(tdxReceipt)).toBe(tdx.account.address);
+    expect(
+      await publicClient.readContract({ address: system.addresses.enclaveRegistry, abi: enclaveRegistryAbi, functionName: "liveTeeType", args: [tdx.account.address, PROGRAM_ID] }),
+    ).toBe(probes[1].teeType);
   });
 });

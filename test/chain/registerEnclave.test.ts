@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { keccak256, toHex, type Hex } from "viem";
+import { keccak256, parseEventLogs, toHex, type Hex } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { enclaveRegistryAbi, issueChallenge, registerEnclave, revertReason } from "../../src/chain/index.js";
 import { computeBinding, TeeType } from "../../src/claims/index.js";
@@ -55,15 +55,24 @@ describe("registerEnclave through the committee path (3-of-3 TypeScript verifier
     const nitro = await registerSimulatedEnclave(system, nodes, "nitro", testAccount("enclave nitro"));
     const tdx = await registerSimulatedEnclave(system, nodes, "tdx", testAccount("enclave tdx"));
     expect(tdx.claims.tcbStatus).toBe(0); // simulated collateral says UpToDate; without it the status would be UNKNOWN
+    const { publicClient } = system.clients;
     for (const [enclave, teeType] of [[nitro, TeeType.NITRO], [tdx, TeeType.TDX]] as const) {
-      const read = (functionName: "isLive" | "enclaveInfo") =>
-        system.clients.publicClient.readContract({ address: system.addresses.enclaveRegistry, abi: enclaveRegistryAbi, functionName, args: [enclave.account.address, PROGRAM_ID] });
-      expect(await read("isLive")).toBe(true);
-      const info = (await read("enclaveInfo")) as { teeType: number; measurement: Hex; hpkeKeyHash: Hex; path: number };
+      const args = [enclave.account.address, PROGRAM_ID] as const;
+      const registry = system.addresses.enclaveRegistry;
+      expect(await publicClient.readContract({ address: registry, abi: enclaveRegistryAbi, functionName: "isLive", args })).toBe(true);
+      expect(await publicClient.readContract({ address: registry, abi: enclaveRegistryAbi, functionName: "liveTeeType", args })).toBe(teeType);
+      const info = await publicClient.readContract({ address: registry, abi: enclaveRegistryAbi, functionName: "enclaveInfo", args });
       expect(info.teeType).toBe(teeType);
       expect(info.measurement).toBe(enclave.claims.measurement);
-      expect(info.hpkeKeyHash).toBe(enclave.hpkeKeyHash);
       expect(info.path).toBe(1);
+      expect(info.entryId).toBeGreaterThan(0);
+      // The HPKE key hash and platform id are attested and emitted, not stored: clients read them from the event.
+      const { logs } = await publicClient.getTransactionReceipt({ hash: enclave.hash });
+      const [event] = parseEventLogs({ abi: enclaveRegistryAbi, eventName: "EnclaveRegistered", logs });
+      expect(event?.args.hpkeKeyHash).toBe(enclave.hpkeKeyHash);
+      expect(event?.args.platformId).toBe(enclave.claims.platformId);
+      expect(event?.args.measurement).toBe(enclave.claims.measurement);
+      expect(event?.args.expiresAt).toBe(info.expiresAt);
     }
   });
 

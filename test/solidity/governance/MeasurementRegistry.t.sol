@@ -87,6 +87,83 @@ contract MeasurementRegistryTest is TeezkBase {
         measurements.addMeasurement(PROGRAM, 2, M, 0, 0);
     }
 
+    // ------------------------------------------------------------------------------------ entry ids and epoch
+
+    function test_addMeasurement_AssignsSequentialEntryIds() public {
+        // TeezkBase added measurementOf(1..5) for PROGRAM, ids 1..5.
+        for (uint8 t = 1; t <= 5; ++t) {
+            IMeasurementRegistry.MeasurementEntry memory e = measurements.measurementEntry(PROGRAM, t, measurementOf(t));
+            assertEq(e.id, t, "id in order of addition");
+            assertEq(measurements.entryMeasurement(t), measurementOf(t), "entryMeasurement");
+        }
+        vm.prank(governor);
+        measurements.addMeasurement(keccak256("other"), 2, measurementOf(2), 0, 0);
+        assertEq(measurements.measurementEntry(keccak256("other"), 2, measurementOf(2)).id, 6, "next id");
+        assertEq(measurements.entryMeasurement(6), measurementOf(2), "same measurement, own id");
+        assertEq(measurements.entryMeasurement(7), bytes32(0), "unknown id");
+    }
+
+    function test_entryAllowedUntil_AnswersForExactlyThatEntry() public {
+        vm.prank(governor);
+        measurements.addMeasurement(PROGRAM, 2, M, 0, uint64(START + 100));
+        uint32 id = measurements.measurementEntry(PROGRAM, 2, M).id;
+        assertEq(measurements.entryAllowedUntil(PROGRAM, 2, id), START + 100, "window end");
+        assertEq(measurements.entryAllowedUntil(keccak256("other"), 2, id), 0, "other program");
+        assertEq(measurements.entryAllowedUntil(PROGRAM, 3, id), 0, "other TEE type");
+        assertEq(measurements.entryAllowedUntil(PROGRAM, 2, 1), 0, "another entry's id");
+        assertEq(measurements.entryAllowedUntil(PROGRAM, 2, 999), 0, "unknown id");
+        assertEq(measurements.entryAllowedUntil(PROGRAM, 1, 1), type(uint64).max, "open-ended entry");
+        vm.warp(START + 100);
+        assertEq(measurements.entryAllowedUntil(PROGRAM, 2, id), 0, "window over");
+        vm.prank(guardian);
+        measurements.revokeMeasurement(1, measurementOf(1));
+        assertEq(measurements.entryAllowedUntil(PROGRAM, 1, 1), 0, "revoked");
+    }
+
+    function test_checkClaimsEntry_ReturnsEntryWindowAndEpoch() public {
+        vm.prank(guardian);
+        measurements.revokeMeasurement(5, measurementOf(5));
+        (uint32 id, uint64 validUntil, uint64 epoch) = measurements.checkClaimsEntry(PROGRAM, _claims());
+        assertEq(id, 1, "entry of measurementOf(1)");
+        assertEq(validUntil, type(uint64).max, "no end");
+        assertEq(epoch, 1, "one revocation so far");
+        Claims memory c = _claims();
+        c.debug = true;
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.DebugNotAllowed.selector, uint8(1)));
+        measurements.checkClaimsEntry(PROGRAM, c);
+    }
+
+    function test_livenessEpoch_AdvancesOnRevocationRotationAndRole() public {
+        assertEq(measurements.livenessEpoch(), 0, "starts at 0");
+        vm.expectEmit(true, true, true, true, address(measurements));
+        emit IMeasurementRegistry.LivenessEpochAdvanced(1, guardian);
+        vm.prank(guardian);
+        measurements.revokeMeasurement(3, measurementOf(3));
+        vm.prank(governor);
+        measurements.rotateMeasurement(PROGRAM, 1, measurementOf(1), M, 1 hours);
+        assertEq(measurements.livenessEpoch(), 2, "revocation and rotation");
+        vm.prank(governor);
+        measurements.addMeasurement(PROGRAM, 2, keccak256("added"), 0, 0);
+        assertEq(measurements.livenessEpoch(), 2, "adding ends nobody's liveness");
+        address registry = address(enclaves);
+        vm.prank(registry);
+        measurements.advanceLivenessEpoch();
+        assertEq(measurements.livenessEpoch(), 3, "LIVENESS_EPOCH_ROLE");
+    }
+
+    function test_advanceLivenessEpoch_RevertWhen_NotRole() public {
+        for (uint256 i = 0; i < 2; ++i) {
+            address caller = i == 0 ? governor : guardian;
+            vm.prank(caller);
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IAccessControl.AccessControlUnauthorizedAccount.selector, caller, LIVENESS_EPOCH_ROLE
+                )
+            );
+            measurements.advanceLivenessEpoch();
+        }
+    }
+
     // ------------------------------------------------------------------------------------------- rotate
 
     function test_rotateMeasurement_NewNowOldAfterGrace() public {

@@ -8,12 +8,15 @@ import {IMeasurementRegistry} from "../../../contracts/interfaces/IMeasurementRe
 import {EnclaveRegistry} from "../../../contracts/registry/EnclaveRegistry.sol";
 import {CommitteeAttestationVerifier} from "../../../contracts/attestation/CommitteeAttestationVerifier.sol";
 import {ReceiptVerifier} from "../../../contracts/receipts/ReceiptVerifier.sol";
-import {Receipt} from "../../../contracts/receipts/Receipt.sol";
+import {BatchReceipts} from "../../../contracts/receipts/BatchReceipts.sol";
+import {Batch, Receipt, ReceiptTypes} from "../../../contracts/receipts/Receipt.sol";
 import {MultiProverRoots} from "../../../contracts/multiprover/MultiProverRoots.sol";
 import {RootProofVerifierTestDouble} from "../doubles/RootProofVerifierTestDouble.sol";
 
 /// @notice What handlers share: cheatcodes, the deployment, and an independent model of which enclave keys
-/// should be live (registration time, TEE type, revocations, removals) kept from the handler's own actions.
+/// should be live (registration time, TEE type, revocations, rotations, removals) kept from the handler's own
+/// actions. The model knows nothing of the registry's liveness cache, so comparing it with isLive after every
+/// step checks that the cached fast path and the full check never disagree.
 abstract contract HandlerBase {
     Vm internal constant vm = Vm(0x7109709ECfa91a80626fF3989D68f67F5b1DD12D);
     bytes32 internal constant PROGRAM = keccak256("teezk test program");
@@ -32,6 +35,9 @@ abstract contract HandlerBase {
     mapping(uint256 keyIndex => uint256) public modelExpiry;
     mapping(uint8 teeType => bool) public modelRevoked;
     mapping(uint256 keyIndex => bool) public modelRemoved;
+    /// @dev End of the window of measurementOf(teeType) for PROGRAM (rotations shorten it); 0 means no end.
+    mapping(uint8 teeType => uint256) public modelWindowEnd;
+    uint256 internal rotations;
 
     /// @notice Count of outcomes the model says must never happen.
     uint256 public violations;
@@ -58,8 +64,23 @@ abstract contract HandlerBase {
         return abi.encodePacked(r, s, v);
     }
 
+    function _modelAllowed(uint8 t) internal view returns (bool) {
+        uint256 end = modelWindowEnd[t];
+        return !modelRevoked[t] && (end == 0 || block.timestamp < end);
+    }
+
     function _modelLive(uint256 i) internal view returns (bool) {
-        return i < 4 && modelExpiry[i] > block.timestamp && !modelRevoked[types[i]] && !modelRemoved[i];
+        return i < 4 && modelExpiry[i] > block.timestamp && _modelAllowed(types[i]) && !modelRemoved[i];
+    }
+
+    /// @notice 0 when isLive agrees with the model for every key, else 1 + the first key index that disagrees.
+    function livenessMismatch() public view returns (uint256) {
+        for (uint256 i = 0; i < 5; ++i) {
+            if (enclaves.isLive(vm.addr(keys[i]), PROGRAM) != _modelLive(i)) return i + 1;
+            uint8 liveType = enclaves.liveTeeType(vm.addr(keys[i]), PROGRAM);
+            if (liveType != (_modelLive(i) ? types[i] : 0)) return i + 1;
+        }
+        return 0;
     }
 
     function measurementOf(uint8 teeType) public pure returns (bytes32) {
@@ -88,8 +109,35 @@ abstract contract HandlerBase {
         bytes[] memory sigs = new bytes[](2);
         (sigs[0], sigs[1]) = (_sign(k0, digest), _sign(k1, digest));
         try enclaves.register(PROGRAM, claims, enclave, bytes32(0), nonce, 1, abi.encode(sigs)) returns (uint64 exp) {
-            if (modelRevoked[types[i]] || modelRemoved[i]) _violation("registered a revoked or removed enclave");
+            if (!_modelAllowed(types[i]) || modelRemoved[i]) {
+                _violation("registered a removed enclave or a measurement not allowed now");
+            }
             modelExpiry[i] = exp;
+        } catch {}
+    }
+
+    /// @notice Fuzzed action: the governor rotates a TEE type's measurement away, with a grace period of up to
+    /// 12 hours (rarely).
+    function rotate(uint256 seed, uint256 grace) public {
+        if (seed % 6 != 0) return;
+        uint8 t = types[seed % 4];
+        grace = grace % 12 hours;
+        bytes32 next = keccak256(abi.encode("rotated", t, ++rotations));
+        vm.prank(governor);
+        try measurements.rotateMeasurement(PROGRAM, t, measurementOf(t), next, uint64(grace)) {
+            if (!_modelAllowed(t)) _violation("rotated away a measurement that was not allowed");
+            uint256 end = block.timestamp + grace;
+            if (modelWindowEnd[t] == 0 || end < modelWindowEnd[t]) modelWindowEnd[t] = end;
+        } catch {}
+    }
+
+    /// @notice Fuzzed action: the guardian removes an enclave key (rarely).
+    function remove(uint256 seed) public {
+        if (seed % 10 != 0) return;
+        uint256 i = seed % 5;
+        vm.prank(guardian);
+        try enclaves.removeEnclave(vm.addr(keys[i])) {
+            modelRemoved[i] = true;
         } catch {}
     }
 
@@ -139,11 +187,13 @@ abstract contract HandlerBase {
     }
 }
 
-/// @notice Invariant (1): no receipt is accepted from a signer that is unregistered, expired, removed or whose
-/// measurement is revoked for the program.
+/// @notice Invariant (1): no receipt, single or batched, is accepted from a signer that is unregistered, expired,
+/// removed, or whose measurement is revoked or past its window for the program.
 contract ReceiptsHandler is HandlerBase {
     ReceiptVerifier internal immutable receipts;
+    BatchReceipts internal immutable batches;
     uint256 public accepted;
+    uint256 public acceptedIncluded;
 
     constructor(
         MeasurementRegistry m,
@@ -152,9 +202,31 @@ contract ReceiptsHandler is HandlerBase {
         address governor_,
         address guardian_,
         uint256[2] memory nodeKeys_,
-        ReceiptVerifier r
+        ReceiptVerifier r,
+        BatchReceipts b
     ) HandlerBase(m, e, c, governor_, guardian_, nodeKeys_) {
-        receipts = r;
+        (receipts, batches) = (r, b);
+    }
+
+    /// @notice Fuzzed action: key `seed % 5` signs a one-receipt batch (root = leaf), submitted the first time it
+    /// comes up; the receipt's inclusion is then checked, now and whenever the same receipt comes up again after
+    /// other actions (expiry, revocation, rotation, removal).
+    function checkIncluded(uint256 seed, uint8 variant) public {
+        uint256 i = seed % 5;
+        bytes32 programId = seed % 7 == 0 ? keccak256("other program") : PROGRAM;
+        // Few distinct receipts per key, so batches submitted under earlier conditions are checked again later.
+        Receipt memory r = Receipt(programId, keccak256(abi.encode(i)), bytes32(0), bytes32(0), 0, bytes32(uint256(variant % 3)));
+        bytes32 root = batches.leafOf(r);
+        if (batches.batchRecord(root).enclave == address(0)) {
+            Batch memory b = Batch(root, 1, uint64(block.timestamp));
+            batches.submitBatch(b, _sign(keys[i], batches.batchDigest(b)));
+        }
+        try batches.verifyIncluded(r, root, new bytes32[](0)) returns (address signer) {
+            ++acceptedIncluded;
+            uint256 signerIndex = 5;
+            for (uint256 k = 0; k < 5; ++k) if (vm.addr(keys[k]) == signer) signerIndex = k;
+            if (programId != PROGRAM || !_modelLive(signerIndex)) _violation("included a receipt from a non-live signer");
+        } catch {}
     }
 
     /// @notice Fuzzed action: key `seed % 5` signs a receipt for PROGRAM (or another program) and it is consumed.

@@ -3,21 +3,25 @@ pragma solidity 0.8.30;
 
 import {TeezkBase} from "../utils/TeezkBase.sol";
 import {ReceiptVerifier} from "../../../contracts/receipts/ReceiptVerifier.sol";
+import {BatchReceipts} from "../../../contracts/receipts/BatchReceipts.sol";
 import {TeeQuorumRoots} from "../../../contracts/multiprover/TeeQuorumRoots.sol";
 import {RootProofVerifierTestDouble} from "../doubles/RootProofVerifierTestDouble.sol";
 import {ReceiptsHandler, RootsHandler} from "./Handlers.sol";
 
-/// @notice Invariants (1) receipts only from live, allowed signers and (4) only the governor allows, the guardian
-/// only revokes.
+/// @notice Invariants (1) receipts, single or batched, only from live, allowed signers, (4) only the governor
+/// allows, the guardian only revokes, and (5) the registry's cached liveness always equals the full check.
 contract ReceiptInvariantsTest is TeezkBase {
     ReceiptsHandler internal handler;
 
     function setUp() public override {
         super.setUp();
         ReceiptVerifier receipts = new ReceiptVerifier(enclaves);
+        BatchReceipts batches = new BatchReceipts(enclaves);
         handler = new ReceiptsHandler(
-            measurements, enclaves, committee, governor, guardian, [nodeKeys[0], nodeKeys[1]], receipts
+            measurements, enclaves, committee, governor, guardian, [nodeKeys[0], nodeKeys[1]], receipts, batches
         );
+        vm.prank(governor);
+        enclaves.grantRole(REMOVER_ROLE, guardian);
         targetContract(address(handler));
     }
 
@@ -25,6 +29,14 @@ contract ReceiptInvariantsTest is TeezkBase {
     /// forge-config: default.invariant.depth = 24
     function invariant_NoReceiptFromNonLiveSigner() public view {
         assertEq(handler.violations(), 0, handler.lastViolation());
+    }
+
+    /// @dev isLive and liveTeeType answer from a cache while the liveness epoch stands; an independent model of
+    /// expiries, windows, revocations and removals must agree with them after every action.
+    /// forge-config: default.invariant.runs = 24
+    /// forge-config: default.invariant.depth = 24
+    function invariant_LivenessEqualsModel() public view {
+        assertEq(handler.livenessMismatch(), 0, "isLive disagrees with the model for key index (+1)");
     }
 }
 
@@ -51,5 +63,6 @@ contract RootInvariantsTest is TeezkBase {
     function invariant_NoRootBelowKDistinctTeeTypesAndConflictsHalt() public view {
         assertEq(handler.violations(), 0, handler.lastViolation());
         if (handler.conflictSinceResume()) assertTrue(roots.halted(), "halted after a conflict until resumed");
+        assertEq(handler.livenessMismatch(), 0, "isLive disagrees with the model for key index (+1)");
     }
 }

@@ -93,6 +93,20 @@ contract TeeQuorumRootsTest is MultiProverBase {
         roots.submitRoot(1, R, sigs, "");
     }
 
+    function test_submitRoot_RevertWhen_SignerMeasurementRevoked() public {
+        vm.prank(guardian);
+        measurements.revokeMeasurement(2, measurementOf(2));
+        bytes[] memory sigs = _sigs(1, R, _idx(0, 2));
+        vm.expectRevert(abi.encodeWithSelector(IMultiProverRoots.EnclaveNotLive.selector, vm.addr(KEYS[2])));
+        roots.submitRoot(1, R, sigs, "");
+    }
+
+    function test_submitRoot_FullCheckAfterUnrelatedRevocation() public {
+        vm.prank(guardian);
+        measurements.revokeMeasurement(5, measurementOf(5)); // no key of type 5: only the epoch moves
+        assertEq(roots.submitRoot(1, R, _sigs(1, R, _idx(0, 3)), ""), (1 << 1) | (1 << 3), "TDX and Nitro");
+    }
+
     function test_submitRoot_RevertWhen_Duplicate() public {
         bytes[] memory one = _sigs(1, R, _idx1(2));
         bytes[] memory sigs = new bytes[](2);

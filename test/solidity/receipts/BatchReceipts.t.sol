@@ -88,6 +88,27 @@ contract BatchReceiptsTest is TeezkBase {
         batches.verifyIncluded(rs[0], root, _proof(0));
     }
 
+    function test_verifyIncluded_RevertWhen_MeasurementRevokedAfterSubmission() public {
+        _submit();
+        assertEq(batches.verifyIncluded(rs[0], root, _proof(0)), enclave, "included while live");
+        vm.prank(guardian);
+        measurements.revokeMeasurement(2, measurementOf(2));
+        vm.expectRevert(abi.encodeWithSelector(IBatchReceipts.EnclaveNotLive.selector, enclave, PROGRAM));
+        batches.verifyIncluded(rs[0], root, _proof(0));
+        vm.expectRevert(abi.encodeWithSelector(IBatchReceipts.EnclaveNotLive.selector, enclave, PROGRAM));
+        batches.consumeIncluded(rs[0], root, _proof(0));
+    }
+
+    function test_verifyIncluded_RevertWhen_SignerRemovedAfterSubmission() public {
+        _submit();
+        vm.prank(governor);
+        enclaves.grantRole(REMOVER_ROLE, guardian);
+        vm.prank(guardian);
+        enclaves.removeEnclave(enclave);
+        vm.expectRevert(abi.encodeWithSelector(IBatchReceipts.EnclaveNotLive.selector, enclave, PROGRAM));
+        batches.verifyIncluded(rs[0], root, _proof(0));
+    }
+
     function test_submitBatch_RevertWhen_Invalid() public {
         _submit();
         Batch memory b = Batch(root, 4, uint64(START));

@@ -25,7 +25,7 @@ contract EnclaveRegistryTest is TeezkBase {
         (address enclave, bytes32 nonce, Claims memory claims) = _prepare(2);
         vm.expectEmit(true, true, true, true, address(enclaves));
         emit IEnclaveRegistry.EnclaveRegistered(
-            enclave, PROGRAM, measurementOf(2), 2, COMMITTEE_PATH, HPKE, uint64(START + 24 hours)
+            enclave, PROGRAM, measurementOf(2), 2, COMMITTEE_PATH, HPKE, keccak256("platform"), uint64(START + 24 hours)
         );
         uint64 expiresAt =
             enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, committeeProof(claims));
@@ -35,7 +35,9 @@ contract EnclaveRegistryTest is TeezkBase {
         IEnclaveRegistry.Enclave memory e = enclaves.enclaveInfo(enclave, PROGRAM);
         assertEq(e.teeType, 2, "teeType");
         assertEq(e.measurement, measurementOf(2), "measurement");
-        assertEq(e.hpkeKeyHash, HPKE, "hpke");
+        assertEq(e.registeredAt, START, "registeredAt");
+        assertEq(e.path, COMMITTEE_PATH, "path");
+        assertEq(e.entryId, measurements.measurementEntry(PROGRAM, 2, measurementOf(2)).id, "entry id");
         (, bool used) = enclaves.nonceState(nonce);
         assertTrue(used, "nonce used");
     }
@@ -62,9 +64,122 @@ contract EnclaveRegistryTest is TeezkBase {
 
     function test_isLive_FalseAfterRevocationAtOnce() public {
         address enclave = registerEnclave(KEY, 3);
+        assertTrue(enclaves.isLive(enclave, PROGRAM), "live before");
         vm.prank(guardian);
         measurements.revokeMeasurement(3, measurementOf(3));
         assertFalse(enclaves.isLive(enclave, PROGRAM), "revoked measurement kills the key");
+        assertEq(enclaves.liveTeeType(enclave, PROGRAM), 0, "liveTeeType agrees");
+    }
+
+    // ------------------------------------------------------------------ liveness cache (fast path) vs full check
+
+    function test_isLive_EndsAtMeasurementWindowEndBeforeExpiry() public {
+        bytes32 program = keccak256("windowed program");
+        vm.prank(governor);
+        measurements.addMeasurement(program, 1, measurementOf(1), 0, uint64(START + 2 hours));
+        address enclave = vm.addr(KEY);
+        bytes32 nonce = enclaves.issueChallenge();
+        Claims memory claims = goodClaims(1, enclave, HPKE, nonce);
+        enclaves.register(program, claims, enclave, HPKE, nonce, COMMITTEE_PATH, committeeProof(claims));
+        uint64 epoch = measurements.livenessEpoch();
+        vm.warp(START + 2 hours - 1);
+        assertTrue(enclaves.isLive(enclave, program), "inside the window");
+        vm.warp(START + 2 hours);
+        assertEq(measurements.livenessEpoch(), epoch, "no epoch change: the cached answer is the one given");
+        assertFalse(enclaves.isLive(enclave, program), "window ended, 22 h before the registration expires");
+        assertEq(enclaves.liveTeeType(enclave, program), 0, "liveTeeType agrees");
+    }
+
+    function test_isLive_RotationEndsLivenessAfterGrace() public {
+        address enclave = registerEnclave(KEY, 1);
+        uint64 epoch = measurements.livenessEpoch();
+        vm.prank(governor);
+        measurements.rotateMeasurement(PROGRAM, 1, measurementOf(1), keccak256("m1 v2"), 1 hours);
+        assertEq(measurements.livenessEpoch(), epoch + 1, "rotation advances the epoch");
+        vm.warp(START + 1 hours - 1);
+        assertTrue(enclaves.isLive(enclave, PROGRAM), "live during the grace period");
+        vm.warp(START + 1 hours);
+        assertFalse(enclaves.isLive(enclave, PROGRAM), "not live once the grace period is over");
+    }
+
+    function test_isLive_FullCheckAfterUnrelatedEpochChange() public {
+        address enclave = registerEnclave(KEY, 1);
+        vm.prank(guardian);
+        measurements.revokeMeasurement(3, measurementOf(3));
+        assertTrue(enclaves.isLive(enclave, PROGRAM), "another measurement's revocation does not end this key");
+        assertEq(enclaves.liveTeeType(enclave, PROGRAM), 1, "type 1 through the full check");
+        registerEnclave(KEY, 1);
+        assertTrue(enclaves.isLive(enclave, PROGRAM), "re-attestation caches the new epoch");
+    }
+
+    function test_liveTeeType_TypeWhenLiveZeroOtherwise() public {
+        address enclave = registerEnclave(KEY, 4);
+        assertEq(enclaves.liveTeeType(enclave, PROGRAM), 4, "live NVIDIA key");
+        assertEq(enclaves.liveTeeType(enclave, keccak256("other")), 0, "other program");
+        assertEq(enclaves.liveTeeType(address(0xBAD), PROGRAM), 0, "never registered");
+        vm.warp(START + 24 hours);
+        assertEq(enclaves.liveTeeType(enclave, PROGRAM), 0, "expired");
+    }
+
+    function test_enclaveInfo_ZerosWhenNeverRegistered() public view {
+        IEnclaveRegistry.Enclave memory e = enclaves.enclaveInfo(address(0xBAD), PROGRAM);
+        assertEq(e.expiresAt, 0, "expiresAt");
+        assertEq(e.measurement, bytes32(0), "measurement");
+        assertEq(e.entryId, 0, "entryId");
+    }
+
+    function test_removeEnclave_AdvancesLivenessEpoch() public {
+        address enclave = registerEnclave(KEY, 1);
+        address other = registerEnclave(0xE2, 2);
+        vm.prank(governor);
+        enclaves.grantRole(REMOVER_ROLE, guardian);
+        uint64 epoch = measurements.livenessEpoch();
+        vm.expectEmit(true, true, true, true, address(measurements));
+        emit IMeasurementRegistry.LivenessEpochAdvanced(epoch + 1, address(enclaves));
+        vm.prank(guardian);
+        enclaves.removeEnclave(enclave);
+        assertFalse(enclaves.isLive(enclave, PROGRAM), "removed key is not live");
+        assertTrue(enclaves.isLive(other, PROGRAM), "another key stays live through the full check");
+    }
+
+    function test_removeEnclave_RevertWhen_RegistryCannotAdvanceEpoch() public {
+        EnclaveRegistry unwired = new EnclaveRegistry(measurements, governor);
+        vm.startPrank(governor);
+        unwired.grantRole(REMOVER_ROLE, guardian);
+        vm.stopPrank();
+        vm.prank(guardian);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, address(unwired), LIVENESS_EPOCH_ROLE
+            )
+        );
+        unwired.removeEnclave(address(1));
+        assertFalse(unwired.isRemoved(address(1)), "nothing removed without the epoch advancing with it");
+    }
+
+    function test_register_RecentBlockHashNonceIsUsedOnce() public {
+        vm.roll(2000);
+        bytes32 nonce = blockhash(block.number - 3);
+        address enclave = vm.addr(KEY);
+        Claims memory claims = goodClaims(1, enclave, HPKE, nonce);
+        bytes memory proof = committeeProof(claims);
+        enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, proof);
+        (uint64 challengeExpiresAt, bool used) = enclaves.nonceState(nonce);
+        assertEq(challengeExpiresAt, 0, "not an issued challenge");
+        assertTrue(used, "used");
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.NonceAlreadyUsed.selector, nonce));
+        enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, proof);
+    }
+
+    function test_issueChallenge_StateBeforeAndAfterUse() public {
+        (address enclave, bytes32 nonce, Claims memory claims) = _prepare(1);
+        (uint64 expiresAt, bool used) = enclaves.nonceState(nonce);
+        assertEq(expiresAt, START + 1 hours, "challenge expiry");
+        assertFalse(used, "unused");
+        enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, committeeProof(claims));
+        (expiresAt, used) = enclaves.nonceState(nonce);
+        assertEq(expiresAt, START + 1 hours, "expiry kept");
+        assertTrue(used, "used");
     }
 
     function test_register_RevertWhen_RouteNotFound() public {

@@ -18,6 +18,7 @@ abstract contract TeezkBase is Test {
     bytes32 internal constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
     bytes32 internal constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
     bytes32 internal constant REMOVER_ROLE = keccak256("ENCLAVE_REMOVER_ROLE");
+    bytes32 internal constant LIVENESS_EPOCH_ROLE = keccak256("LIVENESS_EPOCH_ROLE");
     uint256 internal constant ACCEPTED = (1 << 0) | (1 << 255); // UP_TO_DATE | NOT_APPLICABLE
 
     address internal governor = address(0x6000);
@@ -38,6 +39,7 @@ abstract contract TeezkBase is Test {
         committee = new CommitteeAttestationVerifier(governor, nodes, 2);
         vm.startPrank(governor);
         enclaves.addRoute(COMMITTEE_PATH, committee);
+        measurements.grantRole(LIVENESS_EPOCH_ROLE, address(enclaves));
         for (uint8 t = 1; t <= 5; ++t) {
             measurements.setTeePolicy(
                 t, IMeasurementRegistry.TeePolicy({acceptedTcbStatuses: ACCEPTED, minSvn: 2, maxEvidenceAge: 1 days})
