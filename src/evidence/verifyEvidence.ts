@@ -7,7 +7,7 @@ import { verifyComposite } from "./verifyComposite.js";
 import { MAX_NITRO_DOCUMENT_BYTES, verifyNitroDocument } from "./nitro/index.js";
 import { MAX_DCAP_QUOTE_BYTES, verifyDcapQuote } from "./tdx/index.js";
 import { loadDcapCollateral, type DcapCollateral } from "./tdx/collateral/index.js";
-import { MAX_SNP_EVIDENCE_BYTES, loadSnpCollateral, verifySnpReport } from "./sevsnp/index.js";
+import { MAX_SNP_EVIDENCE_BYTES, loadSnpCollateral, verifySnpReport, type SnpCollateral } from "./sevsnp/index.js";
 import { MAX_GPU_EVIDENCE_BYTES, loadNvidiaCollateral, verifyGpuEvidenceSet, type NvidiaCollateral } from "./nvidia/index.js";
 
 /** No evidence format teezk reads comes near this; larger files are refused before they are read. */
@@ -29,6 +29,11 @@ export type VerifyEvidenceParameters = {
   kind?: EvidenceKind;
   /** Collateral folders; several are merged (earlier folders win for items both hold). */
   collateralDir?: string | readonly string[];
+  /**
+   * The main evidence's collateral already loaded (`loadCollateral`), used instead of `collateralDir`: a
+   * service loads its folders once rather than on every request. Checked at `now` like freshly read files.
+   */
+  collateral?: LoadedCollateral;
   /** GPU evidence for composite CPU+GPU attestation (DESIGN §3). */
   gpuEvidence?: Uint8Array;
   gpuCollateralDir?: string;
@@ -48,7 +53,7 @@ export type VerifyEvidenceReturnType = {
  * folders stay independent; only this dispatcher knows them all.
  */
 export function verifyEvidence(parameters: VerifyEvidenceParameters): VerifyEvidenceReturnType {
-  const cpu = verifySingle(parameters.evidence, parameters.kind, parameters.collateralDir, parameters);
+  const cpu = verifySingle(parameters.evidence, parameters.kind, parameters.collateral ?? parameters.collateralDir, parameters);
   if (!parameters.gpuEvidence) return cpu;
   if (cpu.kind === "nvidia") {
     throw new TeezkError("CONFIG_INVALID", "--gpu pairs GPU evidence with CPU evidence; the main evidence is already a GPU's");
@@ -62,7 +67,7 @@ export function verifyEvidence(parameters: VerifyEvidenceParameters): VerifyEvid
 function verifySingle(
   raw: Uint8Array,
   requestedKind: EvidenceKind | undefined,
-  collateralDir: string | readonly string[] | undefined,
+  collateralSource: string | readonly string[] | LoadedCollateral | undefined,
   { now, extraTrustedRoots }: VerifyEvidenceParameters,
 ): VerifyEvidenceReturnType {
   const decoded = decodeEvidenceInput(raw, MAX_EVIDENCE_FILE_BYTES).bytes;
@@ -70,14 +75,17 @@ function verifySingle(
   if (decoded.length > maxBytes[kind]) {
     throw new TeezkError("INPUT_TOO_LARGE", `The ${kind} evidence is ${decoded.length} bytes; the cap is ${maxBytes[kind]}`);
   }
-  const dirs = collateralDir === undefined ? [] : typeof collateralDir === "string" ? [collateralDir] : [...collateralDir];
+  const loaded = collateralSource === undefined || isLoadedCollateral(collateralSource) ? collateralSource : loadCollateral(kind, collateralSource);
+  if (loaded && loaded.family !== collateralFamily[kind]) {
+    throw new TeezkError("CONFIG_INVALID", `${loaded.family} collateral was given for ${kind} evidence`);
+  }
   const common = { evidence: decoded, now, ...(extraTrustedRoots ? { extraTrustedRoots } : {}) };
   switch (kind) {
     case "nitro":
       return { kind, evidence: verifyNitroDocument(common) };
     case "tdx":
     case "sgx": {
-      const collateral = dirs.length ? mergeCollateral(dirs.map((dir) => loadDcapCollateral(dir))) : undefined;
+      const collateral = loaded?.family === "dcap" ? loaded.collateral : undefined;
       const evidence = verifyDcapQuote({ ...common, ...(collateral ? { collateral } : {}) });
       const actual = evidence.claims.teeType === 5 ? "sgx" : "tdx";
       if (requestedKind && actual !== requestedKind) {
@@ -86,13 +94,45 @@ function verifySingle(
       return { kind: actual, evidence };
     }
     case "sevsnp":
-      return { kind, evidence: verifySnpReport({ ...common, ...(dirs.length ? { collateral: loadSnpCollateral(dirs) } : {}) }) };
+      return { kind, evidence: verifySnpReport({ ...common, ...(loaded?.family === "snp" ? { collateral: loaded.collateral } : {}) }) };
     case "nvidia": {
-      const collateral = dirs.length ? mergeCollateral<NvidiaCollateral>(dirs.map((dir) => loadNvidiaCollateral(dir))) : undefined;
+      const collateral = loaded?.family === "nvidia" ? loaded.collateral : undefined;
       const gpus = verifyGpuEvidenceSet({ ...common, ...(collateral ? { collateral } : {}) });
       return { kind, evidence: gpus[0]!, ...(gpus.length > 1 ? { gpu: gpus } : {}) };
     }
   }
+}
+
+/** Collateral of one vendor family, loaded from its folders (see `loadCollateral`). */
+export type LoadedCollateral =
+  | { family: "dcap"; collateral: DcapCollateral }
+  | { family: "snp"; collateral: SnpCollateral }
+  | { family: "nvidia"; collateral: NvidiaCollateral };
+
+const collateralFamily: Record<EvidenceKind, LoadedCollateral["family"] | "none"> = { nitro: "none", tdx: "dcap", sgx: "dcap", sevsnp: "snp", nvidia: "nvidia" };
+
+/**
+ * Loads and merges the collateral folders for evidence of `kind` exactly as `verifyEvidence` does with
+ * `collateralDir`, so a caller can load once and pass `collateral` on every verification. Nitro needs none
+ * (undefined). Nothing is verified here: signatures, chains, freshness and revocation are checked per call.
+ */
+export function loadCollateral(kind: EvidenceKind, collateralDir: string | readonly string[]): LoadedCollateral | undefined {
+  const dirs = typeof collateralDir === "string" ? [collateralDir] : [...collateralDir];
+  if (dirs.length === 0) return undefined;
+  switch (collateralFamily[kind]) {
+    case "dcap":
+      return { family: "dcap", collateral: mergeCollateral(dirs.map((dir) => loadDcapCollateral(dir))) };
+    case "snp":
+      return { family: "snp", collateral: loadSnpCollateral(dirs) };
+    case "nvidia":
+      return { family: "nvidia", collateral: mergeCollateral<NvidiaCollateral>(dirs.map((dir) => loadNvidiaCollateral(dir))) };
+    case "none":
+      return undefined;
+  }
+}
+
+function isLoadedCollateral(value: string | readonly string[] | LoadedCollateral): value is LoadedCollateral {
+  return typeof value === "object" && !Array.isArray(value) && "family" in value;
 }
 
 /** Earlier folders win; later ones fill what is missing (e.g. a TCB signing certificate kept elsewhere). */

@@ -3,7 +3,7 @@ import { claimsHash, encodeClaims, type Claims } from "../claims/index.js";
 import { signVerdict, type Verdict } from "../chain/signVerdict.js";
 import { TeezkError } from "../errors/index.js";
 import type { EvidenceKind } from "../evidence/detectEvidenceType.js";
-import { verifyEvidence } from "../evidence/verifyEvidence.js";
+import { verifyEvidence, type LoadedCollateral } from "../evidence/verifyEvidence.js";
 import { appraise, type Appraisal, type ReferenceValues } from "../policy/index.js";
 import type { ContractDomain } from "../receipts/types.js";
 import type { PinnedRoot } from "../util/x509.js";
@@ -26,6 +26,8 @@ export type VerifierSignerRequest = {
   now: Date;
   kind?: EvidenceKind;
   collateralDir?: string | readonly string[];
+  /** Collateral loaded once (`loadCollateral`), used instead of `collateralDir`. */
+  collateral?: LoadedCollateral;
   gpuEvidence?: Uint8Array;
   gpuCollateralDir?: string;
   /** The DESIGN §3 binding the requester expects in the report data (checked off-chain too when given). */
@@ -81,6 +83,7 @@ export function createVerifierSigner(parameters: CreateVerifierSignerParameters)
       now: request.now,
       ...(request.kind ? { kind: request.kind } : {}),
       ...(request.collateralDir ? { collateralDir: request.collateralDir } : {}),
+      ...(request.collateral ? { collateral: request.collateral } : {}),
       ...(request.gpuEvidence ? { gpuEvidence: request.gpuEvidence } : {}),
       ...(request.gpuCollateralDir ? { gpuCollateralDir: request.gpuCollateralDir } : {}),
       ...(extraTrustedRoots ? { extraTrustedRoots } : {}),

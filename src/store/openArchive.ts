@@ -104,6 +104,7 @@ export function openArchive(path: string, options: OpenArchiveOptions = {}): Ope
   };
 
   let closed = false;
+  let inTransaction = false;
   const archive: Archive = {
     path,
     schemaVersion,
@@ -146,6 +147,34 @@ export function openArchive(path: string, options: OpenArchiveOptions = {}): Ope
       return read(() => Number((db.prepare(`SELECT COUNT(*) AS n FROM ${spec.sqlName}${sql}`).get(...values) as { n: number }).n));
     },
     exportJsonLines: (writable) => exportJsonLines(db, path, schemaVersion, writable),
+    transaction(fn) {
+      if (inTransaction) throw new TeezkError("ARCHIVE_WRITE_FAILED", "Archive transactions do not nest");
+      try {
+        // IMMEDIATE takes the write lock now (waiting up to the busy timeout), not at the first insert.
+        db.exec("BEGIN IMMEDIATE");
+      } catch (error) {
+        throw new TeezkError("ARCHIVE_WRITE_FAILED", `Cannot start a transaction on the archive ${path}`, { details: messageOf(error), cause: error });
+      }
+      inTransaction = true;
+      try {
+        const result = fn();
+        if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function") {
+          throw new TeezkError("ARCHIVE_WRITE_FAILED", "An archive transaction must be synchronous; nothing was recorded");
+        }
+        db.exec("COMMIT");
+        return result;
+      } catch (error) {
+        try {
+          db.exec("ROLLBACK");
+        } catch {
+          // The commit itself failed and SQLite already rolled back.
+        }
+        if (error instanceof TeezkError) throw error;
+        throw new TeezkError("ARCHIVE_WRITE_FAILED", `The archive transaction on ${path} failed; nothing of it was recorded`, { details: messageOf(error), cause: error });
+      } finally {
+        inTransaction = false;
+      }
+    },
     close() {
       if (closed) return;
       closed = true;

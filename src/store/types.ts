@@ -187,5 +187,12 @@ export type Archive = {
    * hex, bigints as decimal strings, times as ISO strings. Reads a snapshot, so concurrent writes do not tear it.
    */
   exportJsonLines(writable: Writable): Promise<ExportJsonLinesReturnType>;
+  /**
+   * Runs `fn` (synchronous `record*` calls) in one transaction: one commit, one fsync for all of them, so a
+   * service can record a whole decision — or a batch of decisions (group commit) — for the price of one write.
+   * The records are durable only once `transaction` returns; if `fn` throws, or the commit fails, nothing of it
+   * is kept (ARCHIVE_WRITE_FAILED unless `fn` threw a TeezkError of its own). Not reentrant.
+   */
+  transaction<T>(fn: () => T): T;
   close(): void;
 };

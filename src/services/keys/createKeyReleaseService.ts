@@ -10,7 +10,7 @@ import type { PinnedRoot } from "../../util/x509.js";
 import { errorResponse } from "../http/index.js";
 import { applyServiceLimits } from "../verifier/applyServiceLimits.js";
 import { readJsonObject } from "../verifier/readJsonObject.js";
-import { resolveEvidenceCollateral, type CollateralByKind } from "../verifier/resolveEvidenceCollateral.js";
+import { createCollateralCache, type CollateralByKind } from "../verifier/createCollateralCache.js";
 import {
   DEFAULT_CHALLENGE_TTL_MS,
   DEFAULT_KEY_RELEASE_TIMEOUT_MS,
@@ -31,7 +31,7 @@ export type CreateKeyReleaseServiceParameters = {
   archive?: Archive;
   /** Dev roots of simulated TEEs (`--simulate-roots`). Never in production. */
   extraTrustedRoots?: readonly PinnedRoot[];
-  /** Collateral folders per evidence kind, read on every request (see createVerifierNode). */
+  /** Collateral folders per evidence kind, parsed once and reloaded when they change (createCollateralCache). */
   collateral?: CollateralByKind;
   challengeTtlMs?: number;
   maxOutstandingChallenges?: number;
@@ -49,12 +49,15 @@ export type KeyReleaseService = {
 export type CreateKeyReleaseServiceReturnType = KeyReleaseService;
 export type CreateKeyReleaseServiceErrorType = TeezkError;
 
+/** What one decision leaves in the archive, written in one transaction. */
+type DecisionRecord = { binding?: Hex; evidence?: Uint8Array; claims?: Claims; appraisal?: Appraisal };
+
 /** A refusal on its way out: the code the client sees and what the archive records about it. */
 class Refusal {
   constructor(
     readonly error: TeezkError,
     readonly reasonCodes: string[],
-    readonly record: { evidenceId?: string; appraisalId?: string; binding?: Hex },
+    readonly record: DecisionRecord,
   ) {}
 }
 
@@ -77,7 +80,7 @@ class Refusal {
 export function createKeyReleaseService(parameters: CreateKeyReleaseServiceParameters): CreateKeyReleaseServiceReturnType {
   const { archive, extraTrustedRoots } = parameters;
   const clock = parameters.clock ?? (() => new Date());
-  const collateral = parameters.collateral ?? {};
+  const collateralCache = createCollateralCache({ collateral: parameters.collateral ?? {}, clock });
   const keys = new Map<string, ReleasableKey>();
   for (const key of parameters.keys) {
     if (typeof key.id !== "string" || !KEY_ID_PATTERN.test(key.id)) {
@@ -130,26 +133,19 @@ export function createKeyReleaseService(parameters: CreateKeyReleaseServiceParam
   }
 
   async function release(id: string, request: ParseKeyReleaseRequestReturnType): Promise<KeyReleaseResponseBody> {
+    let refusal: Refusal;
     try {
       return await decide(id, request);
     } catch (thrown) {
-      const refusal =
+      refusal =
         thrown instanceof Refusal
           ? thrown
           : new Refusal(isTeezkError(thrown) ? thrown : new TeezkError("INTERNAL", "the key-release service failed while deciding"), [isTeezkError(thrown) ? thrown.code : "INTERNAL"], {});
-      if (archive && refusal.error.code !== "ARCHIVE_WRITE_FAILED") {
-        archive.recordKeyRelease({
-          decision: "refused",
-          reasonCodes: refusal.reasonCodes,
-          reason: refusal.error.shortMessage.slice(0, 1000),
-          requestId: request.nonce,
-          circuitId: keyReleaseChannelId(id),
-          enclaveAddress: request.enclaveAddress,
-          ...refusal.record,
-        });
-      }
-      throw refusal.error;
     }
+    if (refusal.error.code !== "ARCHIVE_WRITE_FAILED") {
+      recordDecision(id, request, "refused", refusal.reasonCodes, refusal.error.shortMessage, refusal.record);
+    }
+    throw refusal.error;
   }
 
   /** The decision proper; every refusal leaves as a Refusal so `release` can archive it. */
@@ -169,13 +165,13 @@ export function createKeyReleaseService(parameters: CreateKeyReleaseServiceParam
     let claims: Claims;
     let appraisal: Appraisal;
     try {
-      const resolved = resolveEvidenceCollateral(request.evidenceBytes, request.kind, collateral);
+      const resolved = collateralCache.resolve(request.evidenceBytes, request.kind);
       decoded = resolved.decoded;
       const verified = verifyEvidence({
         evidence: request.evidenceBytes,
         now,
         kind: resolved.kind,
-        ...(resolved.collateralDir !== undefined ? { collateralDir: resolved.collateralDir } : {}),
+        ...(resolved.collateral ? { collateral: resolved.collateral } : {}),
         ...(request.gpuEvidenceBytes ? { gpuEvidence: request.gpuEvidenceBytes } : {}),
         ...(request.gpuEvidenceBytes && resolved.gpuCollateralDir ? { gpuCollateralDir: resolved.gpuCollateralDir } : {}),
         ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
@@ -184,26 +180,23 @@ export function createKeyReleaseService(parameters: CreateKeyReleaseServiceParam
       appraisal = appraise(claims, { ...key.referenceValues, expectedBinding: binding }, now, { checks: verified.evidence.checks });
     } catch (error) {
       const cause = isTeezkError(error) ? error : new TeezkError("INTERNAL", "verification failed unexpectedly");
-      const evidenceId = recordEvidence(decoded);
       throw new Refusal(
         new TeezkError("KEY_RELEASE_REFUSED", `Key "${id}" was not released: the evidence did not verify (${cause.code})`, {
           details: `${cause.code}: ${cause.shortMessage}`,
         }),
         [cause.code],
-        { binding, ...(evidenceId ? { evidenceId } : {}) },
+        { binding, evidence: decoded },
       );
     }
 
-    const evidenceId = recordEvidence(decoded, claims);
-    const appraisalId = archive?.recordAppraisal({ appraisal, ...(evidenceId ? { evidenceId } : {}) }).id;
-    const linked = { binding, ...(evidenceId ? { evidenceId } : {}), ...(appraisalId ? { appraisalId } : {}) };
+    const record: DecisionRecord = { binding, evidence: decoded, claims, appraisal };
     if (!appraisal.ok) {
       throw new Refusal(
         new TeezkError("KEY_RELEASE_REFUSED", `Key "${id}" was not released: the evidence failed ${appraisal.failures.length} rule(s) of the key's policy`, {
           details: appraisal.failures.map((failure) => `${failure.rule} ${failure.code}: ${failure.message}`).join("; "),
         }),
         appraisal.failures.map((failure) => failure.code),
-        linked,
+        record,
       );
     }
 
@@ -219,32 +212,47 @@ export function createKeyReleaseService(parameters: CreateKeyReleaseServiceParam
     } catch (error) {
       // A low-order or invalid X25519 key: nothing was sealed.
       const code: ErrorCode = isTeezkError(error) ? error.code : "INTERNAL";
-      throw new Refusal(isTeezkError(error) ? error : new TeezkError("INTERNAL", "sealing failed"), [code], linked);
+      throw new Refusal(isTeezkError(error) ? error : new TeezkError("INTERNAL", "sealing failed"), [code], record);
     }
-    const released = archive?.recordKeyRelease({
-      decision: "released",
-      reasonCodes: [],
-      requestId: request.nonce,
-      circuitId: keyReleaseChannelId(id),
-      enclaveAddress: request.enclaveAddress,
-      ...linked,
-    });
-    return {
-      keyId: id,
-      binding,
-      claimsHash: hashClaims(claims),
-      sealed,
-      ...(released ? { archived: { keyReleaseId: released.id, ...(evidenceId ? { evidenceId } : {}), ...(appraisalId ? { appraisalId } : {}) } } : {}),
-    };
+    // Recorded before the answer: an archive that cannot be written throws ARCHIVE_WRITE_FAILED and the sealed
+    // key is dropped unsent.
+    const archived = recordDecision(id, request, "released", [], undefined, record);
+    return { keyId: id, binding, claimsHash: hashClaims(claims), sealed, ...(archived ? { archived } : {}) };
   }
 
-  function recordEvidence(evidence: Uint8Array, claims?: Claims): string | undefined {
-    if (!archive || evidence.length === 0 || evidence.length > MAX_ARCHIVED_EVIDENCE_BYTES) return undefined;
-    return archive.recordEvidence({
-      evidence,
-      source: KEY_RELEASE_ARCHIVE_SOURCE,
-      ...(claims ? { claims, teeType: claims.teeType } : {}),
-    }).id;
+  /** Evidence, appraisal and the key-release row of one decision, in one archive transaction (one fsync). */
+  function recordDecision(
+    id: string,
+    request: ParseKeyReleaseRequestReturnType,
+    decision: "released" | "refused",
+    reasonCodes: string[],
+    reason: string | undefined,
+    record: DecisionRecord,
+  ): KeyReleaseResponseBody["archived"] {
+    if (!archive) return undefined;
+    return archive.transaction(() => {
+      const storable = record.evidence !== undefined && record.evidence.length > 0 && record.evidence.length <= MAX_ARCHIVED_EVIDENCE_BYTES;
+      const evidenceId = storable
+        ? archive.recordEvidence({
+            evidence: record.evidence!,
+            source: KEY_RELEASE_ARCHIVE_SOURCE,
+            ...(record.claims ? { claims: record.claims, teeType: record.claims.teeType } : {}),
+          }).id
+        : undefined;
+      const appraisalId = record.appraisal ? archive.recordAppraisal({ appraisal: record.appraisal, ...(evidenceId ? { evidenceId } : {}) }).id : undefined;
+      const row = archive.recordKeyRelease({
+        decision,
+        reasonCodes,
+        ...(reason ? { reason: reason.slice(0, 1000) } : {}),
+        requestId: request.nonce,
+        circuitId: keyReleaseChannelId(id),
+        enclaveAddress: request.enclaveAddress,
+        ...(record.binding ? { binding: record.binding } : {}),
+        ...(evidenceId ? { evidenceId } : {}),
+        ...(appraisalId ? { appraisalId } : {}),
+      });
+      return { keyReleaseId: row.id, ...(evidenceId ? { evidenceId } : {}), ...(appraisalId ? { appraisalId } : {}) };
+    });
   }
 
   return { app, keyIds: [...keys.keys()], challenges };

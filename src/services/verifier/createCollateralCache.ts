@@ -1,35 +1,93 @@
+import { statSync } from "node:fs";
 import { detectEvidenceType, type EvidenceKind } from "../../evidence/detectEvidenceType.js";
-import { MAX_EVIDENCE_FILE_BYTES } from "../../evidence/verifyEvidence.js";
+import { loadCollateral, MAX_EVIDENCE_FILE_BYTES, type LoadedCollateral } from "../../evidence/verifyEvidence.js";
 import { decodeEvidenceInput } from "../../util/bytes.js";
 
 /** Collateral folders a service keeps, per evidence kind. */
 export type CollateralByKind = Partial<Record<EvidenceKind, string | readonly string[]>>;
 
-export type ResolveEvidenceCollateralReturnType = {
+export type ResolvedEvidence = {
   kind: EvidenceKind;
   /** The evidence bytes after hex/base64 decoding (the text itself for vendor JSON): what an archive keeps. */
   decoded: Uint8Array;
-  collateralDir?: string | readonly string[];
+  /** The kind's collateral, loaded from its folders (cached; see createCollateralCache). */
+  collateral?: LoadedCollateral;
   /** The nvidia folder, for the GPU half of composite evidence. */
   gpuCollateralDir?: string;
 };
 
+export type CollateralCache = {
+  /**
+   * Decodes the evidence, picks its kind (given, or detected with verifyEvidence's caps and codes:
+   * INPUT_TOO_LARGE, UNKNOWN_EVIDENCE_TYPE, …) and returns that kind's collateral. verifyEvidence applies the
+   * collateral it is given to whatever kind it detects, so a service holding folders for several vendors must
+   * know the kind first.
+   */
+  resolve: (evidence: Uint8Array, kind: EvidenceKind | undefined) => ResolvedEvidence;
+  readonly kinds: EvidenceKind[];
+};
+
+export type CreateCollateralCacheParameters = {
+  collateral: CollateralByKind;
+  /** Reload a kind's folders at least this often (ms); default 60 s. */
+  refreshMs?: number;
+  clock?: () => Date;
+};
+
+const DEFAULT_REFRESH_MS = 60_000;
+
 /**
- * Picks the collateral folders for one piece of evidence. verifyEvidence applies the folders it is given to
- * whatever kind it detects, so a service holding folders for several vendors must know the kind first (an Intel
- * folder handed to the SNP loader is an error, not a no-op). Detection runs on the decoded bytes with the
- * same caps as verifyEvidence; a failure throws the same codes (INPUT_TOO_LARGE, UNKNOWN_EVIDENCE_TYPE, …).
+ * A service's collateral, parsed once and reused across requests (parsing TCB info, QE identity, CRLs and
+ * certificates is most of a DCAP verification's cost; signatures over them are cached by content in
+ * src/evidence). A kind's folders are reloaded when any folder's mtime changes (a file renamed into place, the
+ * way collateral fetchers update) and in any case every `refreshMs`, so edited files are picked up too. Reusing
+ * parsed collateral never lets stale data pass: freshness (nextUpdate), validity and revocation are evaluated at
+ * each verification's own time. A folder that fails to load fails the request with its typed error.
  */
-export function resolveEvidenceCollateral(evidence: Uint8Array, kind: EvidenceKind | undefined, collateral: CollateralByKind): ResolveEvidenceCollateralReturnType {
-  const decoded = decodeEvidenceInput(evidence, MAX_EVIDENCE_FILE_BYTES);
-  const resolvedKind = kind ?? detectEvidenceType(decoded.bytes);
-  const folders = collateral[resolvedKind];
-  const gpu = collateral.nvidia;
-  const gpuCollateralDir = gpu === undefined ? undefined : typeof gpu === "string" ? gpu : gpu[0];
+export function createCollateralCache({ collateral, refreshMs = DEFAULT_REFRESH_MS, clock = () => new Date() }: CreateCollateralCacheParameters): CollateralCache {
+  const entries = new Map<EvidenceKind, { loaded: LoadedCollateral | undefined; loadedAt: number; mtimes: string }>();
+  const kinds = (Object.keys(collateral) as EvidenceKind[]).filter((kind) => collateral[kind] !== undefined);
+  const foldersOf = (kind: EvidenceKind): string[] => {
+    const folders = collateral[kind];
+    return folders === undefined ? [] : typeof folders === "string" ? [folders] : [...folders];
+  };
+  const mtimesOf = (folders: string[]) =>
+    folders
+      .map((folder) => {
+        try {
+          return String(statSync(folder).mtimeMs);
+        } catch {
+          return "missing";
+        }
+      })
+      .join(",");
+
+  const collateralFor = (kind: EvidenceKind): LoadedCollateral | undefined => {
+    const folders = foldersOf(kind);
+    if (folders.length === 0) return undefined;
+    const now = clock().getTime();
+    const mtimes = mtimesOf(folders);
+    const entry = entries.get(kind);
+    if (entry && entry.mtimes === mtimes && now - entry.loadedAt < refreshMs) return entry.loaded;
+    entries.delete(kind);
+    const loaded = loadCollateral(kind, folders);
+    entries.set(kind, { loaded, loadedAt: now, mtimes });
+    return loaded;
+  };
+
   return {
-    kind: resolvedKind,
-    decoded: decoded.bytes,
-    ...(folders !== undefined ? { collateralDir: folders } : {}),
-    ...(gpuCollateralDir !== undefined ? { gpuCollateralDir } : {}),
+    kinds,
+    resolve(evidence, kind) {
+      const decoded = decodeEvidenceInput(evidence, MAX_EVIDENCE_FILE_BYTES);
+      const resolvedKind = kind ?? detectEvidenceType(decoded.bytes);
+      const loaded = collateralFor(resolvedKind);
+      const gpuCollateralDir = foldersOf("nvidia")[0];
+      return {
+        kind: resolvedKind,
+        decoded: decoded.bytes,
+        ...(loaded ? { collateral: loaded } : {}),
+        ...(gpuCollateralDir !== undefined ? { gpuCollateralDir } : {}),
+      };
+    },
   };
 }

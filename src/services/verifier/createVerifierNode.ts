@@ -10,11 +10,12 @@ import type { PinnedRoot } from "../../util/x509.js";
 import { errorResponse } from "../http/index.js";
 import { createVerifierSigner, type VerifierSigner, type VerifierSignerRequest } from "../verifierSigner.js";
 import { applyServiceLimits } from "./applyServiceLimits.js";
+import { createArchiveBatcher } from "./createArchiveBatcher.js";
 import { DEFAULT_VERIFY_TIMEOUT_MS, MAX_VERIFY_BODY_BYTES } from "./constants.js";
 import { parseVerifyRequest, type ParseVerifyRequestReturnType } from "./parseVerifyRequest.js";
 import { readJsonObject } from "./readJsonObject.js";
 import { recordVerifierDecision } from "./recordVerifierDecision.js";
-import { resolveEvidenceCollateral, type CollateralByKind } from "./resolveEvidenceCollateral.js";
+import { createCollateralCache, type CollateralByKind } from "./createCollateralCache.js";
 import type { VerifierArchiveIds, VerifierHealthBody, VerifyResponseBody } from "./types.js";
 
 export type CreateVerifierNodeParameters = {
@@ -28,8 +29,9 @@ export type CreateVerifierNodeParameters = {
   extraTrustedRoots?: readonly PinnedRoot[];
   /**
    * Collateral folders per evidence kind (Intel TCB info / QE identity / CRLs for tdx and sgx, AMD certificates
-   * for sevsnp, the device chain for nvidia). The folders are read on every request, so a deployment that
-   * refreshes the files is picked up without a restart; stale collateral fails with COLLATERAL_EXPIRED.
+   * for sevsnp, the device chain for nvidia). Parsed once and reloaded when the folders change or every minute
+   * (createCollateralCache), so a deployment that refreshes the files needs no restart; stale collateral fails
+   * with COLLATERAL_EXPIRED.
    */
   collateral?: CollateralByKind;
   /** When given, every decision (signed or refused) is recorded before the node answers. */
@@ -65,7 +67,8 @@ export type CreateVerifierNodeErrorType = TeezkError;
  * `GET /v1/health` says who the node is. Refusals are JSON errors with stable codes: the verifier's own for
  * evidence that does not verify (CERT_EXPIRED, ROOT_NOT_TRUSTED, …), VERDICT_REFUSED listing the failed rules
  * for a failed appraisal. Bodies are capped, requests time out, and when an archive is given every decision is
- * recorded before the answer is sent (an archive that cannot be written means no verdict: ARCHIVE_WRITE_FAILED).
+ * recorded before the answer is sent (an archive that cannot be written means no verdict: ARCHIVE_WRITE_FAILED);
+ * decisions that arrive together are committed together (createArchiveBatcher), one fsync per batch.
  *
  * @example
  * const node = createVerifierNode({ account, committee: { chainId, verifyingContract }, referenceValues });
@@ -75,7 +78,7 @@ export type CreateVerifierNodeErrorType = TeezkError;
 export function createVerifierNode(parameters: CreateVerifierNodeParameters): CreateVerifierNodeReturnType {
   const { account, committee, referenceValues, archive } = parameters;
   const clock = parameters.clock ?? (() => new Date());
-  const collateral = parameters.collateral ?? {};
+  const collateralCache = createCollateralCache({ collateral: parameters.collateral ?? {}, clock });
   const allowRequestTime = parameters.allowRequestTime ?? false;
   const signer = createVerifierSigner({
     account,
@@ -83,6 +86,8 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
     referenceValues,
     ...(parameters.extraTrustedRoots ? { extraTrustedRoots: parameters.extraTrustedRoots } : {}),
   });
+
+  const batcher = archive ? createArchiveBatcher({ archive }) : undefined;
 
   const app = new Hono();
   applyServiceLimits(app, { maxBodyBytes: parameters.maxBodyBytes ?? MAX_VERIFY_BODY_BYTES, timeoutMs: parameters.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS });
@@ -93,7 +98,7 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
       service: "verifier",
       address: signer.address,
       committee: { chainId: Number(committee.chainId), verifyingContract: committee.verifyingContract },
-      collateralKinds: (Object.keys(collateral) as EvidenceKind[]).filter((kind) => collateral[kind] !== undefined),
+      collateralKinds: collateralCache.kinds,
       allowRequestTime,
     };
     return context.json(body);
@@ -119,13 +124,13 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
     let archived: Uint8Array = request.evidenceBytes;
     let assessment: Awaited<ReturnType<VerifierSigner["assess"]>>;
     try {
-      const resolved = resolveEvidenceCollateral(request.evidenceBytes, request.kind, collateral);
+      const resolved = collateralCache.resolve(request.evidenceBytes, request.kind);
       archived = resolved.decoded;
       const signerRequest: VerifierSignerRequest = {
         evidence: request.evidenceBytes,
         now,
         kind: resolved.kind,
-        ...(resolved.collateralDir !== undefined ? { collateralDir: resolved.collateralDir } : {}),
+        ...(resolved.collateral ? { collateral: resolved.collateral } : {}),
         ...(request.gpuEvidenceBytes ? { gpuEvidence: request.gpuEvidenceBytes } : {}),
         ...(request.gpuEvidenceBytes && resolved.gpuCollateralDir ? { gpuCollateralDir: resolved.gpuCollateralDir } : {}),
         ...(request.expectedBinding ? { expectedBinding: request.expectedBinding } : {}),
@@ -133,26 +138,26 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
       assessment = await signer.assess(signerRequest);
     } catch (error) {
       const refusal = isTeezkError(error) ? error : new TeezkError("INTERNAL", "the verifier failed while verifying the evidence", { cause: error });
-      if (archive) {
-        recordVerifierDecision({ archive, verifier: signer.address, committee, evidence: archived, refusal: { code: refusal.code, message: refusal.shortMessage } });
-      }
+      await batcher?.record((into) =>
+        recordVerifierDecision({ archive: into, verifier: signer.address, committee, evidence: archived, refusal: { code: refusal.code, message: refusal.shortMessage } }),
+      );
       throw refusal;
     }
 
     const { kind, claims, encodedClaims, claimsHash, appraisal, verdict } = assessment;
-    const ids: VerifierArchiveIds | undefined = archive
-      ? recordVerifierDecision({
-          archive,
-          verifier: signer.address,
-          committee,
-          evidence: archived,
-          teeType: claims.teeType,
-          claims,
-          claimsHash,
-          appraisal,
-          ...(verdict ? { verdict } : {}),
-        })
-      : undefined;
+    const ids: VerifierArchiveIds | undefined = await batcher?.record((into) =>
+      recordVerifierDecision({
+        archive: into,
+        verifier: signer.address,
+        committee,
+        evidence: archived,
+        teeType: claims.teeType,
+        claims,
+        claimsHash,
+        appraisal,
+        ...(verdict ? { verdict } : {}),
+      }),
+    );
     if (!verdict) {
       throw new TeezkError("VERDICT_REFUSED", `The ${kind} evidence verified but failed ${appraisal.failures.length} policy rule(s)`, {
         details: appraisal.failures.map((failure) => `${failure.rule} ${failure.code}: ${failure.message}`).join("; "),

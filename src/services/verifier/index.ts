@@ -12,5 +12,6 @@ export { parseVerifyRequest, verifyRequestSchema } from "./parseVerifyRequest.js
 export { recordVerifierDecision, NO_CLAIMS_HASH, type RecordVerifierDecisionParameters } from "./recordVerifierDecision.js";
 export { MAX_VERIFY_BODY_BYTES, DEFAULT_VERIFY_TIMEOUT_MS, VERIFIER_ARCHIVE_SOURCE } from "./constants.js";
 export type { VerifyRequestBody, VerifyResponseBody, VerifierHealthBody, VerifierArchiveIds } from "./types.js";
-export { resolveEvidenceCollateral, type CollateralByKind, type ResolveEvidenceCollateralReturnType } from "./resolveEvidenceCollateral.js";
+export { createCollateralCache, type CollateralByKind, type CollateralCache, type CreateCollateralCacheParameters, type ResolvedEvidence } from "./createCollateralCache.js";
 export { evidenceAsText } from "./evidenceAsText.js";
+export { createArchiveBatcher, type ArchiveBatcher, type CreateArchiveBatcherParameters, type CreateArchiveBatcherReturnType } from "./createArchiveBatcher.js";
