@@ -9,7 +9,9 @@ import { deployTeezk } from "./deployTeezk.js";
  * Required: TEEZK_RPC_URL, TEEZK_PRIVATE_KEY.
  * Optional: TEEZK_MIN_DELAY (s, default 172800), TEEZK_PROPOSERS, TEEZK_EXECUTORS (comma lists; default deployer /
  * anyone), TEEZK_GUARDIAN (default deployer), TEEZK_COMMITTEE_NODES (default deployer), TEEZK_COMMITTEE_THRESHOLD
- * (default 1), TEEZK_SP1_VERIFIER + TEEZK_SP1_VKEY, TEEZK_ROOT_PROOF_VERIFIER + TEEZK_PROGRAM_ID (+ TEEZK_MIN_TEE_TYPES,
+ * (default 1), TEEZK_SP1_VERIFIER + TEEZK_SP1_VKEY (the SP1 gateway and `teezk-zk vkey`: deploys Sp1AttestationVerifier
+ * as route 2 and Sp1ReceiptVerifier; without a gateway neither is deployed), TEEZK_ROOT_PROOF_VERIFIER +
+ * TEEZK_PROGRAM_ID (+ TEEZK_MIN_TEE_TYPES,
  * TEEZK_ESCAPE_DELAY, TEEZK_ZK_REQUIRED=true|false), TEEZK_DEPLOYMENT_OUT (JSON file for the addresses).
  */
 
@@ -71,6 +73,9 @@ async function main(): Promise<void> {
         }
       : {}),
   });
+  if (!result.sp1AttestationVerifier) {
+    process.stderr.write("SP1 verifiers not deployed: TEEZK_SP1_VERIFIER (an SP1 verifier gateway) is not set\n");
+  }
   const json = JSON.stringify(result, null, 2);
   if (process.env.TEEZK_DEPLOYMENT_OUT) await writeFile(process.env.TEEZK_DEPLOYMENT_OUT, json + "\n");
   process.stdout.write(json + "\n");

@@ -26,7 +26,10 @@ export type DeployTeezkParameters = {
   guardian: Address;
   committeeNodes: Address[];
   committeeThreshold: bigint;
-  /** Optional SP1 route (id 2): the SP1 verifier gateway and the teezk program's verification key. */
+  /**
+   * Optional SP1 paths: the SP1 verifier gateway and the teezk program's verification key (one program, both
+   * modes). Deploys Sp1AttestationVerifier as route 2 and Sp1ReceiptVerifier; without it neither is deployed.
+   */
   sp1?: { verifier: Address; programVKey: Hex };
   /** Optional MultiProverRoots; `zkRequired` picks the contract type, never a runtime flag. */
   multiProver?: {
@@ -50,6 +53,7 @@ export type DeployTeezkReturnType = {
   receiptVerifier: Address;
   batchReceipts: Address;
   sp1AttestationVerifier?: Address;
+  sp1ReceiptVerifier?: Address;
   multiProverRoots?: Address;
 };
 
@@ -67,6 +71,7 @@ const ARTIFACTS: Record<string, string> = {
   EnclaveRegistry: "registry/EnclaveRegistry.sol",
   CommitteeAttestationVerifier: "attestation/CommitteeAttestationVerifier.sol",
   Sp1AttestationVerifier: "attestation/Sp1AttestationVerifier.sol",
+  Sp1ReceiptVerifier: "receipts/Sp1ReceiptVerifier.sol",
   ReceiptVerifier: "receipts/ReceiptVerifier.sol",
   BatchReceipts: "receipts/BatchReceipts.sol",
   TeeQuorumRoots: "multiprover/TeeQuorumRoots.sol",
@@ -75,7 +80,8 @@ const ARTIFACTS: Record<string, string> = {
 
 /**
  * Deploys and wires teezk on any RPC with viem: the deployer governs only while wiring (committee route, optional
- * SP1 route, guardian and MultiProverRoots as enclave removers), then grants GOVERNOR_ROLE to the timelock and
+ * SP1 route and SP1 receipt verifier, guardian and MultiProverRoots as enclave removers, the enclave registry's
+ * right to advance the liveness epoch), then grants GOVERNOR_ROLE to the timelock and
  * renounces its own, so every later change is a timelock proposal. Run `npx hardhat compile` first.
  */
 export async function deployTeezk(parameters: DeployTeezkParameters): Promise<DeployTeezkReturnType> {
@@ -131,6 +137,18 @@ export async function deployTeezk(parameters: DeployTeezkParameters): Promise<De
     }
   }
 
+  if (parameters.sp1) {
+    // A mistyped gateway would only surface at the first proof; refuse it before deploying anything.
+    const code = await publicClient.getCode({ address: parameters.sp1.verifier }).catch((cause: unknown) => {
+      throw new TeezkError("CHAIN_CALL_FAILED", `Cannot read the code at ${parameters.sp1?.verifier}`, { cause });
+    });
+    if (!code || code === "0x") {
+      throw new TeezkError("CONFIG_INVALID", `The SP1 verifier ${parameters.sp1.verifier} has no code on chain ${chainId}`, {
+        metaMessages: ["Give the chain's SP1 verifier gateway (TEEZK_SP1_VERIFIER), or leave it unset to deploy without the SP1 paths."],
+      });
+    }
+  }
+
   const deployer = account.address;
   const proposers = parameters.proposers.length > 0 ? parameters.proposers : [deployer];
   const timelock = await deploy("TeezkTimelock", [parameters.minDelay, proposers, parameters.executors, zeroAddress]);
@@ -165,6 +183,11 @@ export async function deployTeezk(parameters: DeployTeezkParameters): Promise<De
       parameters.sp1.programVKey,
     ]);
     await send("EnclaveRegistry", enclaveRegistry, "addRoute", [SP1_PATH, result.sp1AttestationVerifier]);
+    result.sp1ReceiptVerifier = await deploy("Sp1ReceiptVerifier", [
+      parameters.sp1.verifier,
+      parameters.sp1.programVKey,
+      measurementRegistry,
+    ]);
   }
   if (parameters.multiProver) {
     const mp = parameters.multiProver;
