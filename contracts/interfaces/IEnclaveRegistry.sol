@@ -42,6 +42,8 @@ interface IEnclaveRegistry {
     error EnclaveIsRemoved(address enclave);
     /// @notice Thrown when the registration lifetime is outside [MIN_REGISTRATION_TTL, MAX_REGISTRATION_TTL].
     error InvalidRegistrationTtl(uint64 ttl);
+    /// @notice Thrown when refreshing the liveness cache of a key that is not live for the program.
+    error EnclaveNotLive(address enclave, bytes32 programId);
 
     // ----------------------------------------------------------------------------------------------- events
 
@@ -57,6 +59,8 @@ interface IEnclaveRegistry {
         bytes32 platformId,
         uint64 expiresAt
     );
+    /// @notice Emitted when a key's liveness cache is taken again under the current liveness epoch.
+    event LivenessRefreshed(address indexed enclave, bytes32 indexed programId, uint64 liveUntil, uint64 epoch);
     /// @notice Emitted when an enclave key is removed for every program, permanently.
     event EnclaveRemoved(address indexed enclave, address indexed by);
     /// @notice Emitted when the registry issues a one-time challenge nonce.
@@ -92,6 +96,12 @@ interface IEnclaveRegistry {
 
     /// @notice Issues a one-time challenge nonce valid for CHALLENGE_TTL seconds.
     function issueChallenge() external returns (bytes32 challenge);
+
+    /// @notice Runs the full liveness check of (`enclave`, `programId`) and, when it is live, caches the answer
+    /// under the current liveness epoch, so later checks take the fast path again without re-attesting. Anyone may
+    /// call it: it stores only what the full check shows now, and reverts with EnclaveNotLive otherwise.
+    /// @return liveUntil Until when the cache answers "live" (the earlier of expiry and the window's end).
+    function refreshLiveness(address enclave, bytes32 programId) external returns (uint64 liveUntil);
 
     // -------------------------------------------------------------------------------------------- governed
 

@@ -112,6 +112,22 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
         emit ChallengeIssued(challenge, msg.sender, expiresAt);
     }
 
+    /// @inheritdoc IEnclaveRegistry
+    function refreshLiveness(address enclave, bytes32 programId) external returns (uint64 liveUntil) {
+        Record storage r = _records[enclave][programId];
+        uint64 expiresAt = r.expiresAt;
+        if (expiresAt <= block.timestamp || _removed[enclave]) revert EnclaveNotLive(enclave, programId);
+        uint64 windowEnd = _measurementRegistry.entryAllowedUntil(programId, r.teeType, r.entryId);
+        if (windowEnd == 0) revert EnclaveNotLive(enclave, programId);
+        // Exact for the same reason as at registration: live now, and nothing can end it before liveUntil without
+        // advancing the epoch read here.
+        uint64 epoch = _measurementRegistry.livenessEpoch();
+        liveUntil = windowEnd < expiresAt ? windowEnd : expiresAt;
+        r.liveUntil = uint40(liveUntil);
+        r.epoch = epoch;
+        emit LivenessRefreshed(enclave, programId, liveUntil, epoch);
+    }
+
     // -------------------------------------------------------------------------------------------- governed
 
     /// @inheritdoc IEnclaveRegistry

@@ -131,6 +131,17 @@ abstract contract HandlerBase {
         } catch {}
     }
 
+    /// @notice Fuzzed action: anyone refreshes a key's liveness cache; it succeeds exactly when the key is live.
+    function refresh(uint256 seed) public {
+        uint256 i = seed % 5;
+        bool live = _modelLive(i);
+        try enclaves.refreshLiveness(vm.addr(keys[i]), PROGRAM) {
+            if (!live) _violation("refreshed the liveness of a key that is not live");
+        } catch {
+            if (live) _violation("could not refresh a live key");
+        }
+    }
+
     /// @notice Fuzzed action: the guardian removes an enclave key (rarely).
     function remove(uint256 seed) public {
         if (seed % 10 != 0) return;

@@ -112,6 +112,59 @@ contract EnclaveRegistryTest is TeezkBase {
         assertTrue(enclaves.isLive(enclave, PROGRAM), "re-attestation caches the new epoch");
     }
 
+    function test_refreshLiveness_CachesUnderTheNewEpoch() public {
+        address enclave = registerEnclave(KEY, 1);
+        vm.prank(guardian);
+        measurements.revokeMeasurement(3, measurementOf(3));
+        uint64 epoch = measurements.livenessEpoch();
+        vm.expectEmit(true, true, true, true, address(enclaves));
+        emit IEnclaveRegistry.LivenessRefreshed(enclave, PROGRAM, uint64(START + 24 hours), epoch);
+        vm.prank(address(0xCAFE)); // anyone
+        assertEq(enclaves.refreshLiveness(enclave, PROGRAM), START + 24 hours, "liveUntil = expiry (open window)");
+        assertTrue(enclaves.isLive(enclave, PROGRAM), "still live");
+        vm.prank(guardian);
+        measurements.revokeMeasurement(1, measurementOf(1));
+        assertFalse(enclaves.isLive(enclave, PROGRAM), "a later revocation still ends it at once");
+    }
+
+    function test_refreshLiveness_CapsAtWindowEnd() public {
+        bytes32 program = keccak256("windowed program");
+        vm.prank(governor);
+        measurements.addMeasurement(program, 2, measurementOf(2), 0, 0);
+        address enclave = vm.addr(KEY);
+        bytes32 nonce = enclaves.issueChallenge();
+        Claims memory claims = goodClaims(2, enclave, HPKE, nonce);
+        enclaves.register(program, claims, enclave, HPKE, nonce, COMMITTEE_PATH, committeeProof(claims));
+        vm.prank(governor);
+        measurements.rotateMeasurement(program, 2, measurementOf(2), keccak256("m2 v2"), 3 hours);
+        assertEq(enclaves.refreshLiveness(enclave, program), START + 3 hours, "liveUntil = end of the grace period");
+        vm.warp(START + 3 hours);
+        assertFalse(enclaves.isLive(enclave, program), "cache ends with the window");
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.EnclaveNotLive.selector, enclave, program));
+        enclaves.refreshLiveness(enclave, program);
+    }
+
+    function test_refreshLiveness_RevertWhen_NotLive() public {
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.EnclaveNotLive.selector, address(0xBAD), PROGRAM));
+        enclaves.refreshLiveness(address(0xBAD), PROGRAM);
+        address enclave = registerEnclave(KEY, 1);
+        vm.prank(guardian);
+        measurements.revokeMeasurement(1, measurementOf(1));
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.EnclaveNotLive.selector, enclave, PROGRAM));
+        enclaves.refreshLiveness(enclave, PROGRAM);
+        address other = registerEnclave(0xE2, 2);
+        vm.prank(governor);
+        enclaves.grantRole(REMOVER_ROLE, guardian);
+        vm.prank(guardian);
+        enclaves.removeEnclave(other);
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.EnclaveNotLive.selector, other, PROGRAM));
+        enclaves.refreshLiveness(other, PROGRAM);
+        address expired = registerEnclave(0xE3, 3);
+        vm.warp(START + 24 hours);
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.EnclaveNotLive.selector, expired, PROGRAM));
+        enclaves.refreshLiveness(expired, PROGRAM);
+    }
+
     function test_liveTeeType_TypeWhenLiveZeroOtherwise() public {
         address enclave = registerEnclave(KEY, 4);
         assertEq(enclaves.liveTeeType(enclave, PROGRAM), 4, "live NVIDIA key");
