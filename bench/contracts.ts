@@ -122,12 +122,12 @@ export const contractsBench: BenchSuite = {
 
     const built = buildReceiptBatch({ receipts: Array.from({ length: 1024 }, (_, i) => receiptOf(1 + i)), issuedAt: now });
     const batchSignature = await signBatch({ account: nitro.account, batch: built.batch, domain: { chainId: system.chainId, verifyingContract: system.addresses.batchReceipts } });
-    const submitted = await submitBatch({ ...system.clients, batchReceipts: system.addresses.batchReceipts, batch: built.batch, signature: batchSignature });
+    const submitted = await submitBatch({ ...system.clients, batchReceipts: system.addresses.batchReceipts, batch: built.batch, signature: batchSignature, programId: PROGRAM_ID });
     rows.push({
       name: "gas.batch.submit_per_receipt_1024",
       value: Number(submitted.gasUsed) / 1024,
       unit: "gas/receipt",
-      anchor: `BatchReceipts.submitBatch tx gasUsed ${submitted.gasUsed} / 1024 receipts`,
+      anchor: `BatchReceipts.submitBatch tx gasUsed ${submitted.gasUsed} / 1024 receipts: one record word keyed by (root, signer), signer's liveness for one program checked at submission`,
       target: "≤ 150",
     });
     /** The worst of three inclusion checks (first, middle, last leaf), each in its own transaction. */
@@ -138,7 +138,7 @@ export const contractsBench: BenchSuite = {
         inclusions.push(
           await viewTx(
             system.addresses.batchReceipts,
-            encodeFunctionData({ abi: batchReceiptsAbi, functionName: "verifyIncluded", args: [included, built.batch.root, proof] }),
+            encodeFunctionData({ abi: batchReceiptsAbi, functionName: "verifyIncluded", args: [included, built.batch.root, nitro.account.address, proof] }),
           ),
         );
       }
@@ -149,7 +149,7 @@ export const contractsBench: BenchSuite = {
       name: "gas.batch.inclusion_1024",
       value: Number(worst.execution),
       unit: "gas",
-      anchor: `max over 3 leaves of the execution of a tx calling the verifyIncluded view, 10-node OZ MerkleProof, signer liveness from the cache: two cold calls (EnclaveRegistry record word, MeasurementRegistry epoch); not met, see docs/decisions.md (tx gasUsed ${worst.gasUsed})`,
+      anchor: `max over 3 leaves of the execution of a tx calling the verifyIncluded view with the batch's (root, signer), 10-node OZ MerkleProof, signer liveness from the cache: two cold calls (EnclaveRegistry record word, MeasurementRegistry epoch); not met, see docs/decisions.md (tx gasUsed ${worst.gasUsed})`,
       target: "≤ 8000",
     });
 

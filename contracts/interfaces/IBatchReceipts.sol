@@ -7,11 +7,13 @@ import {IEnclaveRegistry} from "./IEnclaveRegistry.sol";
 /// @title IBatchReceipts
 /// @notice An enclave signs one EIP-712 `Batch` over a StandardMerkleTree of receipts; after one submission,
 /// each receipt is checked with a Merkle proof.
+/// @dev A batch is identified by (root, signer), never by its root alone: the same root submitted under another
+/// signer is another batch, so no submission can block another signer's, and every inclusion check names the
+/// signer whose liveness it relies on.
 /// @custom:security-contact security@teezk.invalid
 interface IBatchReceipts {
-    /// @notice A submitted batch.
+    /// @notice A submitted batch (its root and signer are the key it is stored under).
     struct BatchRecord {
-        address enclave;
         uint32 count;
         uint64 issuedAt;
         uint64 submittedAt;
@@ -23,42 +25,47 @@ interface IBatchReceipts {
     error EmptyBatch();
     /// @notice Thrown when a batch's `issuedAt` is later than the block time plus MAX_CLOCK_SKEW.
     error BatchFromFuture(uint64 issuedAt, uint256 now_);
-    /// @notice Thrown when a root was already submitted.
-    error BatchAlreadySubmitted(bytes32 root);
-    /// @notice Thrown when no batch with this root was submitted.
-    error BatchNotFound(bytes32 root);
+    /// @notice Thrown when `signer` already submitted a batch with this root.
+    error BatchAlreadySubmitted(bytes32 root, address signer);
+    /// @notice Thrown when `signer` never submitted a batch with this root.
+    error BatchNotFound(bytes32 root, address signer);
     /// @notice Thrown when the Merkle proof does not place the receipt under the root.
     error ReceiptNotInBatch(bytes32 root, bytes32 leaf);
-    /// @notice Thrown when the batch's signer is not live for the receipt's program now.
+    /// @notice Thrown when the batch's signer is not live for `programId` now: at submission the program the
+    /// submitter named, at inclusion the receipt's own.
     error EnclaveNotLive(address signer, bytes32 programId);
-    /// @notice Thrown when `consumer` already consumed this leaf of this batch.
+    /// @notice Thrown when `consumer` already consumed this leaf of this root (under any signer).
     error ReceiptAlreadyConsumed(address consumer, bytes32 root, bytes32 leaf);
 
-    /// @notice Emitted when a signed batch root is submitted.
+    /// @notice Emitted when a signed batch root is submitted; (root, enclave) identifies the batch.
     event BatchSubmitted(bytes32 indexed root, address indexed enclave, uint32 count, uint64 issuedAt);
     /// @notice Emitted when `consumer` consumes a receipt of a batch.
     event BatchReceiptConsumed(
         bytes32 indexed programId, bytes32 indexed root, address indexed consumer, bytes32 leaf
     );
 
-    /// @notice Records `batch` signed by `signature`; returns the signing enclave.
-    /// @dev The batch does not name a program, so the signer's liveness is checked per receipt, at inclusion time,
-    /// against the receipt's own programId.
-    function submitBatch(Batch calldata batch, bytes calldata signature) external returns (address enclave);
+    /// @notice Records `batch` under (batch.root, the address `signature` recovers to); returns that enclave.
+    /// @param programId A program the signer must be live for now. Only a sanity check at submission (it keeps
+    /// keys that are no enclave at all, such as the address a junk signature recovers to, from recording
+    /// anything): the batch may hold receipts of several programs, and the signer's liveness is checked again per
+    /// receipt, at inclusion time, against the receipt's own programId.
+    function submitBatch(Batch calldata batch, bytes32 programId, bytes calldata signature)
+        external
+        returns (address enclave);
 
-    /// @notice Returns the batch signer; reverts unless `receipt` is in batch `root` and the signer is live for
+    /// @notice Reverts unless `signer` submitted batch `root`, `receipt` is in it, and `signer` is live for
     /// `receipt.programId` now.
-    /// @dev Caller responsibilities: receipt age and digest meanings, as for IReceiptVerifier.verifyReceipt; a view
-    /// check does not stop replays (use consumeIncluded).
-    function verifyIncluded(Receipt calldata receipt, bytes32 root, bytes32[] calldata proof)
+    /// @dev Caller responsibilities: which signers to trust (any enclave live for the program, as for
+    /// IReceiptVerifier, or one the caller pins), receipt age and digest meanings; a view check does not stop
+    /// replays (use consumeIncluded).
+    function verifyIncluded(Receipt calldata receipt, bytes32 root, address signer, bytes32[] calldata proof)
         external
-        view
-        returns (address enclave);
+        view;
 
-    /// @notice Like verifyIncluded, then records the leaf as consumed by `msg.sender` (per-consumer replay guard).
-    function consumeIncluded(Receipt calldata receipt, bytes32 root, bytes32[] calldata proof)
-        external
-        returns (address enclave);
+    /// @notice Like verifyIncluded, then records the leaf of `root` as consumed by `msg.sender` (per-consumer
+    /// replay guard, shared by every signer of the root).
+    function consumeIncluded(Receipt calldata receipt, bytes32 root, address signer, bytes32[] calldata proof)
+        external;
 
     /// @notice The EIP-712 digest an enclave signs for `batch`.
     function batchDigest(Batch calldata batch) external view returns (bytes32);
@@ -66,8 +73,8 @@ interface IBatchReceipts {
     /// @notice The tree leaf of `receipt` (see ReceiptTypes.batchLeaf).
     function leafOf(Receipt calldata receipt) external pure returns (bytes32);
 
-    /// @notice The record of batch `root`; zeros when not submitted.
-    function batchRecord(bytes32 root) external view returns (BatchRecord memory);
+    /// @notice The record of the batch `signer` submitted with `root`; zeros when not submitted.
+    function batchRecord(bytes32 root, address signer) external view returns (BatchRecord memory);
 
     /// @notice The enclave registry consulted for liveness.
     function enclaveRegistry() external view returns (IEnclaveRegistry);

@@ -13,13 +13,20 @@ import {Batch, Receipt, ReceiptTypes} from "./Receipt.sol";
 /// @notice Batched receipts: one EIP-712 `Batch(bytes32 root,uint32 count,uint64 issuedAt)` signature
 /// (domain "teezk BatchReceipts", version "1") over a StandardMerkleTree (npm openzeppelin merkle-tree), then
 /// inclusion checks with OZ MerkleProof.
+/// @dev Batches are keyed by (root, signer): a root is only ever "the root signed by this enclave", so nobody's
+/// submission can block another signer's submission of the same root, and an inclusion check names the signer it
+/// trusts. A root alone once identified the batch, which let anyone record a real root first under a junk
+/// signature (or a hostile enclave claim another enclave's root) and block the real submission for good.
 /// @custom:security-contact security@teezk.invalid
 contract BatchReceipts is EIP712, IBatchReceipts, IGoverned {
     /// @notice How far `issuedAt` may run ahead of block time.
     uint64 public constant MAX_CLOCK_SKEW = 5 minutes;
 
     IEnclaveRegistry private immutable _enclaveRegistry;
-    mapping(bytes32 root => BatchRecord) private _batches;
+    /// @dev One storage word per batch; `count != 0` marks a submitted batch (empty batches are refused).
+    mapping(bytes32 root => mapping(address signer => BatchRecord)) private _batches;
+    /// @dev Keyed by root, not (root, signer): the same receipt vouched for by two signers is still one receipt,
+    /// so a consumer cannot use it twice by naming the other signer.
     mapping(address consumer => mapping(bytes32 root => mapping(bytes32 leaf => bool))) private _consumed;
 
     /// @param enclaveRegistry_ The registry whose live enclaves may sign batches.
@@ -29,35 +36,37 @@ contract BatchReceipts is EIP712, IBatchReceipts, IGoverned {
     }
 
     /// @inheritdoc IBatchReceipts
-    function submitBatch(Batch calldata batch, bytes calldata signature) external returns (address enclave) {
+    function submitBatch(Batch calldata batch, bytes32 programId, bytes calldata signature)
+        external
+        returns (address enclave)
+    {
         if (batch.count == 0 || batch.root == bytes32(0)) revert EmptyBatch();
         if (batch.issuedAt > block.timestamp + MAX_CLOCK_SKEW) revert BatchFromFuture(batch.issuedAt, block.timestamp);
-        if (_batches[batch.root].enclave != address(0)) revert BatchAlreadySubmitted(batch.root);
         ECDSA.RecoverError err;
         (enclave, err,) = ECDSA.tryRecover(_hashTypedDataV4(ReceiptTypes.structHash(batch)), signature);
         if (err != ECDSA.RecoverError.NoError) revert InvalidBatchSignature();
-        _batches[batch.root] = BatchRecord({
-            enclave: enclave, count: batch.count, issuedAt: batch.issuedAt, submittedAt: uint64(block.timestamp)
-        });
+        BatchRecord storage record = _batches[batch.root][enclave];
+        if (record.count != 0) revert BatchAlreadySubmitted(batch.root, enclave);
+        // A sanity check, not the security boundary (inclusion checks liveness per receipt): it refuses records
+        // under keys that are not enclaves at all, such as the random address a junk signature recovers to.
+        if (!_enclaveRegistry.isLive(enclave, programId)) revert EnclaveNotLive(enclave, programId);
+        (record.count, record.issuedAt, record.submittedAt) = (batch.count, batch.issuedAt, uint64(block.timestamp));
         emit BatchSubmitted(batch.root, enclave, batch.count, batch.issuedAt);
     }
 
     /// @inheritdoc IBatchReceipts
-    function verifyIncluded(Receipt calldata receipt, bytes32 root, bytes32[] calldata proof)
+    function verifyIncluded(Receipt calldata receipt, bytes32 root, address signer, bytes32[] calldata proof)
         external
         view
-        returns (address enclave)
     {
-        (enclave,) = _verifyIncluded(receipt, root, proof);
+        _verifyIncluded(receipt, root, signer, proof);
     }
 
     /// @inheritdoc IBatchReceipts
-    function consumeIncluded(Receipt calldata receipt, bytes32 root, bytes32[] calldata proof)
+    function consumeIncluded(Receipt calldata receipt, bytes32 root, address signer, bytes32[] calldata proof)
         external
-        returns (address enclave)
     {
-        bytes32 leaf;
-        (enclave, leaf) = _verifyIncluded(receipt, root, proof);
+        bytes32 leaf = _verifyIncluded(receipt, root, signer, proof);
         if (_consumed[msg.sender][root][leaf]) revert ReceiptAlreadyConsumed(msg.sender, root, leaf);
         _consumed[msg.sender][root][leaf] = true;
         emit BatchReceiptConsumed(receipt.programId, root, msg.sender, leaf);
@@ -74,8 +83,8 @@ contract BatchReceipts is EIP712, IBatchReceipts, IGoverned {
     }
 
     /// @inheritdoc IBatchReceipts
-    function batchRecord(bytes32 root) external view returns (BatchRecord memory) {
-        return _batches[root];
+    function batchRecord(bytes32 root, address signer) external view returns (BatchRecord memory) {
+        return _batches[root][signer];
     }
 
     /// @inheritdoc IBatchReceipts
@@ -83,15 +92,14 @@ contract BatchReceipts is EIP712, IBatchReceipts, IGoverned {
         return _enclaveRegistry;
     }
 
-    function _verifyIncluded(Receipt calldata receipt, bytes32 root, bytes32[] calldata proof)
+    function _verifyIncluded(Receipt calldata receipt, bytes32 root, address signer, bytes32[] calldata proof)
         private
         view
-        returns (address enclave, bytes32 leaf)
+        returns (bytes32 leaf)
     {
-        enclave = _batches[root].enclave;
-        if (enclave == address(0)) revert BatchNotFound(root);
+        if (_batches[root][signer].count == 0) revert BatchNotFound(root, signer);
         leaf = ReceiptTypes.batchLeaf(receipt);
         if (!MerkleProof.verifyCalldata(proof, root, leaf)) revert ReceiptNotInBatch(root, leaf);
-        if (!_enclaveRegistry.isLive(enclave, receipt.programId)) revert EnclaveNotLive(enclave, receipt.programId);
+        if (!_enclaveRegistry.isLive(signer, receipt.programId)) revert EnclaveNotLive(signer, receipt.programId);
     }
 }

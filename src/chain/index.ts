@@ -24,6 +24,12 @@ export { signVerdict, hashVerdict, type Verdict, type SignVerdictParameters, typ
 export { encodeCommitteeProof, sortBySigner, type EncodeCommitteeProofErrorType } from "./encodeCommitteeProof.js";
 export { issueChallenge, type IssueChallengeParameters, type IssueChallengeReturnType, type IssueChallengeErrorType } from "./issueChallenge.js";
 export {
+  refreshLiveness,
+  type RefreshLivenessParameters,
+  type RefreshLivenessReturnType,
+  type RefreshLivenessErrorType,
+} from "./refreshLiveness.js";
+export {
   registerEnclave,
   type RegisterEnclaveParameters,
   type RegisterEnclaveReturnType,

@@ -10,19 +10,25 @@ export type VerifyInclusionParameters = Pick<TeezkClients, "publicClient"> & {
   batchReceipts: Address;
   receipt: Receipt;
   root: Hex;
+  /**
+   * The enclave whose batch this is (submitBatch's `enclave`, or the BatchSubmitted event). Batches are keyed by
+   * (root, signer), so the check relies on this signer's submission and liveness and on nobody else's.
+   */
+  signer: Address;
   /** From getInclusionProof. */
   proof: readonly Hex[];
 };
 export type VerifyInclusionErrorType = TeezkError;
 
 /**
- * BatchReceipts.verifyIncluded (a view): the batch signer, when the receipt is under the submitted root and the
- * signer is live for the receipt's program now; otherwise CHAIN_CALL_FAILED with the contract's error.
+ * BatchReceipts.verifyIncluded (a view): resolves when `signer` submitted `root`, the receipt is under it and the
+ * signer is live for the receipt's program now; otherwise CHAIN_CALL_FAILED with the contract's error
+ * (BatchNotFound, ReceiptNotInBatch, EnclaveNotLive).
  */
-export async function verifyInclusion({ publicClient, batchReceipts, receipt, root, proof }: VerifyInclusionParameters): Promise<Address> {
+export async function verifyInclusion({ publicClient, batchReceipts, receipt, root, signer, proof }: VerifyInclusionParameters): Promise<void> {
   const parsed = parseReceipt(receipt);
   try {
-    return await publicClient.readContract({ address: batchReceipts, abi: batchReceiptsAbi, functionName: "verifyIncluded", args: [parsed, root, proof] });
+    await publicClient.readContract({ address: batchReceipts, abi: batchReceiptsAbi, functionName: "verifyIncluded", args: [parsed, root, signer, proof] });
   } catch (error) {
     throw chainCallError("verifyIncluded", error);
   }

@@ -6,6 +6,7 @@ import {
   consumeReceipt,
   enclaveRegistryAbi,
   measurementRegistryAbi,
+  refreshLiveness,
   submitBatch,
   verifyInclusion,
   verifyReceipt,
@@ -88,28 +89,63 @@ describe("receipts signed in TypeScript, verified on-chain", () => {
     const built = buildReceiptBatch({ receipts, issuedAt: now });
     const domain = { chainId: system.chainId, verifyingContract: system.addresses.batchReceipts };
     const signature = await signBatch({ account: enclave.account, batch: built.batch, domain });
-    const submitted = await submitBatch({ ...system.clients, batchReceipts: system.addresses.batchReceipts, batch: built.batch, signature });
+    const submission = { ...system.clients, batchReceipts: system.addresses.batchReceipts, batch: built.batch, signature, programId: PROGRAM_ID };
+    const submitted = await submitBatch(submission);
     expect(submitted.enclave).toBe(enclave.account.address);
-    const record = (await system.clients.publicClient.readContract({
-      address: system.addresses.batchReceipts,
-      abi: batchReceiptsAbi,
-      functionName: "batchRecord",
-      args: [built.batch.root],
-    })) as { enclave: string; count: number };
-    expect(record).toMatchObject({ enclave: enclave.account.address, count: 1024 });
+    const recordOf = (signer: Hex) =>
+      system.clients.publicClient.readContract({ address: system.addresses.batchReceipts, abi: batchReceiptsAbi, functionName: "batchRecord", args: [built.batch.root, signer] });
+    expect(await recordOf(enclave.account.address)).toMatchObject({ count: 1024, issuedAt: now });
+    expect(await recordOf(testAccount("not an enclave").address)).toMatchObject({ count: 0 });
 
     const indices = new Set<number>();
     while (indices.size < 3) indices.add(randomInt(1024));
-    const base = { publicClient: system.clients.publicClient, batchReceipts: system.addresses.batchReceipts, root: built.batch.root };
+    const base = { publicClient: system.clients.publicClient, batchReceipts: system.addresses.batchReceipts, root: built.batch.root, signer: enclave.account.address };
     for (const index of indices) {
       const { receipt, proof } = getInclusionProof({ batch: built, index });
       expect(proof.length, `index ${index}`).toBe(10);
-      expect(await verifyInclusion({ ...base, receipt, proof }), `index ${index}`).toBe(enclave.account.address);
+      await expect(verifyInclusion({ ...base, receipt, proof }), `index ${index}`).resolves.toBeUndefined();
       const neighbour = receipts[(index + 1) % 1024]!;
       expect(await revertOf(verifyInclusion({ ...base, receipt: neighbour, proof })), `index ${index}`).toMatch(/^ReceiptNotInBatch\(/);
     }
-    expect(await revertOf(submitBatch({ ...system.clients, batchReceipts: system.addresses.batchReceipts, batch: built.batch, signature }))).toMatch(
-      /^BatchAlreadySubmitted\(/,
+    const { receipt, proof } = getInclusionProof({ batch: built, index: 7 });
+    const stranger = testAccount("not an enclave").address;
+    expect(await revertOf(verifyInclusion({ ...base, signer: stranger, receipt, proof }))).toBe(`BatchNotFound(${built.batch.root}, ${stranger})`);
+    expect(await revertOf(submitBatch(submission))).toBe(`BatchAlreadySubmitted(${built.batch.root}, ${enclave.account.address})`);
+  });
+
+  it("a front-run of the root with a junk signature is refused and does not block the enclave's own submission", async () => {
+    const built = buildReceiptBatch({ receipts: [receiptOf(3000), receiptOf(3001), receiptOf(3002)], issuedAt: now });
+    const domain = { chainId: system.chainId, verifyingContract: system.addresses.batchReceipts };
+    const submission = { ...system.clients, batchReceipts: system.addresses.batchReceipts, batch: built.batch, programId: PROGRAM_ID };
+    // A well-formed signature over another batch: it recovers to an address no enclave holds.
+    const junk = await signBatch({ account: enclave.account, batch: { ...built.batch, count: 4 }, domain });
+    expect(await revertOf(submitBatch({ ...submission, signature: junk }))).toMatch(/^EnclaveNotLive\(0x[0-9a-fA-F]{40}, /);
+    // A stranger's own signature over the real batch: refused at submission too (not a live enclave).
+    const stranger = testAccount("front-runner");
+    const strangerSig = await signBatch({ account: stranger, batch: built.batch, domain });
+    expect(await revertOf(submitBatch({ ...submission, signature: strangerSig }))).toBe(`EnclaveNotLive(${stranger.address}, ${PROGRAM_ID})`);
+
+    const submitted = await submitBatch({ ...submission, signature: await signBatch({ account: enclave.account, batch: built.batch, domain }) });
+    expect(submitted.enclave).toBe(enclave.account.address);
+    const { receipt, proof } = getInclusionProof({ batch: built, index: 2 });
+    await verifyInclusion({ publicClient: system.clients.publicClient, batchReceipts: system.addresses.batchReceipts, root: built.batch.root, signer: enclave.account.address, receipt, proof });
+  });
+
+  it("refreshLiveness re-caches a live key under the current epoch and refuses a key that is not live", async () => {
+    const refreshed = await refreshLiveness({ ...system.clients, enclaveRegistry: system.addresses.enclaveRegistry, enclave: enclave.account.address, programId: PROGRAM_ID });
+    const epoch = await system.clients.publicClient.readContract({ address: system.addresses.measurementRegistry, abi: measurementRegistryAbi, functionName: "livenessEpoch" });
+    const info = await system.clients.publicClient.readContract({
+      address: system.addresses.enclaveRegistry,
+      abi: enclaveRegistryAbi,
+      functionName: "enclaveInfo",
+      args: [enclave.account.address, PROGRAM_ID],
+    });
+    expect(refreshed.epoch).toBe(epoch);
+    expect(refreshed.liveUntil).toBe(info.expiresAt);
+    expect(refreshed.receipt.status).toBe("success");
+    const stranger = testAccount("never registered").address;
+    expect(await revertOf(refreshLiveness({ ...system.clients, enclaveRegistry: system.addresses.enclaveRegistry, enclave: stranger, programId: PROGRAM_ID }))).toBe(
+      `EnclaveNotLive(${stranger}, ${PROGRAM_ID})`,
     );
   });
 });
@@ -146,12 +182,18 @@ describe("a guardian revocation ends an enclave's receipts at once, single and b
       batch: built.batch,
       domain: { chainId: system.chainId, verifyingContract: system.addresses.batchReceipts },
     });
-    await submitBatch({ ...system.clients, batchReceipts: system.addresses.batchReceipts, batch: built.batch, signature: batchSignature });
-    const inclusion = { publicClient: system.clients.publicClient, batchReceipts: system.addresses.batchReceipts, root: built.batch.root, ...getInclusionProof({ batch: built, index: 1 }) };
+    await submitBatch({ ...system.clients, batchReceipts: system.addresses.batchReceipts, batch: built.batch, signature: batchSignature, programId: PROGRAM_ID });
+    const inclusion = {
+      publicClient: system.clients.publicClient,
+      batchReceipts: system.addresses.batchReceipts,
+      root: built.batch.root,
+      signer: nitro.account.address,
+      ...getInclusionProof({ batch: built, index: 1 }),
+    };
     const nitroReceipt = await single(nitro.account, receipt("n"));
     const tdxReceipt = await single(tdx.account, receipt("t"));
     expect(await verifyReceipt(nitroReceipt)).toBe(nitro.account.address);
-    expect(await verifyInclusion(inclusion)).toBe(nitro.account.address);
+    await expect(verifyInclusion(inclusion)).resolves.toBeUndefined();
 
     const { publicClient } = system.clients;
     const registry = system.addresses.measurementRegistry;
@@ -176,5 +218,12 @@ describe("a guardian revocation ends an enclave's receipts at once, single and b
     expect(
       await publicClient.readContract({ address: system.addresses.enclaveRegistry, abi: enclaveRegistryAbi, functionName: "liveTeeType", args: [tdx.account.address, PROGRAM_ID] }),
     ).toBe(probes[1].teeType);
+
+    // refreshLiveness re-caches the surviving key under the new epoch; the revoked key cannot be refreshed.
+    const refreshed = await refreshLiveness({ ...system.clients, enclaveRegistry: system.addresses.enclaveRegistry, enclave: tdx.account.address, programId: PROGRAM_ID });
+    expect(refreshed.epoch).toBe(epochBefore + 1n);
+    expect(await revertOf(refreshLiveness({ ...system.clients, enclaveRegistry: system.addresses.enclaveRegistry, enclave: nitro.account.address, programId: PROGRAM_ID }))).toBe(
+      `EnclaveNotLive(${nitro.account.address}, ${PROGRAM_ID})`,
+    );
   });
 });

@@ -33,7 +33,7 @@ describe("teezk registry|receipts|roots: argv parsing and connection errors", ()
   it("`registry --help` lists the subcommands (spawned binary)", async () => {
     const { code, stdout } = await spawnTeezk(["registry", "--help"]);
     expect(code).toBe(0);
-    for (const sub of ["schedule-allow", "execute", "revoke", "status", "challenge", "register"]) expect(stdout).toContain(sub);
+    for (const sub of ["schedule-allow", "execute", "revoke", "status", "refresh-liveness", "challenge", "register"]) expect(stdout).toContain(sub);
   });
 
   it("a command without --rpc-url or TEEZK_RPC_URL exits 1 with CONFIG_INVALID naming both (spawned binary)", async () => {
@@ -56,6 +56,9 @@ describe("teezk registry|receipts|roots: argv parsing and connection errors", ()
 
   it("a missing required flag is a usage error (exit 2); a missing key names the variable; views need no key", async () => {
     expect((await run(["registry", "revoke", "--tee", "nitro"])).code).toBe(2);
+    // Batches are keyed by (root, signer): an inclusion check must name the signer.
+    expect((await run(["receipts", "batch", "verify-inclusion", "--receipts", "b.jsonl", "--index", "0"])).code).toBe(2);
+    expect((await run(["registry", "refresh-liveness", "--enclave", address])).code).toBe(2);
     const noKey = await run(["registry", "revoke", "--rpc-url", "http://127.0.0.1:9", "--private-key-env", "TEEZK_TEST_UNSET_KEY", "--tee", "nitro", "--measurement", measurement, "--json"]);
     expect(noKey.code).toBe(1);
     expect(JSON.parse(noKey.out).message).toContain("set TEEZK_TEST_UNSET_KEY");

@@ -85,20 +85,32 @@ describe("teezk receipts … on the in-process chain", () => {
     const event = (submitted.json.events as { name: string; args: Record<string, unknown> }[])[0];
     expect(event).toMatchObject({ name: "BatchSubmitted", args: { root: built.batch.root, enclave: enclave.account.address, count: 16, issuedAt: now.toString() } });
     expect(submitted.text).toContain("gas per receipt");
+    expect(submitted.text).toContain(`--signer ${enclave.account.address}`);
 
-    const byIndex = await receiptsBatchVerifyInclusion({ ...system.clients, deployment, receiptsFile, index: 11 });
+    const signer = enclave.account.address;
+    const byIndex = await receiptsBatchVerifyInclusion({ ...system.clients, deployment, signer, receiptsFile, index: 11 });
     expect(byIndex.json).toMatchObject({ included: true, root: built.batch.root, index: 11, enclave: enclave.account.address });
 
     const { receipt, proof } = getInclusionProof({ batch: built, index: 5 });
     const receiptFile = writeTemp(dir, "member.json", { ...receipt, issuedAt: Number(receipt.issuedAt) });
-    const byProof = await receiptsBatchVerifyInclusion({ ...system.clients, deployment, receiptFile, root: built.batch.root, proof });
+    const byProof = await receiptsBatchVerifyInclusion({ ...system.clients, deployment, signer, receiptFile, root: built.batch.root, proof });
     expect(byProof.json).toMatchObject({ included: true, enclave: enclave.account.address, proof });
 
     // A proof for another leaf is caught locally, before the chain is asked.
-    const wrong = await failureOf(receiptsBatchVerifyInclusion({ ...system.clients, deployment, receiptFile, root: built.batch.root, proof: getInclusionProof({ batch: built, index: 6 }).proof }));
+    const wrong = await failureOf(
+      receiptsBatchVerifyInclusion({ ...system.clients, deployment, signer, receiptFile, root: built.batch.root, proof: getInclusionProof({ batch: built, index: 6 }).proof }),
+    );
     expect(wrong.code).toBe("RECEIPT_NOT_IN_BATCH");
 
-    expect((await failureOf(receiptsBatchSubmit({ ...system.clients, deployment, receiptsFile, signature, issuedAt: now }))).details).toBe(`BatchAlreadySubmitted(${built.batch.root})`);
+    const again = await failureOf(receiptsBatchSubmit({ ...system.clients, deployment, receiptsFile, signature, issuedAt: now }));
+    expect(again.details).toBe(`BatchAlreadySubmitted(${built.batch.root}, ${signer})`);
+    expect(again.metaMessages.join(" ")).toContain(`--signer ${signer}`);
+
+    // Naming a signer that never submitted this root: BatchNotFound for that (root, signer), with a hint.
+    const stranger = testAccount("never submitted").address;
+    const unknown = await failureOf(receiptsBatchVerifyInclusion({ ...system.clients, deployment, signer: stranger, receiptsFile, index: 11 }));
+    expect(unknown.details).toBe(`BatchNotFound(${built.batch.root}, ${stranger})`);
+    expect(unknown.metaMessages.join(" ")).toContain("--signer");
   });
 
   it("refuses a batch signed over another issuedAt, a batch never submitted, and a malformed receipts line", async () => {
@@ -106,21 +118,23 @@ describe("teezk receipts … on the in-process chain", () => {
     const built = buildReceiptBatch({ receipts, issuedAt: now });
     const signature = await signBatch({ account: enclave.account, batch: built.batch, domain: { chainId: system.chainId, verifyingContract: system.addresses.batchReceipts } });
     const receiptsFile = writeTemp(dir, "unsubmitted.jsonl", jsonl(receipts));
-    // Signed for `now`, claimed for `now - 1`: the signature recovers to some other address. The contract would
-    // record the root under it (and refuse the right submission afterwards); the CLI refuses before sending.
+    // Signed for `now`, claimed for `now - 1`: the signature recovers to some other address, which is no enclave;
+    // the CLI refuses before sending (the contract would refuse it too).
     const shifted = await failureOf(receiptsBatchSubmit({ ...system.clients, deployment, receiptsFile, signature, issuedAt: now - 1n }));
     expect(shifted.code).toBe("SIGNATURE_INVALID");
     expect(shifted.shortMessage).toContain(`not a live enclave for program ${PROGRAM_ID}`);
     const dropped = await failureOf(receiptsBatchSubmit({ ...system.clients, deployment, receiptsFile: writeTemp(dir, "dropped.jsonl", jsonl(receipts.slice(1))), signature, issuedAt: now }));
     expect(dropped.code).toBe("SIGNATURE_INVALID");
 
-    const missing = await failureOf(receiptsBatchVerifyInclusion({ ...system.clients, deployment, receiptsFile, index: 0 }));
-    expect(missing.details).toBe(`BatchNotFound(${built.batch.root})`);
+    const missing = await failureOf(receiptsBatchVerifyInclusion({ ...system.clients, deployment, signer: enclave.account.address, receiptsFile, index: 0 }));
+    expect(missing.details).toBe(`BatchNotFound(${built.batch.root}, ${enclave.account.address})`);
     expect(missing.metaMessages.join(" ")).toContain("receipts batch submit");
 
     const lines = readFileSync(receiptsFile, "utf8").split("\n");
     lines[1] = lines[1]!.replace(/"nonce":"0x[0-9a-f]+"/, '"nonce":"0x1234"');
-    const malformed = await failureOf(receiptsBatchVerifyInclusion({ ...system.clients, deployment, receiptsFile: writeTemp(dir, "malformed.jsonl", lines.join("\n")), index: 0 }));
+    const malformed = await failureOf(
+      receiptsBatchVerifyInclusion({ ...system.clients, deployment, signer: enclave.account.address, receiptsFile: writeTemp(dir, "malformed.jsonl", lines.join("\n")), index: 0 }),
+    );
     expect(malformed.code).toBe("RECEIPT_INVALID");
     expect(malformed.shortMessage).toContain("malformed.jsonl:2");
   });

@@ -7,6 +7,7 @@ import { computeBinding, type Claims } from "../../src/claims/index.js";
 import {
   registryChallenge,
   registryExecute,
+  registryRefreshLiveness,
   registryRegister,
   registryRevoke,
   registryScheduleAllow,
@@ -194,6 +195,21 @@ describe("teezk registry … on the in-process chain", () => {
     }
   });
 
+  it("refresh-liveness (anyone may send it) re-caches a live key; a key that never registered is refused with a hint", async () => {
+    // Sent by the guardian's account, which holds no registry role: refreshing is open to anyone.
+    const refreshed = await registryRefreshLiveness({ ...guardian, deployment, enclave: enclave.address, programId: PROGRAM_ID });
+    expect(refreshed.json).toMatchObject({ ok: true, command: "registry refresh-liveness", enclave: enclave.address, programId: PROGRAM_ID });
+    const event = (refreshed.json.events as { contract: string; name: string; args: Record<string, unknown> }[])[0];
+    expect(event).toMatchObject({ contract: "enclaveRegistry", name: "LivenessRefreshed", args: { enclave: enclave.address, programId: PROGRAM_ID } });
+    expect(event?.args.liveUntil).toBe(refreshed.json.liveUntil);
+    expect(refreshed.text).toContain(`enclave ${enclave.address} is live for program ${PROGRAM_ID}`);
+
+    const stranger = testAccount("cli never registered").address;
+    const refused = await failureOf(registryRefreshLiveness({ ...system.clients, deployment, enclave: stranger, programId: PROGRAM_ID }));
+    expect(refused.details).toBe(`EnclaveNotLive(${stranger}, ${PROGRAM_ID})`);
+    expect(refused.metaMessages.join(" ")).toContain("registry register");
+  });
+
   it("revoke is the guardian's alone, immediate and permanent: the enclave stops being live", async () => {
     const notGuardian = await failureOf(registryRevoke({ ...system.clients, deployment, teeType: probe.teeType, measurement: probe.measurement }));
     expect(notGuardian.details).toMatch(/^AccessControlUnauthorizedAccount\(/);
@@ -207,6 +223,9 @@ describe("teezk registry … on the in-process chain", () => {
     const status = await registryStatus({ ...system.clients, deployment, programId: PROGRAM_ID, teeType: probe.teeType, measurement: probe.measurement, enclave: enclave.address });
     expect(status.json.measurement).toMatchObject({ revoked: true, allowed: false });
     expect(status.json.enclave).toMatchObject({ live: false });
+    // A revoked key cannot be refreshed back to live.
+    const refresh = await failureOf(registryRefreshLiveness({ ...system.clients, deployment, enclave: enclave.address, programId: PROGRAM_ID }));
+    expect(refresh.details).toBe(`EnclaveNotLive(${enclave.address}, ${PROGRAM_ID})`);
   });
 
   it("a missing address is CONFIG_INVALID naming the flag that supplies it", async () => {

@@ -45,8 +45,10 @@ const HINTS: Record<string, (args: string[]) => string> = {
   ReceiptAlreadyConsumed: () => "This account already consumed this receipt: receipts are one-time per consumer.",
   InvalidBatchSignature: () => "The batch signature is not over this root, count and --issued-at for this BatchReceipts.",
   BatchFromFuture: () => "--issued-at is ahead of the chain's clock.",
-  BatchAlreadySubmitted: () => "This batch root is already recorded; verify inclusions against it.",
-  BatchNotFound: () => "No batch with this root was submitted: run `receipts batch submit` first.",
+  BatchAlreadySubmitted: ([, signer]) =>
+    `This root is already recorded under signer ${signer} (perhaps someone relayed the same signature first): verify inclusions with --signer ${signer}.`,
+  BatchNotFound: ([, signer]) =>
+    `${signer} never submitted a batch with this root: run \`receipts batch submit\` first, or pass the --signer that did (BatchSubmitted names it).`,
   ReceiptNotInBatch: () => "The proof does not lead from this receipt to the root: rebuild it from the batch's receipts file.",
   InsufficientQuorum: ([types, min]) => `Signatures span ${types} TEE type(s); ${min} distinct types are required (\`roots status\`): add signatures from enclaves of other vendors.`,
   ContractHalted: () => "MultiProverRoots is halted after a conflict: only `roots submit-zk` finalizes until governance resumes it.",

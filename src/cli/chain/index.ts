@@ -8,6 +8,7 @@ import { connectChain, DEFAULT_PRIVATE_KEY_ENV, RPC_URL_ENV } from "./connectCha
 import { parseAddress, parseBytes32, parseHexArgument, parseTcbStatuses, parseTeeType, parseUint, readJsonFile } from "./parseCliValues.js";
 import { registryChallenge } from "./registryChallenge.js";
 import { registryExecute } from "./registryExecute.js";
+import { registryRefreshLiveness } from "./registryRefreshLiveness.js";
 import { registryRegister } from "./registryRegister.js";
 import { registryRevoke } from "./registryRevoke.js";
 import { registryScheduleAllow } from "./registryScheduleAllow.js";
@@ -28,6 +29,7 @@ export { resolveDeployment, requireAddress, checkDeploymentChain, type ChainDepl
 export {
   registryChallenge,
   registryExecute,
+  registryRefreshLiveness,
   registryRegister,
   registryRevoke,
   registryScheduleAllow,
@@ -143,6 +145,16 @@ export function registerChainCommands(program: Command, io: CliIo, setExitCode: 
       }),
   );
   send(
+    registry
+      .command("refresh-liveness")
+      .description("Re-run the full liveness check of a live enclave key after a revocation, rotation or removal, so its checks take the cheap cached path again (anyone may send it)")
+      .requiredOption("--enclave <address>", "enclave signing address")
+      .requiredOption("--program-id <hex32>", "program the key is registered for"),
+    "registry refresh-liveness",
+    ["enclaveRegistry"],
+    (ctx, raw) => registryRefreshLiveness({ ...ctx, enclave: parseAddress(str(raw.enclave), "--enclave"), programId: parseBytes32(str(raw.programId), "--program-id") }),
+  );
+  send(
     registry.command("challenge").description("Issue a one-time registration nonce for an enclave to bind into its evidence"),
     "registry challenge",
     ["enclaveRegistry"],
@@ -214,7 +226,8 @@ export function registerChainCommands(program: Command, io: CliIo, setExitCode: 
   view(
     batch
       .command("verify-inclusion")
-      .description("Check on-chain that a receipt is in a submitted batch whose signer is live: --receipts + --index, or --receipt + --root + --proof")
+      .description("Check on-chain that a receipt is in a batch --signer submitted and that --signer is live: --receipts + --index, or --receipt + --root + --proof")
+      .requiredOption("--signer <address>", "the enclave that submitted the batch (`receipts batch submit` prints it)")
       .option("--receipts <file.jsonl>", "the batch's receipts file (the proof is derived)")
       .option("--index <n>", "the receipt's line index in --receipts (0-based, blank lines skipped)")
       .option("--receipt <file>", "one receipt (bare or { receipt })")
@@ -223,14 +236,15 @@ export function registerChainCommands(program: Command, io: CliIo, setExitCode: 
     "receipts batch verify-inclusion",
     ["batchReceipts"],
     (ctx, raw) => {
+      const signer = parseAddress(str(raw.signer), "--signer");
       if (raw.receipts !== undefined) {
         if (raw.index === undefined) throw new TeezkError("CONFIG_INVALID", "--receipts needs --index <n>");
-        return receiptsBatchVerifyInclusion({ ...ctx, receiptsFile: str(raw.receipts), index: Number(parseUint(str(raw.index), "--index", 0xffffffffn)) });
+        return receiptsBatchVerifyInclusion({ ...ctx, signer, receiptsFile: str(raw.receipts), index: Number(parseUint(str(raw.index), "--index", 0xffffffffn)) });
       }
       if (raw.receipt === undefined || raw.root === undefined || raw.proof === undefined) {
         throw new TeezkError("CONFIG_INVALID", "Pass --receipts <file.jsonl> --index <n>, or --receipt <file> --root <hex32> --proof <nodes>");
       }
-      return receiptsBatchVerifyInclusion({ ...ctx, receiptFile: str(raw.receipt), root: parseBytes32(str(raw.root), "--root"), proof: parseProof(str(raw.proof)) });
+      return receiptsBatchVerifyInclusion({ ...ctx, signer, receiptFile: str(raw.receipt), root: parseBytes32(str(raw.root), "--root"), proof: parseProof(str(raw.proof)) });
     },
   );
 

@@ -20,13 +20,13 @@ export type ReceiptsBatchSubmitErrorType = TeezkError;
 
 /**
  * `teezk receipts batch submit`: rebuilds the StandardMerkleTree from the receipts file (the root is never taken
- * on trust from a flag), then records the root in BatchReceipts; inclusions are checked against it with
- * `receipts batch verify-inclusion`.
+ * on trust from a flag), then records the root in BatchReceipts under (root, signer); inclusions are checked
+ * against it with `receipts batch verify-inclusion --signer <enclave>`.
  *
- * BatchReceipts.submitBatch records whatever address the signature recovers to and checks liveness only at
- * inclusion time, and a root can be recorded once. A wrong --issued-at or receipts file would therefore record
- * the root under a meaningless signer and block the right submission for good; so the recovered signer must be a
- * live enclave for every program in the batch before anything is sent.
+ * BatchReceipts checks only that the signer is live for one program at submission (a sanity check) and the rest
+ * per receipt, at inclusion. A wrong --issued-at or receipts file would recover some other address and the
+ * receipts would never verify; so the recovered signer must be a live enclave for every program in the batch
+ * before anything is sent, and the contract is given the first of them.
  */
 export async function receiptsBatchSubmit(parameters: ReceiptsBatchSubmitParameters): Promise<ChainCommandOutput> {
   const { deployment, publicClient, walletClient, signature, issuedAt } = parameters;
@@ -52,17 +52,17 @@ export async function receiptsBatchSubmit(parameters: ReceiptsBatchSubmitParamet
         details: `root ${batch.root}, count ${batch.count}, issuedAt ${batch.issuedAt}`,
         metaMessages: [
           "Either --issued-at or the receipts in the file differ from what the enclave signed, the signature is for another BatchReceipts or chain, or the enclave is not registered (registry status --enclave).",
-          "Nothing was sent: a root can be recorded only once, so a wrong submission would block the right one.",
+          "Nothing was sent: its receipts could not be verified under this signer.",
         ],
       });
     }
-    const tx = await submitBatch({ publicClient, walletClient, batchReceipts, batch, signature });
+    const tx = await submitBatch({ publicClient, walletClient, batchReceipts, batch, signature, programId: programs[0]! });
     if (tx.enclave.toLowerCase() !== signer.toLowerCase()) {
       throw new TeezkError("INTERNAL", `BatchReceipts recovered ${tx.enclave} but the local digest recovers ${signer}`);
     }
     return transactionOutput(
       "receipts batch submit",
-      `submitted batch ${batch.root} of ${batch.count} receipt(s) signed by enclave ${tx.enclave} (${(Number(tx.gasUsed) / batch.count).toFixed(1)} gas per receipt)`,
+      `submitted batch ${batch.root} of ${batch.count} receipt(s) signed by enclave ${tx.enclave} (${(Number(tx.gasUsed) / batch.count).toFixed(1)} gas per receipt); verify inclusions with --signer ${tx.enclave}`,
       tx,
       deployment,
       { root: batch.root, count: batch.count, issuedAt: batch.issuedAt, enclave: tx.enclave },

@@ -1,4 +1,4 @@
-import type { Hex } from "viem";
+import type { Address, Hex } from "viem";
 import { verifyInclusion, type TeezkClients } from "../../chain/index.js";
 import { TeezkError } from "../../errors/index.js";
 import { buildReceiptBatch, getInclusionProof, verifyInclusionProof, type Receipt } from "../../receipts/index.js";
@@ -7,7 +7,11 @@ import { explainChainError } from "./explainChainError.js";
 import { loadReceipt, loadReceiptLines } from "./loadReceiptFiles.js";
 import { requireAddress, type ChainDeployment } from "./resolveDeployment.js";
 
-export type ReceiptsBatchVerifyInclusionParameters = Pick<TeezkClients, "publicClient"> & { deployment: ChainDeployment } & (
+export type ReceiptsBatchVerifyInclusionParameters = Pick<TeezkClients, "publicClient"> & {
+  deployment: ChainDeployment;
+  /** The enclave that submitted the batch (batches are keyed by root and signer; `receipts batch submit` prints it). */
+  signer: Address;
+} & (
     | {
         /** The batch's receipts file: the tree is rebuilt and the proof for `index` derived from it. */
         receiptsFile: string;
@@ -23,12 +27,12 @@ export type ReceiptsBatchVerifyInclusionParameters = Pick<TeezkClients, "publicC
 export type ReceiptsBatchVerifyInclusionErrorType = TeezkError;
 
 /**
- * `teezk receipts batch verify-inclusion`: BatchReceipts.verifyIncluded (a view): the receipt is a leaf of a
- * submitted batch and the batch's signer is live for the receipt's program now. The Merkle step is checked
+ * `teezk receipts batch verify-inclusion`: BatchReceipts.verifyIncluded (a view): `signer` submitted the batch,
+ * the receipt is a leaf of it and `signer` is live for the receipt's program now. The Merkle step is checked
  * locally first, so a wrong proof is told apart from an unknown batch or a dead signer.
  */
 export async function receiptsBatchVerifyInclusion(parameters: ReceiptsBatchVerifyInclusionParameters): Promise<ChainCommandOutput> {
-  const { publicClient, deployment } = parameters;
+  const { publicClient, deployment, signer } = parameters;
   const batchReceipts = requireAddress(deployment, "batchReceipts");
   let receipt: Receipt;
   let root: Hex;
@@ -48,7 +52,7 @@ export async function receiptsBatchVerifyInclusion(parameters: ReceiptsBatchVeri
   }
   verifyInclusionProof({ receipt, root, proof });
   try {
-    const signer = await verifyInclusion({ publicClient, batchReceipts, receipt, root, proof });
+    await verifyInclusion({ publicClient, batchReceipts, receipt, root, signer, proof });
     return viewOutput(
       "receipts batch verify-inclusion",
       `included: receipt${index === null ? "" : ` ${index}`} is in batch ${root} signed by live enclave ${signer} (proof of ${proof.length} node(s))`,
