@@ -9,6 +9,7 @@ import { openArchive, type Archive } from "../store/index.js";
 import { ExitCode, UsageError, type CliIo } from "./main.js";
 import { parseAddressFlag, parseChainId, parseCollateralFlags, parsePort, simulatedRootPins } from "./parseServeOptions.js";
 import { runUntilSignal, type RunningService } from "./runUntilSignal.js";
+import { isClusterWorker, reportListening, startVerifierCluster, workerKeyEnv } from "./serveVerifierCluster.js";
 
 export type ServeVerifierOptions = {
   policy?: string;
@@ -22,6 +23,7 @@ export type ServeVerifierOptions = {
   simulateRoots?: boolean;
   devRoots?: string;
   allowRequestTime?: boolean;
+  workers?: string;
   json?: boolean;
 };
 
@@ -52,20 +54,46 @@ export function registerServeVerifierCommand(serve: Command, io: CliIo, setExitC
     .option("--simulate-roots", "also trust the dev roots of simulated TEEs (NOT FOR PRODUCTION)")
     .option("--dev-roots <dir>", "dev PKI folder for --simulate-roots (default $TEEZK_HOME/dev-roots or ./.teezk/dev-roots)")
     .option("--allow-request-time", "accept `at` in requests (re-verify past evidence as of its own time)")
+    .option("--workers <n>", "processes sharing the port (node:cluster), e.g. one per core", "1")
     .addOption(new Option("--json", "print the listening line as JSON"))
     .action(async (options: ServeVerifierOptions) => {
       let running: RunningService;
       try {
-        running = await startServeVerifier(options, io);
+        const workers = parseWorkers(options.workers);
+        running = workers > 1 && !isClusterWorker() ? await startVerifierClusterFromOptions(options, workers, io) : await startServeVerifier(options, io);
       } catch (error) {
         if (error instanceof UsageError || !isTeezkError(error)) throw error;
         io.err(`error: ${error.message}\n`);
         setExitCode(ExitCode.REJECTED);
         return;
       }
-      await runUntilSignal(running);
+      // A worker also stops when its primary is gone (no orphaned listeners).
+      const orphaned = new AbortController();
+      if (isClusterWorker()) process.once("disconnect", () => orphaned.abort());
+      await runUntilSignal(running, orphaned.signal);
+      // The IPC channel to the primary would keep a worker alive after its server closed.
+      if (isClusterWorker() && process.connected) process.disconnect();
       setExitCode(ExitCode.OK);
     });
+}
+
+function parseWorkers(value: string | undefined): number {
+  const workers = Number(value ?? "1");
+  if (!/^\d{1,2}$/.test(value ?? "1") || workers < 1 || workers > 64) throw new UsageError(`--workers expects 1 to 64, got "${value}"`);
+  return workers;
+}
+
+/** The primary of `--workers N`: checks the options here (so a bad flag fails once, not N times), then forks. */
+async function startVerifierClusterFromOptions(options: ServeVerifierOptions, workers: number, io: CliIo): Promise<RunningService> {
+  if (!options.policy) throw new UsageError("serve verifier needs --policy <reference-values.json>: a node signs only for what its policy allows");
+  const committee = { chainId: parseChainId(options.chainId), verifyingContract: parseAddressFlag("--committee", options.committee) };
+  parsePort(options.port, DEFAULT_VERIFIER_PORT);
+  parseCollateralFlags(options.collateral);
+  loadReferenceValues(options.policy);
+  if (options.keyEnv !== undefined) readAccount(options.keyEnv, io);
+  // Create and migrate the archive once, before several processes open it.
+  if (options.archive) openArchive(options.archive).close();
+  return await startVerifierCluster({ workers, ...(options.keyEnv !== undefined ? { keyEnv: options.keyEnv } : {}), json: options.json === true, io, committee });
 }
 
 /** Builds and starts the node from the command's options; resolves once it listens (tests call this directly). */
@@ -75,7 +103,8 @@ export async function startServeVerifier(options: ServeVerifierOptions, io: CliI
   const port = parsePort(options.port, DEFAULT_VERIFIER_PORT);
   const collateral = parseCollateralFlags(options.collateral);
   const referenceValues = loadReferenceValues(options.policy);
-  const account = readAccount(options.keyEnv, io);
+  const worker = isClusterWorker();
+  const account = readAccount(worker ? workerKeyEnv(options.keyEnv) : options.keyEnv, io);
   const extraTrustedRoots = options.simulateRoots ? simulatedRootPins(options.devRoots) : undefined;
   const archive: Archive | undefined = options.archive ? openArchive(options.archive) : undefined;
   try {
@@ -90,8 +119,9 @@ export async function startServeVerifier(options: ServeVerifierOptions, io: CliI
     });
     const server = await serveApp(node.app, { host: options.host ?? "127.0.0.1", port });
     const line = { service: "verifier", url: server.url, address: node.address, committee };
-    io.out(options.json ? `${JSON.stringify(line)}\n` : `verifier node ${node.address} listening on ${server.url} (committee ${committee.verifyingContract} on chain ${committee.chainId})\n`);
-    if (extraTrustedRoots) io.err("warning: --simulate-roots: evidence from simulated TEEs (dev roots) is accepted. NOT FOR PRODUCTION.\n");
+    if (worker) reportListening(server.url, node.address);
+    else io.out(options.json ? `${JSON.stringify(line)}\n` : `verifier node ${node.address} listening on ${server.url} (committee ${committee.verifyingContract} on chain ${committee.chainId})\n`);
+    if (extraTrustedRoots && !worker) io.err("warning: --simulate-roots: evidence from simulated TEEs (dev roots) is accepted. NOT FOR PRODUCTION.\n");
     return {
       url: server.url,
       address: node.address,

@@ -75,6 +75,46 @@ describe("teezk serve verifier | keys", () => {
     }
   });
 
+  it("serve verifier --workers 2: one listening line, every answer signed by the one node key and archived, SIGTERM stops all workers", async () => {
+    const policy = join(dir, "policy-workers.json");
+    writeFileSync(policy, JSON.stringify({ version: 1, tee: { TDX: { allowedMeasurements: [tdxExpected(tdxQuote).measurement] } } }));
+    const child = spawn(
+      process.execPath,
+      [
+        join(repo, "bin", "teezk.js"),
+        "serve", "verifier", "--json", "--port", "0", "--workers", "2",
+        "--policy", policy,
+        "--committee", committee.verifyingContract,
+        "--chain-id", String(committee.chainId),
+        "--archive", join(dir, "workers.sqlite"),
+        "--collateral", `tdx=${sampleCollateral(tdxSample)[0]}`,
+        "--allow-request-time",
+      ],
+      { cwd: repo, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    try {
+      const [first] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
+      const listening = JSON.parse(first) as { url: string; address: Hex; workers: number };
+      expect(listening.workers).toBe(2);
+      // Several concurrent connections spread over the workers; every verdict is from the one (ephemeral) key.
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => requestVerdict(listening.url, { evidence: tdxQuote, at: tdxSample.at, committee, expectedSigner: listening.address })),
+      );
+      expect(answers.every((answer) => answer.verdict.signer === listening.address)).toBe(true);
+      child.kill("SIGTERM");
+      const [exitCode] = (await once(child, "exit")) as [number | null];
+      expect(exitCode).toBe(0);
+      const archive = openArchive(join(dir, "workers.sqlite"));
+      try {
+        expect(archive.count("verdicts", { accepted: true })).toBe(6);
+      } finally {
+        archive.close();
+      }
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+  });
+
   it("usage and configuration errors: no policy or committee (exit 2), an unset --key-env (exit 1)", async () => {
     expect((await run(["serve", "verifier", "--committee", committee.verifyingContract, "--chain-id", "1"])).code).toBe(2);
     const policy = join(dir, "empty-policy.json");
@@ -86,6 +126,7 @@ describe("teezk serve verifier | keys", () => {
     expect(unset.code).toBe(1);
     expect(unset.err).toContain("CONFIG_INVALID");
     expect((await run(["serve", "keys"])).code).toBe(2);
+    expect((await run(["serve", "verifier", "--policy", policy, "--committee", committee.verifyingContract, "--chain-id", "1", "--workers", "0"])).code).toBe(2);
   });
 
   it("serve keys from a keys.json (material from the environment, policy file beside it) releases to a simulated enclave", async () => {

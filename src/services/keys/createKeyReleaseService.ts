@@ -168,7 +168,8 @@ export function createKeyReleaseService(parameters: CreateKeyReleaseServiceParam
       const resolved = collateralCache.resolve(request.evidenceBytes, request.kind);
       decoded = resolved.decoded;
       const verified = verifyEvidence({
-        evidence: request.evidenceBytes,
+        // Already decoded once: verifyEvidence sees binary and does not scan or decode the text again.
+        evidence: resolved.decoded,
         now,
         kind: resolved.kind,
         ...(resolved.collateral ? { collateral: resolved.collateral } : {}),

@@ -127,7 +127,8 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
       const resolved = collateralCache.resolve(request.evidenceBytes, request.kind);
       archived = resolved.decoded;
       const signerRequest: VerifierSignerRequest = {
-        evidence: request.evidenceBytes,
+        // Already decoded once: verifyEvidence sees binary and does not scan or decode the text again.
+        evidence: resolved.decoded,
         now,
         kind: resolved.kind,
         ...(resolved.collateral ? { collateral: resolved.collateral } : {}),

@@ -1,0 +1,197 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { Agent, request } from "node:http";
+import { cpus, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { generatePrivateKey } from "viem/accounts";
+import { verifyEvidence } from "../src/evidence/verifyEvidence.js";
+import { TeezkError } from "../src/errors/index.js";
+import { fixturePath } from "../src/fixtures/fixturesDir.js";
+import { realSamples } from "../src/fixtures/realSamples.js";
+import { openArchive } from "../src/store/index.js";
+import type { BenchRow, BenchSuite } from "./types.js";
+import { readFileSync } from "node:fs";
+
+/**
+ * Load on a verifier node from a second process, on loopback: `teezk serve verifier` runs in a child process (the
+ * real CLI, its archive on) and this process drives `POST /v1/verify` with a bounded number of keep-alive
+ * connections for a fixed time, with real evidence: the dcap-qvl TDX v4 quote with its full collateral (PCK
+ * chain, QE report, TCB info, QE identity, CRLs), verified as of the collateral's own time. Every answer is
+ * checked (HTTP 200, appraisal ok, signed by the node's address); anything else counts as an error.
+ *
+ * `npm run bench -- verifier` runs it for 60 s (TEEZK_BENCH_VERIFIER_SECONDS overrides);
+ * `npx tsx bench/verifierLoad.ts --duration 10 [--concurrency 16] [--workers 2]` prints the rows of a quick run.
+ */
+export const verifierLoadBench: BenchSuite = {
+  name: "verifier",
+  run: async () => {
+    const seconds = Number(process.env.TEEZK_BENCH_VERIFIER_SECONDS ?? 60);
+    const concurrency = Number(process.env.TEEZK_BENCH_VERIFIER_CONCURRENCY ?? DEFAULT_CONCURRENCY);
+    const workers = Number(process.env.TEEZK_BENCH_VERIFIER_WORKERS ?? DEFAULT_WORKERS);
+    return await runVerifierLoad({ seconds, concurrency, workers });
+  },
+};
+
+const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_WORKERS = 1;
+const WARMUP_SECONDS = 3;
+const SAMPLE_ID = "tdx/dcapqvl-v4-b0c06f";
+const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+export type VerifierLoadParameters = { seconds: number; concurrency: number; workers: number };
+
+export async function runVerifierLoad({ seconds, concurrency, workers }: VerifierLoadParameters): Promise<BenchRow[]> {
+  if (!(seconds > 0) || !Number.isInteger(concurrency) || concurrency < 1 || !Number.isInteger(workers) || workers < 1) {
+    throw new TeezkError("CONFIG_INVALID", "verifier load: duration > 0, concurrency ≥ 1 and workers ≥ 1 are required");
+  }
+  const sample = realSamples.find((candidate) => candidate.id === SAMPLE_ID)!;
+  const quote = new Uint8Array(readFileSync(fixturePath(sample.evidence)));
+  const collateral = fixturePath(sample.collateral![0]!);
+  // The policy names the quote's own measurement and requires the collateral checks to have run.
+  const measurement = verifyEvidence({ evidence: quote, now: new Date(sample.at), collateralDir: collateral }).evidence.claims.measurement;
+  const dir = mkdtempSync(join(tmpdir(), "teezk-bench-verifier-"));
+  const policy = join(dir, "policy.json");
+  writeFileSync(
+    policy,
+    JSON.stringify({ version: 1, tee: { TDX: { allowedMeasurements: [measurement], acceptedTcbStatuses: ["UP_TO_DATE"], requiredChecks: ["tcbInfo", "qeIdentity", "pckRevocation"] } } }),
+  );
+  const archivePath = join(dir, "verifier.sqlite");
+  const node = await startNode({ policy, collateral, archivePath, workers });
+  try {
+    const body = Buffer.from(JSON.stringify({ evidence: Buffer.from(quote).toString("base64"), at: sample.at }));
+    const target = new URL("/v1/verify", node.url);
+    const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+    const expectedSigner = `"signer":"${node.address}"`;
+
+    const drive = async (ms: number, record: boolean) => {
+      const latencies: number[] = [];
+      let errors = 0;
+      let firstError: string | undefined;
+      const deadline = performance.now() + ms;
+      const loop = async () => {
+        while (performance.now() < deadline) {
+          const start = performance.now();
+          try {
+            const { status, text } = await post(agent, target, body);
+            const ok = status === 200 && text.includes(expectedSigner) && (JSON.parse(text) as { appraisal?: { ok?: boolean } }).appraisal?.ok === true;
+            if (!ok) {
+              errors += 1;
+              firstError ??= `HTTP ${status}: ${text.slice(0, 200)}`;
+            }
+          } catch (error) {
+            errors += 1;
+            firstError ??= String(error);
+          }
+          if (record) latencies.push(performance.now() - start);
+        }
+      };
+      const began = performance.now();
+      await Promise.all(Array.from({ length: concurrency }, loop));
+      return { latencies, errors, firstError, elapsedMs: performance.now() - began };
+    };
+
+    await drive(WARMUP_SECONDS * 1000, false);
+    const archivedBefore = countVerdicts(archivePath);
+    const measured = await drive(seconds * 1000, true);
+    const archived = countVerdicts(archivePath) - archivedBefore;
+    agent.destroy();
+    if (measured.firstError) process.stderr.write(`verifier load: first error: ${measured.firstError}\n`);
+
+    const sorted = [...measured.latencies].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+    const completed = measured.latencies.length;
+    // Every request, accepted or not, must have left exactly one verdict row in the node's archive.
+    const unarchived = Math.abs(completed - archived);
+    const throughput = (completed - measured.errors) / (measured.elapsedMs / 1000);
+    const setup = `${seconds} s, ${concurrency} keep-alive connections from a second process, \`teezk serve verifier\`${workers > 1 ? ` with ${workers} workers` : ""} in a child process, archive on (evidence + appraisal + verdict fsynced per decision), ${cpus().length} cores shared by node and load`;
+    const anchor = `real TDX v4 quote (dcap-qvl sample) with full collateral, verified as of its collateral's time: ${setup}`;
+    return [
+      { name: "verifier.throughput", value: round(throughput), unit: "ops/s", anchor, target: "≥ 300 on 2 cores" },
+      { name: "verifier.p50", value: round(at(0.5)), unit: "ms", anchor: `latency per request, ${setup}` },
+      { name: "verifier.p99", value: round(at(0.99)), unit: "ms", anchor: `latency per request, ${setup}` },
+      { name: "verifier.errors", value: measured.errors + unarchived, unit: "count", anchor: `answers not 200 / not appraised ok / not signed by the node, plus requests without their archived verdict (${completed} requests, ${archived} verdicts archived)`, target: "0" },
+    ];
+  } finally {
+    await node.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+type RunningNode = { url: string; address: string; stop: () => Promise<void> };
+
+async function startNode({ policy, collateral, archivePath, workers }: { policy: string; collateral: string; archivePath: string; workers: number }): Promise<RunningNode> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      join(repo, "bin", "teezk.js"),
+      "serve", "verifier", "--json", "--port", "0",
+      "--policy", policy,
+      "--committee", "0x00000000000000000000000000000000be0c4001",
+      "--chain-id", "31337",
+      "--key-env", "TEEZK_BENCH_VERIFIER_KEY",
+      "--collateral", `tdx=${collateral}`,
+      "--archive", archivePath,
+      "--allow-request-time",
+      ...(workers > 1 ? ["--workers", String(workers)] : []),
+    ],
+    { cwd: repo, env: { ...process.env, TEEZK_BENCH_VERIFIER_KEY: generatePrivateKey(), NODE_NO_WARNINGS: "1" }, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const exited = once(child, "exit");
+  const line = await Promise.race([
+    once(createInterface({ input: child.stdout! }), "line").then(([text]) => text as string),
+    exited.then(() => {
+      throw new TeezkError("CONFIG_INVALID", "the verifier node exited before it listened");
+    }),
+  ]);
+  const listening = JSON.parse(line) as { url: string; address: string };
+  return {
+    url: listening.url,
+    address: listening.address,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+function post(agent: Agent, url: URL, body: Buffer): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: "POST", agent, headers: { "content-type": "application/json", "content-length": body.length } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+      },
+    );
+    req.setTimeout(30_000, () => req.destroy(new Error("request timed out")));
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+function countVerdicts(path: string): number {
+  const archive = openArchive(path);
+  try {
+    return archive.count("verdicts");
+  } finally {
+    archive.close();
+  }
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const flag = (name: string, fallback: number) => {
+    const index = process.argv.indexOf(`--${name}`);
+    return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  };
+  const rows = await runVerifierLoad({ seconds: flag("duration", 60), concurrency: flag("concurrency", DEFAULT_CONCURRENCY), workers: flag("workers", DEFAULT_WORKERS) });
+  for (const row of rows) process.stdout.write(`${row.name}\t${row.value} ${row.unit}\n`);
+}
