@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -13,7 +13,6 @@ import { fixturePath } from "../src/fixtures/fixturesDir.js";
 import { realSamples } from "../src/fixtures/realSamples.js";
 import { openArchive } from "../src/store/index.js";
 import type { BenchRow, BenchSuite } from "./types.js";
-import { readFileSync } from "node:fs";
 
 /**
  * Load on a verifier node from a second process, on loopback: `teezk serve verifier` runs in a child process (the
@@ -93,6 +92,7 @@ export async function runVerifierLoad({ seconds, concurrency, workers }: Verifie
       return { latencies, errors, firstError, elapsedMs: performance.now() - began };
     };
 
+    const loadBefore = loadavg()[0]!.toFixed(1);
     await drive(WARMUP_SECONDS * 1000, false);
     const archivedBefore = countVerdicts(archivePath);
     const measured = await drive(seconds * 1000, true);
@@ -106,7 +106,8 @@ export async function runVerifierLoad({ seconds, concurrency, workers }: Verifie
     // Every request, accepted or not, must have left exactly one verdict row in the node's archive.
     const unarchived = Math.abs(completed - archived);
     const throughput = (completed - measured.errors) / (measured.elapsedMs / 1000);
-    const setup = `${seconds} s, ${concurrency} keep-alive connections from a second process, \`teezk serve verifier\`${workers > 1 ? ` with ${workers} workers` : ""} in a child process, archive on (evidence + appraisal + verdict fsynced per decision), ${cpus().length} cores shared by node and load`;
+    const load = loadavg()[0]!.toFixed(1);
+    const setup = `${seconds} s, ${concurrency} keep-alive connections from a second process, \`teezk serve verifier\`${workers > 1 ? ` with ${workers} workers` : ""} in a child process, archive on (each decision's evidence, appraisal and verdict committed with synchronous=FULL before its answer; group commit), ${cpus().length} cores shared by node, load generator and other work (1-min load average ${loadBefore} before, ${load} after)`;
     const anchor = `real TDX v4 quote (dcap-qvl sample) with full collateral, verified as of its collateral's time: ${setup}`;
     return [
       { name: "verifier.throughput", value: round(throughput), unit: "ops/s", anchor, target: "≥ 300 on 2 cores" },
