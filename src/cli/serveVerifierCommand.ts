@@ -48,7 +48,7 @@ export function registerServeVerifierCommand(serve: Command, io: CliIo, setExitC
     .option("--archive <file>", "record every decision in this SQLite archive")
     .option(
       "--collateral <kind=dir>",
-      "collateral folder for one evidence kind (tdx=<dir>, sgx=…, sevsnp=…, nvidia=…); repeatable, read per request",
+      "collateral folder for one evidence kind (tdx=<dir>, sgx=…, sevsnp=…, nvidia=…); repeatable; parsed once, reloaded when the folder changes or every minute",
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .option("--simulate-roots", "also trust the dev roots of simulated TEEs (NOT FOR PRODUCTION)")
