@@ -106,8 +106,12 @@ export async function setupZkey(
   await snarkjs.zKey.newZKey(r1csPath, ptauFile, z0, logger);
   await snarkjs.zKey.beacon(z0, z1, "teezk dev phase-2 contribution 1",
     beaconHash(ceremonyLabels.zkeyContribution1), beaconIterationsExp, logger);
-  await snarkjs.zKey.beacon(z1, finalZkeyPath, "teezk dev phase-2 beacon",
+  // Written beside the final path and renamed: a reader (a prover, a test) never sees half a zkey, and an
+  // interrupted build leaves the previous one.
+  const partial = `${finalZkeyPath}.partial`;
+  await snarkjs.zKey.beacon(z1, partial, "teezk dev phase-2 beacon",
     beaconHash(ceremonyLabels.zkeyBeacon), beaconIterationsExp, logger);
+  renameSync(partial, finalZkeyPath);
   rmSync(z0, { force: true });
   rmSync(z1, { force: true });
 }
