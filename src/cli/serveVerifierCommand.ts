@@ -4,7 +4,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { isTeezkError, TeezkError } from "../errors/index.js";
 import { loadReferenceValues } from "../policy/index.js";
 import { serveApp } from "../services/http/index.js";
-import { createVerifierNode } from "../services/verifier/index.js";
+import { createVerifierNode, DEFAULT_REQUEST_TIME_SKEW_MS } from "../services/verifier/index.js";
 import { openArchive, type Archive } from "../store/index.js";
 import { ExitCode, UsageError, type CliIo } from "./main.js";
 import { parseAddressFlag, parseChainId, parseCollateralFlags, parsePort, simulatedRootPins } from "./parseServeOptions.js";
@@ -23,6 +23,7 @@ export type ServeVerifierOptions = {
   simulateRoots?: boolean;
   devRoots?: string;
   allowRequestTime?: boolean;
+  requestTimeSkew?: string;
   workers?: string;
   json?: boolean;
 };
@@ -53,7 +54,12 @@ export function registerServeVerifierCommand(serve: Command, io: CliIo, setExitC
     )
     .option("--simulate-roots", "also trust the dev roots of simulated TEEs (NOT FOR PRODUCTION)")
     .option("--dev-roots <dir>", "dev PKI folder for --simulate-roots (default $TEEZK_HOME/dev-roots or ./.teezk/dev-roots)")
-    .option("--allow-request-time", "accept `at` in requests (re-verify past evidence as of its own time)")
+    .option("--allow-request-time", "accept any `at` in requests (re-verify past evidence as of its own time)")
+    .option(
+      "--request-time-skew <seconds>",
+      "without --allow-request-time, accept an `at` this close to the node's clock (either way), so committee members asked with one time sign the same claims",
+      String(DEFAULT_REQUEST_TIME_SKEW_MS / 1000),
+    )
     .option("--workers <n>", "processes sharing the port (node:cluster), e.g. one per core", "1")
     .addOption(new Option("--json", "print the listening line as JSON"))
     .action(async (options: ServeVerifierOptions) => {
@@ -77,6 +83,13 @@ export function registerServeVerifierCommand(serve: Command, io: CliIo, setExitC
     });
 }
 
+/** Seconds, 0 to 3600: beyond an hour it is no longer clock skew but choosing when evidence is judged. */
+function parseRequestTimeSkew(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_REQUEST_TIME_SKEW_MS;
+  if (!/^\d{1,4}$/.test(value) || Number(value) > 3600) throw new UsageError(`--request-time-skew expects 0 to 3600 seconds, got "${value}"`);
+  return Number(value) * 1000;
+}
+
 function parseWorkers(value: string | undefined): number {
   const workers = Number(value ?? "1");
   if (!/^\d{1,2}$/.test(value ?? "1") || workers < 1 || workers > 64) throw new UsageError(`--workers expects 1 to 64, got "${value}"`);
@@ -89,6 +102,7 @@ async function startVerifierClusterFromOptions(options: ServeVerifierOptions, wo
   const committee = { chainId: parseChainId(options.chainId), verifyingContract: parseAddressFlag("--committee", options.committee) };
   parsePort(options.port, DEFAULT_VERIFIER_PORT);
   parseCollateralFlags(options.collateral);
+  parseRequestTimeSkew(options.requestTimeSkew);
   loadReferenceValues(options.policy);
   if (options.keyEnv !== undefined) readAccount(options.keyEnv, io);
   // Create and migrate the archive once, before several processes open it.
@@ -102,6 +116,7 @@ export async function startServeVerifier(options: ServeVerifierOptions, io: CliI
   const committee = { chainId: parseChainId(options.chainId), verifyingContract: parseAddressFlag("--committee", options.committee) };
   const port = parsePort(options.port, DEFAULT_VERIFIER_PORT);
   const collateral = parseCollateralFlags(options.collateral);
+  const requestTimeSkewMs = parseRequestTimeSkew(options.requestTimeSkew);
   const referenceValues = loadReferenceValues(options.policy);
   const worker = isClusterWorker();
   const account = readAccount(worker ? workerKeyEnv(options.keyEnv) : options.keyEnv, io);
@@ -116,6 +131,7 @@ export async function startServeVerifier(options: ServeVerifierOptions, io: CliI
       ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
       ...(archive ? { archive } : {}),
       allowRequestTime: options.allowRequestTime === true,
+      requestTimeSkewMs,
     });
     const server = await serveApp(node.app, { host: options.host ?? "127.0.0.1", port });
     const line = { service: "verifier", url: server.url, address: node.address, committee };

@@ -19,7 +19,7 @@ import type { EvidenceKind } from "../evidence/detectEvidenceType.js";
 import type { ReferenceValues } from "../policy/index.js";
 import { createGroth16Prover, type Groth16Proof, type Prover } from "../prover/index.js";
 import { serveApp } from "../services/http/index.js";
-import { createVerifierNode, requestVerdict } from "../services/verifier/index.js";
+import { createVerifierNode, requestCommitteeVerdicts } from "../services/verifier/index.js";
 import type { Archive } from "../store/index.js";
 import { simulateEvidence, type DevRoots } from "../tee/simulated/index.js";
 import type { PinnedRoot } from "../util/x509.js";
@@ -148,17 +148,18 @@ export async function startDemoNetwork({ recorder, archive, workDir, devRoots, c
     registerThroughCommittee({
       devnet,
       attest,
-      collectVerdicts: ({ attestation, binding }) =>
-        Promise.all(
-          verifiers.map((verifier) =>
-            requestVerdict(verifier.url, {
-              evidence: attestation.evidence,
-              expectedBinding: binding,
-              committee: { chainId: devnet.chainId, verifyingContract: devnet.addresses.committee },
-              expectedSigner: verifier.address,
-            }),
-          ),
-        ),
+      // One verification time for all three nodes (their clocks, not the chain's: governance moved the chain
+      // ahead), so TDX and SEV-SNP claims, which carry it as their timestamp, hash the same at every node.
+      collectVerdicts: async ({ attestation, binding }) =>
+        (
+          await requestCommitteeVerdicts({
+            urls: verifiers.map((verifier) => verifier.url),
+            evidence: attestation.evidence,
+            expectedBinding: binding,
+            committee: { chainId: devnet.chainId, verifyingContract: devnet.addresses.committee },
+            expectedSigners: verifiers.map((verifier) => verifier.address),
+          })
+        ).answers,
     });
 
   const registered: Partial<DemoNetwork["registered"]> = {};

@@ -21,7 +21,13 @@ export type RegisterThroughCommitteeParameters = {
   devnet: Devnet;
   /** Asks the enclave to attest with the registry's challenge as its nonce (a prover node's /v1/attestation). */
   attest: (nonce: Hex) => Promise<EnclaveAttestation>;
-  /** Asks every committee member for a verdict on that evidence (verifier nodes' /v1/verify). */
+  /**
+   * Asks every committee member for a verdict on that evidence (verifier nodes' /v1/verify), all as of one
+   * verification time: TDX and SEV-SNP claims carry it as their timestamp, so members verifying a second apart
+   * would sign different claims. `now` is the chain's time, for members verifying in-process; members over HTTP
+   * accept only an `at` near their own clocks, so collect from them with requestCommitteeVerdicts, which picks
+   * one from the requester's clock (the chain's maxEvidenceAge and 5-minute future skew both admit it).
+   */
   collectVerdicts: (request: { attestation: EnclaveAttestation; binding: Hex; now: Date }) => Promise<readonly CommitteeVerdict[]>;
 };
 export type RegisterThroughCommitteeReturnType = {

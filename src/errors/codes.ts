@@ -100,6 +100,7 @@ export const errorCodes = {
   REQUEST_INVALID: "an HTTP request body or parameter is malformed (not JSON, wrong field types, bad hex/base64)",
   REQUEST_TOO_LARGE: "an HTTP request body is larger than the service's documented cap",
   REQUEST_TIMEOUT: "a service did not answer within its time limit",
+  REQUEST_TIME_SKEWED: "the requested verification time `at` is further from the verifier node's clock than the skew it accepts; check both clocks (NTP), or start the node with --allow-request-time to re-verify past evidence",
   SERVICE_UNREACHABLE: "a teezk service could not be reached, or answered with something that is not a teezk response",
   NONCE_REPLAYED: "a nonce or challenge was already used, was never issued, or has expired",
   KEY_NOT_FOUND: "the key-release service holds no key with this id",

@@ -22,6 +22,7 @@ import type { VerifierSigner } from "../../src/services/verifierSigner.js";
 import {
   ACCEPTED_STATUSES,
   MAX_EVIDENCE_AGE,
+  allowClaims,
   PROGRAM_ID,
   TIMELOCK_DELAY,
   createNodes,
@@ -192,6 +193,49 @@ describe("teezk registry … on the in-process chain", () => {
       expect((await registryStatus({ ...system.clients, deployment, enclave: other.address, programId: PROGRAM_ID })).json.enclave).toMatchObject({ live: true });
     } finally {
       await Promise.all([...servers, strict].map((s) => s.close()));
+    }
+  });
+
+  it("register over HTTP with TDX evidence from nodes whose clocks are 0, 1 and 2 s apart: one `at`, one claims hash, registered", async () => {
+    // TDX claims carry the verification time: before every node was sent one `at`, this failed every time.
+    const tdxProbe = probeSimulatedClaims("tdx", new Date());
+    await allowClaims(system, tdxProbe);
+    const other = testAccount("cli registry tdx enclave over http");
+    const { challenge } = await issueChallenge({ ...system.clients, enclaveRegistry: deployment.enclaveRegistry! });
+    const simulated = simulate("tdx", computeBinding({ enclaveAddress: other.address, hpkePublicKey, nonce: challenge }), new Date());
+    const committee = { chainId: system.chainId, verifyingContract: system.addresses.committee };
+    const referenceValues = buildDevReferenceValues({ allowed: [tdxProbe] });
+    const servers = await Promise.all(
+      system.nodeAccounts.map((account, i) =>
+        serveApp(
+          createVerifierNode({
+            account,
+            committee,
+            referenceValues,
+            extraTrustedRoots: [simulated.trustedRoot],
+            collateral: { tdx: simulated.collateralDir! },
+            clock: () => new Date(Date.now() + i * 1000),
+          }).app,
+        ),
+      ),
+    );
+    try {
+      const evidenceFile = join(dir, "evidence-tdx.bin");
+      writeFileSync(evidenceFile, simulated.evidence);
+      const registered = await registryRegister({
+        ...system.clients,
+        deployment,
+        programId: PROGRAM_ID,
+        enclave: other.address,
+        hpkeKeyHash,
+        nonce: challenge,
+        evidenceFile,
+        verifierUrls: servers.map((s) => s.url),
+      });
+      expect(registered.json).toMatchObject({ enclave: other.address, verdicts: 3, teeType: tdxProbe.teeType, measurement: tdxProbe.measurement });
+      expect((await registryStatus({ ...system.clients, deployment, enclave: other.address, programId: PROGRAM_ID })).json.enclave).toMatchObject({ live: true });
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
     }
   });
 

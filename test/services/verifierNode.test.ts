@@ -166,7 +166,7 @@ describe("verifier node on loopback: real evidence, verdicts, refusals, archive"
     expect((await rejection(requestVerdict(server.url, { evidence: tdxQuote, at: tdxSample.at, expectedSigner: stranger }))).code).toBe("VERDICT_INVALID");
   });
 
-  it("a node without allowRequestTime refuses `at` (REQUEST_INVALID) and verifies as of its clock", async () => {
+  it("a node without allowRequestTime refuses an `at` beyond its clock skew (REQUEST_TIME_SKEWED) and verifies as of its clock", async () => {
     const strict = createVerifierNode({
       account,
       committee,
@@ -175,7 +175,10 @@ describe("verifier node on loopback: real evidence, verdicts, refusals, archive"
     });
     const strictServer = await serveApp(strict.app);
     try {
-      expect((await rejection(requestVerdict(strictServer.url, { evidence: tdxQuote, at: tdxSample.at }))).code).toBe("REQUEST_INVALID");
+      // The sample's own time is months away: re-verifying it needs --allow-request-time.
+      expect((await rejection(requestVerdict(strictServer.url, { evidence: tdxQuote, at: tdxSample.at }))).code).toBe("REQUEST_TIME_SKEWED");
+      // An `at` within the bound is used, and the quote's collateral is just as stale as of it.
+      expect((await rejection(requestVerdict(strictServer.url, { evidence: tdxQuote, at: new Date(Date.now() - 60_000) }))).code).toBe("COLLATERAL_EXPIRED");
       // As of today the quote's collateral (TCB info, QE identity, CRLs) is past its nextUpdate.
       expect((await rejection(requestVerdict(strictServer.url, { evidence: tdxQuote }))).code).toBe("COLLATERAL_EXPIRED");
     } finally {

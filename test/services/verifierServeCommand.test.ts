@@ -127,6 +127,9 @@ describe("teezk serve verifier | keys", () => {
     expect(unset.err).toContain("CONFIG_INVALID");
     expect((await run(["serve", "keys"])).code).toBe(2);
     expect((await run(["serve", "verifier", "--policy", policy, "--committee", committee.verifyingContract, "--chain-id", "1", "--workers", "0"])).code).toBe(2);
+    for (const skew of ["-5", "1.5", "3601"]) {
+      expect((await run(["serve", "verifier", "--policy", policy, "--committee", committee.verifyingContract, "--chain-id", "1", "--request-time-skew", skew])).code).toBe(2);
+    }
   });
 
   it("serve keys from a keys.json (material from the environment, policy file beside it) releases to a simulated enclave", async () => {

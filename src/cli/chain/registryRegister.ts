@@ -4,7 +4,7 @@ import { hashVerdict, registerEnclave, type TeezkClients } from "../../chain/ind
 import { teeTypeName } from "../../claims/index.js";
 import { TeezkError } from "../../errors/index.js";
 import { MAX_EVIDENCE_FILE_BYTES } from "../../evidence/verifyEvidence.js";
-import { requestVerdict } from "../../services/verifier/index.js";
+import { requestCommitteeVerdicts } from "../../services/verifier/index.js";
 import { isoTime, transactionOutput, type ChainCommandOutput } from "./chainCommandOutput.js";
 import { explainChainError } from "./explainChainError.js";
 import { loadVerdictsFile, type VerdictsFile } from "./loadVerdictsFile.js";
@@ -37,8 +37,8 @@ export type RegistryRegisterErrorType = TeezkError;
 
 /**
  * `teezk registry register`: registers an enclave key through the committee route with verdicts that verifier
- * nodes signed over its evidence's claims: asked here over HTTP (`evidenceFile` + `verifierUrls`, requestVerdict
- * with the expected binding) or collected beforehand (`verdictsFile`). Before any transaction it checks what the
+ * nodes signed over its evidence's claims: asked here over HTTP (`evidenceFile` + `verifierUrls`,
+ * requestCommitteeVerdicts with the expected binding and one verification time for every node) or collected beforehand (`verdictsFile`). Before any transaction it checks what the
  * contract would otherwise refuse with less context: that the claims carry the DESIGN §3 binding of (enclave,
  * HPKE key, nonce) and that each verdict is signed by its stated node for this committee and chain.
  */
@@ -90,9 +90,11 @@ export async function registryRegister(parameters: RegistryRegisterParameters): 
 }
 
 /**
- * Sends the evidence to every node at once and requires all of them to answer over the same claims: a node that
- * refuses fails the command with the node's own code (VERDICT_REFUSED with the failed rules, CERT_EXPIRED, …) and
- * its URL, since registering with fewer verdicts than asked for is a decision for the operator, not the CLI.
+ * Sends the evidence to every node at once, as of one verification time (requestCommitteeVerdicts: TDX and
+ * SEV-SNP claims carry the verification time, so nodes verifying as of their own clocks would sign different
+ * claims), and requires all of them to answer over the same claims: a node that refuses fails the command with
+ * the node's own code (VERDICT_REFUSED with the failed rules, CERT_EXPIRED, REQUEST_TIME_SKEWED, …) and its URL,
+ * since registering with fewer verdicts than asked for is a decision for the operator, not the CLI.
  */
 async function askVerifierNodes(
   parameters: { evidenceFile: string; verifierUrls: readonly string[]; timeoutMs?: number },
@@ -101,29 +103,14 @@ async function askVerifierNodes(
 ): Promise<VerdictsFile> {
   if (parameters.verifierUrls.length === 0) throw new TeezkError("CONFIG_INVALID", "Pass at least one --verifier <url> (or --verdicts <file>)");
   const evidence = readEvidence(parameters.evidenceFile);
-  const answers = await Promise.all(
-    parameters.verifierUrls.map((url) =>
-      requestVerdict(url, { evidence, expectedBinding: binding, committee, ...(parameters.timeoutMs ? { timeoutMs: parameters.timeoutMs } : {}) }).catch((error: unknown) => {
-        if (error instanceof TeezkError) {
-          throw new TeezkError(error.code, `Verifier node ${url}: ${error.shortMessage}`, {
-            cause: error,
-            ...(error.details ? { details: error.details } : {}),
-            metaMessages: error.metaMessages,
-          });
-        }
-        throw error;
-      }),
-    ),
-  );
-  const [first] = answers;
-  for (const [i, answer] of answers.entries()) {
-    if (answer.encodedClaims.toLowerCase() !== first!.encodedClaims.toLowerCase()) {
-      throw new TeezkError("VERDICT_INVALID", `Verifier nodes disagree on the claims: ${parameters.verifierUrls[i]} and ${parameters.verifierUrls[0]} verified different claims from the same evidence`, {
-        metaMessages: ["Nodes must verify identically; check their versions and collateral (a TCB status can differ with stale collateral)."],
-      });
-    }
-  }
-  return { claims: first!.claims, encodedClaims: first!.encodedClaims, claimsHash: first!.claimsHash, verdicts: answers.map((a) => a.verdict) };
+  const answered = await requestCommitteeVerdicts({
+    urls: parameters.verifierUrls,
+    evidence,
+    expectedBinding: binding,
+    committee,
+    ...(parameters.timeoutMs ? { timeoutMs: parameters.timeoutMs } : {}),
+  });
+  return { claims: answered.claims, encodedClaims: answered.encodedClaims, claimsHash: answered.claimsHash, verdicts: answered.verdicts };
 }
 
 function readEvidence(path: string): Uint8Array {

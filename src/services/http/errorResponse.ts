@@ -7,6 +7,7 @@ const statusByCode: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   REQUEST_INVALID: 400,
   REQUEST_TOO_LARGE: 413,
   REQUEST_TIMEOUT: 504,
+  REQUEST_TIME_SKEWED: 400,
   NONCE_REPLAYED: 409,
   KEY_NOT_FOUND: 404,
   KEY_RELEASE_REFUSED: 403,

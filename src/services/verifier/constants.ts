@@ -16,3 +16,14 @@ export const DEFAULT_VERIFY_TIMEOUT_MS = 30_000;
 
 /** The archive's `source` for what a verifier node records. */
 export const VERIFIER_ARCHIVE_SOURCE = "verifier-node";
+
+/**
+ * How far a requested `at` may lie from a node's own clock (either way) for the node to verify as of it without
+ * `allowRequestTime`. Evidence that carries no time of its own (a TDX quote, an SEV-SNP report, GPU evidence)
+ * gets the verification time as its claims timestamp, so committee members must verify as of one time to sign the
+ * same claims hash: the requester picks it and sends it to every node. The bound covers ordinary clock skew
+ * between hosts and the time a request takes; it is far below any collateral's or certificate's lifetime, so it
+ * cannot be used to re-verify evidence that expired (at most this much after its expiry), and a chain still
+ * checks the claims' age against its block time.
+ */
+export const DEFAULT_REQUEST_TIME_SKEW_MS = 120_000;

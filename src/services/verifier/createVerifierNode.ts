@@ -11,7 +11,7 @@ import { errorResponse } from "../http/index.js";
 import { createVerifierSigner, type VerifierSigner, type VerifierSignerRequest } from "../verifierSigner.js";
 import { applyServiceLimits } from "./applyServiceLimits.js";
 import { createArchiveBatcher } from "./createArchiveBatcher.js";
-import { DEFAULT_VERIFY_TIMEOUT_MS, MAX_VERIFY_BODY_BYTES } from "./constants.js";
+import { DEFAULT_REQUEST_TIME_SKEW_MS, DEFAULT_VERIFY_TIMEOUT_MS, MAX_VERIFY_BODY_BYTES } from "./constants.js";
 import { parseVerifyRequest, type ParseVerifyRequestReturnType } from "./parseVerifyRequest.js";
 import { readJsonObject } from "./readJsonObject.js";
 import { recordVerifierDecision } from "./recordVerifierDecision.js";
@@ -37,10 +37,17 @@ export type CreateVerifierNodeParameters = {
   /** When given, every decision (signed or refused) is recorded before the node answers. */
   archive?: Archive;
   /**
-   * Accept `at` in requests (verify as of a past time). Off by default: a committee member verifies as of its
-   * own clock. Turn it on to re-verify archived or real sample evidence whose certificates have since expired.
+   * Accept any `at` in requests (verify as of a past time). Off by default: a committee member verifies as of
+   * its own clock, or of an `at` within `requestTimeSkewMs` of it. Turn it on to re-verify archived or real
+   * sample evidence whose certificates have since expired.
    */
   allowRequestTime?: boolean;
+  /**
+   * Without allowRequestTime, an `at` at most this far from the node's clock (ms, either way) is used as the
+   * verification time, so committee members asked with one `at` sign the same claims (DEFAULT_REQUEST_TIME_SKEW_MS,
+   * 120 s); a farther one is REQUEST_TIME_SKEWED. 0 accepts only the node's own current second.
+   */
+  requestTimeSkewMs?: number;
   /** Default MAX_VERIFY_BODY_BYTES. */
   maxBodyBytes?: number;
   /** Default DEFAULT_VERIFY_TIMEOUT_MS. */
@@ -80,6 +87,10 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
   const clock = parameters.clock ?? (() => new Date());
   const collateralCache = createCollateralCache({ collateral: parameters.collateral ?? {}, clock });
   const allowRequestTime = parameters.allowRequestTime ?? false;
+  const requestTimeSkewMs = parameters.requestTimeSkewMs ?? DEFAULT_REQUEST_TIME_SKEW_MS;
+  if (!Number.isSafeInteger(requestTimeSkewMs) || requestTimeSkewMs < 0) {
+    throw new TeezkError("CONFIG_INVALID", `requestTimeSkewMs must be a whole number of ms, 0 or more; got ${requestTimeSkewMs}`);
+  }
   const signer = createVerifierSigner({
     account,
     committee,
@@ -100,6 +111,7 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
       committee: { chainId: Number(committee.chainId), verifyingContract: committee.verifyingContract },
       collateralKinds: collateralCache.kinds,
       allowRequestTime,
+      requestTimeSkewMs,
     };
     return context.json(body);
   });
@@ -107,16 +119,32 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
   app.post("/v1/verify", async (context) => {
     try {
       const request = parseVerifyRequest(await readJsonObject(context));
-      if (request.atDate && !allowRequestTime) {
-        throw new TeezkError("REQUEST_INVALID", "This verifier node verifies as of its own clock and does not accept `at`", {
-          metaMessages: ["Omit `at`, or start the node with --allow-request-time to re-verify past evidence."],
-        });
-      }
+      if (request.atDate && !allowRequestTime) checkRequestTime(request.atDate);
       return context.json(await decide(request));
     } catch (error) {
       return errorResponse(context, error);
     }
   });
+
+  /**
+   * An `at` near the node's clock is how a committee agrees on one verification time; one farther away would
+   * be a caller choosing when evidence is judged, which only a node started with allowRequestTime allows.
+   */
+  function checkRequestTime(at: Date): void {
+    const own = clock();
+    const offsetMs = at.getTime() - own.getTime();
+    if (Math.abs(offsetMs) <= requestTimeSkewMs) return;
+    throw new TeezkError(
+      "REQUEST_TIME_SKEWED",
+      `The requested time ${at.toISOString()} is ${(Math.abs(offsetMs) / 1000).toFixed(1)} s ${offsetMs < 0 ? "behind" : "ahead of"} this node's clock (${own.toISOString()}); it accepts at most ${requestTimeSkewMs / 1000} s either way`,
+      {
+        metaMessages: [
+          "Check the requester's and the node's clocks (NTP), or omit `at` to verify as of the node's clock.",
+          "To re-verify past evidence, start the node with --allow-request-time.",
+        ],
+      },
+    );
+  }
 
   /** One verification decision, archived before it is returned or thrown. */
   async function decide(request: ParseVerifyRequestReturnType): Promise<VerifyResponseBody> {

@@ -17,7 +17,10 @@ export type RequestVerdictParameters = {
   gpuEvidence?: Uint8Array | string;
   /** The binding the caller put in the report data: the node refuses (VERDICT_REFUSED) when it differs. */
   expectedBinding?: Hex;
-  /** Verify as of this time; only nodes started with allowRequestTime accept it. */
+  /**
+   * Verify as of this time: a node accepts it within its skew bound of its own clock (default ±120 s), any time
+   * only when started with allowRequestTime. Asking several nodes, give them one `at` (requestCommitteeVerdicts).
+   */
   at?: Date | string;
   /**
    * The committee domain the verdict must be for. When given, the signature is recovered and must be the

@@ -13,7 +13,11 @@ export type VerifyRequestBody = {
   gpuEvidence?: string;
   /** The DESIGN §3 binding the caller expects in the report data; a mismatch is a failed appraisal rule. */
   expectedBinding?: Hex;
-  /** Verification time (ISO 8601). Only a node started with `allowRequestTime` accepts it; default now. */
+  /**
+   * Verification time (ISO 8601); default the node's clock. A node accepts one within its request-time skew of
+   * its clock (default ±120 s), so a requester can give every committee member the same time; any other time
+   * only with `allowRequestTime`.
+   */
   at?: string;
 };
 
@@ -45,4 +49,6 @@ export type VerifierHealthBody = {
   /** Evidence kinds the node has collateral folders for (others verify without collateral). */
   collateralKinds: EvidenceKind[];
   allowRequestTime: boolean;
+  /** How far (ms, either way) from its clock the node accepts `at` without allowRequestTime. */
+  requestTimeSkewMs: number;
 };
