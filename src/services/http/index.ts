@@ -1,3 +1,5 @@
 export { serveApp, type ServeAppParameters, type ServeAppReturnType, type ServeAppErrorType } from "./serveApp.js";
 export { errorResponse, type ServiceErrorBody } from "./errorResponse.js";
 export { requestService, type RequestServiceParameters, type RequestServiceErrorType } from "./requestService.js";
+export { applyServiceLimits, serviceTimeout, type ApplyServiceLimitsParameters, type ServiceLimitOptions } from "./applyServiceLimits.js";
+export { readJsonObject } from "./readJsonObject.js";

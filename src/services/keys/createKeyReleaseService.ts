@@ -6,11 +6,9 @@ import { isTeezkError, TeezkError, type ErrorCode } from "../../errors/index.js"
 import { verifyEvidence } from "../../evidence/verifyEvidence.js";
 import { appraise, type Appraisal } from "../../policy/index.js";
 import { MAX_ARCHIVED_EVIDENCE_BYTES, type Archive } from "../../store/index.js";
-import type { PinnedRoot } from "../../util/x509.js";
-import { errorResponse } from "../http/index.js";
-import { applyServiceLimits } from "../verifier/applyServiceLimits.js";
-import { readJsonObject } from "../verifier/readJsonObject.js";
-import { createCollateralCache, type CollateralByKind } from "../verifier/createCollateralCache.js";
+import { applyServiceLimits, errorResponse, readJsonObject, type ServiceLimitOptions } from "../http/index.js";
+import { createCollateralCache } from "../verifier/createCollateralCache.js";
+import type { EvidenceTrustParameters } from "../verifier/types.js";
 import {
   DEFAULT_CHALLENGE_TTL_MS,
   DEFAULT_KEY_RELEASE_TIMEOUT_MS,
@@ -25,18 +23,13 @@ import { createChallengeTable, type ChallengeTable } from "./createChallengeTabl
 import { parseKeyReleaseRequest, type ParseKeyReleaseRequestReturnType } from "./parseKeyReleaseRequest.js";
 import type { KeyChallengeBody, KeyReleaseResponseBody, ReleasableKey } from "./types.js";
 
-export type CreateKeyReleaseServiceParameters = {
+/** `maxBodyBytes` defaults to MAX_KEY_RELEASE_BODY_BYTES, `timeoutMs` to DEFAULT_KEY_RELEASE_TIMEOUT_MS. */
+export type CreateKeyReleaseServiceParameters = EvidenceTrustParameters & ServiceLimitOptions & {
   keys: readonly ReleasableKey[];
   /** When given, every release decision (released or refused, with its evidence and appraisal) is recorded. */
   archive?: Archive;
-  /** Dev roots of simulated TEEs (`--simulate-roots`). Never in production. */
-  extraTrustedRoots?: readonly PinnedRoot[];
-  /** Collateral folders per evidence kind, parsed once and reloaded when they change (createCollateralCache). */
-  collateral?: CollateralByKind;
   challengeTtlMs?: number;
   maxOutstandingChallenges?: number;
-  maxBodyBytes?: number;
-  timeoutMs?: number;
   /** The service's clock (tests); default `() => new Date()`. Evidence is always verified as of this clock. */
   clock?: () => Date;
 };

@@ -1,19 +1,15 @@
 import { getAddress, type Address, type Hex } from "viem";
 import { z } from "zod";
 import { TeezkError } from "../../errors/index.js";
-import { evidenceKinds, type EvidenceKind } from "../../evidence/detectEvidenceType.js";
+import { bytes32Schema, evidenceRequestBytes, evidenceRequestFields } from "../verifier/parseVerifyRequest.js";
 import type { KeyReleaseRequestBody } from "./types.js";
-
-const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected 0x-prefixed 32-byte hex");
 
 export const keyReleaseRequestSchema = z
   .object({
-    evidence: z.string().min(1, "evidence is empty"),
-    kind: z.enum(evidenceKinds as [EvidenceKind, ...EvidenceKind[]]).optional(),
-    gpuEvidence: z.string().min(1).optional(),
+    ...evidenceRequestFields,
     enclaveAddress: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 20-byte 0x address"),
-    hpkePublicKey: bytes32,
-    nonce: bytes32,
+    hpkePublicKey: bytes32Schema,
+    nonce: bytes32Schema,
   })
   .strict();
 
@@ -41,7 +37,6 @@ export function parseKeyReleaseRequest(body: unknown): ParseKeyReleaseRequestRet
     enclaveAddress: getAddress(value.enclaveAddress.toLowerCase()),
     hpkePublicKey: value.hpkePublicKey.toLowerCase() as Hex,
     nonce: value.nonce.toLowerCase() as Hex,
-    evidenceBytes: new Uint8Array(Buffer.from(value.evidence, "utf8")),
-    ...(value.gpuEvidence ? { gpuEvidenceBytes: new Uint8Array(Buffer.from(value.gpuEvidence, "utf8")) } : {}),
+    ...evidenceRequestBytes(value),
   };
 }

@@ -1,7 +1,4 @@
 import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { HTTPException } from "hono/http-exception";
-import { timeout } from "hono/timeout";
 import { keccak256, type Address, type Hex, type LocalAccount } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { generateHpkeKeyPair, openSealedMessage, type HpkeKeyPair } from "../../channel/index.js";
@@ -13,7 +10,7 @@ import { parseContractDomain } from "../../receipts/parseReceipt.js";
 import { signReceipt } from "../../receipts/index.js";
 import type { ContractDomain, Receipt } from "../../receipts/types.js";
 import type { Archive } from "../../store/index.js";
-import { errorResponse } from "../http/index.js";
+import { applyServiceLimits, errorResponse, readJsonObject, serviceTimeout } from "../http/index.js";
 import { circuitProgramId } from "./circuitProgramId.js";
 import { publicSignalsDigest } from "./computeReceiptDigests.js";
 import {
@@ -155,10 +152,8 @@ export async function createProverNode(parameters: CreateProverNodeParameters): 
   let inFlight = 0;
 
   const app = new Hono();
-  const timeoutError = (ms: number) => () =>
-    new HTTPException(504, { cause: new TeezkError("REQUEST_TIMEOUT", `The request did not complete within ${ms} ms`) });
-  app.use("/v1/attestation", timeout(attestationTimeoutMs, timeoutError(attestationTimeoutMs)));
-  app.use("/v1/prove", timeout(proveTimeoutMs, timeoutError(proveTimeoutMs)));
+  app.use("/v1/attestation", serviceTimeout(attestationTimeoutMs));
+  app.use("/v1/prove", serviceTimeout(proveTimeoutMs));
   // Counted and admitted before the body is read. The timeout sits outside, so a timed-out proof still holds
   // its slot until the prover is really done with it.
   app.use("/v1/prove", async (context, next) => {
@@ -173,18 +168,8 @@ export async function createProverNode(parameters: CreateProverNodeParameters): 
       inFlight -= 1;
     }
   });
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (context) => errorResponse(context, new TeezkError("REQUEST_TOO_LARGE", `The request body is larger than the ${maxBodyBytes}-byte cap`)),
-    }),
-  );
-  app.notFound((context) => errorResponse(context, new TeezkError("REQUEST_INVALID", `No route ${context.req.method} ${context.req.path}`)));
-  app.onError((error, context) => {
-    if (error instanceof HTTPException && error.status === 504) return errorResponse(context, error.cause);
-    return errorResponse(context, error);
-  });
+  // Inside the timeouts and the admission gate above, like every teezk service: body cap, JSON errors.
+  applyServiceLimits(app, { maxBodyBytes });
 
   app.get("/v1/health", (context) => {
     const body: ProverHealthBody = { ok: true, service: "prover", enclaveAddress, hpkePublicKey, receiptDomain: domainJson, programIds };
@@ -240,7 +225,7 @@ export async function createProverNode(parameters: CreateProverNodeParameters): 
 
   async function prove(context: Context): Promise<ProveResponseBody> {
     const started = performance.now();
-    const request = await parseProveRequest(context);
+    const request = parseProveRequest(await readJsonObject(context, "{circuit, nonce, sealed}"));
     const programId = programIds[request.circuit];
     if (!programId) {
       throw new TeezkError("REQUEST_INVALID", `This node does not prove circuit "${request.circuit}"`, {

@@ -1,4 +1,3 @@
-import type { Context } from "hono";
 import { TeezkError } from "../../errors/index.js";
 import type { ProveRequestBody } from "./types.js";
 
@@ -6,31 +5,12 @@ const bytes32 = /^0x[0-9a-fA-F]{64}$/;
 const circuitName = /^[a-z0-9_]{1,64}$/;
 
 /**
- * Reads and checks a `POST /v1/prove` body. The body was already bounded by the node's body limit. Nothing of
+ * Checks a `POST /v1/prove` body (read by readJsonObject, already bounded by the node's body limit). Nothing of
  * the body is echoed in errors: it carries a sealed witness, and a malformed one is reported by field name only.
  * The sealed message itself is checked by `openSealedMessage` (CHANNEL_INVALID).
  */
-export async function parseProveRequest(context: Context): Promise<ProveRequestBody> {
-  const type = context.req.header("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) {
-    throw new TeezkError("REQUEST_INVALID", "The request body must be JSON (Content-Type: application/json)");
-  }
-  let text: string;
-  try {
-    text = await context.req.text();
-  } catch (cause) {
-    throw new TeezkError("REQUEST_INVALID", "The request body could not be read", { cause });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new TeezkError("REQUEST_INVALID", "The request body is not valid JSON");
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new TeezkError("REQUEST_INVALID", "The request body must be a JSON object {circuit, nonce, sealed}");
-  }
-  const { circuit, nonce, sealed, ...rest } = value as Record<string, unknown>;
+export function parseProveRequest(body: Record<string, unknown>): ProveRequestBody {
+  const { circuit, nonce, sealed, ...rest } = body;
   const unknown = Object.keys(rest);
   if (unknown.length > 0) {
     throw new TeezkError("REQUEST_INVALID", "The prove request has fields this node does not know", {

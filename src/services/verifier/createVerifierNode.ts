@@ -6,34 +6,23 @@ import type { EvidenceKind } from "../../evidence/detectEvidenceType.js";
 import type { ReferenceValues } from "../../policy/index.js";
 import type { ContractDomain } from "../../receipts/types.js";
 import type { Archive } from "../../store/index.js";
-import type { PinnedRoot } from "../../util/x509.js";
-import { errorResponse } from "../http/index.js";
+import { applyServiceLimits, errorResponse, readJsonObject, type ServiceLimitOptions } from "../http/index.js";
 import { createVerifierSigner, type VerifierSigner, type VerifierSignerRequest } from "../verifierSigner.js";
-import { applyServiceLimits } from "./applyServiceLimits.js";
 import { createArchiveBatcher } from "./createArchiveBatcher.js";
 import { DEFAULT_REQUEST_TIME_SKEW_MS, DEFAULT_VERIFY_TIMEOUT_MS, MAX_VERIFY_BODY_BYTES } from "./constants.js";
 import { parseVerifyRequest, type ParseVerifyRequestReturnType } from "./parseVerifyRequest.js";
-import { readJsonObject } from "./readJsonObject.js";
 import { recordVerifierDecision } from "./recordVerifierDecision.js";
-import { createCollateralCache, type CollateralByKind } from "./createCollateralCache.js";
-import type { VerifierArchiveIds, VerifierHealthBody, VerifyResponseBody } from "./types.js";
+import { createCollateralCache } from "./createCollateralCache.js";
+import type { EvidenceTrustParameters, VerifierArchiveIds, VerifierHealthBody, VerifyResponseBody } from "./types.js";
 
-export type CreateVerifierNodeParameters = {
+/** `maxBodyBytes` defaults to MAX_VERIFY_BODY_BYTES, `timeoutMs` to DEFAULT_VERIFY_TIMEOUT_MS. */
+export type CreateVerifierNodeParameters = EvidenceTrustParameters & ServiceLimitOptions & {
   /** The node's committee key; its address must be a CommitteeAttestationVerifier member. */
   account: LocalAccount;
   /** The CommitteeAttestationVerifier the verdicts are for (the EIP-712 domain). */
   committee: ContractDomain;
   /** What the node signs for: a verdict only when every rule passes. */
   referenceValues: ReferenceValues;
-  /** Dev roots of simulated TEEs (`--simulate-roots`). Never in production. */
-  extraTrustedRoots?: readonly PinnedRoot[];
-  /**
-   * Collateral folders per evidence kind (Intel TCB info / QE identity / CRLs for tdx and sgx, AMD certificates
-   * for sevsnp, the device chain for nvidia). Parsed once and reloaded when the folders change or every minute
-   * (createCollateralCache), so a deployment that refreshes the files needs no restart; stale collateral fails
-   * with COLLATERAL_EXPIRED.
-   */
-  collateral?: CollateralByKind;
   /** When given, every decision (signed or refused) is recorded before the node answers. */
   archive?: Archive;
   /**
@@ -48,10 +37,6 @@ export type CreateVerifierNodeParameters = {
    * 120 s); a farther one is REQUEST_TIME_SKEWED. 0 accepts only the node's own current second.
    */
   requestTimeSkewMs?: number;
-  /** Default MAX_VERIFY_BODY_BYTES. */
-  maxBodyBytes?: number;
-  /** Default DEFAULT_VERIFY_TIMEOUT_MS. */
-  timeoutMs?: number;
   /** The node's clock (tests); default `() => new Date()`. */
   clock?: () => Date;
 };

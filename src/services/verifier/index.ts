@@ -12,8 +12,6 @@ export {
   type RequestCommitteeVerdictsReturnType,
   type RequestCommitteeVerdictsErrorType,
 } from "./requestCommitteeVerdicts.js";
-export { applyServiceLimits, type ApplyServiceLimitsParameters } from "./applyServiceLimits.js";
-export { readJsonObject } from "./readJsonObject.js";
 export { parseVerifyRequest, verifyRequestSchema } from "./parseVerifyRequest.js";
 export { recordVerifierDecision, NO_CLAIMS_HASH, type RecordVerifierDecisionParameters } from "./recordVerifierDecision.js";
 export { MAX_VERIFY_BODY_BYTES, DEFAULT_VERIFY_TIMEOUT_MS, DEFAULT_REQUEST_TIME_SKEW_MS, VERIFIER_ARCHIVE_SOURCE } from "./constants.js";

@@ -3,14 +3,33 @@ import { TeezkError } from "../../errors/index.js";
 import { evidenceKinds, type EvidenceKind } from "../../evidence/detectEvidenceType.js";
 import type { VerifyRequestBody } from "./types.js";
 
-const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected 0x-prefixed 32-byte hex");
+export const bytes32Schema = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected 0x-prefixed 32-byte hex");
+
+/**
+ * The evidence fields of every service request that carries evidence (verify, key release), so both accept the
+ * same encodings and kinds.
+ */
+export const evidenceRequestFields = {
+  evidence: z.string().min(1, "evidence is empty"),
+  kind: z.enum(evidenceKinds as [EvidenceKind, ...EvidenceKind[]]).optional(),
+  gpuEvidence: z.string().min(1).optional(),
+};
+
+/**
+ * The evidence texts as bytes, as sent: verifyEvidence decodes hex, base64 or vendor JSON itself (with its size
+ * caps).
+ */
+export function evidenceRequestBytes(value: { evidence: string; gpuEvidence?: string | undefined }): { evidenceBytes: Uint8Array; gpuEvidenceBytes?: Uint8Array } {
+  return {
+    evidenceBytes: new Uint8Array(Buffer.from(value.evidence, "utf8")),
+    ...(value.gpuEvidence ? { gpuEvidenceBytes: new Uint8Array(Buffer.from(value.gpuEvidence, "utf8")) } : {}),
+  };
+}
 
 export const verifyRequestSchema = z
   .object({
-    evidence: z.string().min(1, "evidence is empty"),
-    kind: z.enum(evidenceKinds as [EvidenceKind, ...EvidenceKind[]]).optional(),
-    gpuEvidence: z.string().min(1).optional(),
-    expectedBinding: bytes32.optional(),
+    ...evidenceRequestFields,
+    expectedBinding: bytes32Schema.optional(),
     at: z
       .string()
       .max(64)
@@ -40,9 +59,7 @@ export function parseVerifyRequest(body: unknown): ParseVerifyRequestReturnType 
   }
   return {
     ...value,
-    // Text as sent: verifyEvidence decodes hex, base64 or vendor JSON itself (with its size caps).
-    evidenceBytes: new Uint8Array(Buffer.from(value.evidence, "utf8")),
-    ...(value.gpuEvidence ? { gpuEvidenceBytes: new Uint8Array(Buffer.from(value.gpuEvidence, "utf8")) } : {}),
+    ...evidenceRequestBytes(value),
     ...(atDate ? { atDate } : {}),
   };
 }

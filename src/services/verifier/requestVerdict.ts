@@ -7,7 +7,7 @@ import type { EvidenceKind } from "../../evidence/detectEvidenceType.js";
 import type { Appraisal } from "../../policy/index.js";
 import type { ContractDomain } from "../../receipts/types.js";
 import { requestService } from "../http/index.js";
-import type { VerifierArchiveIds, VerifyRequestBody } from "./types.js";
+import type { VerifierArchiveIds, VerifyRequestBody, VerifyResponseBody } from "./types.js";
 import { evidenceAsText } from "./evidenceAsText.js";
 
 export type RequestVerdictParameters = {
@@ -31,17 +31,8 @@ export type RequestVerdictParameters = {
   timeoutMs?: number;
 };
 
-export type RequestVerdictReturnType = {
-  kind: EvidenceKind;
-  /** Decoded from `encodedClaims` (the signed bytes), not taken from the JSON copy. */
-  claims: Claims;
-  encodedClaims: Hex;
-  claimsHash: Hex;
-  appraisal: Appraisal;
-  verdict: { signer: Address; signature: Hex };
-  at: string;
-  archived?: VerifierArchiveIds;
-};
+/** The node's answer, checked; `claims` decoded from `encodedClaims` (the signed bytes), not taken from the JSON copy. */
+export type RequestVerdictReturnType = Omit<VerifyResponseBody, "claims"> & { claims: Claims };
 export type RequestVerdictErrorType = TeezkError;
 
 const hex = z.string().regex(/^0x(?:[0-9a-fA-F]{2})*$/);

@@ -2,6 +2,8 @@ import type { Address, Hex } from "viem";
 import type { ClaimsJson } from "../../claims/index.js";
 import type { EvidenceKind } from "../../evidence/detectEvidenceType.js";
 import type { Appraisal } from "../../policy/index.js";
+import type { PinnedRoot } from "../../util/x509.js";
+import type { CollateralByKind } from "./createCollateralCache.js";
 
 /** `POST /v1/verify` request body. */
 export type VerifyRequestBody = {
@@ -51,4 +53,17 @@ export type VerifierHealthBody = {
   allowRequestTime: boolean;
   /** How far (ms, either way) from its clock the node accepts `at` without allowRequestTime. */
   requestTimeSkewMs: number;
+};
+
+/** What a service that verifies evidence trusts besides its reference values (verifier node, key release). */
+export type EvidenceTrustParameters = {
+  /** Dev roots of simulated TEEs (`--simulate-roots`). Never in production. */
+  extraTrustedRoots?: readonly PinnedRoot[];
+  /**
+   * Collateral folders per evidence kind (Intel TCB info / QE identity / CRLs for tdx and sgx, AMD certificates
+   * for sevsnp, the device chain for nvidia). Parsed once and reloaded when the folders change or every minute
+   * (createCollateralCache), so a deployment that refreshes the files needs no restart; stale collateral fails
+   * with COLLATERAL_EXPIRED.
+   */
+  collateral?: CollateralByKind;
 };
