@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BenchRow, BenchSuite } from "./types.js";
@@ -26,11 +26,13 @@ async function main(): Promise<void> {
     const suite = await load();
     if (only.length > 0 && !only.includes(suite.name)) continue;
     process.stderr.write(`bench: ${suite.name}…\n`);
-    rows.push(...(await suite.run()));
+    rows.push(...(await suite.run()).map((row) => ({ ...row, suite: suite.name })));
   }
+  const here = dirname(fileURLToPath(import.meta.url));
+  // A partial run replaces only its suites' rows: the other suites' last results stay in the files.
+  if (only.length > 0) rows.splice(0, rows.length, ...mergeRows(readPrevious(join(here, "results.json")), rows, only));
   const table = renderTable(rows);
   process.stdout.write(`${table}\n`);
-  const here = dirname(fileURLToPath(import.meta.url));
   mkdirSync(here, { recursive: true });
   writeFileSync(join(here, "results.json"), `${JSON.stringify(rows, null, 2)}\n`);
   writeFileSync(
@@ -38,7 +40,8 @@ async function main(): Promise<void> {
     [
       "# Benchmark results",
       "",
-      `Written by \`npm run bench\` on ${new Date().toISOString()} (${process.platform}, Node ${process.version}, ${(await import("node:os")).cpus().length} cores).`,
+      `Written by \`npm run bench\` on ${new Date().toISOString()} (${process.platform}, Node ${process.version}, ${(await import("node:os")).cpus().length} cores)` +
+        (only.length > 0 ? `; this run re-measured only: ${only.join(", ")} (the other rows are from earlier runs).` : "."),
       "Times are warm p50/p95 over repeated runs in one process; gas is measured from real transactions on the in-process Hardhat chain (EDR, osaka).",
       "",
       table,
@@ -47,9 +50,47 @@ async function main(): Promise<void> {
   );
 }
 
+function readPrevious(file: string): BenchRow[] {
+  if (!existsSync(file)) return [];
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, "utf8"));
+    return Array.isArray(parsed) ? (parsed as BenchRow[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Previous rows with the re-run suites' rows replaced by the new ones, at the place the suite's first old row
+ * held (rows written before rows carried `suite` are matched by name).
+ */
+function mergeRows(previous: readonly BenchRow[], fresh: readonly BenchRow[], suites: readonly string[]): BenchRow[] {
+  const freshNames = new Set(fresh.map((row) => row.name));
+  const replaced = (row: BenchRow) => (row.suite !== undefined ? suites.includes(row.suite) : freshNames.has(row.name));
+  const merged: BenchRow[] = [];
+  const inserted = new Set<string>();
+  for (const row of previous) {
+    if (!replaced(row)) {
+      merged.push(row);
+      continue;
+    }
+    const suite = fresh.find((f) => f.name === row.name)?.suite ?? row.suite;
+    if (suite !== undefined && !inserted.has(suite)) {
+      merged.push(...fresh.filter((f) => f.suite === suite));
+      inserted.add(suite);
+    }
+  }
+  for (const suite of suites) if (!inserted.has(suite)) merged.push(...fresh.filter((f) => f.suite === suite));
+  return merged;
+}
+
 function renderTable(rows: BenchRow[]): string {
   const header = ["operation", "value", "unit", "anchor", "target"];
-  const body = rows.map((row) => [row.name, formatValue(row.value), row.unit, row.anchor ?? "", row.target ?? ""]);
+  const body = rows.map((row) =>
+    row.skipped !== undefined
+      ? [row.name, "skipped", row.unit, row.skipped, row.target ?? ""]
+      : [row.name, formatValue(row.value), row.unit, row.anchor ?? "", row.target ?? ""],
+  );
   return [
     `| ${header.join(" | ")} |`,
     `| ${header.map(() => "---").join(" | ")} |`,

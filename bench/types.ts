@@ -7,6 +7,10 @@ export type BenchRow = {
   anchor?: string;
   /** The target, as text (e.g. "≤ 10"). */
   target?: string;
+  /** Why the row was not measured (value NaN, null in results.json): e.g. an on-demand circuit not built. */
+  skipped?: string;
+  /** The suite that wrote the row; set by bench/run.ts so a partial run can merge into the previous results. */
+  suite?: string;
 };
 
 /** A bench module: `bench/<area>.ts` exports one of these; bench/run.ts runs them all. */
