@@ -72,6 +72,10 @@ export async function ensurePtau(ptauDir: string, power: number, logger: Ceremon
     process.stderr.write(`  ptau 2^${power}: ${message} (previous step ${((now - stepStarted) / 1000).toFixed(1)} s)\n`);
     stepStarted = now;
   };
+  process.stderr.write(
+    `  ptau 2^${power}: not cached in ${ptauDir}, generating it (2^16 took 48 min on 2 shared cores; ` +
+      "each extra power a little more than doubles it; see circuits/README.md)\n",
+  );
   stepLog("new accumulator");
   await snarkjs.powersOfTau.newAccumulator(curve, power, step(0), logger);
   stepLog("contribution 1");
