@@ -49,7 +49,8 @@ const ISSUED_AT_SKEW_SECONDS = 300n;
  * is for this program, nonce and time (RECEIPT_CONTEXT_MISMATCH); proofDigest commits to this proof and these
  * signals (PROOF_DIGEST_MISMATCH); inputDigest is keccak256 of the witness sent and outputDigest the signals'
  * (RECEIPT_MISMATCH); the signature recovers to the attested enclave (RECEIPT_SIGNER_MISMATCH); the signals are
- * the expected ones and the proof verifies against the circuit's verification key (PROOF_INVALID).
+ * the expected ones and the proof verifies against the circuit's verification key (PROOF_INVALID). The proof
+ * verification starts first, in the verifier's process, and is awaited last.
  */
 export async function checkProveResponse(parameters: CheckProveResponseParameters): Promise<CheckProveResponseReturnType> {
   const body = readProveBody(parameters.response);
@@ -59,6 +60,10 @@ export async function checkProveResponse(parameters: CheckProveResponseParameter
     });
   }
   const calldata = formatGroth16Calldata(body.proof, body.publicSignals);
+  // The pairing check runs in the verifier's own process: started now, it overlaps the receipt checks below on
+  // this thread instead of following them. Its outcome is still read last, so the codes keep their order.
+  const verification = parameters.verifier.verify({ circuit: parameters.circuit, proof: body.proof, publicSignals: body.publicSignals });
+  verification.catch(() => undefined);
   const receipt = parseReceipt(body.receipt);
 
   if (receipt.programId !== parameters.programId.toLowerCase()) {
@@ -105,7 +110,7 @@ export async function checkProveResponse(parameters: CheckProveResponseParameter
       });
     }
   }
-  const valid = await parameters.verifier.verify({ circuit: parameters.circuit, proof: body.proof, publicSignals: body.publicSignals });
+  const valid = await verification;
   if (!valid) {
     throw new TeezkError("PROOF_INVALID", `The proof does not verify against the verification key of circuit "${parameters.circuit}"`);
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -9,8 +9,9 @@ import { delegateProof, verifyAttestation } from "../../src/client/index.js";
 import { TeezkError } from "../../src/errors/index.js";
 import { createGroth16Prover, type Groth16Proof, type Prover } from "../../src/prover/index.js";
 import { serveApp } from "../../src/services/http/index.js";
-import { createNonceTable, createProverNode, createTeeEvidenceSource, MAX_PROVE_BODY_BYTES } from "../../src/services/prover/index.js";
-import { simulateEvidence } from "../../src/tee/simulated/index.js";
+import { createNonceTable, createProverNode, createSimulatedEvidenceSource, createTeeEvidenceSource, MAX_PROVE_BODY_BYTES } from "../../src/services/prover/index.js";
+import { devRootPin, getDevRoots, simulateEvidence } from "../../src/tee/simulated/index.js";
+import { verifyEvidence } from "../../src/evidence/verifyEvidence.js";
 import { openArchive } from "../../src/store/index.js";
 import { membershipFixture } from "../prover/membershipFixture.js";
 import { devReferenceValues, rejection, startTestProver, type TestProver } from "./proverSupport.js";
@@ -270,5 +271,32 @@ describe("nonce table", () => {
     table.consume(c, 5);
     table.forget(c); // a used nonce is not forgotten early
     expect(() => table.consume(c, 6)).toThrow(expect.objectContaining({ code: "NONCE_REPLAYED" }));
+  });
+});
+
+describe("simulated evidence source", () => {
+  it("issues DCAP collateral once and serves it with every quote until it is an hour old; each quote binds its own binding", async () => {
+    const devRoots = getDevRoots();
+    const start = Date.now();
+    let now = start;
+    const source = createSimulatedEvidenceSource({ vendor: "tdx", devRoots, clock: () => new Date(now) });
+    const bindings = [randomNonce(), randomNonce(), randomNonce()];
+    const first = await source({ binding: bindings[0]!, nonce: bindings[0]! });
+    now = start + 59 * 60_000;
+    const second = await source({ binding: bindings[1]!, nonce: bindings[1]! });
+    now = start + 61 * 60_000;
+    const third = await source({ binding: bindings[2]!, nonce: bindings[2]! });
+    expect(second.collateral).toEqual(first.collateral);
+    expect(third.collateral).not.toEqual(first.collateral);
+    // The reused collateral still verifies a new quote at the later time, and each quote carries its binding.
+    const dir = mkdtempSync(join(tmpdir(), "teezk-sim-collateral-"));
+    try {
+      for (const [name, text] of Object.entries(second.collateral!)) writeFileSync(join(dir, name), text);
+      const verified = verifyEvidence({ evidence: second.evidence, now: new Date(start + 59 * 60_000), collateralDir: dir, extraTrustedRoots: [devRootPin(devRoots, "tdx")] });
+      expect(verified.evidence.claims.reportData).toBe(bindings[1]);
+      expect(verified.evidence.checks.tcbInfo).toBe("passed");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -302,7 +302,11 @@ export async function createProverNode(parameters: CreateProverNodeParameters): 
     };
   }
 
-  /** Proof, then receipt, each its own committed write; a failure of either means no answer. */
+  /**
+   * Proof and receipt in one archive transaction: one commit and one fsync before the answer (two separate
+   * records were two fsyncs on the event loop), and never a proof archived without its receipt. A failure means
+   * no answer.
+   */
   function record(
     circuit: string,
     requestId: string,
@@ -311,16 +315,18 @@ export async function createProverNode(parameters: CreateProverNodeParameters): 
     signature: Hex,
   ): ProverArchiveIds {
     try {
-      const proof = archive!.recordProof({
-        circuitId: circuit,
-        backend: "groth16",
-        proof: proved.proof,
-        publicSignals: proved.publicSignals,
-        proofDigest: receipt.proofDigest,
-        requestId,
+      return archive!.transaction(() => {
+        const proof = archive!.recordProof({
+          circuitId: circuit,
+          backend: "groth16",
+          proof: proved.proof,
+          publicSignals: proved.publicSignals,
+          proofDigest: receipt.proofDigest,
+          requestId,
+        });
+        const stored = archive!.recordReceipt({ ...receipt, signer: enclaveAddress, signature, proofId: proof.id });
+        return { proofId: proof.id, receiptId: stored.id };
       });
-      const stored = archive!.recordReceipt({ ...receipt, signer: enclaveAddress, signature, proofId: proof.id });
-      return { proofId: proof.id, receiptId: stored.id };
     } catch (error) {
       if (isTeezkError(error)) throw error;
       throw new TeezkError("ARCHIVE_WRITE_FAILED", "The node could not archive the proof; it is not answered", { cause: error });

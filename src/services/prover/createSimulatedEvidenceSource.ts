@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Hex } from "viem";
 import { writeCollateralFolder } from "../../devnet/writeCollateralFolder.js";
 import { TeezkError } from "../../errors/index.js";
-import { getDevRoots, simulateEvidence, type DevRoots, type SimulateEvidenceReturnType } from "../../tee/simulated/index.js";
+import { getDevRoots, simulateDcapQuote, simulateEvidence, type DevRoots, type SimulateEvidenceReturnType } from "../../tee/simulated/index.js";
 import type { CollectedEvidence, EvidenceSource } from "./types.js";
 
 /** The CPU TEEs a simulated prover node can stand in for. */
@@ -45,19 +45,37 @@ export function createSimulatedEvidenceSource(parameters: CreateSimulatedEvidenc
   }
   const devRoots = parameters.devRoots ?? getDevRoots();
   const clock = parameters.clock ?? (() => new Date());
+  const cpuParameters = {
+    devRoots,
+    ...(parameters.registers ? { registers: parameters.registers } : {}),
+    ...(parameters.debug ? { debug: true } : {}),
+  };
+  // Intel collateral (TCB info, QE identity) does not depend on the binding: it is issued once and served while
+  // it is current, as a node serving cached PCS collateral does. Issuing it per request (a new TCB signing key
+  // and certificate, two signatures) was most of a simulated attestation's time, and its new signatures each
+  // time defeated the clients' signature caches.
+  let dcapCollateral: { files: Record<string, string> | undefined; issuedAt: number } | undefined;
+  const collateralFor = (vendor: "tdx" | "sgx", now: Date) => {
+    const age = dcapCollateral ? now.getTime() - dcapCollateral.issuedAt : Number.NaN;
+    if (!(age >= 0 && age < DCAP_COLLATERAL_REUSE_MS)) {
+      const simulated = simulateEvidence({ vendor, binding: ZERO_BINDING, now, ...cpuParameters });
+      dcapCollateral = { files: collateralFiles(simulated), issuedAt: now.getTime() };
+    }
+    return dcapCollateral!.files;
+  };
   return ({ binding }) => {
     const now = clock();
-    const cpu = simulateEvidence({
-      vendor,
-      binding,
-      now,
-      devRoots,
-      ...(parameters.registers ? { registers: parameters.registers } : {}),
-      ...(parameters.debug ? { debug: true } : {}),
-    });
-    const collected: CollectedEvidence = { kind: vendor, evidence: cpu.evidence };
-    const collateral = collateralFiles(cpu);
-    if (collateral) collected.collateral = collateral;
+    let collected: CollectedEvidence;
+    if (vendor === "tdx" || vendor === "sgx") {
+      collected = { kind: vendor, evidence: simulateDcapQuote({ kind: vendor, binding, ...cpuParameters }) };
+      const collateral = collateralFor(vendor, now);
+      if (collateral) collected.collateral = { ...collateral };
+    } else {
+      const cpu = simulateEvidence({ vendor, binding, now, ...cpuParameters });
+      collected = { kind: vendor, evidence: cpu.evidence };
+      const collateral = collateralFiles(cpu);
+      if (collateral) collected.collateral = collateral;
+    }
     if (parameters.gpu) {
       const gpu = simulateEvidence({ vendor: "nvidia", binding, now, devRoots });
       collected.gpuEvidence = gpu.evidence;
@@ -67,6 +85,10 @@ export function createSimulatedEvidenceSource(parameters: CreateSimulatedEvidenc
     return collected;
   };
 }
+
+const ZERO_BINDING = `0x${"00".repeat(32)}` as Hex;
+/** Simulated collateral is current from a day before its issue to 30 days after; reissue it hourly. */
+const DCAP_COLLATERAL_REUSE_MS = 3_600_000;
 
 /**
  * The simulated collateral as folder files. `writeCollateralFolder` is the one place that knows each vendor's
