@@ -1,22 +1,11 @@
-import { Option, type Command } from "commander";
-import { isTeezkError } from "../errors/index.js";
-import { serveApp } from "../services/http/index.js";
+import type { Command } from "commander";
 import { createKeyReleaseService, loadReleasableKeys } from "../services/keys/index.js";
-import { openArchive, type Archive } from "../store/index.js";
-import { ExitCode, UsageError, type CliIo } from "./main.js";
-import { parseCollateralFlags, parsePort, simulatedRootPins } from "./parseServeOptions.js";
-import { runUntilSignal, type RunningService } from "./runUntilSignal.js";
+import { UsageError, type CliIo } from "./main.js";
+import { parseCollateralFlags, parsePort } from "./parseServeOptions.js";
+import type { RunningService } from "./runUntilSignal.js";
+import { addEvidenceTrustOptions, addListeningLineJsonOption, addListenOptions, extraTrustedRootsOf, listenWithArchive, serveUntilSignal, SIMULATE_ROOTS_WARNING, type ServeEvidenceTrustOptions, type ServeListenOptions } from "./serveSupport.js";
 
-export type ServeKeysOptions = {
-  keys?: string;
-  host?: string;
-  port?: string;
-  archive?: string;
-  collateral?: string[];
-  simulateRoots?: boolean;
-  devRoots?: string;
-  json?: boolean;
-};
+export type ServeKeysOptions = ServeListenOptions & ServeEvidenceTrustOptions & { keys?: string };
 
 export const DEFAULT_KEYS_PORT = 7312;
 
@@ -26,34 +15,18 @@ export const DEFAULT_KEYS_PORT = 7312;
  * runs until SIGINT/SIGTERM.
  */
 export function registerServeKeysCommand(serve: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  serve
+  const command = serve
     .command("keys")
     .description("Run the key-release service: keys leave only HPKE-sealed to an enclave whose fresh evidence passes the key's policy")
-    .option("--keys <file>", 'keys JSON: { "version": 1, "keys": [{ "id", "material": { "env" | "file" | "hex" }, "policy" }] } (required)')
-    .option("--host <host>", "interface to listen on", "127.0.0.1")
-    .option("--port <port>", "port (0 picks a free one)", String(DEFAULT_KEYS_PORT))
-    .option("--archive <file>", "record every release decision in this SQLite archive")
-    .option(
-      "--collateral <kind=dir>",
-      "collateral folder for one evidence kind (tdx=<dir>, sgx=…, sevsnp=…, nvidia=…); repeatable",
-      (value: string, previous: string[] = []) => [...previous, value],
-    )
-    .option("--simulate-roots", "also trust the dev roots of simulated TEEs (NOT FOR PRODUCTION)")
-    .option("--dev-roots <dir>", "dev PKI folder for --simulate-roots")
-    .addOption(new Option("--json", "print the listening line as JSON"))
-    .action(async (options: ServeKeysOptions) => {
-      let running: RunningService;
-      try {
-        running = await startServeKeys(options, io);
-      } catch (error) {
-        if (error instanceof UsageError || !isTeezkError(error)) throw error;
-        io.err(`error: ${error.message}\n`);
-        setExitCode(ExitCode.REJECTED);
-        return;
-      }
-      await runUntilSignal(running);
-      setExitCode(ExitCode.OK);
-    });
+    .option("--keys <file>", 'keys JSON: { "version": 1, "keys": [{ "id", "material": { "env" | "file" | "hex" }, "policy" }] } (required)');
+  addListenOptions(command, { defaultPort: DEFAULT_KEYS_PORT, archiveDescription: "record every release decision in this SQLite archive" });
+  addEvidenceTrustOptions(command, {
+    collateralDescription: "collateral folder for one evidence kind (tdx=<dir>, sgx=…, sevsnp=…, nvidia=…); repeatable",
+    devRootsDescription: "dev PKI folder for --simulate-roots",
+  });
+  addListeningLineJsonOption(command).action(async (options: ServeKeysOptions) => {
+    await serveUntilSignal({ io, setExitCode, start: () => startServeKeys(options, io) });
+  });
 }
 
 /** Builds and starts the service from the command's options; resolves once it listens. */
@@ -62,24 +35,16 @@ export async function startServeKeys(options: ServeKeysOptions, io: CliIo): Prom
   const port = parsePort(options.port, DEFAULT_KEYS_PORT);
   const collateral = parseCollateralFlags(options.collateral);
   const keys = loadReleasableKeys({ path: options.keys });
-  const extraTrustedRoots = options.simulateRoots ? simulatedRootPins(options.devRoots) : undefined;
-  const archive: Archive | undefined = options.archive ? openArchive(options.archive) : undefined;
-  try {
-    const service = createKeyReleaseService({ keys, collateral, ...(extraTrustedRoots ? { extraTrustedRoots } : {}), ...(archive ? { archive } : {}) });
-    const server = await serveApp(service.app, { host: options.host ?? "127.0.0.1", port });
-    const line = { service: "keys", url: server.url, keys: service.keyIds };
-    io.out(options.json ? `${JSON.stringify(line)}\n` : `key-release service listening on ${server.url} (keys: ${service.keyIds.join(", ")})\n`);
-    if (extraTrustedRoots) io.err("warning: --simulate-roots: evidence from simulated TEEs (dev roots) is accepted. NOT FOR PRODUCTION.\n");
-    return {
-      url: server.url,
-      keyIds: service.keyIds,
-      close: async () => {
-        await server.close();
-        archive?.close();
-      },
-    };
-  } catch (error) {
-    archive?.close();
-    throw error;
-  }
+  const extraTrustedRoots = extraTrustedRootsOf(options);
+  const { url, service, close } = await listenWithArchive({
+    options,
+    port,
+    build: (archive) => createKeyReleaseService({ keys, collateral, ...(extraTrustedRoots ? { extraTrustedRoots } : {}), ...(archive ? { archive } : {}) }),
+    announce: (service, url) => {
+      const line = { service: "keys", url, keys: service.keyIds };
+      io.out(options.json ? `${JSON.stringify(line)}\n` : `key-release service listening on ${url} (keys: ${service.keyIds.join(", ")})\n`);
+      if (extraTrustedRoots) io.err(SIMULATE_ROOTS_WARNING);
+    },
+  });
+  return { url, keyIds: service.keyIds, close };
 }

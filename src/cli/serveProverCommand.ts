@@ -1,7 +1,5 @@
 import { Option, type Command } from "commander";
 import { zeroAddress, type Address, type Hex } from "viem";
-import { isTeezkError } from "../errors/index.js";
-import { serveApp } from "../services/http/index.js";
 import {
   createProverNode,
   createSimulatedEvidenceSource,
@@ -10,13 +8,13 @@ import {
   type EvidenceSource,
   type SimulatedProverVendor,
 } from "../services/prover/index.js";
-import { openArchive, type Archive } from "../store/index.js";
 import { getDevRoots } from "../tee/simulated/index.js";
-import { ExitCode, UsageError, type CliIo } from "./main.js";
+import { UsageError, type CliIo } from "./main.js";
 import { parseAddressFlag, parseChainId, parsePort } from "./parseServeOptions.js";
-import { runUntilSignal, type RunningService } from "./runUntilSignal.js";
+import type { RunningService } from "./runUntilSignal.js";
+import { addListeningLineJsonOption, addListenOptions, listenWithArchive, serveUntilSignal, type ServeListenOptions } from "./serveSupport.js";
 
-export type ServeProverOptions = {
+export type ServeProverOptions = ServeListenOptions & {
   simulate?: SimulatedProverVendor;
   tee?: "tdx" | "sevsnp" | "nitro";
   register?: string[];
@@ -25,11 +23,7 @@ export type ServeProverOptions = {
   programId?: string[];
   chainId?: string;
   receiptVerifier?: string;
-  host?: string;
-  port?: string;
-  archive?: string;
   devRoots?: string;
-  json?: boolean;
 };
 
 /** Default port of `teezk serve prover` (prover 7310, verifier 7311, keys 7312). */
@@ -44,7 +38,7 @@ export const DEFAULT_PROVER_CHAIN_ID = "31337";
  * and runs until SIGINT/SIGTERM.
  */
 export function registerServeProverCommand(serve: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  serve
+  const command = serve
     .command("prover")
     .description("Run a prover node: GET /v1/attestation binds its keys to your nonce, POST /v1/prove proves a sealed witness and signs a receipt")
     .addOption(new Option("--simulate <vendor>", "simulated TEE signed by the local dev root (NOT FOR PRODUCTION)").choices([...simulatedProverVendors]))
@@ -64,25 +58,12 @@ export function registerServeProverCommand(serve: Command, io: CliIo, setExitCod
       value,
     ])
     .option("--chain-id <id>", "chain id of the ReceiptVerifier receipts are signed for", DEFAULT_PROVER_CHAIN_ID)
-    .option("--receipt-verifier <address>", "ReceiptVerifier address receipts are signed for (EIP-712 domain); default none (zero address)")
-    .option("--host <host>", "interface to listen on", "127.0.0.1")
-    .option("--port <port>", "port (0 picks a free one)", String(DEFAULT_PROVER_PORT))
-    .option("--archive <file>", "record every proof and receipt in this SQLite archive before answering")
-    .option("--dev-roots <dir>", "dev PKI folder for --simulate (default $TEEZK_HOME/dev-roots or ./.teezk/dev-roots)")
-    .addOption(new Option("--json", "print the listening line as JSON"))
-    .action(async (options: ServeProverOptions) => {
-      let running: RunningService;
-      try {
-        running = await startServeProver(options, io);
-      } catch (error) {
-        if (error instanceof UsageError || !isTeezkError(error)) throw error;
-        io.err(`error: ${error.message}\n`);
-        setExitCode(ExitCode.REJECTED);
-        return;
-      }
-      await runUntilSignal(running);
-      setExitCode(ExitCode.OK);
-    });
+    .option("--receipt-verifier <address>", "ReceiptVerifier address receipts are signed for (EIP-712 domain); default none (zero address)");
+  addListenOptions(command, { defaultPort: DEFAULT_PROVER_PORT, archiveDescription: "record every proof and receipt in this SQLite archive before answering" });
+  command.option("--dev-roots <dir>", "dev PKI folder for --simulate (default $TEEZK_HOME/dev-roots or ./.teezk/dev-roots)");
+  addListeningLineJsonOption(command).action(async (options: ServeProverOptions) => {
+    await serveUntilSignal({ io, setExitCode, start: () => startServeProver(options, io) });
+  });
 }
 
 /** Builds and starts the node from the command's options; resolves once it listens (tests call this directly). */
@@ -105,47 +86,35 @@ export async function startServeProver(options: ServeProverOptions, io: CliIo): 
         ...(options.gpu ? { gpu: true } : {}),
       })
     : createTeeEvidenceSource({ kind: options.tee! });
-  const archive: Archive | undefined = options.archive ? openArchive(options.archive) : undefined;
-  let node: Awaited<ReturnType<typeof createProverNode>> | undefined;
-  try {
-    node = await createProverNode({ evidenceSource, receiptDomain, circuits, programIds, ...(archive ? { archive } : {}) });
-    const server = await serveApp(node.app, { host: options.host ?? "127.0.0.1", port });
-    const source = options.simulate ? `simulated ${options.simulate}${options.gpu ? "+gpu" : ""}` : options.tee!;
-    const line = {
-      service: "prover",
-      url: server.url,
-      enclaveAddress: node.enclaveAddress,
-      hpkePublicKey: node.hpkePublicKey,
-      tee: source,
-      simulated: Boolean(options.simulate),
-      receiptDomain,
-      programIds: node.programIds,
-    };
-    io.out(
-      options.json
-        ? `${JSON.stringify(line)}\n`
-        : `prover node ${node.enclaveAddress} (${source}) listening on ${server.url}; receipts for ReceiptVerifier ${receiptVerifier} on chain ${receiptDomain.chainId}\n`,
-    );
-    if (options.simulate) io.err("warning: --simulate: evidence is signed by a local dev root. NOT FOR PRODUCTION.\n");
-    if (options.receiptVerifier === undefined) {
-      io.err("warning: no --receipt-verifier: receipts are signed for the zero address and no contract accepts them; fine for off-chain use.\n");
-    }
-    const started = node;
-    return {
-      url: server.url,
-      enclaveAddress: started.enclaveAddress,
-      hpkePublicKey: started.hpkePublicKey,
-      close: async () => {
-        await server.close();
-        await started.close();
-        archive?.close();
-      },
-    };
-  } catch (error) {
-    await node?.close();
-    archive?.close();
-    throw error;
-  }
+  const source = options.simulate ? `simulated ${options.simulate}${options.gpu ? "+gpu" : ""}` : options.tee!;
+  const { url, service: node, close } = await listenWithArchive({
+    options,
+    port,
+    build: (archive) => createProverNode({ evidenceSource, receiptDomain, circuits, programIds, ...(archive ? { archive } : {}) }),
+    closeService: (node) => node.close(),
+    announce: (node, url) => {
+      const line = {
+        service: "prover",
+        url,
+        enclaveAddress: node.enclaveAddress,
+        hpkePublicKey: node.hpkePublicKey,
+        tee: source,
+        simulated: Boolean(options.simulate),
+        receiptDomain,
+        programIds: node.programIds,
+      };
+      io.out(
+        options.json
+          ? `${JSON.stringify(line)}\n`
+          : `prover node ${node.enclaveAddress} (${source}) listening on ${url}; receipts for ReceiptVerifier ${receiptVerifier} on chain ${receiptDomain.chainId}\n`,
+      );
+      if (options.simulate) io.err("warning: --simulate: evidence is signed by a local dev root. NOT FOR PRODUCTION.\n");
+      if (options.receiptVerifier === undefined) {
+        io.err("warning: no --receipt-verifier: receipts are signed for the zero address and no contract accepts them; fine for off-chain use.\n");
+      }
+    },
+  });
+  return { url, enclaveAddress: node.enclaveAddress, hpkePublicKey: node.hpkePublicKey, close };
 }
 
 function parseProgramIds(values: readonly string[] | undefined, circuits: readonly string[]): Record<string, Hex> {

@@ -1,32 +1,26 @@
-import { Option, type Command } from "commander";
+import type { Command } from "commander";
 import type { Hex, LocalAccount } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { isTeezkError, TeezkError } from "../errors/index.js";
+import { TeezkError } from "../errors/index.js";
 import { loadReferenceValues } from "../policy/index.js";
-import { serveApp } from "../services/http/index.js";
 import { createVerifierNode, DEFAULT_REQUEST_TIME_SKEW_MS } from "../services/verifier/index.js";
-import { openArchive, type Archive } from "../store/index.js";
-import { ExitCode, UsageError, type CliIo } from "./main.js";
-import { parseAddressFlag, parseChainId, parseCollateralFlags, parsePort, simulatedRootPins } from "./parseServeOptions.js";
-import { runUntilSignal, type RunningService } from "./runUntilSignal.js";
+import { openArchive } from "../store/index.js";
+import { UsageError, type CliIo } from "./main.js";
+import { parseAddressFlag, parseChainId, parseCollateralFlags, parsePort } from "./parseServeOptions.js";
+import type { RunningService } from "./runUntilSignal.js";
 import { isClusterWorker, reportListening, startVerifierCluster, workerKeyEnv } from "./serveVerifierCluster.js";
+import { addEvidenceTrustOptions, addListeningLineJsonOption, addListenOptions, extraTrustedRootsOf, listenWithArchive, serveUntilSignal, SIMULATE_ROOTS_WARNING, type ServeEvidenceTrustOptions, type ServeListenOptions } from "./serveSupport.js";
 
-export type ServeVerifierOptions = {
-  policy?: string;
-  committee?: string;
-  chainId?: string;
-  keyEnv?: string;
-  host?: string;
-  port?: string;
-  archive?: string;
-  collateral?: string[];
-  simulateRoots?: boolean;
-  devRoots?: string;
-  allowRequestTime?: boolean;
-  requestTimeSkew?: string;
-  workers?: string;
-  json?: boolean;
-};
+export type ServeVerifierOptions = ServeListenOptions &
+  ServeEvidenceTrustOptions & {
+    policy?: string;
+    committee?: string;
+    chainId?: string;
+    keyEnv?: string;
+    allowRequestTime?: boolean;
+    requestTimeSkew?: string;
+    workers?: string;
+  };
 
 /** Default port of `teezk serve verifier` (prover 7310, verifier 7311, keys 7312 by convention). */
 export const DEFAULT_VERIFIER_PORT = 7311;
@@ -37,50 +31,47 @@ export const DEFAULT_VERIFIER_PORT = 7311;
  * until SIGINT/SIGTERM.
  */
 export function registerServeVerifierCommand(serve: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  serve
+  const command = serve
     .command("verifier")
     .description("Run a verifier node: POST /v1/verify verifies evidence, appraises it and signs an EIP-712 committee verdict")
     .option("--policy <file>", "reference values JSON the node signs for (required)")
     .option("--committee <address>", "CommitteeAttestationVerifier address: the verdicts' EIP-712 domain (required)")
     .option("--chain-id <id>", "chain id of the committee contract (required)")
-    .option("--key-env <NAME>", "environment variable holding the node's secp256k1 private key (hex); default: an ephemeral key")
-    .option("--host <host>", "interface to listen on", "127.0.0.1")
-    .option("--port <port>", `port (0 picks a free one)`, String(DEFAULT_VERIFIER_PORT))
-    .option("--archive <file>", "record every decision in this SQLite archive")
-    .option(
-      "--collateral <kind=dir>",
+    .option("--key-env <NAME>", "environment variable holding the node's secp256k1 private key (hex); default: an ephemeral key");
+  addListenOptions(command, { defaultPort: DEFAULT_VERIFIER_PORT, archiveDescription: "record every decision in this SQLite archive" });
+  addEvidenceTrustOptions(command, {
+    collateralDescription:
       "collateral folder for one evidence kind (tdx=<dir>, sgx=…, sevsnp=…, nvidia=…); repeatable; parsed once, reloaded when the folder changes or every minute",
-      (value: string, previous: string[] = []) => [...previous, value],
-    )
-    .option("--simulate-roots", "also trust the dev roots of simulated TEEs (NOT FOR PRODUCTION)")
-    .option("--dev-roots <dir>", "dev PKI folder for --simulate-roots (default $TEEZK_HOME/dev-roots or ./.teezk/dev-roots)")
+    devRootsDescription: "dev PKI folder for --simulate-roots (default $TEEZK_HOME/dev-roots or ./.teezk/dev-roots)",
+  });
+  command
     .option("--allow-request-time", "accept any `at` in requests (re-verify past evidence as of its own time)")
     .option(
       "--request-time-skew <seconds>",
       "without --allow-request-time, accept an `at` this close to the node's clock (either way), so committee members asked with one time sign the same claims",
       String(DEFAULT_REQUEST_TIME_SKEW_MS / 1000),
     )
-    .option("--workers <n>", "processes sharing the port (node:cluster), e.g. one per core", "1")
-    .addOption(new Option("--json", "print the listening line as JSON"))
-    .action(async (options: ServeVerifierOptions) => {
-      let running: RunningService;
-      try {
+    .option("--workers <n>", "processes sharing the port (node:cluster), e.g. one per core", "1");
+  addListeningLineJsonOption(command).action(async (options: ServeVerifierOptions) => {
+    await serveUntilSignal({
+      io,
+      setExitCode,
+      start: async () => {
         const workers = parseWorkers(options.workers);
-        running = workers > 1 && !isClusterWorker() ? await startVerifierClusterFromOptions(options, workers, io) : await startServeVerifier(options, io);
-      } catch (error) {
-        if (error instanceof UsageError || !isTeezkError(error)) throw error;
-        io.err(`error: ${error.message}\n`);
-        setExitCode(ExitCode.REJECTED);
-        return;
-      }
+        return workers > 1 && !isClusterWorker() ? await startVerifierClusterFromOptions(options, workers, io) : await startServeVerifier(options, io);
+      },
       // A worker also stops when its primary is gone (no orphaned listeners).
-      const orphaned = new AbortController();
-      if (isClusterWorker()) process.once("disconnect", () => orphaned.abort());
-      await runUntilSignal(running, orphaned.signal);
+      stopSignal: () => {
+        const orphaned = new AbortController();
+        if (isClusterWorker()) process.once("disconnect", () => orphaned.abort());
+        return orphaned.signal;
+      },
       // The IPC channel to the primary would keep a worker alive after its server closed.
-      if (isClusterWorker() && process.connected) process.disconnect();
-      setExitCode(ExitCode.OK);
+      afterStop: () => {
+        if (isClusterWorker() && process.connected) process.disconnect();
+      },
     });
+  });
 }
 
 /** Seconds, 0 to 3600: beyond an hour it is no longer clock skew but choosing when evidence is judged. */
@@ -120,36 +111,29 @@ export async function startServeVerifier(options: ServeVerifierOptions, io: CliI
   const referenceValues = loadReferenceValues(options.policy);
   const worker = isClusterWorker();
   const account = readAccount(worker ? workerKeyEnv(options.keyEnv) : options.keyEnv, io);
-  const extraTrustedRoots = options.simulateRoots ? simulatedRootPins(options.devRoots) : undefined;
-  const archive: Archive | undefined = options.archive ? openArchive(options.archive) : undefined;
-  try {
-    const node = createVerifierNode({
-      account,
-      committee,
-      referenceValues,
-      collateral,
-      ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
-      ...(archive ? { archive } : {}),
-      allowRequestTime: options.allowRequestTime === true,
-      requestTimeSkewMs,
-    });
-    const server = await serveApp(node.app, { host: options.host ?? "127.0.0.1", port });
-    const line = { service: "verifier", url: server.url, address: node.address, committee };
-    if (worker) reportListening(server.url, node.address);
-    else io.out(options.json ? `${JSON.stringify(line)}\n` : `verifier node ${node.address} listening on ${server.url} (committee ${committee.verifyingContract} on chain ${committee.chainId})\n`);
-    if (extraTrustedRoots && !worker) io.err("warning: --simulate-roots: evidence from simulated TEEs (dev roots) is accepted. NOT FOR PRODUCTION.\n");
-    return {
-      url: server.url,
-      address: node.address,
-      close: async () => {
-        await server.close();
-        archive?.close();
-      },
-    };
-  } catch (error) {
-    archive?.close();
-    throw error;
-  }
+  const extraTrustedRoots = extraTrustedRootsOf(options);
+  const { url, service: node, close } = await listenWithArchive({
+    options,
+    port,
+    build: (archive) =>
+      createVerifierNode({
+        account,
+        committee,
+        referenceValues,
+        collateral,
+        ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
+        ...(archive ? { archive } : {}),
+        allowRequestTime: options.allowRequestTime === true,
+        requestTimeSkewMs,
+      }),
+    announce: (node, url) => {
+      const line = { service: "verifier", url, address: node.address, committee };
+      if (worker) reportListening(url, node.address);
+      else io.out(options.json ? `${JSON.stringify(line)}\n` : `verifier node ${node.address} listening on ${url} (committee ${committee.verifyingContract} on chain ${committee.chainId})\n`);
+      if (extraTrustedRoots && !worker) io.err(SIMULATE_ROOTS_WARNING);
+    },
+  });
+  return { url, address: node.address, close };
 }
 
 /** The node's committee key from `--key-env`, or an ephemeral one (announced: its address must join the committee). */
