@@ -1,6 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
 import type { Command } from "commander";
-import cliProgress from "cli-progress";
 import type { Address, Hex } from "viem";
 import { getPrivateProofVerifierContext, submitPrivateProof, type SubmitPrivateProofReturnType } from "../chain/index.js";
 import { claimsToJson } from "../claims/index.js";
@@ -12,8 +10,12 @@ import { loadReferenceValues, type ReferenceValues } from "../policy/index.js";
 import { getDevRoots, type DevRoots } from "../tee/simulated/index.js";
 import type { PinnedRoot } from "../util/x509.js";
 import { connectChain } from "./chain/connectChain.js";
+import { createStepProgressBar, type ProgressStream } from "./createStepProgressBar.js";
 import { ExitCode, UsageError, type CliIo } from "./main.js";
 import { parseAddressFlag } from "./parseServeOptions.js";
+import { parseTimeoutFlag } from "./parseTimeoutFlag.js";
+import { readWitnessFile } from "./readWitnessFile.js";
+import { reportCommandError } from "./reportCommandError.js";
 
 export type DelegateCommandOptions = {
   circuit: string;
@@ -33,9 +35,6 @@ export type DelegateCommandOptions = {
   privateProofVerifier?: string;
 };
 
-/** Where the progress goes: stderr, so stdout stays the result. */
-export type DelegateProgressStream = NodeJS.WriteStream | (NodeJS.WritableStream & { isTTY?: boolean });
-
 /** A witness file larger than this is refused before it is read. */
 const MAX_WITNESS_FILE_BYTES = 16 * 1024 * 1024;
 
@@ -49,9 +48,10 @@ const MAX_WITNESS_FILE_BYTES = 16 * 1024 * 1024;
  * Progress goes to stderr (a bar on a terminal, a line per step elsewhere); the result to stdout (`--json`:
  * `{ok:true, …}` or `{ok:false, code, message}`). Exit 0 proved (and submitted), 1 refused or failed, 2 usage.
  */
-export async function delegateCommand(options: DelegateCommandOptions, io: CliIo, stream: DelegateProgressStream = process.stderr): Promise<number> {
-  const witnessInput = readWitness(options.witness);
-  const timeoutMs = parseTimeout(options.timeout);
+export async function delegateCommand(options: DelegateCommandOptions, io: CliIo, stream: ProgressStream = process.stderr): Promise<number> {
+  // Never quoted in an error: the witness is the secret this command seals.
+  const witnessInput = readWitnessFile({ file: options.witness, maxBytes: MAX_WITNESS_FILE_BYTES, quoteParseError: false });
+  const timeoutMs = parseTimeoutFlag(options.timeout);
   if (options.submit && !options.privateProofVerifier) {
     throw new UsageError("--submit needs --private-proof-verifier <address> (and --rpc-url or TEEZK_RPC_URL)");
   }
@@ -106,11 +106,7 @@ export async function delegateCommand(options: DelegateCommandOptions, io: CliIo
   } catch (error) {
     bar.fail();
     if (error instanceof UsageError || !isTeezkError(error)) throw error;
-    if (options.json) {
-      io.out(`${JSON.stringify({ ok: false, code: error.code, message: error.shortMessage, ...(error.details ? { details: error.details } : {}) })}\n`);
-    } else {
-      io.err(`error: ${error.message}\n`);
-    }
+    reportCommandError({ io, error, json: options.json });
     return ExitCode.REJECTED;
   }
 }
@@ -172,36 +168,6 @@ function describe(delegated: DelegateProofReturnType, submitted: SubmitPrivatePr
   return `${lines.join("\n")}\n`;
 }
 
-function readWitness(file: string): Record<string, unknown> {
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch {
-    throw new UsageError(`cannot read the witness file ${file}`);
-  }
-  if (size > MAX_WITNESS_FILE_BYTES) throw new UsageError(`the witness file is ${size} bytes; the cap is ${MAX_WITNESS_FILE_BYTES}`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, "utf8"));
-  } catch {
-    // Not the parser's message: it can quote the file, and the file is the secret.
-    throw new UsageError(`the witness file ${file} is not JSON`);
-  }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new UsageError("the witness file must hold one JSON object of signal name → value (numbers above 2^53 as strings)");
-  }
-  return parsed as Record<string, unknown>;
-}
-
-function parseTimeout(value: string | undefined): number {
-  if (value === undefined) return 600_000;
-  const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 86_400) {
-    throw new UsageError(`--timeout must be a whole number of seconds between 1 and 86400, not ${value.slice(0, 40)}`);
-  }
-  return seconds * 1000;
-}
-
 function parseProgramId(value: string | undefined): Hex | undefined {
   if (value === undefined) return undefined;
   if (!/^0x[0-9a-fA-F]{64}$/.test(value)) throw new UsageError(`--program-id expects 0x + 64 hex digits, got "${value.slice(0, 80)}"`);
@@ -226,53 +192,12 @@ const stepLabel: Record<DelegateStep | "submit", string> = {
 };
 
 /** One bar over the steps; the elapsed time shows a long remote proof is alive (a line per step off a terminal). */
-function createBar(stream: DelegateProgressStream, circuit: string, steps: readonly (DelegateStep | "submit")[]) {
-  const tty = stream.isTTY === true;
-  let label = stepLabel.attest;
-  const bar = new cliProgress.SingleBar(
-    {
-      stream: stream as NodeJS.WritableStream,
-      noTTYOutput: true,
-      notTTYSchedule: 5000,
-      fps: 10,
-      hideCursor: tty,
-      clearOnComplete: !tty,
-      barsize: 24,
-      format: (options, params) => {
-        const elapsed = ((params.stopTime ?? Date.now()) - params.startTime) / 1000;
-        const drawn = tty ? `${cliProgress.Format.BarFormat(params.progress, options)} ` : "";
-        return `delegate ${circuit} ${drawn}${label.padEnd(18)} ${elapsed.toFixed(1)} s`;
-      },
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
+function createBar(stream: ProgressStream, circuit: string, steps: readonly (DelegateStep | "submit")[]) {
+  const bar = createStepProgressBar({ stream, title: `delegate ${circuit}`, total: steps.length, initialLabel: stepLabel.attest, labelWidth: 18 });
   return {
-    step(next: DelegateStep | "submit") {
-      label = stepLabel[next];
-      const index = steps.indexOf(next);
-      if (!started) {
-        bar.start(steps.length, index);
-        started = true;
-        return;
-      }
-      bar.update(index);
-      // Off a terminal cli-progress draws only on its schedule; a new step is worth a line at once.
-      if (!tty) bar.render();
-    },
-    stop() {
-      if (!started) return;
-      label = "done";
-      bar.update(steps.length);
-      bar.stop();
-      started = false;
-    },
-    fail() {
-      if (!started) return;
-      label = "failed";
-      bar.stop();
-      started = false;
-    },
+    step: (next: DelegateStep | "submit") => bar.step(stepLabel[next], steps.indexOf(next)),
+    stop: () => bar.stop({ label: "done", value: steps.length }),
+    fail: () => bar.stop({ label: "failed" }),
   };
 }
 

@@ -6,6 +6,7 @@ import { detectTee, type DetectTeeReturnType } from "../tee/detectTee.js";
 import { getDevRoots, simulateEvidence, type SimulatedVendor } from "../tee/simulated/index.js";
 import { toHex, type Hex } from "../util/bytes.js";
 import { ExitCode, UsageError, type CliIo } from "./main.js";
+import { reportCommandError } from "./reportCommandError.js";
 
 export type TeeDetectOptions = { json?: boolean };
 
@@ -39,11 +40,7 @@ export async function teeAttestCommand(options: TeeAttestOptions, io: CliIo): Pr
     return options.simulate ? simulated(options.simulate, binding, options, io) : hardware(binding, options, io);
   } catch (error) {
     if (!isTeezkError(error)) throw error;
-    if (options.json) {
-      io.out(`${JSON.stringify({ ok: false, code: error.code, message: error.shortMessage, ...(error.details ? { details: error.details } : {}) })}\n`);
-    } else {
-      io.err(`error: ${error.message}\n`);
-    }
+    reportCommandError({ io, error, json: options.json });
     return ExitCode.REJECTED;
   }
 }

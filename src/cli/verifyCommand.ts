@@ -5,6 +5,7 @@ import { MAX_EVIDENCE_FILE_BYTES, verifyEvidence, type VerifyEvidenceReturnType 
 import type { PinnedRoot } from "../util/x509.js";
 import { appraise, loadReferenceValues, type Appraisal } from "../policy/index.js";
 import { ExitCode, UsageError, type CliIo, type VerifyCommandOptions } from "./main.js";
+import { reportCommandError } from "./reportCommandError.js";
 
 export async function verifyCommand(file: string, options: VerifyCommandOptions, io: CliIo): Promise<number> {
   const now = parseAt(options.at);
@@ -33,11 +34,7 @@ export async function verifyCommand(file: string, options: VerifyCommandOptions,
     return ok ? ExitCode.OK : ExitCode.REJECTED;
   } catch (error) {
     if (!isTeezkError(error)) throw error;
-    if (options.json) {
-      io.out(`${JSON.stringify({ ok: false, code: error.code, message: error.shortMessage, ...(error.details ? { details: error.details } : {}) })}\n`);
-    } else {
-      io.err(`rejected: ${error.message}\n`);
-    }
+    reportCommandError({ io, error, json: options.json, prefix: "rejected" });
     return ExitCode.REJECTED;
   }
 }
