@@ -15,6 +15,7 @@ const suites: Array<() => Promise<BenchSuite>> = [
   async () => (await import("./zkCore.js")).zkCoreBench,
   async () => (await import("./composite.js")).compositeBench,
   async () => (await import("./prover.js")).proverBench,
+  async () => (await import("./delegate.js")).delegateBench,
   async () => (await import("./contracts.js")).contractsBench,
   async () => (await import("./verifierLoad.js")).verifierLoadBench,
 ];
