@@ -14,12 +14,12 @@ import {
   tcbStatusBitmap,
 } from "../../src/chain/index.js";
 import { computeBinding, encodeClaims, type Claims } from "../../src/claims/index.js";
-import { isTeezkError, type TeezkError } from "../../src/errors/index.js";
 import { fixturePath } from "../../src/fixtures/fixturesDir.js";
 import { realSamples } from "../../src/fixtures/realSamples.js";
 import { parseReferenceValues } from "../../src/policy/index.js";
 import { createVerifierSigner, type VerifierSigner } from "../../src/services/verifierSigner.js";
 import { PROGRAM_ID, deployTeezkSystem, testAccount, type TeezkSystem } from "./support/system.js";
+import { rejection } from "../support/rejection.js";
 
 /*
  * Real evidence cannot register: its report data was chosen by whoever produced it, not as the DESIGN §3 binding
@@ -58,16 +58,6 @@ function tdxExpected(quote: Uint8Array): { measurement: Hex; reportData: Hex } {
 
 /** The decoded custom error a view call reverts with; undefined when it does not revert. */
 const revertOf = (call: Promise<unknown>): Promise<string | undefined> => call.then(() => undefined, (error: unknown) => revertReason(error) ?? String(error));
-
-async function rejection(promise: Promise<unknown>): Promise<TeezkError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isTeezkError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("real Nitro and TDX evidence through the committee verdict path, at the evidence's own time", () => {
   let system: TeezkSystem;

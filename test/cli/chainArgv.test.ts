@@ -4,7 +4,8 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { checkDeploymentChain, connectChain, requireAddress, resolveDeployment } from "../../src/cli/chain/index.js";
 import { main } from "../../src/cli/main.js";
-import { failureOf, tempDir, writeTemp } from "./support/chainCli.js";
+import { tempDir, writeTemp } from "./support/chainCli.js";
+import { rejection } from "../support/rejection.js";
 
 const bin = fileURLToPath(new URL("../../bin/teezk.js", import.meta.url));
 const measurement = `0x${"ab".repeat(32)}`;
@@ -97,8 +98,8 @@ describe("deployment description", () => {
   });
 
   it("connectChain needs a URL and, only for transactions, a key from the named variable", async () => {
-    expect((await failureOf(connectChain({ signer: false, env: {} }))).shortMessage).toContain("TEEZK_RPC_URL");
-    expect((await failureOf(connectChain({ rpcUrl: "http://127.0.0.1:9", signer: true, env: {} }))).shortMessage).toContain("set TEEZK_PRIVATE_KEY");
-    expect((await failureOf(connectChain({ rpcUrl: "http://127.0.0.1:9", signer: true, privateKeyEnv: "bad name;", env: {} }))).shortMessage).toContain("--private-key-env");
+    expect((await rejection(connectChain({ signer: false, env: {} }))).shortMessage).toContain("TEEZK_RPC_URL");
+    expect((await rejection(connectChain({ rpcUrl: "http://127.0.0.1:9", signer: true, env: {} }))).shortMessage).toContain("set TEEZK_PRIVATE_KEY");
+    expect((await rejection(connectChain({ rpcUrl: "http://127.0.0.1:9", signer: true, privateKeyEnv: "bad name;", env: {} }))).shortMessage).toContain("--private-key-env");
   });
 });

@@ -33,7 +33,8 @@ import {
   type TeezkSystem,
   word,
 } from "../chain/support/system.js";
-import { deploymentOf, failureOf, tempDir, writeTemp } from "./support/chainCli.js";
+import { deploymentOf, tempDir, writeTemp } from "./support/chainCli.js";
+import { rejection } from "../support/rejection.js";
 
 describe("teezk registry … on the in-process chain", () => {
   let system: TeezkSystem;
@@ -92,7 +93,7 @@ describe("teezk registry … on the in-process chain", () => {
     const file = JSON.parse(readFileSync(save, "utf8"));
     expect(file.id).toBe(scheduled.json.id);
 
-    const early = await failureOf(registryExecute({ ...system.clients, deployment, operationFile: save }));
+    const early = await rejection(registryExecute({ ...system.clients, deployment, operationFile: save }));
     expect(early.code).toBe("TIMELOCK_NOT_READY");
     expect(early.shortMessage).toContain("inside its delay");
 
@@ -102,7 +103,7 @@ describe("teezk registry … on the in-process chain", () => {
     expect(names).toEqual(expect.arrayContaining(["measurementRegistry.TeePolicySet", "measurementRegistry.RootHashSet", "measurementRegistry.MeasurementAdded"]));
     expect(executed.text).toMatch(/^executed timelock operation 0x[0-9a-f]{64} \(3 call\(s\)\) \(tx 0x[0-9a-f]{64}, [\d,]+ gas\)/);
 
-    expect((await failureOf(registryExecute({ ...system.clients, deployment, operationFile: save }))).shortMessage).toContain("already executed");
+    expect((await rejection(registryExecute({ ...system.clients, deployment, operationFile: save }))).shortMessage).toContain("already executed");
 
     const status = await registryStatus({ ...system.clients, deployment, programId: PROGRAM_ID, teeType: probe.teeType, measurement: probe.measurement, rootHashes: [probe.rootHash] });
     expect(status.json.measurement).toMatchObject({ allowed: true, revoked: false });
@@ -112,14 +113,14 @@ describe("teezk registry … on the in-process chain", () => {
   it("an existing --save file or an edited operation file is refused before any transaction", async () => {
     const save = join(dir, "allow-op.json");
     const before = await system.clients.publicClient.getBlockNumber();
-    const exists = await failureOf(
+    const exists = await rejection(
       registryScheduleAllow({ ...system.clients, deployment, programId: PROGRAM_ID, teeType: probe.teeType, measurement: word("another"), save }),
     );
     expect(exists.shortMessage).toContain("already exists");
     expect(await system.clients.publicClient.getBlockNumber()).toBe(before);
     const file = JSON.parse(readFileSync(save, "utf8"));
     file.operation.calls[0].data = `${file.operation.calls[0].data.slice(0, -2)}ff`;
-    const error = await failureOf(registryExecute({ ...system.clients, deployment, operationFile: writeTemp(dir, "edited-op.json", file) }));
+    const error = await rejection(registryExecute({ ...system.clients, deployment, operationFile: writeTemp(dir, "edited-op.json", file) }));
     expect(error.code).toBe("CONFIG_INVALID");
     expect(error.shortMessage).toContain("the file was edited");
   });
@@ -137,7 +138,7 @@ describe("teezk registry … on the in-process chain", () => {
     expect(status.json.enclave).toMatchObject({ live: true, removed: false, measurement: probe.measurement });
 
     // The challenge is spent: the contract's NonceAlreadyUsed comes back decoded, with what to do.
-    const replay = await failureOf(registryRegister({ ...system.clients, deployment, programId: PROGRAM_ID, enclave: enclave.address, hpkeKeyHash, nonce, verdictsFile }));
+    const replay = await rejection(registryRegister({ ...system.clients, deployment, programId: PROGRAM_ID, enclave: enclave.address, hpkeKeyHash, nonce, verdictsFile }));
     expect(replay.code).toBe("CHAIN_CALL_FAILED");
     expect(replay.details).toBe(`NonceAlreadyUsed(${nonce})`);
     expect(replay.metaMessages.join(" ")).toContain("registry challenge");
@@ -147,20 +148,20 @@ describe("teezk registry … on the in-process chain", () => {
     const { challenge } = await issueChallenge({ ...system.clients, enclaveRegistry: deployment.enclaveRegistry! });
     const verdictsFile = await verdictsFor(challenge, "verdicts-2.json");
     const other = testAccount("someone else");
-    const binding = await failureOf(registryRegister({ ...system.clients, deployment, programId: PROGRAM_ID, enclave: other.address, hpkeKeyHash, nonce: challenge, verdictsFile }));
+    const binding = await rejection(registryRegister({ ...system.clients, deployment, programId: PROGRAM_ID, enclave: other.address, hpkeKeyHash, nonce: challenge, verdictsFile }));
     expect(binding.code).toBe("BINDING_MISMATCH");
 
     const answers = JSON.parse(readFileSync(verdictsFile, "utf8"));
     answers[1].verdict.signer = answers[0].verdict.signer;
     answers[0].verdict.signer = other.address;
-    const forged = await failureOf(
+    const forged = await rejection(
       registryRegister({ ...system.clients, deployment, programId: PROGRAM_ID, enclave: enclave.address, hpkeKeyHash, nonce: challenge, verdictsFile: writeTemp(dir, "forged.json", answers) }),
     );
     expect(forged.code).toBe("VERDICT_INVALID");
     expect(forged.shortMessage).toContain(`not signed by ${other.address}`);
 
     const mixed = [...JSON.parse(readFileSync(verdictsFile, "utf8")), { encodedClaims: "0x00", verdict: answers[0].verdict }];
-    expect((await failureOf(registryRegister({ ...system.clients, deployment, programId: PROGRAM_ID, enclave: enclave.address, hpkeKeyHash, nonce: challenge, verdictsFile: writeTemp(dir, "mixed.json", mixed) }))).shortMessage).toContain(
+    expect((await rejection(registryRegister({ ...system.clients, deployment, programId: PROGRAM_ID, enclave: enclave.address, hpkeKeyHash, nonce: challenge, verdictsFile: writeTemp(dir, "mixed.json", mixed) }))).shortMessage).toContain(
       "over different claims",
     );
   });
@@ -184,7 +185,7 @@ describe("teezk registry … on the in-process chain", () => {
       writeFileSync(evidenceFile, simulate("nitro", binding, new Date()).evidence);
       const base = { ...system.clients, deployment, programId: PROGRAM_ID, enclave: other.address, hpkeKeyHash, nonce: challenge, evidenceFile };
 
-      const refused = await failureOf(registryRegister({ ...base, verifierUrls: [servers[0]!.url, strict.url] }));
+      const refused = await rejection(registryRegister({ ...base, verifierUrls: [servers[0]!.url, strict.url] }));
       expect(refused.code).toBe("VERDICT_REFUSED");
       expect(refused.shortMessage).toContain(strict.url);
 
@@ -249,13 +250,13 @@ describe("teezk registry … on the in-process chain", () => {
     expect(refreshed.text).toContain(`enclave ${enclave.address} is live for program ${PROGRAM_ID}`);
 
     const stranger = testAccount("cli never registered").address;
-    const refused = await failureOf(registryRefreshLiveness({ ...system.clients, deployment, enclave: stranger, programId: PROGRAM_ID }));
+    const refused = await rejection(registryRefreshLiveness({ ...system.clients, deployment, enclave: stranger, programId: PROGRAM_ID }));
     expect(refused.details).toBe(`EnclaveNotLive(${stranger}, ${PROGRAM_ID})`);
     expect(refused.metaMessages.join(" ")).toContain("registry register");
   });
 
   it("revoke is the guardian's alone, immediate and permanent: the enclave stops being live", async () => {
-    const notGuardian = await failureOf(registryRevoke({ ...system.clients, deployment, teeType: probe.teeType, measurement: probe.measurement }));
+    const notGuardian = await rejection(registryRevoke({ ...system.clients, deployment, teeType: probe.teeType, measurement: probe.measurement }));
     expect(notGuardian.details).toMatch(/^AccessControlUnauthorizedAccount\(/);
     expect(notGuardian.metaMessages.join(" ")).toContain("lacks GUARDIAN_ROLE");
 
@@ -268,13 +269,13 @@ describe("teezk registry … on the in-process chain", () => {
     expect(status.json.measurement).toMatchObject({ revoked: true, allowed: false });
     expect(status.json.enclave).toMatchObject({ live: false });
     // A revoked key cannot be refreshed back to live.
-    const refresh = await failureOf(registryRefreshLiveness({ ...system.clients, deployment, enclave: enclave.address, programId: PROGRAM_ID }));
+    const refresh = await rejection(registryRefreshLiveness({ ...system.clients, deployment, enclave: enclave.address, programId: PROGRAM_ID }));
     expect(refresh.details).toBe(`EnclaveNotLive(${enclave.address}, ${PROGRAM_ID})`);
   });
 
   it("a missing address is CONFIG_INVALID naming the flag that supplies it", async () => {
     const { measurementRegistry: _omitted, ...partial } = deployment;
-    const error = await failureOf(registryRevoke({ ...guardian, deployment: partial, teeType: probe.teeType, measurement: probe.measurement }));
+    const error = await rejection(registryRevoke({ ...guardian, deployment: partial, teeType: probe.teeType, measurement: probe.measurement }));
     expect(error.code).toBe("CONFIG_INVALID");
     expect(error.shortMessage).toContain("--measurement-registry");
     expect(error.shortMessage).toContain("--deployment");

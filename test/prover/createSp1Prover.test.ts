@@ -5,11 +5,11 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeClaims } from "../../src/claims/index.js";
 import { parseNitroDocument, verifyNitroDocument } from "../../src/evidence/nitro/index.js";
-import { isTeezkError, type TeezkError } from "../../src/errors/index.js";
 import { fixturePath } from "../../src/fixtures/fixturesDir.js";
 import { createSp1Prover, sp1HostArguments, sp1InstallHint, type Sp1ProgramInput } from "../../src/prover/index.js";
 import { decodeEvidenceInput } from "../../src/util/bytes.js";
 import { ensureHostBinary } from "../zkprogram/hostBinary.js";
+import { rejection } from "../support/rejection.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "teezk-sp1-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,16 +20,6 @@ function script(name: string, body: string): string {
   writeFileSync(file, `#!/bin/sh\n${body}\n`);
   chmodSync(file, 0o755);
   return file;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TeezkError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isTeezkError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a rejection");
 }
 
 const cargoWithProve = script("cargo-ok", 'echo "cargo-prove sp1 (test)"');

@@ -7,27 +7,17 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateHpkeKeyPair, openSealedMessage, type HpkeKeyPair } from "../../src/channel/index.js";
 import { computeBinding } from "../../src/claims/index.js";
-import { isTeezkError, type TeezkError } from "../../src/errors/index.js";
 import { parseReferenceValues } from "../../src/policy/index.js";
 import { serveApp, type ServeAppReturnType } from "../../src/services/http/index.js";
 import { createKeyReleaseService, keyReleaseChannelId, requestKeyRelease, type KeyReleaseService } from "../../src/services/keys/index.js";
 import { openArchive, type Archive } from "../../src/store/index.js";
 import { devRootPin, getDevRoots, simulateEvidence, simulatedRegister, type DevRoots } from "../../src/tee/simulated/index.js";
+import { rejection } from "../support/rejection.js";
 
 /** DESIGN §2 Nitro measurement of the simulated enclave: sha256(PCR0‖PCR1‖PCR2) of its documented registers. */
 const simulatedNitroMeasurement = `0x${createHash("sha256")
   .update(Buffer.concat(["pcr0", "pcr1", "pcr2"].map((pcr) => simulatedRegister("nitro", pcr))))
   .digest("hex")}` as Hex;
-
-async function rejection(promise: Promise<unknown>): Promise<TeezkError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isTeezkError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a rejection");
-}
 
 type Enclave = { address: Address; keyPair: HpkeKeyPair };
 const newEnclave = async (): Promise<Enclave> => ({ address: privateKeyToAccount(generatePrivateKey()).address, keyPair: await generateHpkeKeyPair() });

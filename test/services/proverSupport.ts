@@ -2,7 +2,6 @@ import { Hono } from "hono";
 import type { Hex } from "viem";
 import { buildDevReferenceValues } from "../../src/devnet/buildDevReferenceValues.js";
 import { probeSimulatedClaims } from "../../src/devnet/probeSimulatedClaims.js";
-import { isTeezkError, type TeezkError } from "../../src/errors/index.js";
 import type { ReferenceValues } from "../../src/policy/index.js";
 import type { Groth16Proof, Prover } from "../../src/prover/index.js";
 import { serveApp } from "../../src/services/http/index.js";
@@ -79,13 +78,5 @@ export function createProxyApp(
   return { app, lastProveBody: () => lastProveBody, lastProveResponse: () => lastProveResponse };
 }
 
-/** The TeezkError a promise rejects with (fails the test on success or on another error type). */
-export async function rejection(promise: Promise<unknown>): Promise<TeezkError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isTeezkError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a rejection");
-}
+// Re-exported: the prover and client suites import their helpers from here.
+export { rejection } from "../support/rejection.js";

@@ -7,27 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { committeeDomain, verdictTypes } from "../../src/chain/typedData.js";
 import type { Claims } from "../../src/claims/index.js";
 import { buildDevReferenceValues, probeSimulatedClaims, writeCollateralFolder } from "../../src/devnet/index.js";
-import { isTeezkError, type TeezkError } from "../../src/errors/index.js";
 import type { EvidenceKind } from "../../src/evidence/detectEvidenceType.js";
 import { serveApp, type ServeAppReturnType } from "../../src/services/http/index.js";
 import { createVerifierNode, requestCommitteeVerdicts, requestVerdict } from "../../src/services/verifier/index.js";
 import { getDevRoots, simulateEvidence, type DevRoots } from "../../src/tee/simulated/index.js";
 import type { PinnedRoot } from "../../src/util/x509.js";
+import { rejection } from "../support/rejection.js";
 
 const committee = { chainId: 31337, verifyingContract: "0x00000000000000000000000000000000c0ffee02" as Hex };
 const binding = `0x${"5a".repeat(32)}` as Hex;
 // The vendors whose claims timestamp is the verification time (Nitro's is the document's own).
 const vendors = ["tdx", "sevsnp"] as const;
-
-async function rejection(promise: Promise<unknown>): Promise<TeezkError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isTeezkError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a rejection");
-}
 
 /**
  * The committee-registration flake, made deterministic: three nodes whose clocks read 0, 1 and 2 s apart (as

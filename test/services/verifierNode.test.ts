@@ -6,13 +6,13 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { committeeDomain, verdictTypes } from "../../src/chain/typedData.js";
 import { computeBinding, encodeClaims, type Claims } from "../../src/claims/index.js";
-import { isTeezkError, type TeezkError } from "../../src/errors/index.js";
 import { parseReferenceValues } from "../../src/policy/index.js";
 import { serveApp, type ServeAppReturnType } from "../../src/services/http/index.js";
 import { MAX_VERIFY_BODY_BYTES, NO_CLAIMS_HASH, createVerifierNode, requestVerdict, type VerifierNode } from "../../src/services/verifier/index.js";
 import { openArchive, type Archive } from "../../src/store/index.js";
 import { getDevRoots, simulateEvidence } from "../../src/tee/simulated/index.js";
 import { nitroMeasurement, rootHashOf, sample, sampleCollateral, sampleFile, tdxExpected } from "./support/realEvidence.js";
+import { rejection } from "../support/rejection.js";
 
 const tdxSample = sample("tdx/dcapqvl-v4-b0c06f");
 const nitroSample = sample("nitro/evervault-beta-2022-10");
@@ -22,16 +22,6 @@ const nitroFile = sampleFile(nitroSample);
 const tdx = tdxExpected(tdxQuote);
 type RequestBody = string | ReadableStream<Uint8Array>;
 const committee = { chainId: 31337, verifyingContract: "0x00000000000000000000000000000000c0ffee01" as Hex };
-
-async function rejection(promise: Promise<unknown>): Promise<TeezkError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isTeezkError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a rejection");
-}
 
 const post = (url: string, body: RequestBody, headers: Record<string, string> = { "content-type": "application/json" }) =>
   fetch(`${url}/v1/verify`, { method: "POST", body, headers, duplex: "half" } as RequestInit);

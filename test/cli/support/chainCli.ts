@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isTeezkError, type TeezkError } from "../../../src/errors/index.js";
 import type { ChainDeployment } from "../../../src/cli/chain/index.js";
 import type { TeezkSystem } from "../../chain/support/system.js";
 
@@ -15,17 +14,6 @@ export function writeTemp(dir: string, name: string, content: unknown): string {
   const path = join(dir, name);
   writeFileSync(path, typeof content === "string" ? content : JSON.stringify(content, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
   return path;
-}
-
-/** The TeezkError a command failed with; fails the test when it succeeded or threw something else. */
-export async function failureOf(call: Promise<unknown>): Promise<TeezkError> {
-  try {
-    await call;
-  } catch (error) {
-    if (isTeezkError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected the command to fail");
 }
 
 /** The deployment as deploy/deploy.ts would describe it. */

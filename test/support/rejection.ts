@@ -1,0 +1,12 @@
+import { isTeezkError, type TeezkError } from "../../src/errors/index.js";
+
+/** The TeezkError a promise rejects with; fails the test when it resolves or rejects with anything else. */
+export async function rejection(promise: Promise<unknown>): Promise<TeezkError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isTeezkError(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a rejection");
+}
