@@ -1,5 +1,4 @@
-import { Aes128Gcm, Aes256Gcm, CipherSuite, DhkemP521HkdfSha512, HkdfSha512 } from "@hpke/core";
-import { DhkemX25519HkdfSha256, HkdfSha256 } from "@hpke/dhkem-x25519";
+import { Aes128Gcm, Aes256Gcm, CipherSuite, DhkemP521HkdfSha512, DhkemX25519HkdfSha256, HkdfSha256, HkdfSha512 } from "@hpke/core";
 import { describe, expect, it } from "vitest";
 import { CHANNEL_SUITE } from "../../src/channel/index.js";
 import { hpkeSuite } from "../../src/channel/hpkeSuite.js";

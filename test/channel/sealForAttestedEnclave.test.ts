@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { DhkemX25519HkdfSha256 } from "@hpke/dhkem-x25519";
+import { DhkemX25519HkdfSha256 } from "@hpke/core";
 import { x25519 } from "@noble/curves/ed25519.js";
 import { describe, expect, it } from "vitest";
 import {
