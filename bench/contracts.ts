@@ -1,4 +1,4 @@
-import { encodeFunctionData, hexToBytes, keccak256, toHex, type Address, type Hex } from "viem";
+import { encodeFunctionData, hexToBytes, type Address, type Hex } from "viem";
 import {
   batchReceiptsAbi,
   consumeReceipt,
@@ -13,18 +13,16 @@ import {
 import { buildReceiptBatch, getInclusionProof, signBatch, signReceipt, type Receipt } from "../src/receipts/index.js";
 import {
   PROGRAM_ID,
-  allowClaims,
-  createNodes,
+  allowSimulatedVendors,
+  chainNowSeconds,
   deployTeezkSystem,
-  probeSimulatedClaims,
+  labelledReceipt,
   registerSimulatedEnclave,
-  simulate,
   testAccount,
+  word,
 } from "../test/chain/support/system.js";
 import { TeezkError } from "../src/errors/index.js";
 import type { BenchRow, BenchSuite } from "./types.js";
-
-const word = (label: string): Hex => keccak256(toHex(label));
 
 /** EIP-2028 calldata cost (4 per zero byte, 16 per other byte); EIP-7623's floor never binds for these calls. */
 function calldataGas(data: Hex): bigint {
@@ -53,10 +51,7 @@ export const contractsBench: BenchSuite = {
   name: "contracts",
   run: async () => {
     const system = await deployTeezkSystem();
-    const at = await system.chainNow();
-    const probes = [probeSimulatedClaims("nitro", at), probeSimulatedClaims("tdx", at)];
-    for (const claims of probes) await allowClaims(system, claims);
-    const nodes = createNodes(system, probes, [simulate("nitro", probes[0]!.reportData, at).trustedRoot, simulate("tdx", probes[1]!.reportData, at).trustedRoot]);
+    const { nodes } = await allowSimulatedVendors(system, ["nitro", "tdx"]);
     const nitro = await registerSimulatedEnclave(system, nodes, "nitro", testAccount("bench nitro"));
     const tdx = await registerSimulatedEnclave(system, nodes, "tdx", testAccount("bench tdx"));
     const spare = await registerSimulatedEnclave(system, nodes, "nitro", testAccount("bench nitro 2"));
@@ -82,15 +77,8 @@ export const contractsBench: BenchSuite = {
       anchor: `the same key re-attested with new evidence and a new challenge, whole tx (execution ${executionGas(reattested.gasUsed, reattestTx.input)}): record word already non-zero`,
     });
 
-    const now = BigInt(Math.floor((await system.chainNow()).getTime() / 1000));
-    const receiptOf = (n: number): Receipt => ({
-      programId: PROGRAM_ID,
-      inputDigest: word(`in ${n}`),
-      outputDigest: word(`out ${n}`),
-      proofDigest: word(`proof ${n}`),
-      issuedAt: now,
-      nonce: word(`nonce ${n}`),
-    });
+    const now = await chainNowSeconds(system);
+    const receiptOf = (n: number): Receipt => labelledReceipt(n, now);
     const receipt = receiptOf(0);
     const signature = await signReceipt({ account: nitro.account, receipt, domain: { chainId: system.chainId, verifyingContract: system.addresses.receiptVerifier } });
     /** Sends a transaction straight to a view function and returns its gasUsed and execution gas. */

@@ -11,17 +11,14 @@ import {
 import {
   ESCAPE_DELAY,
   PROGRAM_ID,
-  allowClaims,
-  createNodes,
+  allowSimulatedVendors,
   deployTeezkSystem,
-  probeSimulatedClaims,
   registerSimulatedEnclave,
-  simulate,
+  revertOf,
   testAccount,
+  word,
   type RegisteredEnclave,
   type TeezkSystem,
-  revertOf,
-  word,
 } from "./support/system.js";
 
 
@@ -42,10 +39,7 @@ describe("MultiProverRoots with enclaves registered from simulated Nitro and TDX
 
   beforeAll(async () => {
     system = await deployTeezkSystem();
-    const at = await system.chainNow();
-    const probes = [probeSimulatedClaims("nitro", at), probeSimulatedClaims("tdx", at)];
-    for (const claims of probes) await allowClaims(system, claims);
-    const nodes = createNodes(system, probes, [simulate("nitro", probes[0]!.reportData, at).trustedRoot, simulate("tdx", probes[1]!.reportData, at).trustedRoot]);
+    const { nodes } = await allowSimulatedVendors(system, ["nitro", "tdx"]);
     nitroA = await registerSimulatedEnclave(system, nodes, "nitro", testAccount("roots nitro A"));
     nitroB = await registerSimulatedEnclave(system, nodes, "nitro", testAccount("roots nitro B"));
     tdx = await registerSimulatedEnclave(system, nodes, "tdx", testAccount("roots tdx"));

@@ -14,17 +14,16 @@ import {
 import { buildReceiptBatch, getInclusionProof, signBatch, signReceipt, type Receipt } from "../../src/receipts/index.js";
 import {
   PROGRAM_ID,
-  allowClaims,
-  createNodes,
+  allowSimulatedVendors,
+  chainNowSeconds,
   deployTeezkSystem,
-  probeSimulatedClaims,
+  labelledReceipt,
   registerSimulatedEnclave,
-  simulate,
+  revertOf,
   testAccount,
+  word,
   type RegisteredEnclave,
   type TeezkSystem,
-  revertOf,
-  word,
 } from "./support/system.js";
 
 
@@ -33,23 +32,13 @@ describe("receipts signed in TypeScript, verified on-chain", () => {
   let system: TeezkSystem;
   let enclave: RegisteredEnclave;
   let now: bigint;
-  const receiptOf = (n: number, programId: Hex = PROGRAM_ID): Receipt => ({
-    programId,
-    inputDigest: word(`in ${n}`),
-    outputDigest: word(`out ${n}`),
-    proofDigest: word(`proof ${n}`),
-    issuedAt: now,
-    nonce: word(`nonce ${n}`),
-  });
+  const receiptOf = (n: number, programId: Hex = PROGRAM_ID): Receipt => labelledReceipt(n, now, programId);
 
   beforeAll(async () => {
     system = await deployTeezkSystem();
-    const at = await system.chainNow();
-    const probe = probeSimulatedClaims("nitro", at);
-    await allowClaims(system, probe);
-    const nodes = createNodes(system, [probe], [simulate("nitro", probe.reportData, at).trustedRoot]);
+    const { nodes } = await allowSimulatedVendors(system, ["nitro"]);
     enclave = await registerSimulatedEnclave(system, nodes, "nitro", testAccount("receipt enclave"));
-    now = BigInt(Math.floor((await system.chainNow()).getTime() / 1000));
+    now = await chainNowSeconds(system);
   });
 
   it("verifyReceipt returns the live enclave; consumeReceipt records it once per consumer", async () => {
@@ -153,21 +142,11 @@ describe("receipts signed in TypeScript, verified on-chain", () => {
 describe("a guardian revocation ends an enclave's receipts at once, single and batched", () => {
   it("revoking the Nitro measurement refuses its receipts and inclusions in the next block; the TDX key still answers", async () => {
     const system = await deployTeezkSystem();
-    const at = await system.chainNow();
-    const probes = [probeSimulatedClaims("nitro", at), probeSimulatedClaims("tdx", at)] as const;
-    for (const probe of probes) await allowClaims(system, probe);
-    const nodes = createNodes(system, probes, probes.map((p, i) => simulate(i === 0 ? "nitro" : "tdx", p.reportData, at).trustedRoot));
+    const { probes, nodes } = await allowSimulatedVendors(system, ["nitro", "tdx"]);
     const nitro = await registerSimulatedEnclave(system, nodes, "nitro", testAccount("revoked nitro"));
     const tdx = await registerSimulatedEnclave(system, nodes, "tdx", testAccount("surviving tdx"));
-    const now = BigInt(Math.floor((await system.chainNow()).getTime() / 1000));
-    const receipt = (label: string): Receipt => ({
-      programId: PROGRAM_ID,
-      inputDigest: word(`in ${label}`),
-      outputDigest: word(`out ${label}`),
-      proofDigest: word(`proof ${label}`),
-      issuedAt: now,
-      nonce: word(`nonce ${label}`),
-    });
+    const now = await chainNowSeconds(system);
+    const receipt = (label: string): Receipt => labelledReceipt(label, now);
     const receiptDomain = { chainId: system.chainId, verifyingContract: system.addresses.receiptVerifier };
     const single = (account: RegisteredEnclave["account"], r: Receipt) =>
       signReceipt({ account, receipt: r, domain: receiptDomain }).then((signature) => ({
@@ -203,7 +182,7 @@ describe("a guardian revocation ends an enclave's receipts at once, single and b
       address: registry,
       abi: measurementRegistryAbi,
       functionName: "revokeMeasurement",
-      args: [probes[0].teeType, probes[0].measurement],
+      args: [probes[0]!.teeType, probes[0]!.measurement],
     });
     expect((await publicClient.waitForTransactionReceipt({ hash })).status).toBe("success");
     expect(await publicClient.readContract({ address: registry, abi: measurementRegistryAbi, functionName: "livenessEpoch" })).toBe(epochBefore + 1n);
@@ -217,7 +196,7 @@ describe("a guardian revocation ends an enclave's receipts at once, single and b
     expect(await verifyReceipt(tdxReceipt)).toBe(tdx.account.address);
     expect(
       await publicClient.readContract({ address: system.addresses.enclaveRegistry, abi: enclaveRegistryAbi, functionName: "liveTeeType", args: [tdx.account.address, PROGRAM_ID] }),
-    ).toBe(probes[1].teeType);
+    ).toBe(probes[1]!.teeType);
 
     // refreshLiveness re-caches the surviving key under the new epoch; the revoked key cannot be refreshed.
     const refreshed = await refreshLiveness({ ...system.clients, enclaveRegistry: system.addresses.enclaveRegistry, enclave: tdx.account.address, programId: PROGRAM_ID });

@@ -3,11 +3,10 @@ import { keccak256, parseEventLogs, toHex, type Hex } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { enclaveRegistryAbi, issueChallenge, registerEnclave, revertReason } from "../../src/chain/index.js";
 import { computeBinding, TeeType } from "../../src/claims/index.js";
-import { isTeezkError, type TeezkError } from "../../src/errors/index.js";
 import { simulatedRegister } from "../../src/tee/simulated/index.js";
 import {
   PROGRAM_ID,
-  allowClaims,
+  allowSimulatedVendors,
   createNodes,
   deployTeezkSystem,
   probeSimulatedClaims,
@@ -16,16 +15,7 @@ import {
   testAccount,
   type TeezkSystem,
 } from "./support/system.js";
-
-async function rejection(promise: Promise<unknown>): Promise<TeezkError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isTeezkError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a rejection");
-}
+import { rejection } from "../support/rejection.js";
 
 describe("registerEnclave through the committee path (3-of-3 TypeScript verifier nodes, simulated Nitro and TDX)", () => {
   let system: TeezkSystem;
@@ -33,10 +23,7 @@ describe("registerEnclave through the committee path (3-of-3 TypeScript verifier
 
   beforeAll(async () => {
     system = await deployTeezkSystem();
-    const now = await system.chainNow();
-    const probes = [probeSimulatedClaims("nitro", now), probeSimulatedClaims("tdx", now)];
-    for (const claims of probes) await allowClaims(system, claims);
-    nodes = createNodes(system, probes, [simulate("nitro", probes[0]!.reportData, now).trustedRoot, simulate("tdx", probes[1]!.reportData, now).trustedRoot]);
+    ({ nodes } = await allowSimulatedVendors(system, ["nitro", "tdx"]));
   });
 
   it("the simulated measurements are the DESIGN §2 digests of the documented default registers", () => {

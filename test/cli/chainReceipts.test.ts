@@ -5,18 +5,17 @@ import { receiptsBatchSubmit, receiptsBatchVerifyInclusion, receiptsConsume, rec
 import { buildReceiptBatch, getInclusionProof, signBatch, signReceipt, type Receipt } from "../../src/receipts/index.js";
 import {
   PROGRAM_ID,
-  allowClaims,
-  createNodes,
+  allowSimulatedVendors,
+  chainNowSeconds,
   deployTeezkSystem,
-  probeSimulatedClaims,
+  labelledReceipt,
   registerSimulatedEnclave,
-  simulate,
   testAccount,
   type RegisteredEnclave,
   type TeezkSystem,
-  word,
 } from "../chain/support/system.js";
-import { deploymentOf, failureOf, tempDir, writeTemp } from "./support/chainCli.js";
+import { deploymentOf, tempDir, writeTemp } from "./support/chainCli.js";
+import { rejection } from "../support/rejection.js";
 
 describe("teezk receipts … on the in-process chain", () => {
   let system: TeezkSystem;
@@ -24,25 +23,15 @@ describe("teezk receipts … on the in-process chain", () => {
   let enclave: RegisteredEnclave;
   let now: bigint;
   const dir = tempDir();
-  const receiptOf = (label: string): Receipt => ({
-    programId: PROGRAM_ID,
-    inputDigest: word(`in ${label}`),
-    outputDigest: word(`out ${label}`),
-    proofDigest: word(`proof ${label}`),
-    issuedAt: now,
-    nonce: word(`nonce ${label}`),
-  });
+  const receiptOf = (label: string): Receipt => labelledReceipt(label, now);
   const jsonl = (receipts: readonly Receipt[]) => receipts.map((r) => JSON.stringify({ receipt: { ...r, issuedAt: Number(r.issuedAt) } })).join("\n") + "\n";
 
   beforeAll(async () => {
     system = await deployTeezkSystem();
     deployment = deploymentOf(system);
-    const at = await system.chainNow();
-    const probe = probeSimulatedClaims("nitro", at);
-    await allowClaims(system, probe);
-    const nodes = createNodes(system, [probe], [simulate("nitro", probe.reportData, at).trustedRoot]);
+    const { nodes } = await allowSimulatedVendors(system, ["nitro"]);
     enclave = await registerSimulatedEnclave(system, nodes, "nitro", testAccount("cli receipts enclave"));
-    now = BigInt(Math.floor((await system.chainNow()).getTime() / 1000));
+    now = await chainNowSeconds(system);
   });
 
   it("verify (a view) names the live enclave; consume records it once; a second consume is refused with a hint", async () => {
@@ -59,7 +48,7 @@ describe("teezk receipts … on the in-process chain", () => {
     const event = (consumed.json.events as { contract: string; name: string; args: Record<string, unknown> }[])[0];
     expect(event).toMatchObject({ contract: "receiptVerifier", name: "ReceiptConsumed", args: { programId: PROGRAM_ID, enclave: enclave.account.address } });
 
-    const replay = await failureOf(receiptsConsume({ ...system.clients, deployment, receiptFile }));
+    const replay = await rejection(receiptsConsume({ ...system.clients, deployment, receiptFile }));
     expect(replay.details).toMatch(/^ReceiptAlreadyConsumed\(/);
     expect(replay.metaMessages.join(" ")).toContain("one-time");
   });
@@ -68,7 +57,7 @@ describe("teezk receipts … on the in-process chain", () => {
     const receipt = receiptOf("stranger");
     const stranger = testAccount("never registered");
     const signature = await signReceipt({ account: stranger, receipt, domain: { chainId: system.chainId, verifyingContract: system.addresses.receiptVerifier } });
-    const error = await failureOf(receiptsVerify({ ...system.clients, deployment, receiptFile: writeTemp(dir, "stranger.json", { receipt, signature }) }));
+    const error = await rejection(receiptsVerify({ ...system.clients, deployment, receiptFile: writeTemp(dir, "stranger.json", { receipt, signature }) }));
     expect(error.code).toBe("CHAIN_CALL_FAILED");
     expect(error.details).toBe(`EnclaveNotLive(${stranger.address}, ${PROGRAM_ID})`);
     expect(error.metaMessages.join(" ")).toContain("registry register");
@@ -97,18 +86,18 @@ describe("teezk receipts … on the in-process chain", () => {
     expect(byProof.json).toMatchObject({ included: true, enclave: enclave.account.address, proof });
 
     // A proof for another leaf is caught locally, before the chain is asked.
-    const wrong = await failureOf(
+    const wrong = await rejection(
       receiptsBatchVerifyInclusion({ ...system.clients, deployment, signer, receiptFile, root: built.batch.root, proof: getInclusionProof({ batch: built, index: 6 }).proof }),
     );
     expect(wrong.code).toBe("RECEIPT_NOT_IN_BATCH");
 
-    const again = await failureOf(receiptsBatchSubmit({ ...system.clients, deployment, receiptsFile, signature, issuedAt: now }));
+    const again = await rejection(receiptsBatchSubmit({ ...system.clients, deployment, receiptsFile, signature, issuedAt: now }));
     expect(again.details).toBe(`BatchAlreadySubmitted(${built.batch.root}, ${signer})`);
     expect(again.metaMessages.join(" ")).toContain(`--signer ${signer}`);
 
     // Naming a signer that never submitted this root: BatchNotFound for that (root, signer), with a hint.
     const stranger = testAccount("never submitted").address;
-    const unknown = await failureOf(receiptsBatchVerifyInclusion({ ...system.clients, deployment, signer: stranger, receiptsFile, index: 11 }));
+    const unknown = await rejection(receiptsBatchVerifyInclusion({ ...system.clients, deployment, signer: stranger, receiptsFile, index: 11 }));
     expect(unknown.details).toBe(`BatchNotFound(${built.batch.root}, ${stranger})`);
     expect(unknown.metaMessages.join(" ")).toContain("--signer");
   });
@@ -120,19 +109,19 @@ describe("teezk receipts … on the in-process chain", () => {
     const receiptsFile = writeTemp(dir, "unsubmitted.jsonl", jsonl(receipts));
     // Signed for `now`, claimed for `now - 1`: the signature recovers to some other address, which is no enclave;
     // the CLI refuses before sending (the contract would refuse it too).
-    const shifted = await failureOf(receiptsBatchSubmit({ ...system.clients, deployment, receiptsFile, signature, issuedAt: now - 1n }));
+    const shifted = await rejection(receiptsBatchSubmit({ ...system.clients, deployment, receiptsFile, signature, issuedAt: now - 1n }));
     expect(shifted.code).toBe("SIGNATURE_INVALID");
     expect(shifted.shortMessage).toContain(`not a live enclave for program ${PROGRAM_ID}`);
-    const dropped = await failureOf(receiptsBatchSubmit({ ...system.clients, deployment, receiptsFile: writeTemp(dir, "dropped.jsonl", jsonl(receipts.slice(1))), signature, issuedAt: now }));
+    const dropped = await rejection(receiptsBatchSubmit({ ...system.clients, deployment, receiptsFile: writeTemp(dir, "dropped.jsonl", jsonl(receipts.slice(1))), signature, issuedAt: now }));
     expect(dropped.code).toBe("SIGNATURE_INVALID");
 
-    const missing = await failureOf(receiptsBatchVerifyInclusion({ ...system.clients, deployment, signer: enclave.account.address, receiptsFile, index: 0 }));
+    const missing = await rejection(receiptsBatchVerifyInclusion({ ...system.clients, deployment, signer: enclave.account.address, receiptsFile, index: 0 }));
     expect(missing.details).toBe(`BatchNotFound(${built.batch.root}, ${enclave.account.address})`);
     expect(missing.metaMessages.join(" ")).toContain("receipts batch submit");
 
     const lines = readFileSync(receiptsFile, "utf8").split("\n");
     lines[1] = lines[1]!.replace(/"nonce":"0x[0-9a-f]+"/, '"nonce":"0x1234"');
-    const malformed = await failureOf(
+    const malformed = await rejection(
       receiptsBatchVerifyInclusion({ ...system.clients, deployment, signer: enclave.account.address, receiptsFile: writeTemp(dir, "malformed.jsonl", lines.join("\n")), index: 0 }),
     );
     expect(malformed.code).toBe("RECEIPT_INVALID");

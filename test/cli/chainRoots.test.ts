@@ -5,18 +5,16 @@ import { rootsPropose, rootsReportConflict, rootsStatus, rootsSubmitZk, type Cha
 import {
   ESCAPE_DELAY,
   PROGRAM_ID,
-  allowClaims,
-  createNodes,
+  allowSimulatedVendors,
   deployTeezkSystem,
-  probeSimulatedClaims,
   registerSimulatedEnclave,
-  simulate,
   testAccount,
+  word,
   type RegisteredEnclave,
   type TeezkSystem,
-  word,
 } from "../chain/support/system.js";
-import { deploymentOf, failureOf, tempDir, writeTemp } from "./support/chainCli.js";
+import { deploymentOf, tempDir, writeTemp } from "./support/chainCli.js";
+import { rejection } from "../support/rejection.js";
 
 /** The RootProofVerifierTestDouble's valid proof: abi.encode(keccak256(abi.encode(programId, epoch, root))). */
 const zkProofFor = (epoch: bigint, root: Hex): Hex =>
@@ -40,10 +38,7 @@ describe("teezk roots … on the in-process chain", () => {
   beforeAll(async () => {
     system = await deployTeezkSystem();
     deployment = deploymentOf(system);
-    const at = await system.chainNow();
-    const probes = [probeSimulatedClaims("nitro", at), probeSimulatedClaims("tdx", at)];
-    for (const claims of probes) await allowClaims(system, claims);
-    const nodes = createNodes(system, probes, [simulate("nitro", probes[0]!.reportData, at).trustedRoot, simulate("tdx", probes[1]!.reportData, at).trustedRoot]);
+    const { nodes } = await allowSimulatedVendors(system, ["nitro", "tdx"]);
     nitroA = await registerSimulatedEnclave(system, nodes, "nitro", testAccount("cli roots nitro A"));
     nitroB = await registerSimulatedEnclave(system, nodes, "nitro", testAccount("cli roots nitro B"));
     tdx = await registerSimulatedEnclave(system, nodes, "tdx", testAccount("cli roots tdx"));
@@ -57,7 +52,7 @@ describe("teezk roots … on the in-process chain", () => {
 
   it("propose: one vendor is refused with a hint; Nitro + TDX finalizes and status shows the root", async () => {
     const root = word("cli state root 1");
-    const oneVendor = await failureOf(rootsPropose({ ...system.clients, deployment, epoch: 1n, root, signaturesFile: await signaturesFile(1n, root, [nitroA, nitroB]) }));
+    const oneVendor = await rejection(rootsPropose({ ...system.clients, deployment, epoch: 1n, root, signaturesFile: await signaturesFile(1n, root, [nitroA, nitroB]) }));
     expect(oneVendor.details).toBe("InsufficientQuorum(1, 2, false)");
     expect(oneVendor.metaMessages.join(" ")).toContain("other vendors");
 
@@ -71,7 +66,7 @@ describe("teezk roots … on the in-process chain", () => {
   it("a signature over another root is refused locally, naming the signer", async () => {
     const root = word("cli state root 2");
     const file = await signaturesFile(2n, word("something else"), [nitroA, tdx]);
-    const error = await failureOf(rootsPropose({ ...system.clients, deployment, epoch: 2n, root, signaturesFile: file }));
+    const error = await rejection(rootsPropose({ ...system.clients, deployment, epoch: 2n, root, signaturesFile: file }));
     expect(error.code).toBe("SIGNATURE_INVALID");
     expect(error.shortMessage).toContain(`not ${nitroA.account.address}'s signature over epoch 2`);
   });
@@ -85,11 +80,11 @@ describe("teezk roots … on the in-process chain", () => {
     expect((await rootsStatus({ ...system.clients, deployment })).json).toMatchObject({ halted: true, escapeOpen: true });
 
     const root2 = word("cli state root 2");
-    const halted = await failureOf(rootsPropose({ ...system.clients, deployment, epoch: 2n, root: root2, signaturesFile: await signaturesFile(2n, root2, [nitroA, tdx]) }));
+    const halted = await rejection(rootsPropose({ ...system.clients, deployment, epoch: 2n, root: root2, signaturesFile: await signaturesFile(2n, root2, [nitroA, tdx]) }));
     expect(halted.details).toBe("ContractHalted()");
     expect(halted.metaMessages.join(" ")).toContain("roots submit-zk");
 
-    const wrongProof = await failureOf(rootsSubmitZk({ ...system.clients, deployment, epoch: 2n, root: root2, zkProof: zkProofFor(2n, word("other")) }));
+    const wrongProof = await rejection(rootsSubmitZk({ ...system.clients, deployment, epoch: 2n, root: root2, zkProof: zkProofFor(2n, word("other")) }));
     expect(wrongProof.details).toBe(`InvalidZkProof(2, ${root2})`);
     const escaped = await rootsSubmitZk({ ...system.clients, deployment, epoch: 2n, root: root2, zkProof: zkProofFor(2n, root2) });
     expect(escaped.json).toMatchObject({ epoch: "2", root: root2, finalized: true, escape: true });
@@ -98,7 +93,7 @@ describe("teezk roots … on the in-process chain", () => {
 
   it("without a MultiProverRoots address every roots command is CONFIG_INVALID naming --multi-prover-roots", async () => {
     const { multiProverRoots: _omitted, ...partial } = deployment;
-    const error = await failureOf(rootsStatus({ ...system.clients, deployment: partial }));
+    const error = await rejection(rootsStatus({ ...system.clients, deployment: partial }));
     expect(error.code).toBe("CONFIG_INVALID");
     expect(error.shortMessage).toContain("--multi-prover-roots");
     expect(error.metaMessages.join(" ")).toContain("TEEZK_ROOT_PROOF_VERIFIER");

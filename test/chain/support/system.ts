@@ -2,6 +2,7 @@ import { keccak256, toHex, type Address, type Hex, type LocalAccount } from "vie
 import { privateKeyToAccount } from "viem/accounts";
 import type { TeezkClients, TimelockCall } from "../../../src/chain/index.js";
 import { computeBinding, type Claims } from "../../../src/claims/index.js";
+import type { Receipt } from "../../../src/receipts/index.js";
 import {
   allowClaims as allowClaimsOnDevnet,
   buildDevReferenceValues,
@@ -110,6 +111,25 @@ export function createNodes(system: TeezkSystem, claimsList: readonly Claims[], 
   );
 }
 
+export type AllowSimulatedVendorsReturnType = {
+  /** Each vendor's default claims at the chain's time, in the order given. */
+  probes: Claims[];
+  /** The committee's nodes, allowing exactly `probes` and trusting the vendors' dev roots. */
+  nodes: VerifierSigner[];
+};
+
+/**
+ * The setup before simulated enclaves register: governance allows each vendor's default measurement and dev root
+ * for PROGRAM_ID, and the committee's nodes allow exactly those claims and trust those roots.
+ */
+export async function allowSimulatedVendors(system: TeezkSystem, vendors: readonly SimulatedVendorName[]): Promise<AllowSimulatedVendorsReturnType> {
+  const at = await system.chainNow();
+  const probes = vendors.map((vendor) => probeSimulatedClaims(vendor, at));
+  for (const claims of probes) await allowClaims(system, claims);
+  const nodes = createNodes(system, probes, vendors.map((vendor, i) => simulate(vendor, probes[i]!.reportData, at).trustedRoot));
+  return { probes, nodes };
+}
+
 export type RegisteredEnclave = { account: LocalAccount; claims: Claims; gasUsed: bigint; hash: Hex; hpkeKeyHash: Hex; nonce: Hex };
 
 /**
@@ -142,6 +162,23 @@ export async function registerSimulatedEnclave(
 
 /** A bytes32 derived from a label, for readable test values. */
 export const word = (label: string): Hex => keccak256(toHex(label));
+
+/** Latest block time in seconds, as receipts' issuedAt counts it. */
+export async function chainNowSeconds(system: TeezkSystem): Promise<bigint> {
+  return BigInt(Math.floor((await system.chainNow()).getTime() / 1000));
+}
+
+/** A receipt whose digests and nonce derive from `label`, so distinct labels give distinct receipts. */
+export function labelledReceipt(label: string | number, issuedAt: bigint, programId: Hex = PROGRAM_ID): Receipt {
+  return {
+    programId,
+    inputDigest: word(`in ${label}`),
+    outputDigest: word(`out ${label}`),
+    proofDigest: word(`proof ${label}`),
+    issuedAt,
+    nonce: word(`nonce ${label}`),
+  };
+}
 
 /** The custom error a chain helper failed with (from CHAIN_CALL_FAILED details), or "no revert". */
 export async function revertOf(call: Promise<unknown>): Promise<string> {
