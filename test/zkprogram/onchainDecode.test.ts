@@ -19,6 +19,7 @@ import { verifyDcapQuote } from "../../src/evidence/tdx/index.js";
 import { fixturePath } from "../../src/fixtures/fixturesDir.js";
 import { encodeReceiptJournal, receiptAbiParameter } from "../../src/receipts/index.js";
 import { decodeEvidenceInput } from "../../src/util/bytes.js";
+import { allowOnMeasurementRegistry, deploySp1TestChain, SP1_TEST_VKEY, testDoubleProof, type Sp1TestChain, type Untyped } from "./sp1TestChain.js";
 
 const workspace = join(dirname(fileURLToPath(import.meta.url)), "../../zkprogram");
 // Same binary logic as parity.test.ts: TEEZK_ZK_BIN, else the release build (a no-op cargo build when current).
@@ -32,7 +33,6 @@ if (!process.env.TEEZK_ZK_BIN) {
 }
 const noBinary = !existsSync(binary);
 const MAX_BYTES = 256 * 1024;
-const VKEY = keccak256(new TextEncoder().encode("teezk sp1 program (test double)"));
 const PROGRAM = keccak256(new TextEncoder().encode("teezk onchain parity program"));
 
 const ARTIFACT_SOURCES = [
@@ -47,11 +47,6 @@ function attestJournal(args: string[]): Hex {
   const result = spawnSync(binary, ["execute", "--mode", "attest", ...args], { encoding: "utf8" });
   if (result.status !== 0) throw new Error(`teezk-zk failed: ${result.stderr}`);
   return result.stdout.trim() as Hex;
-}
-
-/** What SP1VerifierTestDouble accepts as a proof of `publicValues`. */
-function testDoubleProof(publicValues: Hex): Hex {
-  return keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "bytes" }], [VKEY, publicValues]));
 }
 
 type Sample = { name: string; journal: () => Hex; claims: () => Claims };
@@ -87,42 +82,21 @@ const samples: Sample[] = [
 ];
 
 describe.skipIf(noBinary)(`on-chain decode of the Rust journal${noBinary ? ` (skipped: ${binary} missing and cargo build failed)` : ""}`, () => {
-  // Untyped on purpose: hardhat-viem's typed contract helpers come from a type augmentation this test does not load.
-  type Untyped = any;
-  let viem: Untyped;
-  let sp1: { address: Hex };
-  let measurements: Untyped;
+  let chain: Sp1TestChain;
   let attestation: Untyped;
   let receipts: Untyped;
 
   beforeAll(async () => {
-    const hre = await import("hardhat");
-    // Artifacts may be stale or absent (the double lives under test/): compile just what this test deploys.
-    await hre.tasks.getTask("build").run({ quiet: true, files: ARTIFACT_SOURCES });
-    ({ viem } = await hre.network.connect());
-    const [wallet] = await viem.getWalletClients();
-    sp1 = await viem.deployContract("SP1VerifierTestDouble");
-    measurements = await viem.deployContract("MeasurementRegistry", [wallet.account.address, "0x0000000000000000000000000000000000000000"]);
-    attestation = await viem.deployContract("Sp1AttestationVerifier", [sp1.address, VKEY]);
-    receipts = await viem.deployContract("Sp1ReceiptVerifier", [sp1.address, VKEY, measurements.address]);
+    chain = await deploySp1TestChain(ARTIFACT_SOURCES);
+    attestation = await chain.viem.deployContract("Sp1AttestationVerifier", [chain.sp1.address, SP1_TEST_VKEY]);
+    receipts = await chain.viem.deployContract("Sp1ReceiptVerifier", [chain.sp1.address, SP1_TEST_VKEY, chain.measurements.address]);
   });
 
-  const wait = async (hash: Hex) => (await viem.getPublicClient()).waitForTransactionReceipt({ hash });
-
-  /** Policy admitting exactly this evidence but for debug; age unbounded because the chain runs at today's date. */
-  async function allow(claims: Claims): Promise<void> {
-    const policy = await measurements.read.teePolicy([claims.teeType]);
-    if (policy.maxEvidenceAge === 0n) {
-      await wait(await measurements.write.setTeePolicy([claims.teeType, { acceptedTcbStatuses: 1n << BigInt(claims.tcbStatus), minSvn: claims.svn, maxEvidenceAge: 2n ** 63n }]));
-    }
-    if (!(await measurements.read.isRootHashAllowed([claims.teeType, claims.rootHash]))) {
-      await wait(await measurements.write.setRootHashAllowed([claims.teeType, claims.rootHash, true]));
-    }
-    await wait(await measurements.write.addMeasurement([PROGRAM, claims.teeType, claims.measurement, 0n, 0n]));
-  }
+  /** Policy admitting exactly this evidence but for debug (the verifiers still refuse debug evidence). */
+  const allow = (claims: Claims) => allowOnMeasurementRegistry(chain, PROGRAM, claims);
 
   async function receiptFor(journal: Hex) {
-    const block = await (await viem.getPublicClient()).getBlock();
+    const block = await (await chain.viem.getPublicClient()).getBlock();
     return {
       programId: PROGRAM,
       inputDigest: keccak256("0x01"),
@@ -160,7 +134,7 @@ describe.skipIf(noBinary)(`on-chain decode of the Rust journal${noBinary ? ` (sk
       expect(digest).toBe(await receipts.read.receiptDigest([receipt]));
 
       const hash = await receipts.write.verifyAndConsume([receiptJournal, proof]);
-      const events = await receipts.getEvents.Sp1ReceiptConsumed({}, { blockHash: (await wait(hash)).blockHash });
+      const events = await receipts.getEvents.Sp1ReceiptConsumed({}, { blockHash: (await chain.wait(hash)).blockHash });
       expect(events).toHaveLength(1);
       expect(events[0].args).toMatchObject({ programId: PROGRAM, measurement: expected.measurement, digest });
       await expect(receipts.write.verifyAndConsume([receiptJournal, proof])).rejects.toThrow(/ReceiptAlreadyConsumed/);

@@ -17,7 +17,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encodeAbiParameters, hexToBigInt, keccak256, numberToHex, toHex, type Hex } from "viem";
+import { hexToBigInt, keccak256, numberToHex, toHex, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeBinding, decodeClaims, encodeClaims, type Claims } from "../../src/claims/index.js";
@@ -26,8 +26,8 @@ import { verifyEvidence } from "../../src/evidence/verifyEvidence.js";
 import { buildReceiptJournal, decodeReceiptJournal, signReceipt, type Receipt } from "../../src/receipts/index.js";
 import { getDevRoots, simulateEvidence, type SimulatedVendor } from "../../src/tee/simulated/index.js";
 import { ensureHostBinary } from "./hostBinary.js";
+import { allowOnMeasurementRegistry, deploySp1TestChain, SP1_TEST_VKEY, testDoubleProof, type Sp1TestChain, type Untyped } from "./sp1TestChain.js";
 
-const VKEY = keccak256(toHex("teezk sp1 program (test double)"));
 const PROGRAM = keccak256(toHex("teezk receipt-mode program"));
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const ARTIFACT_SOURCES = [
@@ -49,38 +49,20 @@ function malleate(signature: Hex): Hex {
 }
 
 describe("receipt mode through teezk-zk, TypeScript and Sp1ReceiptVerifier", () => {
-  type Untyped = any;
   let binary: string;
-  let viem: Untyped;
-  let measurements: Untyped;
+  let chain: Sp1TestChain;
   let receipts: Untyped;
   let domain: { chainId: number; verifyingContract: Hex };
 
   beforeAll(async () => {
     binary = ensureHostBinary();
-    const hre = await import("hardhat");
-    await hre.tasks.getTask("build").run({ quiet: true, files: ARTIFACT_SOURCES });
-    ({ viem } = await hre.network.connect());
-    const [wallet] = await viem.getWalletClients();
-    const sp1 = await viem.deployContract("SP1VerifierTestDouble");
-    measurements = await viem.deployContract("MeasurementRegistry", [wallet.account.address, "0x0000000000000000000000000000000000000000"]);
-    receipts = await viem.deployContract("Sp1ReceiptVerifier", [sp1.address, VKEY, measurements.address]);
-    domain = { chainId: await (await viem.getPublicClient()).getChainId(), verifyingContract: receipts.address };
+    chain = await deploySp1TestChain(ARTIFACT_SOURCES);
+    receipts = await chain.viem.deployContract("Sp1ReceiptVerifier", [chain.sp1.address, SP1_TEST_VKEY, chain.measurements.address]);
+    domain = { chainId: await (await chain.viem.getPublicClient()).getChainId(), verifyingContract: receipts.address };
   }, 30 * 60_000);
 
-  const wait = async (hash: Hex) => (await viem.getPublicClient()).waitForTransactionReceipt({ hash });
-
-  /** The registry admits exactly these claims (dev root included); evidence age unbounded. */
-  async function allow(claims: Claims): Promise<void> {
-    const policy = await measurements.read.teePolicy([claims.teeType]);
-    if (policy.maxEvidenceAge === 0n) {
-      await wait(await measurements.write.setTeePolicy([claims.teeType, { acceptedTcbStatuses: 1n << BigInt(claims.tcbStatus), minSvn: claims.svn, maxEvidenceAge: 2n ** 63n }]));
-    }
-    if (!(await measurements.read.isRootHashAllowed([claims.teeType, claims.rootHash]))) {
-      await wait(await measurements.write.setRootHashAllowed([claims.teeType, claims.rootHash, true]));
-    }
-    await wait(await measurements.write.addMeasurement([PROGRAM, claims.teeType, claims.measurement, 0n, 0n]));
-  }
+  /** The registry admits exactly these claims (dev root included). */
+  const allow = (claims: Claims) => allowOnMeasurementRegistry(chain, PROGRAM, claims);
 
   const vendors: SimulatedVendor[] = ["nitro", "tdx", "sgx", "sevsnp", "nvidia"];
   for (const vendor of vendors) {
@@ -164,7 +146,7 @@ describe("receipt mode through teezk-zk, TypeScript and Sp1ReceiptVerifier", () 
       expect(decodeClaims(journal.slice(0, 2 + 64 * 9) as Hex).rootHash).toBe(trustedRoot);
 
       await allow(claims);
-      const proof = keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "bytes" }], [VKEY, journal]));
+      const proof = testDoubleProof(journal);
       const [onchainClaims, onchainReceipt, digest] = await receipts.read.verify([journal, proof]);
       expect(onchainClaims).toEqual(claims);
       expect(onchainReceipt).toEqual(receipt);
@@ -178,7 +160,7 @@ describe("receipt mode through teezk-zk, TypeScript and Sp1ReceiptVerifier", () 
       expect(foreign).toEqual(await typescript({ signature: foreignSignature, domain: foreignDomain }));
       const foreignJournal = (foreign as { journal: Hex }).journal;
       expect(foreignJournal.slice(0, -64)).toBe(journal.slice(0, -64));
-      const foreignProof = keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "bytes" }], [VKEY, foreignJournal]));
+      const foreignProof = testDoubleProof(foreignJournal);
       await expect(receipts.read.verify([foreignJournal, foreignProof])).rejects.toThrow(/ReceiptDomainMismatch/);
       // Under this contract's domain, the other chain's signature is not the enclave's.
       expect(rust({ signature: foreignSignature })).toEqual({ ok: false, code: "SIGNATURE_INVALID" });
