@@ -2,15 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "./support/runCli.js";
 import { openArchive } from "../../src/store/index.js";
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (text) => (out += text), err: (text) => (err += text) });
-  return { code, out, err };
-}
 
 const lines = (text: string) => text.trimEnd().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
 
@@ -32,7 +25,7 @@ describe("teezk archive export", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("writes a header and every record as JSON lines to stdout", async () => {
-    const { code, out } = await run(["archive", "export", "--archive", path]);
+    const { code, out } = await runCli(["archive", "export", "--archive", path]);
     expect(code).toBe(0);
     const [header, ...records] = lines(out);
     expect(header).toMatchObject({ format: "teezk-archive", formatVersion: 1 });
@@ -48,7 +41,7 @@ describe("teezk archive export", () => {
 
   it("--table keeps one table (and says so in the header); --out writes a file", async () => {
     const out = join(dir, "verdicts.jsonl");
-    const result = await run(["archive", "export", "--archive", path, "--table", "verdicts", "--out", out]);
+    const result = await runCli(["archive", "export", "--archive", path, "--table", "verdicts", "--out", out]);
     expect(result.code).toBe(0);
     expect(result.out).toBe("");
     expect(result.err).toContain("exported 2 record(s)");
@@ -60,12 +53,12 @@ describe("teezk archive export", () => {
 
   it("a missing archive is an error (exit 1), not a new empty file; bad flags are usage errors (exit 2)", async () => {
     const missing = join(dir, "nope.sqlite");
-    const result = await run(["archive", "export", "--archive", missing]);
+    const result = await runCli(["archive", "export", "--archive", missing]);
     expect(result.code).toBe(1);
     expect(result.err).toContain("ARCHIVE_UNAVAILABLE");
     expect(existsSync(missing)).toBe(false);
-    expect((await run(["archive", "export", "--archive", path, "--table", "witnesses"])).code).toBe(2);
-    expect((await run(["archive", "export"])).code).toBe(2);
-    expect((await run(["archive", "export", "--archive", path, "--out", join(dir, "no", "such", "dir.jsonl")])).code).toBe(1);
+    expect((await runCli(["archive", "export", "--archive", path, "--table", "witnesses"])).code).toBe(2);
+    expect((await runCli(["archive", "export"])).code).toBe(2);
+    expect((await runCli(["archive", "export", "--archive", path, "--out", join(dir, "no", "such", "dir.jsonl")])).code).toBe(1);
   });
 });

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { checkDeploymentChain, connectChain, requireAddress, resolveDeployment } from "../../src/cli/chain/index.js";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "./support/runCli.js";
 import { tempDir, writeTemp } from "./support/chainCli.js";
 import { rejection } from "../support/rejection.js";
 
@@ -21,13 +21,6 @@ async function spawnTeezk(args: string[], env: Record<string, string> = {}): Pro
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
-}
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (text) => (out += text), err: (text) => (err += text) });
-  return { code, out, err };
 }
 
 describe("teezk registry|receipts|roots: argv parsing and connection errors", () => {
@@ -56,23 +49,23 @@ describe("teezk registry|receipts|roots: argv parsing and connection errors", ()
   });
 
   it("a missing required flag is a usage error (exit 2); a missing key names the variable; views need no key", async () => {
-    expect((await run(["registry", "revoke", "--tee", "nitro"])).code).toBe(2);
+    expect((await runCli(["registry", "revoke", "--tee", "nitro"])).code).toBe(2);
     // Batches are keyed by (root, signer): an inclusion check must name the signer.
-    expect((await run(["receipts", "batch", "verify-inclusion", "--receipts", "b.jsonl", "--index", "0"])).code).toBe(2);
-    expect((await run(["registry", "refresh-liveness", "--enclave", address])).code).toBe(2);
-    const noKey = await run(["registry", "revoke", "--rpc-url", "http://127.0.0.1:9", "--private-key-env", "TEEZK_TEST_UNSET_KEY", "--tee", "nitro", "--measurement", measurement, "--json"]);
+    expect((await runCli(["receipts", "batch", "verify-inclusion", "--receipts", "b.jsonl", "--index", "0"])).code).toBe(2);
+    expect((await runCli(["registry", "refresh-liveness", "--enclave", address])).code).toBe(2);
+    const noKey = await runCli(["registry", "revoke", "--rpc-url", "http://127.0.0.1:9", "--private-key-env", "TEEZK_TEST_UNSET_KEY", "--tee", "nitro", "--measurement", measurement, "--json"]);
     expect(noKey.code).toBe(1);
     expect(JSON.parse(noKey.out).message).toContain("set TEEZK_TEST_UNSET_KEY");
     // A view gets past the key and fails at the (closed) RPC port instead.
-    const view = await run(["roots", "status", "--rpc-url", "http://127.0.0.1:9", "--multi-prover-roots", address, "--json"]);
+    const view = await runCli(["roots", "status", "--rpc-url", "http://127.0.0.1:9", "--multi-prover-roots", address, "--json"]);
     expect(JSON.parse(view.out)).toMatchObject({ code: "CHAIN_CALL_FAILED", message: "Cannot reach the RPC at http://127.0.0.1:9" });
   });
 
   it("flag values are checked before connecting, each error naming its flag", async () => {
-    const badAddress = await run(["roots", "status", "--multi-prover-roots", "0x1234", "--json"]);
+    const badAddress = await runCli(["roots", "status", "--multi-prover-roots", "0x1234", "--json"]);
     expect(JSON.parse(badAddress.out)).toMatchObject({ code: "CONFIG_INVALID" });
     expect(JSON.parse(badAddress.out).message).toContain("--multi-prover-roots");
-    const badRpc = await run(["roots", "status", "--rpc-url", "ftp://example", "--json"]);
+    const badRpc = await runCli(["roots", "status", "--rpc-url", "ftp://example", "--json"]);
     expect(JSON.parse(badRpc.out).message).toContain("--rpc-url must be http(s)");
   });
 });

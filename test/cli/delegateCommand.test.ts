@@ -4,20 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "./support/runCli.js";
 import { createGroth16Prover, type Groth16Proof } from "../../src/prover/index.js";
 import { openArchive } from "../../src/store/index.js";
 import { membershipFixture } from "../prover/membershipFixture.js";
 
 const bin = fileURLToPath(new URL("../../bin/teezk.js", import.meta.url));
 const fixture = membershipFixture();
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (text) => (out += text), err: (text) => (err += text) });
-  return { code, out, err };
-}
 
 /** `teezk serve prover …` as a real child process; resolves with its listening line. */
 function spawnProver(args: string[]): Promise<{ child: ChildProcess; line: Record<string, unknown>; stderr: () => string }> {
@@ -55,7 +48,7 @@ describe("teezk serve prover + teezk delegate", () => {
 
   it("delegates a proof from a witness file and prints the checked result as JSON", async () => {
     expect(prover.line).toMatchObject({ service: "prover", tee: "simulated tdx", simulated: true });
-    const result = await run(["delegate", "--circuit", "membership", "--witness", witnessFile, "--prover", String(prover.line.url), "--allow-dev-roots", "--json"]);
+    const result = await runCli(["delegate", "--circuit", "membership", "--witness", witnessFile, "--prover", String(prover.line.url), "--allow-dev-roots", "--json"]);
     expect(result.code, result.out + result.err).toBe(0);
     const body = JSON.parse(result.out) as { ok: boolean; enclaveAddress: string; proof: Groth16Proof; publicSignals: string[]; receipt: { nonce: string }; nonce: string };
     expect(body.ok).toBe(true);
@@ -69,15 +62,15 @@ describe("teezk serve prover + teezk delegate", () => {
   it("refuses with a stable code and exit 1 when the policy does not allow the node, and exit 2 on usage errors", async () => {
     const policy = join(dir, "policy.json");
     writeFileSync(policy, JSON.stringify({ version: 1, tee: { TDX: { allowedMeasurements: [`0x${"11".repeat(32)}`] } } }));
-    const refused = await run(["delegate", "--circuit", "membership", "--witness", witnessFile, "--prover", String(prover.line.url), "--policy", policy, "--allow-dev-roots", "--json"]);
+    const refused = await runCli(["delegate", "--circuit", "membership", "--witness", witnessFile, "--prover", String(prover.line.url), "--policy", policy, "--allow-dev-roots", "--json"]);
     expect(refused.code).toBe(1);
     expect(JSON.parse(refused.out)).toMatchObject({ ok: false, code: "MEASUREMENT_NOT_ALLOWED" });
 
     const base = ["delegate", "--circuit", "membership", "--witness", witnessFile, "--prover", String(prover.line.url)];
-    expect((await run(base)).code).toBe(2);
-    expect((await run([...base, "--allow-dev-roots", "--submit"])).code).toBe(2);
-    expect((await run([...base.slice(0, 4), join(dir, "missing.json"), ...base.slice(5), "--allow-dev-roots"])).code).toBe(2);
-    expect((await run(["serve", "prover", "--port", "0"])).code).toBe(2);
+    expect((await runCli(base)).code).toBe(2);
+    expect((await runCli([...base, "--allow-dev-roots", "--submit"])).code).toBe(2);
+    expect((await runCli([...base.slice(0, 4), join(dir, "missing.json"), ...base.slice(5), "--allow-dev-roots"])).code).toBe(2);
+    expect((await runCli(["serve", "prover", "--port", "0"])).code).toBe(2);
   });
 
   it("stops on SIGTERM and leaves every acknowledged proof and receipt in its archive", async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "./support/runCli.js";
 import { createGroth16Prover } from "../../src/prover/index.js";
 import { membershipFixture } from "../prover/membershipFixture.js";
 
@@ -25,13 +25,6 @@ function spawnCli(args: string[]): Promise<{ code: number | null; out: string; e
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, out, err }));
   });
-}
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (text) => (out += text), err: (text) => (err += text) });
-  return { code, out, err };
 }
 
 describe("teezk prove", () => {
@@ -68,29 +61,29 @@ describe("teezk prove", () => {
     const indices = fixture.witnessInput["treePathIndices"] as bigint[];
     const bad = join(dir, "bad.json");
     writeFileSync(bad, JSON.stringify({ ...fixture.witnessInput, treePathIndices: [2, ...indices.slice(1)] }, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
-    const { code, out } = await run(["prove", "--circuit", "membership", "--witness", bad, "--json"]);
+    const { code, out } = await runCli(["prove", "--circuit", "membership", "--witness", bad, "--json"]);
     expect(code).toBe(1);
     expect(JSON.parse(out)).toMatchObject({ ok: false, code: "WITNESS_INVALID" });
   });
 
   it("names a scaling member that is not built, and refuses a circuit name that is a path", async () => {
-    const missing = await run(["prove", "--circuit", "sha256_999", "--witness", witnessFile, "--json"]);
+    const missing = await runCli(["prove", "--circuit", "sha256_999", "--witness", witnessFile, "--json"]);
     expect(missing.code).toBe(1);
     expect(JSON.parse(missing.out)).toMatchObject({ ok: false, code: "CIRCUIT_NOT_BUILT" });
-    const climbing = await run(["prove", "--circuit", "../membership", "--witness", witnessFile, "--json"]);
+    const climbing = await runCli(["prove", "--circuit", "../membership", "--witness", witnessFile, "--json"]);
     expect(climbing.code).toBe(1);
     expect(JSON.parse(climbing.out)).toMatchObject({ ok: false, code: "CONFIG_INVALID" });
   });
 
   it("exits 2 for a missing or non-JSON witness file, a witness that is not an object, and a bad --timeout", async () => {
-    expect((await run(["prove", "--circuit", "membership", "--witness", join(dir, "absent.json")])).code).toBe(2);
+    expect((await runCli(["prove", "--circuit", "membership", "--witness", join(dir, "absent.json")])).code).toBe(2);
     const notJson = join(dir, "not.json");
     writeFileSync(notJson, "{ identityNullifier: 1");
-    expect((await run(["prove", "--circuit", "membership", "--witness", notJson])).code).toBe(2);
+    expect((await runCli(["prove", "--circuit", "membership", "--witness", notJson])).code).toBe(2);
     const array = join(dir, "array.json");
     writeFileSync(array, "[1, 2]");
-    expect((await run(["prove", "--circuit", "membership", "--witness", array])).code).toBe(2);
-    expect((await run(["prove", "--circuit", "membership", "--witness", witnessFile, "--timeout", "0"])).code).toBe(2);
-    expect((await run(["prove", "--witness", witnessFile])).code).toBe(2);
+    expect((await runCli(["prove", "--circuit", "membership", "--witness", array])).code).toBe(2);
+    expect((await runCli(["prove", "--circuit", "membership", "--witness", witnessFile, "--timeout", "0"])).code).toBe(2);
+    expect((await runCli(["prove", "--witness", witnessFile])).code).toBe(2);
   });
 });

@@ -4,22 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeClaims } from "../../src/claims/index.js";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "./support/runCli.js";
 import { fixturePath } from "../../src/fixtures/fixturesDir.js";
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (text) => (out += text), err: (text) => (err += text) });
-  return { code, out, err };
-}
 
 const tdxQuote = fixturePath("tdx/dcapqvl-v4-b0c06f/quote.bin");
 const tdxCollateral = fixturePath("tdx/dcapqvl-v4-b0c06f");
 
 describe("teezk verify", () => {
   it("verifies a real TDX quote with collateral as of its time and prints DESIGN §2 claims with their ABI encoding", async () => {
-    const { code, out } = await run(["verify", tdxQuote, "--collateral", tdxCollateral, "--at", "2025-06-20T12:00:00Z", "--json"]);
+    const { code, out } = await runCli(["verify", tdxQuote, "--collateral", tdxCollateral, "--at", "2025-06-20T12:00:00Z", "--json"]);
     expect(code).toBe(0);
     const report = JSON.parse(out);
     expect(report.ok).toBe(true);
@@ -35,13 +28,13 @@ describe("teezk verify", () => {
   });
 
   it("rejects the same collateral at today's date with its own code and exit 1", async () => {
-    const { code, out } = await run(["verify", tdxQuote, "--collateral", tdxCollateral, "--at", "2026-11-23T00:00:00Z", "--json"]);
+    const { code, out } = await runCli(["verify", tdxQuote, "--collateral", tdxCollateral, "--at", "2026-11-23T00:00:00Z", "--json"]);
     expect(code).toBe(1);
     expect(JSON.parse(out)).toMatchObject({ ok: false, code: "COLLATERAL_EXPIRED" });
   });
 
   it("rejects a real Nitro document verified now (its chain expired in 2023)", async () => {
-    const { code, out } = await run(["verify", fixturePath("nitro/evervault-ga-2023-09/attestation-doc.b64"), "--json"]);
+    const { code, out } = await runCli(["verify", fixturePath("nitro/evervault-ga-2023-09/attestation-doc.b64"), "--json"]);
     expect(code).toBe(1);
     expect(JSON.parse(out)).toMatchObject({ ok: false, code: "CERT_EXPIRED" });
   });
@@ -50,7 +43,7 @@ describe("teezk verify", () => {
     const dir = mkdtempSync(join(tmpdir(), "teezk-cli-"));
     const policy = join(dir, "policy.json");
     writeFileSync(policy, JSON.stringify({ version: 1, maxAgeSeconds: 60, tee: { TDX: { allowedMeasurements: [`0x${"00".repeat(32)}`] } } }));
-    const { code, out } = await run(["verify", tdxQuote, "--at", "2025-06-20T12:00:00Z", "--policy", policy, "--json"]);
+    const { code, out } = await runCli(["verify", tdxQuote, "--at", "2025-06-20T12:00:00Z", "--policy", policy, "--json"]);
     expect(code).toBe(1);
     const report = JSON.parse(out);
     expect(report.ok).toBe(false);
@@ -59,7 +52,7 @@ describe("teezk verify", () => {
   });
 
   it("prints a readable summary without --json", async () => {
-    const { code, out } = await run(["verify", tdxQuote, "--at", "2025-06-20T12:00:00Z"]);
+    const { code, out } = await runCli(["verify", tdxQuote, "--at", "2025-06-20T12:00:00Z"]);
     expect(code).toBe(0);
     expect(out).toContain("verified tdx evidence");
     expect(out).toContain("tcbStatus    254 (UNKNOWN)");
@@ -67,21 +60,21 @@ describe("teezk verify", () => {
   });
 
   it("exits 2 on usage errors", async () => {
-    expect((await run(["verify", tdxQuote, "--at", "yesterday"])).code).toBe(2);
-    expect((await run(["verify", tdxQuote, "--type", "sparc"])).code).toBe(2);
-    expect((await run(["verify", "/no/such/file"])).code).toBe(2);
-    expect((await run(["verify"])).code).toBe(2);
-    expect((await run(["frobnicate"])).code).toBe(2);
+    expect((await runCli(["verify", tdxQuote, "--at", "yesterday"])).code).toBe(2);
+    expect((await runCli(["verify", tdxQuote, "--type", "sparc"])).code).toBe(2);
+    expect((await runCli(["verify", "/no/such/file"])).code).toBe(2);
+    expect((await runCli(["verify"])).code).toBe(2);
+    expect((await runCli(["frobnicate"])).code).toBe(2);
   });
 
   it("refuses an oversized file before reading it, and garbage with a typed error", async () => {
     const dir = mkdtempSync(join(tmpdir(), "teezk-cli-"));
     const big = join(dir, "big.bin");
     writeFileSync(big, Buffer.alloc(5 * 1024 * 1024));
-    expect(JSON.parse((await run(["verify", big, "--json"])).out)).toMatchObject({ ok: false, code: "INPUT_TOO_LARGE" });
+    expect(JSON.parse((await runCli(["verify", big, "--json"])).out)).toMatchObject({ ok: false, code: "INPUT_TOO_LARGE" });
     const junk = join(dir, "junk.bin");
     writeFileSync(junk, Buffer.from([0xff, 0x00, 0x13, 0x37, 0x42]));
-    expect(JSON.parse((await run(["verify", junk, "--json"])).out)).toMatchObject({ ok: false, code: "UNKNOWN_EVIDENCE_TYPE" });
+    expect(JSON.parse((await runCli(["verify", junk, "--json"])).out)).toMatchObject({ ok: false, code: "UNKNOWN_EVIDENCE_TYPE" });
   });
 
   it("runs as the installed bin (what `npx teezk` executes)", () => {
@@ -92,7 +85,7 @@ describe("teezk verify", () => {
 
 describe("teezk verify --gpu (composite)", () => {
   it("rejects a real GPU report paired with a real CPU quote from another session: BORROWED_GPU_REPORT", async () => {
-    const { code, out } = await run([
+    const { code, out } = await runCli([
       "verify", tdxQuote, "--at", "2025-06-20T12:00:00Z", "--json",
       "--gpu", fixturePath("nvidia-gpu/nvtrust-hopper-sample/attestation-report.hex"),
       "--gpu-collateral", fixturePath("nvidia-gpu/nvtrust-hopper-sample"),
@@ -102,6 +95,6 @@ describe("teezk verify --gpu (composite)", () => {
   });
 
   it("refuses a malformed --trust-root as a usage error", async () => {
-    expect((await run(["verify", tdxQuote, "--trust-root", "abc"])).code).toBe(2);
+    expect((await runCli(["verify", tdxQuote, "--trust-root", "abc"])).code).toBe(2);
   });
 });

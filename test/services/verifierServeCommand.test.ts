@@ -8,7 +8,7 @@ import { toHex, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateHpkeKeyPair } from "../../src/channel/index.js";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "../cli/support/runCli.js";
 import { startServeKeys } from "../../src/cli/serveKeysCommand.js";
 import { requestKeyRelease } from "../../src/services/keys/index.js";
 import { requestVerdict } from "../../src/services/verifier/index.js";
@@ -20,13 +20,6 @@ const repo = join(import.meta.dirname, "..", "..");
 const tdxSample = sample("tdx/dcapqvl-v4-b0c06f");
 const tdxQuote = sampleFile(tdxSample);
 const committee = { chainId: 31337, verifyingContract: "0x00000000000000000000000000000000c0ffee02" as Hex };
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (text) => (out += text), err: (text) => (err += text) });
-  return { code, out, err };
-}
 
 describe("teezk serve verifier | keys", () => {
   let dir: string;
@@ -116,19 +109,19 @@ describe("teezk serve verifier | keys", () => {
   });
 
   it("usage and configuration errors: no policy or committee (exit 2), an unset --key-env (exit 1)", async () => {
-    expect((await run(["serve", "verifier", "--committee", committee.verifyingContract, "--chain-id", "1"])).code).toBe(2);
+    expect((await runCli(["serve", "verifier", "--committee", committee.verifyingContract, "--chain-id", "1"])).code).toBe(2);
     const policy = join(dir, "empty-policy.json");
     writeFileSync(policy, JSON.stringify({ version: 1, tee: {} }));
-    expect((await run(["serve", "verifier", "--policy", policy, "--chain-id", "1"])).code).toBe(2);
-    expect((await run(["serve", "verifier", "--policy", policy, "--committee", "0x12", "--chain-id", "1"])).code).toBe(2);
-    expect((await run(["serve", "verifier", "--policy", policy, "--committee", committee.verifyingContract, "--chain-id", "1", "--collateral", "tpm=/x"])).code).toBe(2);
-    const unset = await run(["serve", "verifier", "--policy", policy, "--committee", committee.verifyingContract, "--chain-id", "1", "--key-env", "TEEZK_TEST_UNSET_KEY"]);
+    expect((await runCli(["serve", "verifier", "--policy", policy, "--chain-id", "1"])).code).toBe(2);
+    expect((await runCli(["serve", "verifier", "--policy", policy, "--committee", "0x12", "--chain-id", "1"])).code).toBe(2);
+    expect((await runCli(["serve", "verifier", "--policy", policy, "--committee", committee.verifyingContract, "--chain-id", "1", "--collateral", "tpm=/x"])).code).toBe(2);
+    const unset = await runCli(["serve", "verifier", "--policy", policy, "--committee", committee.verifyingContract, "--chain-id", "1", "--key-env", "TEEZK_TEST_UNSET_KEY"]);
     expect(unset.code).toBe(1);
     expect(unset.err).toContain("CONFIG_INVALID");
-    expect((await run(["serve", "keys"])).code).toBe(2);
-    expect((await run(["serve", "verifier", "--policy", policy, "--committee", committee.verifyingContract, "--chain-id", "1", "--workers", "0"])).code).toBe(2);
+    expect((await runCli(["serve", "keys"])).code).toBe(2);
+    expect((await runCli(["serve", "verifier", "--policy", policy, "--committee", committee.verifyingContract, "--chain-id", "1", "--workers", "0"])).code).toBe(2);
     for (const skew of ["-5", "1.5", "3601"]) {
-      expect((await run(["serve", "verifier", "--policy", policy, "--committee", committee.verifyingContract, "--chain-id", "1", "--request-time-skew", skew])).code).toBe(2);
+      expect((await runCli(["serve", "verifier", "--policy", policy, "--committee", committee.verifyingContract, "--chain-id", "1", "--request-time-skew", skew])).code).toBe(2);
     }
   });
 
