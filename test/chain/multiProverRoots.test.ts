@@ -1,4 +1,4 @@
-import { encodeAbiParameters, encodeFunctionData, keccak256, toHex, type Hex } from "viem";
+import { encodeFunctionData, type Hex } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   enclaveRegistryAbi,
@@ -17,15 +17,10 @@ import {
   revertOf,
   testAccount,
   word,
+  zkProofFor,
   type RegisteredEnclave,
   type TeezkSystem,
 } from "./support/system.js";
-
-
-
-/** The RootProofVerifierTestDouble's valid proof: abi.encode(keccak256(abi.encode(programId, epoch, root))). */
-const zkProofFor = (epoch: bigint, root: Hex): Hex =>
-  encodeAbiParameters([{ type: "bytes32" }], [keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "uint64" }, { type: "bytes32" }], [PROGRAM_ID, epoch, root]))]);
 
 describe("MultiProverRoots with enclaves registered from simulated Nitro and TDX evidence", () => {
   let system: TeezkSystem;

@@ -26,8 +26,6 @@ import {
   type TeezkSystem,
 } from "./support/system.js";
 
-
-
 describe("receipts signed in TypeScript, verified on-chain", () => {
   let system: TeezkSystem;
   let enclave: RegisteredEnclave;

@@ -1,4 +1,4 @@
-import { encodeAbiParameters, keccak256, type Hex } from "viem";
+import type { Hex } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { signRoot } from "../../src/chain/index.js";
 import { rootsPropose, rootsReportConflict, rootsStatus, rootsSubmitZk, type ChainDeployment } from "../../src/cli/chain/index.js";
@@ -10,15 +10,12 @@ import {
   registerSimulatedEnclave,
   testAccount,
   word,
+  zkProofFor,
   type RegisteredEnclave,
   type TeezkSystem,
 } from "../chain/support/system.js";
 import { deploymentOf, tempDir, writeTemp } from "./support/chainCli.js";
 import { rejection } from "../support/rejection.js";
-
-/** The RootProofVerifierTestDouble's valid proof: abi.encode(keccak256(abi.encode(programId, epoch, root))). */
-const zkProofFor = (epoch: bigint, root: Hex): Hex =>
-  encodeAbiParameters([{ type: "bytes32" }], [keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "uint64" }, { type: "bytes32" }], [PROGRAM_ID, epoch, root]))]);
 
 describe("teezk roots … on the in-process chain", () => {
   let system: TeezkSystem;

@@ -1,4 +1,4 @@
-import { keccak256, toHex, type Address, type Hex, type LocalAccount } from "viem";
+import { encodeAbiParameters, keccak256, toHex, type Address, type Hex, type LocalAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { TeezkClients, TimelockCall } from "../../../src/chain/index.js";
 import { computeBinding, type Claims } from "../../../src/claims/index.js";
@@ -159,6 +159,10 @@ export async function registerSimulatedEnclave(
   });
   return { account, claims: registered.claims, gasUsed: registered.registerGasUsed, hash: registered.registerHash, hpkeKeyHash: registered.hpkeKeyHash, nonce: registered.nonce };
 }
+
+/** The RootProofVerifierTestDouble's valid proof for PROGRAM_ID: abi.encode(keccak256(abi.encode(programId, epoch, root))). */
+export const zkProofFor = (epoch: bigint, root: Hex): Hex =>
+  encodeAbiParameters([{ type: "bytes32" }], [keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "uint64" }, { type: "bytes32" }], [PROGRAM_ID, epoch, root]))]);
 
 /** A bytes32 derived from a label, for readable test values. */
 export const word = (label: string): Hex => keccak256(toHex(label));
