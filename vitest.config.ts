@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export const config = defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/globalSetup.ts"],
     testTimeout: 120_000,
     hookTimeout: 300_000,
     // Two cores here: more workers only thrash.

@@ -35,13 +35,6 @@ const noBinary = !existsSync(binary);
 const MAX_BYTES = 256 * 1024;
 const PROGRAM = keccak256(new TextEncoder().encode("teezk onchain parity program"));
 
-const ARTIFACT_SOURCES = [
-  "contracts/attestation/Sp1AttestationVerifier.sol",
-  "contracts/governance/MeasurementRegistry.sol",
-  "contracts/receipts/Sp1ReceiptVerifier.sol",
-  "test/solidity/doubles/SP1VerifierTestDouble.sol",
-];
-
 
 function attestJournal(args: string[]): Hex {
   const result = spawnSync(binary, ["execute", "--mode", "attest", ...args], { encoding: "utf8" });
@@ -87,7 +80,7 @@ describe.skipIf(noBinary)(`on-chain decode of the Rust journal${noBinary ? ` (sk
   let receipts: Untyped;
 
   beforeAll(async () => {
-    chain = await deploySp1TestChain(ARTIFACT_SOURCES);
+    chain = await deploySp1TestChain();
     attestation = await chain.viem.deployContract("Sp1AttestationVerifier", [chain.sp1.address, SP1_TEST_VKEY]);
     receipts = await chain.viem.deployContract("Sp1ReceiptVerifier", [chain.sp1.address, SP1_TEST_VKEY, chain.measurements.address]);
   });

@@ -30,12 +30,6 @@ import { allowOnMeasurementRegistry, deploySp1TestChain, SP1_TEST_VKEY, testDoub
 
 const PROGRAM = keccak256(toHex("teezk receipt-mode program"));
 const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
-const ARTIFACT_SOURCES = [
-  "contracts/governance/MeasurementRegistry.sol",
-  "contracts/receipts/Sp1ReceiptVerifier.sol",
-  "test/solidity/doubles/SP1VerifierTestDouble.sol",
-];
-
 const dir = mkdtempSync(join(tmpdir(), "teezk-receipt-mode-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -56,7 +50,7 @@ describe("receipt mode through teezk-zk, TypeScript and Sp1ReceiptVerifier", () 
 
   beforeAll(async () => {
     binary = ensureHostBinary();
-    chain = await deploySp1TestChain(ARTIFACT_SOURCES);
+    chain = await deploySp1TestChain();
     receipts = await chain.viem.deployContract("Sp1ReceiptVerifier", [chain.sp1.address, SP1_TEST_VKEY, chain.measurements.address]);
     domain = { chainId: await (await chain.viem.getPublicClient()).getChainId(), verifyingContract: receipts.address };
   }, 30 * 60_000);

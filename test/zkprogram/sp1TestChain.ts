@@ -22,12 +22,11 @@ export type Sp1TestChain = {
 
 /**
  * The in-process chain with SP1VerifierTestDouble and a MeasurementRegistry deployed; the test deploys its SP1
- * verifiers on them. Artifacts may be stale or absent (the double lives under test/), so just `artifactSources`
- * are compiled first.
+ * verifiers on them. The artifacts (the double lives under test/solidity) come from test/globalSetup.ts, which
+ * compiles once before any suite runs.
  */
-export async function deploySp1TestChain(artifactSources: string[]): Promise<Sp1TestChain> {
+export async function deploySp1TestChain(): Promise<Sp1TestChain> {
   const hre = await import("hardhat");
-  await hre.tasks.getTask("build").run({ quiet: true, files: artifactSources });
   const { viem }: { viem: Untyped } = await hre.network.connect();
   const [wallet] = await viem.getWalletClients();
   const sp1 = await viem.deployContract("SP1VerifierTestDouble");
