@@ -73,6 +73,34 @@ describe("teezk serve prover + teezk delegate", () => {
     expect((await runCli(["serve", "prover", "--port", "0"])).code).toBe(2);
   });
 
+  it("killed with SIGKILL while proving, loses nothing it acknowledged", async () => {
+    const killedArchive = join(dir, "killed.sqlite");
+    const node = await spawnProver(["--simulate", "tdx", "--port", "0", "--json", "--archive", killedArchive]);
+    const args = ["delegate", "--circuit", "membership", "--witness", witnessFile, "--prover", String(node.line.url), "--allow-dev-roots", "--json"];
+    const acknowledged = await runCli(args);
+    expect(acknowledged.code, acknowledged.out + acknowledged.err).toBe(0);
+    const { receipt } = JSON.parse(acknowledged.out) as { receipt: { nonce: string; proofDigest: string } };
+
+    // A second job is attested, sealed and being proved (~1 s) when the node dies without any chance to clean up.
+    const inFlight = runCli(args);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => node.child.once("exit", (_code, signal) => resolve(signal)));
+    node.child.kill("SIGKILL");
+    expect(await exited).toBe("SIGKILL");
+    expect((await inFlight).code).not.toBe(0);
+
+    const archive = openArchive(killedArchive);
+    try {
+      const receipts = archive.list("receipts");
+      // The in-flight job was never acknowledged, so whether it reached the archive does not matter; the first must.
+      const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+      expect(receipts.some((r) => same(r.nonce, receipt.nonce) && same(r.proofDigest, receipt.proofDigest))).toBe(true);
+      expect(archive.count("proofs")).toBeGreaterThanOrEqual(1);
+    } finally {
+      archive.close();
+    }
+  });
+
   it("stops on SIGTERM and leaves every acknowledged proof and receipt in its archive", async () => {
     const exited = new Promise<number | null>((resolve) => prover.child.once("exit", (code) => resolve(code)));
     prover.child.kill("SIGTERM");
