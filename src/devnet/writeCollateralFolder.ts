@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DcapCollateral } from "../evidence/tdx/collateral/index.js";
@@ -26,11 +26,27 @@ export function writeCollateralFolder({ simulated, parentDir }: WriteCollateralF
   try {
     if (parentDir) mkdirSync(parentDir, { recursive: true });
     const dir = mkdtempSync(join(parentDir ?? tmpdir(), `teezk-${simulated.vendor}-collateral-`));
+    if (!parentDir) removeAtExit(dir);
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
     return dir;
   } catch (cause) {
     throw new TeezkError("CONFIG_INVALID", `Cannot write the simulated ${simulated.vendor} collateral folder`, { cause });
   }
+}
+
+const foldersToRemove = new Set<string>();
+
+/**
+ * Folders in the system temp folder belong to this process (a node serves them for its whole life, so no caller
+ * can remove them earlier); without this every simulated attestation left one behind.
+ */
+function removeAtExit(dir: string): void {
+  if (foldersToRemove.size === 0) {
+    process.once("exit", () => {
+      for (const folder of foldersToRemove) rmSync(folder, { recursive: true, force: true });
+    });
+  }
+  foldersToRemove.add(dir);
 }
 
 function collateralFiles(simulated: SimulateEvidenceReturnType): Record<string, string> | undefined {
