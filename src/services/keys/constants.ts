@@ -28,3 +28,18 @@ export const KEY_RELEASE_ARCHIVE_SOURCE = "key-release";
 export function keyReleaseChannelId(keyId: string): string {
   return `key-release:${keyId}`;
 }
+
+/**
+ * Largest witness ciphertext `decryptStoredWitness` accepts (decoded bytes, tag included): the prover node's
+ * `/v1/prove-stored` body cap (4 MiB of base64 or hex) already bounds it; this bounds a direct caller too.
+ */
+export const MAX_STORED_WITNESS_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The AES-256-GCM additional data of a witness stored under a released key: the key id and the circuit, with a
+ * label and separators that neither alphabet contains (`|` is in no key id or circuit name), so a witness
+ * encrypted for one circuit or key id does not decrypt as another's.
+ */
+export function storedWitnessAad(keyId: string, circuit: string): Uint8Array {
+  return new Uint8Array(Buffer.from(`teezk/v1/stored-witness|${keyId}|${circuit}`, "utf8"));
+}

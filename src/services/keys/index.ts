@@ -24,5 +24,19 @@ export {
   DEFAULT_KEY_RELEASE_TIMEOUT_MS,
   KEY_RELEASE_ARCHIVE_SOURCE,
   keyReleaseChannelId,
+  MAX_STORED_WITNESS_BYTES,
+  storedWitnessAad,
 } from "./constants.js";
-export type { ReleasableKey, KeyChallengeBody, KeyReleaseRequestBody, KeyReleaseResponseBody } from "./types.js";
+export {
+  encryptWitnessForKeyRelease,
+  type EncryptWitnessForKeyReleaseParameters,
+  type EncryptWitnessForKeyReleaseReturnType,
+  type EncryptWitnessForKeyReleaseErrorType,
+} from "./encryptWitnessForKeyRelease.js";
+export {
+  decryptStoredWitness,
+  type DecryptStoredWitnessParameters,
+  type DecryptStoredWitnessReturnType,
+  type DecryptStoredWitnessErrorType,
+} from "./decryptStoredWitness.js";
+export type { ReleasableKey, KeyChallengeBody, KeyReleaseRequestBody, KeyReleaseResponseBody, EncryptedWitness } from "./types.js";

@@ -20,9 +20,9 @@ export type RequestKeyReleaseParameters = {
   keyPair: HpkeKeyPair;
   /**
    * Produces evidence whose report data carries `binding` (src/tee collectEvidence on hardware, simulateEvidence
-   * in development). Called once, after the service issued the challenge.
+   * in development). Called once, after the service issued the challenge `nonce` the binding was computed from.
    */
-  attest: (binding: Hex) => Promise<KeyReleaseEvidence> | KeyReleaseEvidence;
+  attest: (binding: Hex, nonce: Hex) => Promise<KeyReleaseEvidence> | KeyReleaseEvidence;
   timeoutMs?: number;
 };
 
@@ -59,7 +59,7 @@ export async function requestKeyRelease(url: string, parameters: RequestKeyRelea
   const nonce = challenge.data.nonce.toLowerCase() as Hex;
   const binding = computeBinding({ enclaveAddress, hpkePublicKey: keyPair.publicKey, nonce });
 
-  const produced = await parameters.attest(binding);
+  const produced = await parameters.attest(binding, nonce);
   const body: KeyReleaseRequestBody = {
     evidence: evidenceAsText(produced.evidence),
     ...(produced.kind ? { kind: produced.kind } : {}),

@@ -37,3 +37,9 @@ export type KeyReleaseResponseBody = {
   sealed: SealedMessage;
   archived?: { keyReleaseId: string; evidenceId?: string; appraisalId?: string };
 };
+
+/**
+ * A witness encrypted by its owner under a releasable key (AES-256-GCM, aad `storedWitnessAad(keyId, circuit)`):
+ * `iv` 12 bytes, `ciphertext` the ciphertext with the 16-byte tag appended; each 0x-hex or base64.
+ */
+export type EncryptedWitness = { iv: string; ciphertext: string };

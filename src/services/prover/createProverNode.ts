@@ -23,6 +23,9 @@ import {
 } from "./constants.js";
 import { createNonceTable } from "./createNonceTable.js";
 import { parseProveRequest } from "./parseProveRequest.js";
+import { parseProveStoredRequest } from "./parseProveStoredRequest.js";
+import { decryptStoredWitness } from "../keys/decryptStoredWitness.js";
+import { requestKeyRelease } from "../keys/requestKeyRelease.js";
 import type {
   AttestationResponseBody,
   CollectedEvidence,
@@ -68,6 +71,11 @@ export type CreateProverNodeParameters = {
   maxQueuedProofs?: number;
   /** The node's clock (receipts' issuedAt, nonce expiry); default `() => new Date()`. */
   clock?: () => Date;
+  /**
+   * The key-release service (src/services/keys) that holds the data keys of witnesses stored encrypted
+   * elsewhere; enables `POST /v1/prove-stored`. Each request gets the key afresh with this node's evidence.
+   */
+  keyRelease?: { url: string };
 };
 
 export type ProverNode = {
@@ -101,6 +109,9 @@ const bytes32 = /^0x[0-9a-fA-F]{64}$/;
  *   attested nonce; NONCE_REPLAYED otherwise), proves with snarkjs, signs the EIP-712 receipt (inputDigest,
  *   outputDigest, proofDigest as `computeReceiptDigests`; issuedAt now; nonce = the request's), archives proof and
  *   receipt, then answers.
+ * - `POST /v1/prove-stored {circuit, keyId, encryptedWitness}` (with `keyRelease`) — gets the witness's data key
+ *   from the key-release service with this node's evidence, decrypts the witness (AES-256-GCM), then proves,
+ *   signs and archives as `/v1/prove`; the receipt's nonce is the key-release challenge.
  * - `GET /v1/health` — who the node is.
  *
  * The witness is never logged, stored or echoed in an error (witness errors lose their details), and its
@@ -148,16 +159,21 @@ export async function createProverNode(parameters: CreateProverNodeParameters): 
   const enclaveAddress = account.address;
   const hpkePublicKey = keyPair.publicKey;
   const nonces = createNonceTable({ ttlMs: parameters.nonceTtlMs ?? DEFAULT_NONCE_TTL_MS, maxEntries: parameters.maxNonces ?? DEFAULT_MAX_NONCES });
-  const stats: ProverNodeStats = { proveRequests: 0, attestations: 0, proofs: 0 };
+  const stats: ProverNodeStats = { proveRequests: 0, proveStoredRequests: 0, keysReleased: 0, attestations: 0, proofs: 0 };
+  const keyReleaseUrl = parameters.keyRelease?.url;
+  if (keyReleaseUrl !== undefined && (typeof keyReleaseUrl !== "string" || !/^https?:\/\//.test(keyReleaseUrl))) {
+    throw new TeezkError("CONFIG_INVALID", "keyRelease.url must be the http(s) URL of a key-release service");
+  }
   let inFlight = 0;
 
   const app = new Hono();
   app.use("/v1/attestation", serviceTimeout(attestationTimeoutMs));
   app.use("/v1/prove", serviceTimeout(proveTimeoutMs));
+  app.use("/v1/prove-stored", serviceTimeout(proveTimeoutMs));
   // Counted and admitted before the body is read. The timeout sits outside, so a timed-out proof still holds
-  // its slot until the prover is really done with it.
-  app.use("/v1/prove", async (context, next) => {
-    stats.proveRequests += 1;
+  // its slot until the prover is really done with it. Both prove routes share the one bound.
+  const admit = (counter: "proveRequests" | "proveStoredRequests") => async (context: Context, next: () => Promise<void>) => {
+    stats[counter] += 1;
     if (inFlight >= maxQueuedProofs) {
       return errorResponse(context, new TeezkError("PROVER_BUSY", `The node has ${inFlight} proofs in flight, its limit`));
     }
@@ -167,7 +183,9 @@ export async function createProverNode(parameters: CreateProverNodeParameters): 
     } finally {
       inFlight -= 1;
     }
-  });
+  };
+  app.use("/v1/prove", admit("proveRequests"));
+  app.use("/v1/prove-stored", admit("proveStoredRequests"));
   // Inside the timeouts and the admission gate above, like every teezk service: body cap, JSON errors.
   applyServiceLimits(app, { maxBodyBytes });
 
@@ -187,6 +205,14 @@ export async function createProverNode(parameters: CreateProverNodeParameters): 
   app.post("/v1/prove", async (context) => {
     try {
       return context.json(await prove(context));
+    } catch (error) {
+      return errorResponse(context, error);
+    }
+  });
+
+  app.post("/v1/prove-stored", async (context) => {
+    try {
+      return context.json(await proveStored(context));
     } catch (error) {
       return errorResponse(context, error);
     }
@@ -226,20 +252,76 @@ export async function createProverNode(parameters: CreateProverNodeParameters): 
   async function prove(context: Context): Promise<ProveResponseBody> {
     const started = performance.now();
     const request = parseProveRequest(await readJsonObject(context, "{circuit, nonce, sealed}"));
-    const programId = programIds[request.circuit];
-    if (!programId) {
-      throw new TeezkError("REQUEST_INVALID", `This node does not prove circuit "${request.circuit}"`, {
-        details: `it proves: ${circuits.join(", ")}`,
-      });
-    }
+    const programId = programIdFor(request.circuit);
     const binding = nonces.peek(request.nonce, clock().getTime());
     // Opened before the nonce is used up, so garbage sent under someone's nonce does not burn it.
     const opened = await openSealedMessage({ keyPair, binding, circuitId: request.circuit, sealed: request.sealed });
-    const plaintext = opened.plaintext;
+    try {
+      nonces.consume(request.nonce, clock().getTime());
+    } catch (error) {
+      opened.plaintext.fill(0);
+      throw error;
+    }
+    return proveWitness({ circuit: request.circuit, programId, plaintext: opened.plaintext, nonce: request.nonce, requestId: opened.requestId, started });
+  }
+
+  /**
+   * `POST /v1/prove-stored`: the witness was encrypted by its owner under a key the key-release service holds.
+   * The node attests to computeBinding(enclaveAddress, keccak256(hpkePublicKey), challenge nonce) with its own
+   * evidence source; the key comes back sealed to this boot's HPKE key, opens only here, decrypts the witness
+   * and is zeroed. A refusal (KEY_RELEASE_REFUSED) leaves the node without key or plaintext. The receipt's
+   * nonce is the key-release challenge, which the service's archive ties to this node's evidence.
+   */
+  async function proveStored(context: Context): Promise<ProveResponseBody> {
+    const started = performance.now();
+    const request = parseProveStoredRequest(await readJsonObject(context, "{circuit, keyId, encryptedWitness}"));
+    if (keyReleaseUrl === undefined) {
+      throw new TeezkError("CONFIG_INVALID", "This node has no key-release service configured (createProverNode keyRelease.url)");
+    }
+    const programId = programIdFor(request.circuit);
+    const released = await requestKeyRelease(keyReleaseUrl, {
+      keyId: request.keyId,
+      enclaveAddress,
+      keyPair,
+      timeoutMs: attestationTimeoutMs,
+      attest: async (binding, nonce) => {
+        let collected: CollectedEvidence;
+        try {
+          collected = checkCollected(await evidenceSource({ binding, nonce }));
+        } catch (error) {
+          if (isTeezkError(error)) throw error;
+          throw new TeezkError("TEE_UNAVAILABLE", "The node's TEE did not produce evidence", { cause: error });
+        }
+        return { evidence: collected.evidence, kind: collected.kind, ...(collected.gpuEvidence ? { gpuEvidence: collected.gpuEvidence } : {}) };
+      },
+    });
+    stats.keysReleased += 1;
+    let plaintext: Uint8Array;
+    try {
+      plaintext = decryptStoredWitness({ key: released.key, keyId: request.keyId, circuit: request.circuit, encryptedWitness: request.encryptedWitness });
+    } finally {
+      released.key.fill(0);
+    }
+    return proveWitness({ circuit: request.circuit, programId, plaintext, nonce: released.nonce, requestId: released.nonce, started });
+  }
+
+  function programIdFor(circuit: string): Hex {
+    const programId = programIds[circuit];
+    if (!programId) {
+      throw new TeezkError("REQUEST_INVALID", `This node does not prove circuit "${circuit}"`, { details: `it proves: ${circuits.join(", ")}` });
+    }
+    return programId;
+  }
+
+  /**
+   * What both prove routes share once the witness is in the enclave: hash and parse it (its buffer is zeroed
+   * here, whatever happens), prove, sign the receipt for `nonce`, archive, answer.
+   */
+  async function proveWitness(job: { circuit: string; programId: Hex; plaintext: Uint8Array; nonce: Hex; requestId: string; started: number }): Promise<ProveResponseBody> {
+    const { circuit, programId, plaintext, nonce, requestId, started } = job;
     let witnessInput: Record<string, unknown>;
     let inputDigest: Hex;
     try {
-      nonces.consume(request.nonce, clock().getTime());
       inputDigest = keccak256(plaintext);
       witnessInput = parseWitness(plaintext);
     } finally {
@@ -249,7 +331,7 @@ export async function createProverNode(parameters: CreateProverNodeParameters): 
 
     let proved: Awaited<ReturnType<Prover<Groth16Proof>["prove"]>>;
     try {
-      proved = await prover.prove({ circuit: request.circuit, witnessInput });
+      proved = await prover.prove({ circuit, witnessInput });
     } catch (error) {
       throw withoutWitness(error);
     }
@@ -264,17 +346,17 @@ export async function createProverNode(parameters: CreateProverNodeParameters): 
       outputDigest: publicSignalsDigest(calldata.pubSignals),
       proofDigest: proofDigest(calldata),
       issuedAt: BigInt(Math.floor(clock().getTime() / 1000)),
-      nonce: request.nonce,
+      nonce,
     };
     const signature = await signReceipt({ account, receipt, domain: receiptDomain });
     const signed_ = performance.now();
 
-    const archived = archive ? record(request.circuit, opened.requestId, proved, receipt, signature) : undefined;
+    const archived = archive ? record(circuit, requestId, proved, receipt, signature) : undefined;
     const archived_ = performance.now();
     stats.proofs += 1;
     return {
-      circuit: request.circuit,
-      requestId: opened.requestId,
+      circuit,
+      requestId,
       proof: proved.proof,
       publicSignals: proved.publicSignals,
       calldata: {

@@ -1,6 +1,7 @@
 import type { Address, Hex } from "viem";
 import type { EvidenceKind } from "../../evidence/detectEvidenceType.js";
 import type { Groth16Proof } from "../../prover/types.js";
+import type { EncryptedWitness } from "../keys/types.js";
 
 /** What an evidence source is asked for: evidence whose report data carries `binding` (DESIGN §3). */
 export type EvidenceRequest = {
@@ -60,6 +61,15 @@ export type ProveRequestBody = {
   nonce: Hex;
   /** `SealedMessage` from src/channel. */
   sealed: unknown;
+};
+
+/** `POST /v1/prove-stored` request body: a witness stored encrypted under a key-release service's key. */
+export type ProveStoredRequestBody = {
+  circuit: string;
+  /** The key-release service's id of the data key (it appraises the node's evidence against that key's policy). */
+  keyId: string;
+  /** From `encryptWitnessForKeyRelease` (src/services/keys). */
+  encryptedWitness: EncryptedWitness;
 };
 
 /** Decimal-string form of `Groth16Calldata` (JSON has no bigint). */
@@ -124,6 +134,10 @@ export type ProverHealthBody = {
 export type ProverNodeStats = {
   /** Requests that reached `POST /v1/prove`, counted before anything else is done with them. */
   proveRequests: number;
+  /** Requests that reached `POST /v1/prove-stored`, counted likewise. */
+  proveStoredRequests: number;
+  /** Keys the key-release service released to this node (one per `/v1/prove-stored` that got that far). */
+  keysReleased: number;
   /** Attestations answered with evidence. */
   attestations: number;
   /** Proofs answered (archived first when an archive is kept). */
