@@ -24,6 +24,7 @@ export type ServeProverOptions = ServeListenOptions & {
   chainId?: string;
   receiptVerifier?: string;
   devRoots?: string;
+  keyRelease?: string;
 };
 
 /** Default port of `teezk serve prover` (prover 7310, verifier 7311, keys 7312). */
@@ -60,6 +61,7 @@ export function registerServeProverCommand(serve: Command, io: CliIo, setExitCod
     .option("--chain-id <id>", "chain id of the ReceiptVerifier receipts are signed for", DEFAULT_PROVER_CHAIN_ID)
     .option("--receipt-verifier <address>", "ReceiptVerifier address receipts are signed for (EIP-712 domain); default none (zero address)");
   addListenOptions(command, { defaultPort: DEFAULT_PROVER_PORT, archiveDescription: "record every proof and receipt in this SQLite archive before answering" });
+  command.option("--key-release <url>", "key-release service (teezk serve keys) for POST /v1/prove-stored: witnesses stored encrypted under a released data key");
   command.option("--dev-roots <dir>", "dev PKI folder for --simulate (default $TEEZK_HOME/dev-roots or ./.teezk/dev-roots)");
   addListeningLineJsonOption(command).action(async (options: ServeProverOptions) => {
     await serveUntilSignal({ io, setExitCode, start: () => startServeProver(options, io) });
@@ -90,7 +92,15 @@ export async function startServeProver(options: ServeProverOptions, io: CliIo): 
   const { url, service: node, close } = await listenWithArchive({
     options,
     port,
-    build: (archive) => createProverNode({ evidenceSource, receiptDomain, circuits, programIds, ...(archive ? { archive } : {}) }),
+    build: (archive) =>
+      createProverNode({
+        evidenceSource,
+        receiptDomain,
+        circuits,
+        programIds,
+        ...(options.keyRelease ? { keyRelease: { url: options.keyRelease } } : {}),
+        ...(archive ? { archive } : {}),
+      }),
     closeService: (node) => node.close(),
     announce: (node, url) => {
       const line = {
