@@ -121,13 +121,15 @@ describe("key release service on loopback (simulated Nitro enclave, dev root tru
     expect(opened.requestId).toBe(nonce);
     // Another enclave's key, another binding or another key id: CHANNEL_INVALID.
     const stranger = await newEnclave();
+    // Each attempt starts only when awaited: promises started together reject while an earlier one is awaited,
+    // which Node reports as an unhandled rejection (native X25519 finishes on the thread pool, in any order).
     const attempts = [
-      openSealedMessage({ keyPair: stranger.keyPair, binding, circuitId: keyReleaseChannelId("witness-store"), sealed: body.sealed }),
-      openSealedMessage({ keyPair: enclave.keyPair, binding: `0x${"00".repeat(32)}`, circuitId: keyReleaseChannelId("witness-store"), sealed: body.sealed }),
-      openSealedMessage({ keyPair: enclave.keyPair, binding, circuitId: keyReleaseChannelId("other-program"), sealed: body.sealed }),
-      openSealedMessage({ keyPair: enclave.keyPair, binding, circuitId: "witness-store", sealed: body.sealed }),
+      () => openSealedMessage({ keyPair: stranger.keyPair, binding, circuitId: keyReleaseChannelId("witness-store"), sealed: body.sealed }),
+      () => openSealedMessage({ keyPair: enclave.keyPair, binding: `0x${"00".repeat(32)}`, circuitId: keyReleaseChannelId("witness-store"), sealed: body.sealed }),
+      () => openSealedMessage({ keyPair: enclave.keyPair, binding, circuitId: keyReleaseChannelId("other-program"), sealed: body.sealed }),
+      () => openSealedMessage({ keyPair: enclave.keyPair, binding, circuitId: "witness-store", sealed: body.sealed }),
     ];
-    for (const attempt of attempts) expect((await rejection(attempt)).code).toBe("CHANNEL_INVALID");
+    for (const attempt of attempts) expect((await rejection(attempt())).code).toBe("CHANNEL_INVALID");
   });
 
   it("evidence bound to another HPKE key than the one posted: KEY_RELEASE_REFUSED (BINDING_MISMATCH), archived", async () => {
