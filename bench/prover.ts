@@ -67,7 +67,7 @@ type VerifierGas = { total: number; execution: number; calldata: number };
 async function verifierGas(contractName: string, proof: Groth16Proof, publicSignals: string[]): Promise<VerifierGas> {
   const hre = await import("hardhat");
   await hre.tasks.getTask("build").run({ files: verifierFiles, quiet: true, noTests: true });
-  const { viem } = await hre.network.connect();
+  const { viem } = await hre.network.create();
   const verifier = await viem.deployContract(contractName as "MembershipGroth16Verifier");
   const c = formatGroth16Calldata(proof, publicSignals);
   const args = [

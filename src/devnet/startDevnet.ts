@@ -41,7 +41,7 @@ export type StartDevnetErrorType = TeezkError;
 export async function startDevnet(parameters: StartDevnetParameters): Promise<StartDevnetReturnType> {
   if (parameters.committee.length === 0) throw new TeezkError("CONFIG_INVALID", "A devnet needs at least one committee node");
   const { network } = await import("hardhat");
-  const connection = await network.connect(parameters.initialDate ? { override: { initialDate: parameters.initialDate } } : undefined);
+  const connection = await network.create(parameters.initialDate ? { override: { initialDate: parameters.initialDate } } : undefined);
   const { viem, ignition, networkHelpers } = connection;
   const publicClient = await viem.getPublicClient();
   const [deployer, guardian] = await viem.getWalletClients();

@@ -1,8 +1,8 @@
 import type { Address, Hex } from "viem";
 import type { TeezkAddresses, TeezkClients, TimelockCall } from "../chain/index.js";
 
-/** A Hardhat network connection (viem, ignition, networkHelpers) as `network.connect()` returns it. */
-export type HardhatConnection = Awaited<ReturnType<Awaited<typeof import("hardhat")>["network"]["connect"]>>;
+/** A Hardhat network connection (viem, ignition, networkHelpers) as `network.create()` returns it. */
+export type HardhatConnection = Awaited<ReturnType<Awaited<typeof import("hardhat")>["network"]["create"]>>;
 
 /** Every contract a devnet deploys. */
 export type DevnetAddresses = Required<TeezkAddresses> & {

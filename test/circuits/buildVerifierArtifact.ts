@@ -7,5 +7,5 @@ export async function connectWithVerifier(
 ) {
   const hre = await import("hardhat");
   await hre.tasks.getTask("build").run({ files: [...files], quiet: true, noTests: true });
-  return hre.network.connect();
+  return hre.network.create();
 }

@@ -27,7 +27,7 @@ export type Sp1TestChain = {
  */
 export async function deploySp1TestChain(): Promise<Sp1TestChain> {
   const hre = await import("hardhat");
-  const { viem }: { viem: Untyped } = await hre.network.connect();
+  const { viem }: { viem: Untyped } = await hre.network.create();
   const [wallet] = await viem.getWalletClients();
   const sp1 = await viem.deployContract("SP1VerifierTestDouble");
   const measurements = await viem.deployContract("MeasurementRegistry", [wallet.account.address, "0x0000000000000000000000000000000000000000"]);
