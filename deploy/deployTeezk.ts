@@ -81,8 +81,8 @@ const ARTIFACTS: Record<string, string> = {
 /**
  * Deploys and wires teezk on any RPC with viem: the deployer governs only while wiring (committee route, optional
  * SP1 route and SP1 receipt verifier, guardian and MultiProverRoots as enclave removers, the enclave registry's
- * right to advance the liveness epoch), then grants GOVERNOR_ROLE to the timelock and
- * renounces its own, so every later change is a timelock proposal. Run `npx hardhat compile` first.
+ * right to advance the liveness epoch, BatchReceipts as a liveness sink), then grants GOVERNOR_ROLE to the
+ * timelock and renounces its own, so every later change is a timelock proposal. Run `npx hardhat compile` first.
  */
 export async function deployTeezk(parameters: DeployTeezkParameters): Promise<DeployTeezkReturnType> {
   const account = privateKeyToAccount(parameters.privateKey);
@@ -165,6 +165,8 @@ export async function deployTeezk(parameters: DeployTeezkParameters): Promise<De
   await send("EnclaveRegistry", enclaveRegistry, "grantRole", [ENCLAVE_REMOVER_ROLE, parameters.guardian]);
   // The registry advances the liveness epoch when it removes a key; without this role removals revert.
   await send("MeasurementRegistry", measurementRegistry, "grantRole", [LIVENESS_EPOCH_ROLE, enclaveRegistry]);
+  // BatchReceipts' inclusion fast path reads a pushed copy of the liveness epoch; unwired, it always checks in full.
+  await send("MeasurementRegistry", measurementRegistry, "addLivenessSink", [batchReceipts]);
 
   const result: DeployTeezkReturnType = {
     chainId,

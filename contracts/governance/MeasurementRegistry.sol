@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {Claims} from "../interfaces/IClaims.sol";
 import {IMeasurementRegistry} from "../interfaces/IMeasurementRegistry.sol";
+import {ILivenessEpochSink} from "../interfaces/ILivenessEpochSink.sol";
 import {Governed} from "./Governed.sol";
 
 /// @title MeasurementRegistry
@@ -12,7 +13,9 @@ import {Governed} from "./Governed.sol";
 /// vulnerable for every program that runs it, and it can never be allowed again.
 /// The liveness epoch lets registries cache "allowed until T" per enclave key and still honour a revocation at
 /// once: every change that can end an allowance before its recorded window end advances the epoch, and a cache
-/// is trusted only under the epoch it was taken in (docs/decisions.md, "Liveness epoch").
+/// is trusted only under the epoch it was taken in (docs/decisions.md, "Liveness epoch"). Liveness sinks
+/// (BatchReceipts) receive every epoch as it advances, so their hottest check reads a local copy instead of
+/// calling here (docs/decisions.md, "Batch liveness mirror").
 /// @custom:security-contact security@teezk.invalid
 contract MeasurementRegistry is Governed, IMeasurementRegistry {
     /// @notice The role that may revoke measurements, and do nothing else.
@@ -24,6 +27,12 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
     uint64 public constant MAX_GRACE_PERIOD = 30 days;
     /// @notice How far evidence time may run ahead of block time (clocks and block times drift).
     uint64 public constant MAX_CLOCK_SKEW = 5 minutes;
+    /// @notice Most liveness sinks: every advance (the guardian's revocation included) calls each one.
+    uint256 public constant MAX_LIVENESS_SINKS = 4;
+    /// @notice What a removed sink is told: no epoch ever equals it, so it stops trusting its copy.
+    uint64 public constant NOT_MIRRORED = type(uint64).max;
+    /// @notice Gas a removed sink gets to take NOT_MIRRORED (BatchReceipts needs about 10k).
+    uint256 public constant SINK_NOTICE_GAS = 50_000;
 
     mapping(bytes32 programId => mapping(uint8 teeType => mapping(bytes32 measurement => MeasurementEntry))) private
         _entries;
@@ -33,6 +42,7 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
     mapping(uint32 entryId => bytes32 measurement) private _entryMeasurements;
     uint32 private _entryCount;
     uint64 private _livenessEpoch;
+    address[] private _livenessSinks;
 
     /// @param governor Holder of GOVERNOR_ROLE (a TimelockController in production).
     /// @param guardian Holder of GUARDIAN_ROLE; may be zero to appoint one later through the governor.
@@ -116,7 +126,58 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
         _advanceLivenessEpoch();
     }
 
+    /// @inheritdoc IMeasurementRegistry
+    function addLivenessSink(address sink) external onlyRole(GOVERNOR_ROLE) {
+        if (sink == address(0)) revert ZeroAddress("sink");
+        uint256 count = _livenessSinks.length;
+        for (uint256 i; i < count; ++i) {
+            if (_livenessSinks[i] == sink) revert LivenessSinkAlreadyAdded(sink);
+        }
+        if (count == MAX_LIVENESS_SINKS) revert TooManyLivenessSinks(MAX_LIVENESS_SINKS);
+        address source = address(ILivenessEpochSink(sink).livenessEpochSource());
+        if (source != address(this)) revert LivenessSinkSourceMismatch(sink, source);
+        _livenessSinks.push(sink);
+        uint64 epoch = _livenessEpoch;
+        // Also proves, before any revocation depends on it, that the sink accepts this registry's pushes.
+        ILivenessEpochSink(sink).mirrorLivenessEpoch(epoch);
+        emit LivenessSinkAdded(sink, epoch);
+    }
+
+    /// @inheritdoc IMeasurementRegistry
+    function removeLivenessSink(address sink) external {
+        // The guardian may remove too: a sink whose pushes revert blocks every revocation until it is gone, and
+        // removing one only sends its checks back to the registry (it cannot make anything live).
+        if (!hasRole(GOVERNOR_ROLE, msg.sender) && !hasRole(GUARDIAN_ROLE, msg.sender)) {
+            revert AccessControlUnauthorizedAccount(msg.sender, GUARDIAN_ROLE);
+        }
+        uint256 count = _livenessSinks.length;
+        for (uint256 i; i < count; ++i) {
+            if (_livenessSinks[i] != sink) continue;
+            _livenessSinks[i] = _livenessSinks[count - 1];
+            _livenessSinks.pop();
+            // Told, it stops trusting a copy that no longer follows revocations. A broken sink that cannot be told
+            // is removed all the same: the guardian's revocations matter more than its cache.
+            // A fixed allowance the caller must be able to pay, so a notice can only fail because of the sink:
+            // otherwise anyone executing the removal could starve the call and leave a working sink on its copy.
+            if (gasleft() < SINK_NOTICE_GAS + SINK_NOTICE_GAS / 63 + 2_000) {
+                revert NotEnoughGasForSinkNotice(SINK_NOTICE_GAS);
+            }
+            bool notified;
+            try ILivenessEpochSink(sink).mirrorLivenessEpoch{gas: SINK_NOTICE_GAS}(NOT_MIRRORED) {
+                notified = true;
+            } catch {}
+            emit LivenessSinkRemoved(sink, notified);
+            return;
+        }
+        revert LivenessSinkNotFound(sink);
+    }
+
     // ----------------------------------------------------------------------------------------------- views
+
+    /// @inheritdoc IMeasurementRegistry
+    function livenessSinks() external view returns (address[] memory) {
+        return _livenessSinks;
+    }
 
     /// @inheritdoc IMeasurementRegistry
     function isAllowed(bytes32 programId, uint8 teeType, bytes32 measurement) external view returns (bool) {
@@ -243,9 +304,15 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
             && !_revoked[teeType][measurement];
     }
 
+    /// @dev A sink that reverts reverts the whole change (never skipped): a revocation that a sink missed would
+    /// leave that sink trusting keys it should refuse.
     function _advanceLivenessEpoch() private {
         uint64 epoch = ++_livenessEpoch;
         emit LivenessEpochAdvanced(epoch, msg.sender);
+        uint256 count = _livenessSinks.length;
+        for (uint256 i; i < count; ++i) {
+            ILivenessEpochSink(_livenessSinks[i]).mirrorLivenessEpoch(epoch);
+        }
     }
 
     function _requireTeeType(uint8 teeType) private pure {

@@ -34,24 +34,38 @@ interface IBatchReceipts {
     /// @notice Thrown when the batch's signer is not live for `programId` now: at submission the program the
     /// submitter named, at inclusion the receipt's own.
     error EnclaveNotLive(address signer, bytes32 programId);
+    /// @notice Thrown when refreshing a batch's liveness cache while this contract does not mirror the registry's
+    /// liveness epoch (it is not, or no longer, a liveness sink of the MeasurementRegistry).
+    error LivenessEpochNotMirrored(uint64 registryEpoch, uint64 mirroredEpoch);
     /// @notice Thrown when `consumer` already consumed this leaf of this root (under any signer).
     error ReceiptAlreadyConsumed(address consumer, bytes32 root, bytes32 leaf);
 
     /// @notice Emitted when a signed batch root is submitted; (root, enclave) identifies the batch.
     event BatchSubmitted(bytes32 indexed root, address indexed enclave, uint32 count, uint64 issuedAt);
+    /// @notice Emitted when the signer's liveness for `programId` is cached for its batch `root` (inclusion of that
+    /// program's receipts then skips the registry while `epoch` stays current and until `liveUntil`).
+    event BatchLivenessCached(
+        bytes32 indexed root, address indexed signer, bytes32 indexed programId, uint64 liveUntil, uint64 epoch
+    );
     /// @notice Emitted when `consumer` consumes a receipt of a batch.
     event BatchReceiptConsumed(
         bytes32 indexed programId, bytes32 indexed root, address indexed consumer, bytes32 leaf
     );
 
     /// @notice Records `batch` under (batch.root, the address `signature` recovers to); returns that enclave.
-    /// @param programId A program the signer must be live for now. Only a sanity check at submission (it keeps
-    /// keys that are no enclave at all, such as the address a junk signature recovers to, from recording
-    /// anything): the batch may hold receipts of several programs, and the signer's liveness is checked again per
-    /// receipt, at inclusion time, against the receipt's own programId.
+    /// @param programId A program the signer must be live for now. It keeps keys that are no enclave at all (such
+    /// as the address a junk signature recovers to) from recording anything, and the answer is cached for this
+    /// program's receipts (see refreshBatchLiveness). The batch may hold receipts of several programs: the
+    /// signer's liveness is still required per receipt, at inclusion time, for the receipt's own programId.
     function submitBatch(Batch calldata batch, bytes32 programId, bytes calldata signature)
         external
         returns (address enclave);
+
+    /// @notice Caches `signer`'s liveness for `programId` for its batch `root` after the full check, so inclusion
+    /// of that program's receipts takes the fast path again: after a liveness-epoch change, or for a program other
+    /// than the one named at submission. Anyone may call it: it stores only what the full check shows now.
+    /// @return liveUntil Until when the cache answers "live" unless the liveness epoch advances first.
+    function refreshBatchLiveness(bytes32 root, address signer, bytes32 programId) external returns (uint64 liveUntil);
 
     /// @notice Reverts unless `signer` submitted batch `root`, `receipt` is in it, and `signer` is live for
     /// `receipt.programId` now.
@@ -75,6 +89,13 @@ interface IBatchReceipts {
 
     /// @notice The record of the batch `signer` submitted with `root`; zeros when not submitted.
     function batchRecord(bytes32 root, address signer) external view returns (BatchRecord memory);
+
+    /// @notice The liveness cache of (`root`, `signer`, `programId`); liveUntil 0 when none. It is used only while
+    /// `epoch` equals the mirrored liveness epoch.
+    function batchLiveness(bytes32 root, address signer, bytes32 programId)
+        external
+        view
+        returns (uint64 liveUntil, uint64 epoch);
 
     /// @notice The enclave registry consulted for liveness.
     function enclaveRegistry() external view returns (IEnclaveRegistry);

@@ -125,6 +125,12 @@ interface IEnclaveRegistry {
     /// allowed for the program now (so a revocation takes effect at once).
     function isLive(address enclave, bytes32 programId) external view returns (bool);
 
+    /// @notice The full liveness check of (`enclave`, `programId`), for contracts that cache it (BatchReceipts).
+    /// @return liveUntil 0 when not live now; otherwise until when it stays live unless the liveness epoch
+    /// advances first (the earlier of expiry and the end of the measurement's window).
+    /// @return epoch The MeasurementRegistry's liveness epoch the answer holds under.
+    function liveness(address enclave, bytes32 programId) external view returns (uint64 liveUntil, uint64 epoch);
+
     /// @notice The TEE type of `enclave` when it is live for `programId` (as isLive), otherwise 0.
     function liveTeeType(address enclave, bytes32 programId) external view returns (uint8);
 

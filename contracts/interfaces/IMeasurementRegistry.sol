@@ -61,6 +61,16 @@ interface IMeasurementRegistry {
     error DebugNotAllowed(uint8 teeType);
     /// @notice Thrown when allowing an already allowed root hash or disallowing one not allowed.
     error RootHashUnchanged(uint8 teeType, bytes32 rootHash, bool allowed);
+    /// @notice Thrown when adding a liveness sink that is already added.
+    error LivenessSinkAlreadyAdded(address sink);
+    /// @notice Thrown when removing a liveness sink that was never added.
+    error LivenessSinkNotFound(address sink);
+    /// @notice Thrown when adding a sink beyond MAX_LIVENESS_SINKS (each one costs every revocation a call).
+    error TooManyLivenessSinks(uint256 max);
+    /// @notice Thrown when removing a sink without enough gas left to give it SINK_NOTICE_GAS for the notice.
+    error NotEnoughGasForSinkNotice(uint256 noticeGas);
+    /// @notice Thrown when a sink names another registry as its epoch source (a wiring mistake).
+    error LivenessSinkSourceMismatch(address sink, address source);
 
     // ----------------------------------------------------------------------------------------------- events
 
@@ -86,6 +96,11 @@ interface IMeasurementRegistry {
     /// @notice Emitted when the liveness epoch advances (a revocation, a rotation, or a key removal reported by a
     /// holder of LIVENESS_EPOCH_ROLE): liveness cached under an earlier epoch must be checked again in full.
     event LivenessEpochAdvanced(uint64 epoch, address indexed by);
+    /// @notice Emitted when the governor adds a contract that receives every liveness epoch.
+    event LivenessSinkAdded(address indexed sink, uint64 epoch);
+    /// @notice Emitted when the governor or guardian removes a liveness sink; `notified`: it was told to stop
+    /// trusting its copy (false only for a sink whose pushes revert).
+    event LivenessSinkRemoved(address indexed sink, bool notified);
 
     // -------------------------------------------------------------------------------------------- governor
 
@@ -119,6 +134,20 @@ interface IMeasurementRegistry {
 
     /// @notice Advances the liveness epoch. LIVENESS_EPOCH_ROLE only (the EnclaveRegistry, when it removes a key).
     function advanceLivenessEpoch() external;
+
+    /// @notice Makes `sink` receive every liveness epoch from now on, starting with the current one. Governor only.
+    /// @dev Every advance calls each sink and reverts if one does (a sink that missed an advance would keep
+    /// trusting revoked keys), so add only contracts whose `mirrorLivenessEpoch` cannot revert for this registry
+    /// (BatchReceipts); the guardian can remove a sink that does.
+    function addLivenessSink(address sink) external;
+
+    /// @notice Stops pushing to `sink` after pushing it NOT_MIRRORED, so it stops trusting its copy. Governor or
+    /// guardian (a sink whose pushes revert blocks revocations until removed; it is removed even if that last
+    /// push reverts too).
+    function removeLivenessSink(address sink) external;
+
+    /// @notice The contracts that receive every liveness epoch.
+    function livenessSinks() external view returns (address[] memory);
 
     // ----------------------------------------------------------------------------------------------- views
 

@@ -114,15 +114,10 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
 
     /// @inheritdoc IEnclaveRegistry
     function refreshLiveness(address enclave, bytes32 programId) external returns (uint64 liveUntil) {
+        uint64 epoch;
+        (liveUntil, epoch) = _fullLiveness(enclave, programId);
+        if (liveUntil == 0) revert EnclaveNotLive(enclave, programId);
         Record storage r = _records[enclave][programId];
-        uint64 expiresAt = r.expiresAt;
-        if (expiresAt <= block.timestamp || _removed[enclave]) revert EnclaveNotLive(enclave, programId);
-        uint64 windowEnd = _measurementRegistry.entryAllowedUntil(programId, r.teeType, r.entryId);
-        if (windowEnd == 0) revert EnclaveNotLive(enclave, programId);
-        // Exact for the same reason as at registration: live now, and nothing can end it before liveUntil without
-        // advancing the epoch read here.
-        uint64 epoch = _measurementRegistry.livenessEpoch();
-        liveUntil = windowEnd < expiresAt ? windowEnd : expiresAt;
         r.liveUntil = uint40(liveUntil);
         r.epoch = epoch;
         emit LivenessRefreshed(enclave, programId, liveUntil, epoch);
@@ -169,6 +164,11 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
     /// @inheritdoc IEnclaveRegistry
     function isLive(address enclave, bytes32 programId) external view returns (bool) {
         return _liveTeeType(enclave, programId) != 0;
+    }
+
+    /// @inheritdoc IEnclaveRegistry
+    function liveness(address enclave, bytes32 programId) external view returns (uint64 liveUntil, uint64 epoch) {
+        return _fullLiveness(enclave, programId);
     }
 
     /// @inheritdoc IEnclaveRegistry
@@ -233,6 +233,19 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
         return r.teeType;
     }
 
+    /// @dev The full check, as a cacheable answer: live now, and nothing can end it before `liveUntil` without
+    /// advancing the epoch returned with it (expiry and the window's end are the only deadlines that pass by
+    /// themselves). (0, epoch) when not live.
+    function _fullLiveness(address enclave, bytes32 programId) private view returns (uint64 liveUntil, uint64 epoch) {
+        epoch = _measurementRegistry.livenessEpoch();
+        Record storage r = _records[enclave][programId];
+        uint64 expiresAt = r.expiresAt;
+        if (expiresAt <= block.timestamp || _removed[enclave]) return (0, epoch);
+        uint64 windowEnd = _measurementRegistry.entryAllowedUntil(programId, r.teeType, r.entryId);
+        if (windowEnd == 0) return (0, epoch);
+        liveUntil = windowEnd < expiresAt ? windowEnd : expiresAt;
+    }
+
     /// @dev Applies the policy (reverting with the MeasurementRegistry's error), writes the record word, emits.
     function _store(address enclave, bytes32 programId, Claims calldata claims, uint8 path, bytes32 hpkeKeyHash)
         private
@@ -242,6 +255,10 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
         {
             (uint32 entryId, uint64 validUntil, uint64 epoch) =
                 _measurementRegistry.checkClaimsEntry(programId, claims);
+            if (_replacesLiveEntry(enclave, programId, entryId)) {
+                _measurementRegistry.advanceLivenessEpoch();
+                epoch = _measurementRegistry.livenessEpoch();
+            }
             // uint40 holds times until the year 36812; validUntil may be "no end" (2^64 - 1), so it is capped first.
             _records[enclave][programId] = Record({
                 expiresAt: uint40(expiresAt),
@@ -256,6 +273,14 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
         emit EnclaveRegistered(
             enclave, programId, claims.measurement, claims.teeType, path, hpkeKeyHash, claims.platformId, expiresAt
         );
+    }
+
+    /// @dev Re-attesting under the same entry only lengthens liveness; under another entry (another measurement) it
+    /// may end earlier than what contracts cached for this key (BatchReceipts caches per batch), so the caller ends
+    /// every cache taken before, and the new record caches the advanced epoch.
+    function _replacesLiveEntry(address enclave, bytes32 programId, uint32 entryId) private view returns (bool) {
+        Record storage previous = _records[enclave][programId];
+        return previous.expiresAt > block.timestamp && previous.entryId != entryId;
     }
 
     /// @dev A nonce is fresh when the registry issued it as a challenge that has not expired, or when it is one of

@@ -9,7 +9,7 @@ const COMMITTEE_PATH = 1;
 /**
  * The teezk core: a TimelockController governs everything. The deployer holds GOVERNOR_ROLE only while this
  * module wires the contracts (committee route, guardian as enclave remover, the enclave registry's right to
- * advance the measurement registry's liveness epoch), then grants the role to the
+ * advance the measurement registry's liveness epoch, BatchReceipts as a liveness sink), then grants the role to the
  * timelock and renounces it, so every later change (policy, measurements, SP1 route, MultiProverRoots' remover
  * role) is a timelock proposal.
  *
@@ -46,11 +46,14 @@ export const TeezkModule = buildModule("Teezk", (m) => {
     id: "grantRegistryLivenessEpoch",
   });
 
+  // BatchReceipts' inclusion fast path reads a pushed copy of the liveness epoch; unwired, it always checks in full.
+  const batchSink = m.call(measurementRegistry, "addLivenessSink", [batchReceipts], { id: "addBatchReceiptsLivenessSink" });
+
   const governed = { measurementRegistry, enclaveRegistry, committee } as const;
   for (const [name, contract] of Object.entries(governed)) {
     const granted = m.call(contract, "grantRole", [GOVERNOR_ROLE, timelock], {
       id: `${name}_grantTimelock`,
-      after: [routeAdded, guardianRemover, registryEpoch],
+      after: [routeAdded, guardianRemover, registryEpoch, batchSink],
     });
     m.call(contract, "renounceRole", [GOVERNOR_ROLE, deployer], { id: `${name}_renounceDeployer`, after: [granted] });
   }

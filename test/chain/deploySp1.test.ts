@@ -5,7 +5,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
 import { deployTeezk } from "../../deploy/deployTeezk.js";
 import { Sp1Module } from "../../ignition/modules/Sp1.js";
-import { enclaveRegistryAbi } from "../../src/chain/index.js";
+import { enclaveRegistryAbi, measurementRegistryAbi } from "../../src/chain/index.js";
 import { isTeezkError } from "../../src/errors/index.js";
 import { deployTeezkSystem } from "./support/system.js";
 
@@ -91,6 +91,11 @@ describe("SP1 paths deployed by the Ignition module and by deploy/deployTeezk.ts
       expect(await publicClient.readContract({ address: withSp1.enclaveRegistry, abi: enclaveRegistryAbi, functionName: "route", args: [SP1_PATH] })).toEqual([
         getAddress(withSp1.sp1AttestationVerifier!),
         false,
+      ]);
+
+      // BatchReceipts is wired as the measurement registry's liveness sink before the deployer hands over.
+      expect(await publicClient.readContract({ address: withSp1.measurementRegistry, abi: measurementRegistryAbi, functionName: "livenessSinks" })).toEqual([
+        getAddress(withSp1.batchReceipts),
       ]);
 
       const without = await deployTeezk(base);

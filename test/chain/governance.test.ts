@@ -1,6 +1,7 @@
 import { keccak256, toHex } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  batchReceiptsAbi,
   buildAllowMeasurementCalls,
   executeTimelockCalls,
   measurementRegistryAbi,
@@ -16,6 +17,15 @@ describe("allowing a measurement through the TimelockController", () => {
   let system: TeezkSystem;
   beforeAll(async () => {
     system = await deployTeezkSystem();
+  });
+
+  it("the Ignition deployment wires BatchReceipts as the liveness sink, mirroring the current epoch", async () => {
+    const { publicClient } = system.clients;
+    const registry = system.addresses.measurementRegistry;
+    expect(await publicClient.readContract({ address: registry, abi: measurementRegistryAbi, functionName: "livenessSinks" })).toEqual([system.addresses.batchReceipts]);
+    expect(await publicClient.readContract({ address: system.addresses.batchReceipts, abi: batchReceiptsAbi, functionName: "mirroredLivenessEpoch" })).toBe(
+      await publicClient.readContract({ address: registry, abi: measurementRegistryAbi, functionName: "livenessEpoch" }),
+    );
   });
 
   it("the deployer no longer governs: a direct call reverts, a scheduled batch executes only after the delay", async () => {

@@ -89,7 +89,8 @@ describe("teezk registry … spawned against an HTTP RPC with a deploy/deploy.ts
     const revoked = await teezk(["registry", "revoke", "--tee", "nitro", "--measurement", measurement]);
     expect(revoked.code).toBe(0);
     // A revocation also advances the liveness epoch, so registries' cached liveness is checked in full again.
-    expect((revoked.json.events as { name: string }[]).map((e) => e.name)).toEqual(["MeasurementRevoked", "LivenessEpochAdvanced"]);
+    // …and pushes the new epoch to the deployment's liveness sink, BatchReceipts.
+    expect((revoked.json.events as { name: string }[]).map((e) => e.name)).toEqual(["MeasurementRevoked", "LivenessEpochAdvanced", "LivenessEpochMirrored"]);
     const after = await teezk(["registry", "status", "--program-id", programId, "--tee", "3", "--measurement", measurement]);
     expect(after.json).toMatchObject({ measurement: { allowed: false, revoked: true } });
   });

@@ -8,6 +8,7 @@ import {Claims} from "../../../contracts/interfaces/IClaims.sol";
 import {IMeasurementRegistry} from "../../../contracts/interfaces/IMeasurementRegistry.sol";
 import {IGoverned} from "../../../contracts/interfaces/IGoverned.sol";
 import {MeasurementRegistry} from "../../../contracts/governance/MeasurementRegistry.sol";
+import {LivenessSinkTestDouble} from "../doubles/LivenessSinkTestDouble.sol";
 
 contract MeasurementRegistryTest is TeezkBase {
     bytes32 internal constant M = keccak256("new measurement");
@@ -341,6 +342,125 @@ contract MeasurementRegistryTest is TeezkBase {
         fresh.addMeasurement(PROGRAM, 1, measurementOf(1), 0, 0);
         vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.TeePolicyNotSet.selector, uint8(1)));
         fresh.checkClaims(PROGRAM, _claims());
+    }
+
+    // ---------------------------------------------------------------------------------- liveness sinks
+
+    function test_addLivenessSink_PushesTheCurrentEpochThenEveryAdvance() public {
+        vm.prank(guardian);
+        measurements.revokeMeasurement(5, measurementOf(5));
+        LivenessSinkTestDouble sink = new LivenessSinkTestDouble(measurements);
+        vm.expectEmit(true, true, true, true, address(measurements));
+        emit IMeasurementRegistry.LivenessSinkAdded(address(sink), 1);
+        vm.prank(governor);
+        measurements.addLivenessSink(address(sink));
+        assertEq(sink.mirroredLivenessEpoch(), 1, "current epoch pushed on adding");
+        assertEq(measurements.livenessSinks().length, 1, "listed");
+
+        vm.prank(guardian);
+        measurements.revokeMeasurement(4, measurementOf(4));
+        assertEq(sink.mirroredLivenessEpoch(), 2, "revocation pushed");
+        vm.prank(governor);
+        measurements.rotateMeasurement(PROGRAM, 3, measurementOf(3), M, 1 hours);
+        assertEq(sink.mirroredLivenessEpoch(), 3, "rotation pushed");
+        vm.prank(governor);
+        measurements.grantRole(LIVENESS_EPOCH_ROLE, address(this));
+        measurements.advanceLivenessEpoch();
+        assertEq(sink.mirroredLivenessEpoch(), 4, "advance by the role pushed");
+        assertEq(sink.pushes(), 4, "one push per change");
+    }
+
+    function test_removeLivenessSink_PushesNotMirroredAndStops() public {
+        LivenessSinkTestDouble sink = new LivenessSinkTestDouble(measurements);
+        LivenessSinkTestDouble kept = new LivenessSinkTestDouble(measurements);
+        vm.startPrank(governor);
+        measurements.addLivenessSink(address(sink));
+        measurements.addLivenessSink(address(kept));
+        vm.expectEmit(true, true, true, true, address(measurements));
+        emit IMeasurementRegistry.LivenessSinkRemoved(address(sink), true);
+        measurements.removeLivenessSink(address(sink));
+        vm.stopPrank();
+        assertEq(sink.mirroredLivenessEpoch(), measurements.NOT_MIRRORED(), "told to stop trusting its copy");
+        vm.prank(guardian);
+        measurements.revokeMeasurement(1, measurementOf(1));
+        assertEq(sink.mirroredLivenessEpoch(), measurements.NOT_MIRRORED(), "no longer pushed");
+        assertEq(kept.mirroredLivenessEpoch(), 1, "the other sink still is");
+        assertEq(measurements.livenessSinks().length, 1, "one left");
+        assertEq(measurements.livenessSinks()[0], address(kept), "the kept one");
+    }
+
+    function test_addLivenessSink_RevertWhen_Invalid() public {
+        LivenessSinkTestDouble sink = new LivenessSinkTestDouble(measurements);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, guardian, measurements.GOVERNOR_ROLE()
+            )
+        );
+        vm.prank(guardian);
+        measurements.addLivenessSink(address(sink));
+
+        vm.startPrank(governor);
+        vm.expectRevert(abi.encodeWithSelector(IGoverned.ZeroAddress.selector, "sink"));
+        measurements.addLivenessSink(address(0));
+        MeasurementRegistry other = new MeasurementRegistry(governor, guardian);
+        LivenessSinkTestDouble foreign = new LivenessSinkTestDouble(other);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMeasurementRegistry.LivenessSinkSourceMismatch.selector, address(foreign), address(other)
+            )
+        );
+        measurements.addLivenessSink(address(foreign));
+        sink.setReverting(true);
+        vm.expectRevert("LivenessSinkTestDouble: reverting");
+        measurements.addLivenessSink(address(sink));
+        sink.setReverting(false);
+        measurements.addLivenessSink(address(sink));
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.LivenessSinkAlreadyAdded.selector, address(sink)));
+        measurements.addLivenessSink(address(sink));
+        for (uint256 i = 1; i < measurements.MAX_LIVENESS_SINKS(); ++i) {
+            measurements.addLivenessSink(address(new LivenessSinkTestDouble(measurements)));
+        }
+        address fifth = address(new LivenessSinkTestDouble(measurements));
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.TooManyLivenessSinks.selector, 4));
+        measurements.addLivenessSink(fifth);
+        vm.stopPrank();
+    }
+
+    function test_removeLivenessSink_RevertWhen_NotFoundOrNotGovernorOrGuardian() public {
+        LivenessSinkTestDouble sink = new LivenessSinkTestDouble(measurements);
+        vm.prank(governor);
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.LivenessSinkNotFound.selector, address(sink)));
+        measurements.removeLivenessSink(address(sink));
+        vm.prank(governor);
+        measurements.addLivenessSink(address(sink));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, address(0xBAD), measurements.GUARDIAN_ROLE()
+            )
+        );
+        vm.prank(address(0xBAD));
+        measurements.removeLivenessSink(address(sink));
+    }
+
+    /// @dev A sink that reverts is never skipped: the revocation reverts with it, so no sink can miss one. The
+    /// guardian removes the broken sink (its last push reverts too, so `notified` is false) and revokes.
+    function test_revokeMeasurement_RevertsWhenASinkRevertsUntilTheGuardianRemovesIt() public {
+        LivenessSinkTestDouble sink = new LivenessSinkTestDouble(measurements);
+        vm.prank(governor);
+        measurements.addLivenessSink(address(sink));
+        sink.setReverting(true);
+        vm.prank(guardian);
+        vm.expectRevert("LivenessSinkTestDouble: reverting");
+        measurements.revokeMeasurement(1, measurementOf(1));
+        assertFalse(measurements.isRevoked(1, measurementOf(1)), "nothing changed");
+
+        vm.expectEmit(true, true, true, true, address(measurements));
+        emit IMeasurementRegistry.LivenessSinkRemoved(address(sink), false);
+        vm.prank(guardian);
+        measurements.removeLivenessSink(address(sink));
+        vm.prank(guardian);
+        measurements.revokeMeasurement(1, measurementOf(1));
+        assertTrue(measurements.isRevoked(1, measurementOf(1)), "revoked once the broken sink is gone");
     }
 
     function test_constructor_RevertWhen_ZeroGovernor() public {

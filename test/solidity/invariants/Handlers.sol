@@ -248,6 +248,26 @@ contract ReceiptsHandler is HandlerBase {
         } catch {}
     }
 
+    /// @notice Fuzzed action: anyone refreshes a batch's liveness cache; it succeeds exactly when the named key
+    /// submitted that root and is live for the program (so the cache can never be refreshed into a lie).
+    function refreshBatch(uint256 seed, uint8 variant) public {
+        uint256 i = seed % 5;
+        bytes32 programId = seed % 7 == 0 ? keccak256("other program") : PROGRAM;
+        Receipt memory r = Receipt(programId, keccak256(abi.encode(variant % 3)), bytes32(0), bytes32(0), 0, bytes32(0));
+        bytes32 root = batches.leafOf(r);
+        bool expected = submitted[root][i] && programId == PROGRAM && _modelLive(i);
+        try batches.refreshBatchLiveness(root, vm.addr(keys[i]), programId) {
+            if (!expected) _violation("refreshed a batch cache the full check refuses");
+        } catch {
+            if (expected) _violation("could not refresh a live signer's batch cache");
+        }
+    }
+
+    /// @notice Whether BatchReceipts' copy of the liveness epoch follows the registry's.
+    function mirrorFollowsRegistry() public view returns (bool) {
+        return batches.mirroredLivenessEpoch() == measurements.livenessEpoch();
+    }
+
     /// @notice Fuzzed action: key `seed % 5` signs a receipt for PROGRAM (or another program) and it is consumed.
     function consume(uint256 seed, bytes32 input) public {
         uint256 i = seed % 5;

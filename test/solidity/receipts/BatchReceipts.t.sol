@@ -5,6 +5,8 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 import {TeezkBase} from "../utils/TeezkBase.sol";
 import {IBatchReceipts} from "../../../contracts/interfaces/IBatchReceipts.sol";
+import {IMeasurementRegistry} from "../../../contracts/interfaces/IMeasurementRegistry.sol";
+import {ILivenessEpochSink} from "../../../contracts/interfaces/ILivenessEpochSink.sol";
 import {BatchReceipts} from "../../../contracts/receipts/BatchReceipts.sol";
 import {Batch, Receipt} from "../../../contracts/receipts/Receipt.sol";
 
@@ -22,6 +24,8 @@ contract BatchReceiptsTest is TeezkBase {
     function setUp() public override {
         super.setUp();
         batches = new BatchReceipts(enclaves);
+        vm.prank(governor);
+        measurements.addLivenessSink(address(batches));
         enclave = registerEnclave(KEY, 2);
         hostile = registerEnclave(HOSTILE_KEY, 3);
         for (uint256 i = 0; i < 4; ++i) {
@@ -247,5 +251,209 @@ contract BatchReceiptsTest is TeezkBase {
         batches.submitBatch(b, PROGRAM, signDigest(KEY, digest));
         assertEq(batches.batchRecord(root, vm.addr(0xBAD)).count, 0, "nothing recorded");
         assertEq(batches.batchRecord(root, enclave).count, 0, "nothing recorded");
+    }
+
+    // --------------------------------------------------------------------------- liveness cache (fast path)
+
+    function _revokeUnrelated() internal {
+        vm.prank(guardian);
+        measurements.revokeMeasurement(5, measurementOf(5));
+    }
+
+    /// @dev Receipt 0 is included until just before `deadline` and refused from `deadline` on.
+    function _expectIncludedUntil(uint256 deadline) internal {
+        vm.warp(deadline - 1);
+        batches.verifyIncluded(rs[0], root, enclave, _proof(0));
+        vm.warp(deadline);
+        vm.expectRevert(abi.encodeWithSelector(IBatchReceipts.EnclaveNotLive.selector, enclave, PROGRAM));
+        batches.verifyIncluded(rs[0], root, enclave, _proof(0));
+    }
+
+    /// @dev The signer's measurement is revoked: `b` refuses its receipt at once, whatever path it takes.
+    function _revokeSignerThenExpectRefusal(BatchReceipts b) internal {
+        vm.prank(guardian);
+        measurements.revokeMeasurement(2, measurementOf(2));
+        vm.expectRevert(abi.encodeWithSelector(IBatchReceipts.EnclaveNotLive.selector, enclave, PROGRAM));
+        b.verifyIncluded(rs[0], root, enclave, _proof(0));
+    }
+
+    function test_submitBatch_CachesLivenessForTheNamedProgram() public {
+        Batch memory b = Batch(root, 4, uint64(START));
+        bytes memory sig = signDigest(KEY, batches.batchDigest(b));
+        uint64 epoch = measurements.livenessEpoch();
+        vm.expectEmit(true, true, true, true, address(batches));
+        emit IBatchReceipts.BatchLivenessCached(root, enclave, PROGRAM, uint64(START + 24 hours), epoch);
+        batches.submitBatch(b, PROGRAM, sig);
+        (uint64 liveUntil, uint64 cachedEpoch) = batches.batchLiveness(root, enclave, PROGRAM);
+        assertEq(liveUntil, START + 24 hours, "until the key's expiry (open window)");
+        assertEq(cachedEpoch, epoch, "under the current epoch");
+        assertEq(batches.mirroredLivenessEpoch(), epoch, "the registry's epoch, pushed");
+        (liveUntil,) = batches.batchLiveness(root, enclave, keccak256("other program"));
+        assertEq(liveUntil, 0, "nothing cached for another program");
+        (liveUntil,) = batches.batchLiveness(root, hostile, PROGRAM);
+        assertEq(liveUntil, 0, "nothing cached for another signer");
+    }
+
+    /// @dev Not (yet) a liveness sink: nothing is cached, inclusion always asks the registry, and revocation still
+    /// refuses at once.
+    function test_submitBatch_NoCacheWhenNotALivenessSink() public {
+        BatchReceipts unwired = new BatchReceipts(enclaves);
+        assertEq(unwired.mirroredLivenessEpoch(), unwired.NOT_MIRRORED(), "starts unmirrored");
+        Batch memory b = Batch(root, 4, uint64(START));
+        unwired.submitBatch(b, PROGRAM, signDigest(KEY, unwired.batchDigest(b)));
+        (uint64 liveUntil,) = unwired.batchLiveness(root, enclave, PROGRAM);
+        assertEq(liveUntil, 0, "no cache");
+        unwired.verifyIncluded(rs[0], root, enclave, _proof(0));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IBatchReceipts.LivenessEpochNotMirrored.selector, measurements.livenessEpoch(), unwired.NOT_MIRRORED()
+            )
+        );
+        unwired.refreshBatchLiveness(root, enclave, PROGRAM);
+        _revokeSignerThenExpectRefusal(unwired);
+    }
+
+    /// @dev Removing BatchReceipts as a sink leaves it NOT_MIRRORED: a later revocation (which it is no longer
+    /// told about) still refuses its receipts, through the full check.
+    function test_removeLivenessSink_SendsInclusionBackToTheFullCheck() public {
+        _submit();
+        vm.prank(governor);
+        measurements.removeLivenessSink(address(batches));
+        assertEq(batches.mirroredLivenessEpoch(), batches.NOT_MIRRORED(), "told to stop trusting its copy");
+        batches.verifyIncluded(rs[0], root, enclave, _proof(0));
+        _revokeSignerThenExpectRefusal(batches);
+    }
+
+    function test_verifyIncluded_RevertWhen_RotatedAwayAfterTheGracePeriod() public {
+        _submit();
+        vm.prank(governor);
+        measurements.rotateMeasurement(PROGRAM, 2, measurementOf(2), keccak256("m2 v2"), 2 hours);
+        _expectIncludedUntil(START + 2 hours);
+    }
+
+    /// @dev The signer re-attests under another allowed measurement whose window ends within the hour: the batch's
+    /// cache (live for 24 h) must not outlive the key's new liveness.
+    function test_verifyIncluded_RevertWhen_SignerReattestedUnderAShorterEntry() public {
+        _submit();
+        bytes32 shortLived = keccak256("m2 short-lived");
+        vm.prank(governor);
+        measurements.addMeasurement(PROGRAM, 2, shortLived, 0, uint64(START + 1 hours));
+        registerEnclaveFor(KEY, PROGRAM, 2, shortLived);
+        _expectIncludedUntil(START + 1 hours);
+    }
+
+    function test_verifyIncluded_RevertWhen_CacheOutlivedByTime() public {
+        _submit();
+        _expectIncludedUntil(START + 24 hours);
+    }
+
+    function test_refreshBatchLiveness_CachesUnderTheNewEpoch() public {
+        _submit();
+        _revokeUnrelated();
+        uint64 epoch = measurements.livenessEpoch();
+        (, uint64 stale) = batches.batchLiveness(root, enclave, PROGRAM);
+        assertTrue(stale != epoch, "cache taken under the old epoch");
+        vm.expectEmit(true, true, true, true, address(batches));
+        emit IBatchReceipts.BatchLivenessCached(root, enclave, PROGRAM, uint64(START + 24 hours), epoch);
+        vm.prank(address(0xCAFE)); // anyone
+        assertEq(batches.refreshBatchLiveness(root, enclave, PROGRAM), START + 24 hours, "liveUntil");
+        (, uint64 fresh) = batches.batchLiveness(root, enclave, PROGRAM);
+        assertEq(fresh, epoch, "cached under the new epoch");
+        batches.verifyIncluded(rs[3], root, enclave, _proof(3));
+        vm.prank(guardian);
+        measurements.revokeMeasurement(2, measurementOf(2));
+        vm.expectRevert(abi.encodeWithSelector(IBatchReceipts.EnclaveNotLive.selector, enclave, PROGRAM));
+        batches.verifyIncluded(rs[3], root, enclave, _proof(3));
+    }
+
+    /// @dev A batch holding receipts of two programs: submission caches the named one; refreshing caches the other.
+    function test_refreshBatchLiveness_ForAnotherProgramOfTheBatch() public {
+        bytes32 second = keccak256("second program");
+        vm.prank(governor);
+        measurements.addMeasurement(second, 2, measurementOf(2), 0, 0);
+        registerEnclaveFor(KEY, second, 2, measurementOf(2));
+        Receipt memory other = Receipt(second, bytes32(0), bytes32(0), bytes32(0), uint64(START), bytes32(0));
+        bytes32 leaf = batches.leafOf(other);
+        bytes32 twoProgramRoot = Hashes.commutativeKeccak256(leaves[0], leaf);
+        Batch memory b = Batch(twoProgramRoot, 2, uint64(START));
+        batches.submitBatch(b, PROGRAM, signDigest(KEY, batches.batchDigest(b)));
+        bytes32[] memory proof = new bytes32[](1);
+        proof[0] = leaves[0];
+        batches.verifyIncluded(other, twoProgramRoot, enclave, proof);
+        (uint64 liveUntil,) = batches.batchLiveness(twoProgramRoot, enclave, second);
+        assertEq(liveUntil, 0, "only the named program is cached at submission");
+        batches.refreshBatchLiveness(twoProgramRoot, enclave, second);
+        (liveUntil,) = batches.batchLiveness(twoProgramRoot, enclave, second);
+        assertEq(liveUntil, START + 24 hours, "cached after the refresh");
+        batches.verifyIncluded(other, twoProgramRoot, enclave, proof);
+    }
+
+    function test_refreshBatchLiveness_RevertWhen_NoBatchOrNotLive() public {
+        vm.expectRevert(abi.encodeWithSelector(IBatchReceipts.BatchNotFound.selector, root, enclave));
+        batches.refreshBatchLiveness(root, enclave, PROGRAM);
+        _submit();
+        bytes32 otherProgram = keccak256("other program");
+        vm.expectRevert(abi.encodeWithSelector(IBatchReceipts.EnclaveNotLive.selector, enclave, otherProgram));
+        batches.refreshBatchLiveness(root, enclave, otherProgram);
+        vm.prank(guardian);
+        measurements.revokeMeasurement(2, measurementOf(2));
+        vm.expectRevert(abi.encodeWithSelector(IBatchReceipts.EnclaveNotLive.selector, enclave, PROGRAM));
+        batches.refreshBatchLiveness(root, enclave, PROGRAM);
+    }
+
+    function test_mirrorLivenessEpoch_RevertWhen_NotTheRegistry() public {
+        vm.expectRevert(abi.encodeWithSelector(ILivenessEpochSink.NotLivenessEpochSource.selector, address(this)));
+        batches.mirrorLivenessEpoch(0);
+        vm.prank(governor);
+        vm.expectRevert(abi.encodeWithSelector(ILivenessEpochSink.NotLivenessEpochSource.selector, governor));
+        batches.mirrorLivenessEpoch(type(uint64).max);
+        assertEq(address(batches.livenessEpochSource()), address(measurements), "source");
+    }
+
+    /// @dev Differential: the same batch in a wired BatchReceipts (cached path) and an unwired one (always the full
+    /// check) gives the same answer, equal to isLive, after any of: nothing, an unrelated revocation, the signer's
+    /// revocation, a rotation with a grace period, removal, re-attestation, a refresh; then any time passing.
+    function testFuzz_verifyIncluded_CachedPathEqualsFullCheck(uint8 action, uint32 dt, uint8 leaf) public {
+        BatchReceipts full = new BatchReceipts(enclaves);
+        Batch memory b = Batch(root, 4, uint64(START));
+        batches.submitBatch(b, PROGRAM, signDigest(KEY, batches.batchDigest(b)));
+        full.submitBatch(b, PROGRAM, signDigest(KEY, full.batchDigest(b)));
+        action = action % 7;
+        if (action == 1) _revokeUnrelated();
+        if (action == 2) {
+            vm.prank(guardian);
+            measurements.revokeMeasurement(2, measurementOf(2));
+        }
+        if (action == 3) {
+            vm.prank(governor);
+            measurements.rotateMeasurement(PROGRAM, 2, measurementOf(2), keccak256("m2 v2"), uint64(dt % 3 days));
+        }
+        if (action == 4) {
+            vm.prank(governor);
+            enclaves.grantRole(REMOVER_ROLE, guardian);
+            vm.prank(guardian);
+            enclaves.removeEnclave(enclave);
+        }
+        if (action == 5) {
+            vm.warp(START + dt % 23 hours);
+            registerEnclave(KEY, 2);
+        }
+        if (action == 6) {
+            _revokeUnrelated();
+            batches.refreshBatchLiveness(root, enclave, PROGRAM);
+        }
+        vm.warp(block.timestamp + dt % 3 days);
+        uint256 i = leaf % 4;
+        bool live = enclaves.isLive(enclave, PROGRAM);
+        bool cachedOk;
+        bool fullOk;
+        try batches.verifyIncluded(rs[i], root, enclave, _proof(i)) {
+            cachedOk = true;
+        } catch {}
+        try full.verifyIncluded(rs[i], root, enclave, _proof(i)) {
+            fullOk = true;
+        } catch {}
+        assertEq(cachedOk, fullOk, "cached path and full check disagree");
+        assertEq(cachedOk, live, "inclusion disagrees with isLive");
     }
 }

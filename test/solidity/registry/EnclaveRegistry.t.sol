@@ -165,6 +165,54 @@ contract EnclaveRegistryTest is TeezkBase {
         enclaves.refreshLiveness(expired, PROGRAM);
     }
 
+    function test_liveness_FullAnswerWithItsEpoch() public {
+        bytes32 program = keccak256("windowed program");
+        vm.prank(governor);
+        measurements.addMeasurement(program, 2, measurementOf(2), 0, uint64(START + 5 hours));
+        address enclave = registerEnclaveFor(KEY, program, 2, measurementOf(2));
+        address open = registerEnclave(0xE2, 1);
+
+        (uint64 liveUntil, uint64 epoch) = enclaves.liveness(enclave, program);
+        assertEq(liveUntil, START + 5 hours, "window end before expiry");
+        assertEq(epoch, measurements.livenessEpoch(), "current epoch");
+        (liveUntil,) = enclaves.liveness(open, PROGRAM);
+        assertEq(liveUntil, START + 24 hours, "expiry under an open window");
+        (liveUntil,) = enclaves.liveness(address(0xBAD), PROGRAM);
+        assertEq(liveUntil, 0, "never registered");
+
+        vm.prank(guardian);
+        measurements.revokeMeasurement(1, measurementOf(1));
+        (liveUntil, epoch) = enclaves.liveness(open, PROGRAM);
+        assertEq(liveUntil, 0, "revoked at once (no cache involved)");
+        assertEq(epoch, measurements.livenessEpoch(), "the advanced epoch");
+        vm.warp(START + 5 hours);
+        (liveUntil,) = enclaves.liveness(enclave, program);
+        assertEq(liveUntil, 0, "window over");
+    }
+
+    /// @dev The same key re-attested under another allowed measurement whose window ends sooner: anything cached
+    /// for the key under the old entry (BatchReceipts caches per batch) must end, so the epoch advances.
+    function test_register_UnderAnotherEntry_AdvancesLivenessEpoch() public {
+        address enclave = registerEnclave(KEY, 2);
+        (uint64 liveUntil, uint64 epoch) = enclaves.liveness(enclave, PROGRAM);
+        assertEq(liveUntil, START + 24 hours, "cached answer under the first entry");
+
+        vm.warp(START + 1 hours);
+        registerEnclave(KEY, 2);
+        assertEq(measurements.livenessEpoch(), epoch, "re-attesting under the same entry keeps the epoch");
+
+        bytes32 shortLived = keccak256("m2 short-lived");
+        vm.prank(governor);
+        measurements.addMeasurement(PROGRAM, 2, shortLived, 0, uint64(START + 2 hours));
+        registerEnclaveFor(KEY, PROGRAM, 2, shortLived);
+        assertEq(measurements.livenessEpoch(), epoch + 1, "re-attesting under another entry advances it");
+        (liveUntil, epoch) = enclaves.liveness(enclave, PROGRAM);
+        assertEq(liveUntil, START + 2 hours, "now bounded by the new entry's window");
+        assertEq(epoch, measurements.livenessEpoch(), "cached under the advanced epoch");
+        vm.warp(START + 2 hours);
+        assertFalse(enclaves.isLive(enclave, PROGRAM), "ends with the new entry's window");
+    }
+
     function test_liveTeeType_TypeWhenLiveZeroOtherwise() public {
         address enclave = registerEnclave(KEY, 4);
         assertEq(enclaves.liveTeeType(enclave, PROGRAM), 4, "live NVIDIA key");

@@ -89,9 +89,18 @@ abstract contract TeezkBase is Test {
 
     /// @dev Registers the enclave of `key` for PROGRAM with a fresh challenge through the committee route.
     function registerEnclave(uint256 key, uint8 teeType) internal returns (address enclave) {
+        return registerEnclaveFor(key, PROGRAM, teeType, measurementOf(teeType));
+    }
+
+    /// @dev Registers the enclave of `key` for `program`, attesting `measurement` (which must be allowed for it).
+    function registerEnclaveFor(uint256 key, bytes32 program, uint8 teeType, bytes32 measurement)
+        internal
+        returns (address enclave)
+    {
         enclave = vm.addr(key);
         bytes32 nonce = enclaves.issueChallenge();
         Claims memory claims = goodClaims(teeType, enclave, keccak256("hpke"), nonce);
-        enclaves.register(PROGRAM, claims, enclave, keccak256("hpke"), nonce, COMMITTEE_PATH, committeeProof(claims));
+        claims.measurement = measurement;
+        enclaves.register(program, claims, enclave, keccak256("hpke"), nonce, COMMITTEE_PATH, committeeProof(claims));
     }
 }
