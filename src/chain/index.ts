@@ -68,6 +68,12 @@ export {
   type SubmitPrivateProofErrorType,
 } from "./submitPrivateProof.js";
 export { submitBatch, type SubmitBatchParameters, type SubmitBatchReturnType, type SubmitBatchErrorType } from "./submitBatch.js";
+export {
+  refreshBatchLiveness,
+  type RefreshBatchLivenessParameters,
+  type RefreshBatchLivenessReturnType,
+  type RefreshBatchLivenessErrorType,
+} from "./refreshBatchLiveness.js";
 export { verifyInclusion, type VerifyInclusionParameters, type VerifyInclusionErrorType } from "./verifyInclusion.js";
 export { signRoot, type RootSignature, type SignRootParameters, type SignRootErrorType } from "./signRoot.js";
 export { proposeRoot, type ProposeRootParameters, type ProposeRootReturnType, type ProposeRootErrorType } from "./proposeRoot.js";

@@ -1,4 +1,4 @@
-import type { Address, Hex } from "viem";
+import { parseEventLogs, type Address, type Hex } from "viem";
 import type { TeezkError } from "../errors/index.js";
 import { parseBatch } from "../receipts/parseReceipt.js";
 import type { Batch } from "../receipts/types.js";
@@ -12,12 +12,21 @@ export type SubmitBatchParameters = TeezkClients & {
   signature: Hex;
   /**
    * A program the signer is live for now: BatchReceipts refuses the submission otherwise (EnclaveNotLive), so
-   * a signature that recovers to no enclave records nothing. Receipts of other programs in the batch are still
-   * checked against their own program at inclusion.
+   * a signature that recovers to no enclave records nothing. The answer is cached for this program's receipts
+   * (`livenessCache`); receipts of other programs in the batch are checked against their own program at
+   * inclusion, in full until refreshBatchLiveness caches them too.
    */
   programId: Hex;
 };
-export type SubmitBatchReturnType = TransactionResult & { enclave: Address };
+export type SubmitBatchReturnType = TransactionResult & {
+  enclave: Address;
+  /**
+   * The signer's liveness for `programId` as cached for this batch: inclusions of that program's receipts then
+   * skip the registry (about 7.6k gas instead of 28k) until `liveUntil` or the next revocation, rotation or
+   * removal anywhere. Undefined when BatchReceipts is not a liveness sink of its MeasurementRegistry.
+   */
+  livenessCache?: { programId: Hex; liveUntil: bigint; epoch: bigint };
+};
 export type SubmitBatchErrorType = TeezkError;
 
 /**
@@ -31,5 +40,12 @@ export async function submitBatch({ batchReceipts, batch, signature, programId, 
     functionName: "submitBatch",
     args: [parseBatch(batch), programId, signature],
   });
-  return { hash: tx.hash, gasUsed: tx.gasUsed, receipt: tx.receipt, enclave: tx.result as Address };
+  const [cached] = parseEventLogs({ abi: batchReceiptsAbi, eventName: "BatchLivenessCached", logs: tx.receipt.logs });
+  return {
+    hash: tx.hash,
+    gasUsed: tx.gasUsed,
+    receipt: tx.receipt,
+    enclave: tx.result as Address,
+    ...(cached ? { livenessCache: { programId: cached.args.programId, liveUntil: cached.args.liveUntil, epoch: cached.args.epoch } } : {}),
+  };
 }

@@ -175,15 +175,15 @@ async function runSteps(recorder: StepRecorder, setup: Setup): Promise<void> {
       const junk = await signBatch({ account: rollupSigners.tdx.account, batch: { ...built.batch, issuedAt: issuedAt - 1n }, domain });
       const frontRun = await expectRefusal(submitBatch({ ...batchBase, signature: junk }), /^EnclaveNotLive\(/);
       const signature = await signBatch({ account: rollupSigners.tdx.account, batch: built.batch, domain });
-      const { enclave: signer } = await submitBatch({ ...batchBase, signature });
+      const { enclave: signer, livenessCache } = await submitBatch({ ...batchBase, signature });
       const { receipt, proof } = getInclusionProof({ batch: built, index: 41 });
       const base = { publicClient: devnet.clients.publicClient, batchReceipts: devnet.addresses.batchReceipts, root: built.batch.root, signer };
       await verifyInclusion({ ...base, receipt, proof });
       const refused = await expectRefusal(verifyInclusion({ ...base, receipt: { ...receipt, outputDigest: word("another output") }, proof }), /^ReceiptNotInBatch\(/);
-      return { count: receipts.length, root: built.batch.root, signer, proofLength: proof.length, frontRun, refused };
+      return { count: receipts.length, root: built.batch.root, signer, proofLength: proof.length, frontRun, refused, livenessCached: livenessCache !== undefined };
     },
     (result) =>
-      `${result.count} receipts under root ${result.root.slice(0, 10)}… by ${result.signer.slice(0, 10)}…; junk front-run refused; receipt #41 included (${result.proofLength}-node proof), an altered copy refused`,
+      `${result.count} receipts under root ${result.root.slice(0, 10)}… by ${result.signer.slice(0, 10)}…; junk front-run refused; signer's liveness ${result.livenessCached ? "cached for the batch" : "not cached (BatchReceipts unwired)"}; receipt #41 included (${result.proofLength}-node proof), an altered copy refused`,
   );
 
   const rootsAddress = devnet.addresses.multiProverRoots;

@@ -79,6 +79,9 @@ describe("receipts signed in TypeScript, verified on-chain", () => {
     const submission = { ...system.clients, batchReceipts: system.addresses.batchReceipts, batch: built.batch, signature, programId: PROGRAM_ID };
     const submitted = await submitBatch(submission);
     expect(submitted.enclave).toBe(enclave.account.address);
+    // The deployment wires BatchReceipts as a liveness sink, so the signer's liveness is cached for the batch.
+    const epoch = await system.clients.publicClient.readContract({ address: system.addresses.measurementRegistry, abi: measurementRegistryAbi, functionName: "livenessEpoch" });
+    expect(submitted.livenessCache).toMatchObject({ programId: PROGRAM_ID, epoch });
     const recordOf = (signer: Hex) =>
       system.clients.publicClient.readContract({ address: system.addresses.batchReceipts, abi: batchReceiptsAbi, functionName: "batchRecord", args: [built.batch.root, signer] });
     expect(await recordOf(enclave.account.address)).toMatchObject({ count: 1024, issuedAt: now });

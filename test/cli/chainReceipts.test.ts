@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { Hex } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
-import { receiptsBatchSubmit, receiptsBatchVerifyInclusion, receiptsConsume, receiptsVerify, type ChainDeployment } from "../../src/cli/chain/index.js";
+import { measurementRegistryAbi } from "../../src/chain/index.js";
+import { receiptsBatchRefreshLiveness, receiptsBatchSubmit, receiptsBatchVerifyInclusion, receiptsConsume, receiptsVerify, type ChainDeployment } from "../../src/cli/chain/index.js";
 import { buildReceiptBatch, getInclusionProof, signBatch, signReceipt, type Receipt } from "../../src/receipts/index.js";
 import {
   PROGRAM_ID,
@@ -75,6 +76,8 @@ describe("teezk receipts … on the in-process chain", () => {
     expect(event).toMatchObject({ name: "BatchSubmitted", args: { root: built.batch.root, enclave: enclave.account.address, count: 16, issuedAt: now.toString() } });
     expect(submitted.text).toContain("gas per receipt");
     expect(submitted.text).toContain(`--signer ${enclave.account.address}`);
+    expect(submitted.text).toContain("liveness cached for its program");
+    expect(submitted.json).toMatchObject({ livenessCachedFor: [PROGRAM_ID], livenessUncachedFor: [] });
 
     const signer = enclave.account.address;
     const byIndex = await receiptsBatchVerifyInclusion({ ...system.clients, deployment, signer, receiptsFile, index: 11 });
@@ -100,6 +103,34 @@ describe("teezk receipts … on the in-process chain", () => {
     const unknown = await rejection(receiptsBatchVerifyInclusion({ ...system.clients, deployment, signer: stranger, receiptsFile, index: 11 }));
     expect(unknown.details).toBe(`BatchNotFound(${built.batch.root}, ${stranger})`);
     expect(unknown.metaMessages.join(" ")).toContain("--signer");
+  });
+
+  it("batch refresh-liveness caches a live signer again after a revocation elsewhere, and refuses a program it is not live for", async () => {
+    const receipts = Array.from({ length: 4 }, (_, i) => receiptOf(`refresh ${i}`));
+    const built = buildReceiptBatch({ receipts, issuedAt: now });
+    const signature = await signBatch({ account: enclave.account, batch: built.batch, domain: { chainId: system.chainId, verifyingContract: system.addresses.batchReceipts } });
+    await receiptsBatchSubmit({ ...system.clients, deployment, receiptsFile: writeTemp(dir, "refresh.jsonl", jsonl(receipts)), signature, issuedAt: now });
+    const signer = enclave.account.address;
+
+    // The guardian revokes a measurement nobody here runs: the liveness epoch advances, the batch's cache is stale.
+    const [, guardian] = await system.connection.viem.getWalletClients();
+    const revoked = await guardian!.writeContract({
+      address: system.addresses.measurementRegistry,
+      abi: measurementRegistryAbi,
+      functionName: "revokeMeasurement",
+      args: [5, `0x${"ab".repeat(32)}`],
+    });
+    await system.clients.publicClient.waitForTransactionReceipt({ hash: revoked });
+    const epoch = await system.clients.publicClient.readContract({ address: system.addresses.measurementRegistry, abi: measurementRegistryAbi, functionName: "livenessEpoch" });
+
+    const refreshed = await receiptsBatchRefreshLiveness({ ...system.clients, deployment, root: built.batch.root, signer, programId: PROGRAM_ID });
+    expect(refreshed.json).toMatchObject({ root: built.batch.root, signer, programId: PROGRAM_ID, epoch: epoch.toString() });
+    expect(refreshed.text).toContain(`under liveness epoch ${epoch}`);
+
+    const otherProgram: Hex = `0x${"cd".repeat(32)}`;
+    const notLive = await rejection(receiptsBatchRefreshLiveness({ ...system.clients, deployment, root: built.batch.root, signer, programId: otherProgram }));
+    expect(notLive.details).toBe(`EnclaveNotLive(${signer}, ${otherProgram})`);
+    expect(notLive.metaMessages.join(" ")).toContain("registry register");
   });
 
   it("refuses a batch signed over another issuedAt, a batch never submitted, and a malformed receipts line", async () => {

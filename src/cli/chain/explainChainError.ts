@@ -49,6 +49,8 @@ const HINTS: Record<string, (args: string[]) => string> = {
     `This root is already recorded under signer ${signer} (perhaps someone relayed the same signature first): verify inclusions with --signer ${signer}.`,
   BatchNotFound: ([, signer]) =>
     `${signer} never submitted a batch with this root: run \`receipts batch submit\` first, or pass the --signer that did (BatchSubmitted names it).`,
+  LivenessEpochNotMirrored: () =>
+    "This BatchReceipts is not a liveness sink of its MeasurementRegistry, so it caches nothing and every inclusion takes the full check (correct, only dearer); the governor wires it with MeasurementRegistry.addLivenessSink.",
   ReceiptNotInBatch: () => "The proof does not lead from this receipt to the root: rebuild it from the batch's receipts file.",
   InsufficientQuorum: ([types, min]) => `Signatures span ${types} TEE type(s); ${min} distinct types are required (\`roots status\`): add signatures from enclaves of other vendors.`,
   ContractHalted: () => "MultiProverRoots is halted after a conflict: only `roots submit-zk` finalizes until governance resumes it.",

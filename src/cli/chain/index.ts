@@ -13,6 +13,7 @@ import { registryRegister } from "./registryRegister.js";
 import { registryRevoke } from "./registryRevoke.js";
 import { registryScheduleAllow } from "./registryScheduleAllow.js";
 import { registryStatus } from "./registryStatus.js";
+import { receiptsBatchRefreshLiveness } from "./receiptsBatchRefreshLiveness.js";
 import { receiptsBatchSubmit } from "./receiptsBatchSubmit.js";
 import { receiptsBatchVerifyInclusion } from "./receiptsBatchVerifyInclusion.js";
 import { receiptsConsume } from "./receiptsConsume.js";
@@ -34,6 +35,7 @@ export {
   registryRevoke,
   registryScheduleAllow,
   registryStatus,
+  receiptsBatchRefreshLiveness,
   receiptsBatchSubmit,
   receiptsBatchVerifyInclusion,
   receiptsConsume,
@@ -221,6 +223,23 @@ export function registerChainCommands(program: Command, io: CliIo, setExitCode: 
         receiptsFile: str(raw.receipts),
         signature: parseHexArgument(str(raw.signature), "--signature", 200),
         issuedAt: parseUint(str(raw.issuedAt), "--issued-at"),
+      }),
+  );
+  send(
+    batch
+      .command("refresh-liveness")
+      .description("Cache the signer's liveness for one program of a submitted batch, so its inclusion checks take the cheap path again (after a revocation, rotation or removal, or for a program other than the one named at submission; anyone may send it)")
+      .requiredOption("--root <hex32>", "the batch root")
+      .requiredOption("--signer <address>", "the enclave that submitted the batch")
+      .requiredOption("--program-id <hex32>", "the program whose receipts in the batch to cache"),
+    "receipts batch refresh-liveness",
+    ["batchReceipts"],
+    (ctx, raw) =>
+      receiptsBatchRefreshLiveness({
+        ...ctx,
+        root: parseBytes32(str(raw.root), "--root"),
+        signer: parseAddress(str(raw.signer), "--signer"),
+        programId: parseBytes32(str(raw.programId), "--program-id"),
       }),
   );
   view(

@@ -23,8 +23,8 @@ export type ReceiptsBatchSubmitErrorType = TeezkError;
  * on trust from a flag), then records the root in BatchReceipts under (root, signer); inclusions are checked
  * against it with `receipts batch verify-inclusion --signer <enclave>`.
  *
- * BatchReceipts checks only that the signer is live for one program at submission (a sanity check) and the rest
- * per receipt, at inclusion. A wrong --issued-at or receipts file would recover some other address and the
+ * BatchReceipts checks that the signer is live for one program at submission (and caches that answer for the
+ * program's receipts) and the rest per receipt, at inclusion. A wrong --issued-at or receipts file would recover some other address and the
  * receipts would never verify; so the recovered signer must be a live enclave for every program in the batch
  * before anything is sent, and the contract is given the first of them.
  */
@@ -60,12 +60,27 @@ export async function receiptsBatchSubmit(parameters: ReceiptsBatchSubmitParamet
     if (tx.enclave.toLowerCase() !== signer.toLowerCase()) {
       throw new TeezkError("INTERNAL", `BatchReceipts recovered ${tx.enclave} but the local digest recovers ${signer}`);
     }
+    // Inclusion of the named program's receipts reads the batch's liveness cache; the others ask the registry
+    // in full until someone caches them too.
+    const uncached = programs.filter((p) => p !== tx.livenessCache?.programId);
+    const cacheLine = tx.livenessCache
+      ? uncached.length === 0
+        ? "; liveness cached for its program"
+        : `; liveness cached for program ${tx.livenessCache.programId} only: \`receipts batch refresh-liveness --root ${batch.root} --signer ${tx.enclave} --program-id <id>\` caches the other ${uncached.length}`
+      : "; no liveness cache (BatchReceipts is not a liveness sink): inclusions take the full check";
     return transactionOutput(
       "receipts batch submit",
-      `submitted batch ${batch.root} of ${batch.count} receipt(s) signed by enclave ${tx.enclave} (${(Number(tx.gasUsed) / batch.count).toFixed(1)} gas per receipt); verify inclusions with --signer ${tx.enclave}`,
+      `submitted batch ${batch.root} of ${batch.count} receipt(s) signed by enclave ${tx.enclave} (${(Number(tx.gasUsed) / batch.count).toFixed(1)} gas per receipt)${cacheLine}; verify inclusions with --signer ${tx.enclave}`,
       tx,
       deployment,
-      { root: batch.root, count: batch.count, issuedAt: batch.issuedAt, enclave: tx.enclave },
+      {
+        root: batch.root,
+        count: batch.count,
+        issuedAt: batch.issuedAt,
+        enclave: tx.enclave,
+        livenessCachedFor: tx.livenessCache ? [tx.livenessCache.programId] : [],
+        livenessUncachedFor: tx.livenessCache ? uncached : programs,
+      },
     );
   } catch (error) {
     throw explainChainError(error, "receipts batch submit");
