@@ -1,9 +1,20 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 /**
  * Compiles contracts and Solidity test doubles once, before any test worker starts. Suites that deploy contracts
  * then only read artifacts: two suites building at the same time race on Hardhat's compile cache
  * (ENOENT cache/compile-cache.json.tmp). A no-op when `npm test` has just compiled.
+ *
+ * Also points TMPDIR at one folder per run and removes it at the end: workers (and the CLIs tests spawn) inherit
+ * it, so the temp folders that simulated collateral, archives and CLI tests create go away with the run even
+ * when a worker is stopped before its own exit handlers run (hundreds were left in /tmp after a day of runs).
  */
-export async function setup(): Promise<void> {
+export async function setup(): Promise<() => void> {
+  const runTemp = mkdtempSync(join(tmpdir(), "teezk-test-run-"));
+  process.env.TMPDIR = runTemp;
   const hre = await import("hardhat");
   await hre.tasks.getTask("build").run({ quiet: true });
+  return () => rmSync(runTemp, { recursive: true, force: true });
 }
