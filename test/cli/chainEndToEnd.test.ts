@@ -63,7 +63,9 @@ describe("teezk registry … spawned against an HTTP RPC with a deploy/deploy.ts
 
   it("status, schedule-allow, execute after the delay, revoke: each a JSON line with hash, gas and decoded events", async () => {
     const status = await teezk(["registry", "status"]);
-    expect(status.json).toMatchObject({ ok: true, governance: { timelockMinDelay: "60", committeeThreshold: "1", committeeMembers: "1" } });
+    expect(status.json).toMatchObject({ ok: true, governance: { timelockMinDelay: "60", committeeThreshold: "1", committeeMembers: "1", livenessEpoch: "0" } });
+    // deploy/deploy.ts wired BatchReceipts as the measurement registry's liveness sink.
+    expect((status.json.governance as { livenessSinks: string[] }).livenessSinks).toHaveLength(1);
 
     const save = join(dir, "op.json");
     const scheduled = await teezk(["registry", "schedule-allow", "--program-id", programId, "--tee", "nitro", "--measurement", measurement, "--accept-tcb", "up_to_date", "--max-evidence-age", "3600", "--save", save]);

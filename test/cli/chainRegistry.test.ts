@@ -67,8 +67,19 @@ describe("teezk registry … on the in-process chain", () => {
 
   it("status without flags reports the governance settings of the deployment", async () => {
     const out = await registryStatus({ ...system.clients, deployment });
-    expect(out.json.governance).toEqual({ timelockMinDelay: String(TIMELOCK_DELAY), registrationTtl: "86400", committeeThreshold: "3", committeeMembers: "3" });
+    expect(out.json.governance).toEqual({
+      timelockMinDelay: String(TIMELOCK_DELAY),
+      registrationTtl: "86400",
+      committeeThreshold: "3",
+      committeeMembers: "3",
+      livenessEpoch: expect.stringMatching(/^\d+$/),
+      livenessSinks: [system.addresses.batchReceipts],
+    });
     expect(out.text).toContain("committee 3-of-3");
+    expect(out.text).toContain("including BatchReceipts (cached inclusions)");
+    // A deployment file naming another BatchReceipts (say, one deployed by hand and never wired) is flagged.
+    const unwired = await registryStatus({ ...system.clients, deployment: { ...deployment, batchReceipts: system.addresses.receiptVerifier } });
+    expect(unwired.text).toContain("BatchReceipts is NOT one");
   });
 
   it("schedule-allow proposes a timelock batch; execute refuses before the delay, then runs it", async () => {

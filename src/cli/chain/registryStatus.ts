@@ -87,14 +87,31 @@ export async function registryStatus(parameters: RegistryStatusParameters): Prom
       const enclaveRegistry = requireAddress(deployment, "enclaveRegistry");
       const committee = requireAddress(deployment, "committee");
       const timelock = requireAddress(deployment, "timelock");
-      const [minDelay, ttl, threshold, members] = await Promise.all([
+      const measurementRegistry = requireAddress(deployment, "measurementRegistry");
+      const [minDelay, ttl, threshold, members, livenessEpoch, livenessSinks] = await Promise.all([
         publicClient.readContract({ address: timelock, abi: timelockAbi, functionName: "getMinDelay" }),
         publicClient.readContract({ address: enclaveRegistry, abi: enclaveRegistryAbi, functionName: "registrationTtl" }),
         publicClient.readContract({ address: committee, abi: committeeAttestationVerifierAbi, functionName: "threshold" }),
         publicClient.readContract({ address: committee, abi: committeeAttestationVerifierAbi, functionName: "memberCount" }),
+        publicClient.readContract({ address: measurementRegistry, abi: measurementRegistryAbi, functionName: "livenessEpoch" }),
+        publicClient.readContract({ address: measurementRegistry, abi: measurementRegistryAbi, functionName: "livenessSinks" }),
       ]);
-      fields.governance = { timelockMinDelay: minDelay, registrationTtl: ttl, committeeThreshold: threshold, committeeMembers: members };
+      fields.governance = {
+        timelockMinDelay: minDelay,
+        registrationTtl: ttl,
+        committeeThreshold: threshold,
+        committeeMembers: members,
+        livenessEpoch,
+        livenessSinks,
+      };
       lines.push(`timelock delay ${minDelay} s; registrations last ${ttl} s; committee ${threshold}-of-${members}`);
+      // An unwired BatchReceipts is still correct, but every inclusion then pays the full check (~4x the gas).
+      const batchReceipts = deployment.batchReceipts;
+      const batchWired = batchReceipts ? livenessSinks.some((sink) => sink.toLowerCase() === batchReceipts.toLowerCase()) : undefined;
+      lines.push(
+        `liveness epoch ${livenessEpoch}; pushed to ${livenessSinks.length} sink(s)` +
+          (batchWired === undefined ? "" : batchWired ? " including BatchReceipts (cached inclusions)" : "; BatchReceipts is NOT one: every inclusion takes the full check"),
+      );
     }
   } catch (error) {
     throw explainChainError(error, "registry status");
