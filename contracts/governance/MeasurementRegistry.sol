@@ -159,7 +159,8 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
             // is removed all the same: the guardian's revocations matter more than its cache.
             // A fixed allowance the caller must be able to pay, so a notice can only fail because of the sink:
             // otherwise anyone executing the removal could starve the call and leave a working sink on its copy.
-            if (gasleft() < SINK_NOTICE_GAS + SINK_NOTICE_GAS / 63 + 2_000) {
+            // The margin covers the 1/64 the EVM withholds, the cold access to the sink (2,600) and the call setup.
+            if (gasleft() < SINK_NOTICE_GAS + SINK_NOTICE_GAS / 63 + 5_000) {
                 revert NotEnoughGasForSinkNotice(SINK_NOTICE_GAS);
             }
             bool notified;

@@ -9,6 +9,8 @@ import {IMeasurementRegistry} from "../../../contracts/interfaces/IMeasurementRe
 contract LivenessSinkTestDouble is ILivenessEpochSink {
     IMeasurementRegistry public immutable source;
     bool public reverting;
+    /// @dev Gas each push burns, to stand for a sink that needs most of its notice allowance.
+    uint256 public gasToBurn;
     uint64 public mirroredLivenessEpoch = type(uint64).max;
     uint256 public pushes;
 
@@ -20,8 +22,14 @@ contract LivenessSinkTestDouble is ILivenessEpochSink {
         reverting = reverting_;
     }
 
+    function setGasToBurn(uint256 gasToBurn_) external {
+        gasToBurn = gasToBurn_;
+    }
+
     function mirrorLivenessEpoch(uint64 epoch) external {
         require(!reverting, "LivenessSinkTestDouble: reverting");
+        uint256 start = gasleft();
+        while (start - gasleft() < gasToBurn) {}
         mirroredLivenessEpoch = epoch;
         ++pushes;
     }

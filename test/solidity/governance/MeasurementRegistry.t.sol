@@ -442,6 +442,41 @@ contract MeasurementRegistryTest is TeezkBase {
         measurements.removeLivenessSink(address(sink));
     }
 
+    /// @dev Whoever executes a removal (the timelock lets anyone) cannot starve the notice and leave a working
+    /// sink trusting its copy: too little gas reverts the removal instead.
+    function test_removeLivenessSink_RevertWhen_TooLittleGasForTheNotice() public {
+        LivenessSinkTestDouble sink = new LivenessSinkTestDouble(measurements);
+        vm.prank(governor);
+        measurements.addLivenessSink(address(sink));
+        vm.prank(governor);
+        (bool ok, bytes memory returned) =
+            address(measurements).call{gas: 45_000}(abi.encodeCall(measurements.removeLivenessSink, (address(sink))));
+        assertFalse(ok, "starved removal");
+        assertEq(
+            keccak256(returned),
+            keccak256(abi.encodeWithSelector(IMeasurementRegistry.NotEnoughGasForSinkNotice.selector, 50_000)),
+            "NotEnoughGasForSinkNotice"
+        );
+        assertEq(measurements.livenessSinks().length, 1, "still a sink");
+        vm.prank(governor);
+        measurements.removeLivenessSink{gas: 100_000}(address(sink));
+        assertEq(sink.mirroredLivenessEpoch(), measurements.NOT_MIRRORED(), "notified with enough gas");
+    }
+
+    /// @dev For any gas the executor picks, a removal either reverts or notifies a sink that needs about 45k of its 50k (15k burnt, a zero-to-non-zero store, a counter)
+    /// allowance: never removed-but-unnotified because the executor starved the call.
+    function testFuzz_removeLivenessSink_NeverStarvesTheNotice(uint32 gasLimit) public {
+        gasLimit = uint32(bound(gasLimit, 30_000, 200_000));
+        LivenessSinkTestDouble sink = new LivenessSinkTestDouble(measurements);
+        vm.prank(governor);
+        measurements.addLivenessSink(address(sink));
+        sink.setGasToBurn(15_000);
+        vm.prank(governor);
+        (bool ok,) = address(measurements).call{gas: gasLimit}(abi.encodeCall(measurements.removeLivenessSink, (address(sink))));
+        if (ok) assertEq(sink.mirroredLivenessEpoch(), measurements.NOT_MIRRORED(), "removed without being told");
+        else assertEq(measurements.livenessSinks().length, 1, "a failed removal keeps the sink");
+    }
+
     /// @dev A sink that reverts is never skipped: the revocation reverts with it, so no sink can miss one. The
     /// guardian removes the broken sink (its last push reverts too, so `notified` is false) and revokes.
     function test_revokeMeasurement_RevertsWhenASinkRevertsUntilTheGuardianRemovesIt() public {
