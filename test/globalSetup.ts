@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -13,6 +13,9 @@ import { join } from "node:path";
  */
 export async function setup(): Promise<() => void> {
   const runTemp = mkdtempSync(join(tmpdir(), "teezk-test-run-"));
+  // Like /tmp itself: tests that hand a folder to another user (PostgreSQL's initdb runs as postgres) need to
+  // traverse it, and mkdtemp makes it 0700.
+  chmodSync(runTemp, 0o1777);
   process.env.TMPDIR = runTemp;
   const hre = await import("hardhat");
   await hre.tasks.getTask("build").run({ quiet: true });
