@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeClaims, tcbStatusName, teeTypeName } from "../claims/index.js";
@@ -45,7 +45,10 @@ export function showRealEvidence(print: (text: string) => void): number {
   print("\nComposite CPU+GPU: a simulated TDX guest (dev root, trusted explicitly) whose binding is the nonce the real H100 signed");
   const gpuHex = readFileSync(fixturePath("nvidia-gpu/nvtrust-hopper-sample/attestation-report.hex"), "utf8").trim();
   const gpuNonce = `0x${gpuHex.slice(8, 72)}` as const;
-  const devRoots = getDevRoots({ dir: mkdtempSync(join(tmpdir(), "teezk-demo-")) });
+  // Throwaway dev roots for this one illustration (the demo network keeps its own under .teezk/); gone at exit.
+  const devRootsDir = mkdtempSync(join(tmpdir(), "teezk-demo-"));
+  process.once("exit", () => rmSync(devRootsDir, { recursive: true, force: true }));
+  const devRoots = getDevRoots({ dir: devRootsDir });
   const now = new Date("2025-06-01T00:00:00Z");
   const cpu = simulateEvidence({ vendor: "tdx", binding: gpuNonce, devRoots, now });
   const composite = verifyEvidence({
