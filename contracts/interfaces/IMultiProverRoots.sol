@@ -41,6 +41,8 @@ interface IMultiProverRoots {
     error EscapeHatchClosed(uint256 opensAt);
     /// @notice Thrown when a deployment parameter is out of range.
     error InvalidConfiguration();
+    /// @notice Thrown when a conflict report has too little gas left to give the next removal REMOVAL_GAS.
+    error NotEnoughGasForRemoval(uint256 removalGas);
 
     // ----------------------------------------------------------------------------------------------- events
 

@@ -22,6 +22,9 @@ abstract contract MultiProverRoots is Governed, EIP712, IMultiProverRoots {
     string public constant ROOT_TYPE = "Root(uint64 epoch,bytes32 root)";
     /// @notice keccak256(ROOT_TYPE).
     bytes32 public constant ROOT_TYPEHASH = keccak256(bytes(ROOT_TYPE));
+    /// @notice Gas each conflicting enclave's removal is given (a registry removal that pushes the new liveness
+    /// epoch to the MeasurementRegistry's maximum of 4 sinks needs about 145k at worst).
+    uint256 public constant REMOVAL_GAS = 200_000;
 
     IEnclaveRegistry private immutable _enclaveRegistry;
     IRootProofVerifier private immutable _rootProofVerifier;
@@ -127,8 +130,12 @@ abstract contract MultiProverRoots is Governed, EIP712, IMultiProverRoots {
         emit ConflictReported(epoch, finalized, root, signers);
         for (uint256 i = 0; i < signers.length; ++i) {
             if (_enclaveRegistry.isRemoved(signers[i])) continue;
-            // The halt must not depend on the registry wiring, so a refused removal is recorded, not fatal.
-            try _enclaveRegistry.removeEnclave(signers[i]) {}
+            // The halt must not depend on the registry wiring, so a refused removal is recorded, not fatal. Each
+            // removal gets a fixed allowance the reporter must be able to pay (the 1/64 the EVM withholds, a cold
+            // registry and the call setup on top), so a refusal is the registry's: a reporter colluding with the
+            // enclave cannot halt while starving the removal.
+            if (gasleft() < REMOVAL_GAS + REMOVAL_GAS / 63 + 10_000) revert NotEnoughGasForRemoval(REMOVAL_GAS);
+            try _enclaveRegistry.removeEnclave{gas: REMOVAL_GAS}(signers[i]) {}
             catch {
                 emit EnclaveRemovalFailed(signers[i]);
             }

@@ -56,6 +56,8 @@ const HINTS: Record<string, (args: string[]) => string> = {
   ContractHalted: () => "MultiProverRoots is halted after a conflict: only `roots submit-zk` finalizes until governance resumes it.",
   EscapeHatchClosed: ([opensAt]) => `The ZK escape hatch opens at ${opensAt ? new Date(Number(opensAt) * 1000).toISOString() : "a later time"}, or at once when the contract halts.`,
   EpochAlreadyFinalized: () => "This epoch is final; a different root for it is a conflict (`roots report-conflict`).",
+  NotEnoughGasForRemoval: ([removalGas]) =>
+    `Each conflicting signer's removal must be given ${removalGas ?? "200000"} gas: send the report with a higher gas limit (about 230k per signer on top of the signature checks).`,
   EpochNotFinalized: () => "A conflict can only be reported against a finalized epoch (`roots status --epoch`).",
   RootNotConflicting: () => "This root equals the finalized one: there is no conflict to report.",
   InvalidRootSignature: ([index]) => `Signature ${index} is not over (epoch, root) for this MultiProverRoots.`,

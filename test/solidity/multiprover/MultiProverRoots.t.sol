@@ -9,6 +9,7 @@ import {IGoverned} from "../../../contracts/interfaces/IGoverned.sol";
 import {MultiProverRoots} from "../../../contracts/multiprover/MultiProverRoots.sol";
 import {TeeQuorumRoots} from "../../../contracts/multiprover/TeeQuorumRoots.sol";
 import {TeeAndZkQuorumRoots} from "../../../contracts/multiprover/TeeAndZkQuorumRoots.sol";
+import {BatchReceipts} from "../../../contracts/receipts/BatchReceipts.sol";
 import {RootProofVerifierTestDouble} from "../doubles/RootProofVerifierTestDouble.sol";
 
 /// @notice Shared set-up: enclaves KEYS[i] registered with TEE type TYPES[i] (two TDX, one SNP, one Nitro).
@@ -174,6 +175,39 @@ contract TeeQuorumRootsTest is MultiProverBase {
         emit IMultiProverRoots.EnclaveRemovalFailed(vm.addr(KEYS[3]));
         roots.reportConflict(1, BAD, bad);
         assertTrue(roots.halted(), "halted");
+    }
+
+    /// @dev Whatever gas the reporter picks, a report that goes through has removed the conflicting enclave (the
+    /// registry is wired, with BatchReceipts as a liveness sink so a removal also pushes an epoch): a reporter
+    /// colluding with it cannot halt while starving its removal.
+    function testFuzz_reportConflict_NeverHaltsWithoutRemovingWhenWired(uint32 gasLimit) public {
+        gasLimit = uint32(bound(gasLimit, 60_000, 600_000));
+        BatchReceipts sink = new BatchReceipts(enclaves);
+        vm.prank(governor);
+        measurements.addLivenessSink(address(sink));
+        roots.submitRoot(1, R, _sigs(1, R, _idx(0, 2)), "");
+        bytes[] memory bad = _sigs(1, BAD, _idx1(3));
+        (bool ok,) = address(roots).call{gas: gasLimit}(abi.encodeCall(roots.reportConflict, (1, BAD, bad)));
+        if (ok) {
+            assertTrue(roots.halted(), "halted");
+            assertTrue(enclaves.isRemoved(vm.addr(KEYS[3])), "halted without removing the conflicting enclave");
+            assertEq(sink.mirroredLivenessEpoch(), measurements.livenessEpoch(), "the removal's epoch reached the sink");
+        } else {
+            assertFalse(roots.halted(), "a failed report changes nothing");
+        }
+    }
+
+    /// @dev REMOVAL_GAS covers the worst wiring: the maximum of 4 sinks, each taking its first non-zero epoch.
+    function test_reportConflict_RemovalFitsItsAllowanceWithTheMostSinks() public {
+        vm.startPrank(governor);
+        for (uint256 i = 0; i < measurements.MAX_LIVENESS_SINKS(); ++i) {
+            measurements.addLivenessSink(address(new BatchReceipts(enclaves)));
+        }
+        vm.stopPrank();
+        assertEq(measurements.livenessEpoch(), 0, "sinks mirror epoch 0, so the removal's push writes a zero slot");
+        roots.submitRoot(1, R, _sigs(1, R, _idx(0, 2)), "");
+        roots.reportConflict(1, BAD, _sigs(1, BAD, _idx1(3)));
+        assertTrue(enclaves.isRemoved(vm.addr(KEYS[3])), "removed within REMOVAL_GAS");
     }
 
     function test_reportConflict_RevertWhen_Invalid() public {
