@@ -31,7 +31,7 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
     uint256 public constant MAX_LIVENESS_SINKS = 4;
     /// @notice What a removed sink is told: no epoch ever equals it, so it stops trusting its copy.
     uint64 public constant NOT_MIRRORED = type(uint64).max;
-    /// @notice Gas a removed sink gets to take NOT_MIRRORED (BatchReceipts needs about 10k).
+    /// @notice Gas a removed sink gets to take NOT_MIRRORED (BatchReceipts needs at most about 25k).
     uint256 public constant SINK_NOTICE_GAS = 50_000;
 
     mapping(bytes32 programId => mapping(uint8 teeType => mapping(bytes32 measurement => MeasurementEntry))) private
@@ -156,10 +156,10 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
             _livenessSinks[i] = _livenessSinks[count - 1];
             _livenessSinks.pop();
             // Told, it stops trusting a copy that no longer follows revocations. A broken sink that cannot be told
-            // is removed all the same: the guardian's revocations matter more than its cache.
-            // A fixed allowance the caller must be able to pay, so a notice can only fail because of the sink:
-            // otherwise anyone executing the removal could starve the call and leave a working sink on its copy.
-            // The margin covers the 1/64 the EVM withholds, the cold access to the sink (2,600) and the call setup.
+            // is removed all the same: the guardian's revocations matter more than its cache. The notice gets a
+            // fixed allowance the caller must be able to pay (plus the 1/64 the EVM withholds, the cold access to
+            // the sink and the call setup), so it can only fail because of the sink: otherwise whoever executes
+            // the removal could starve it and leave a working sink trusting its copy.
             if (gasleft() < SINK_NOTICE_GAS + SINK_NOTICE_GAS / 63 + 5_000) {
                 revert NotEnoughGasForSinkNotice(SINK_NOTICE_GAS);
             }
