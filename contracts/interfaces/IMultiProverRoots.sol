@@ -43,6 +43,14 @@ interface IMultiProverRoots {
     error InvalidConfiguration();
     /// @notice Thrown when a conflict report has too little gas left to give the next removal REMOVAL_GAS.
     error NotEnoughGasForRemoval(uint256 removalGas);
+    /// @notice Thrown when a signer's TEE type is not an enclave of a counted vendor (an NVIDIA GPU, TEE type 4,
+    /// or an unknown type): it can neither finalize nor report a root.
+    error NotAnEnclave(address signer, uint8 teeType);
+    /// @notice Thrown when every signer of a conflict report was already removed or reported: a punished key
+    /// cannot halt again.
+    error ConflictSignersAlreadyRemoved(uint64 epoch, bytes32 root);
+    /// @notice Thrown when the TEE path targets an epoch whose root is disputed: only a ZK proof settles it.
+    error EpochDisputed(uint64 epoch);
 
     // ----------------------------------------------------------------------------------------------- events
 

@@ -32,9 +32,14 @@ abstract contract MultiProverBase is TeezkBase {
     }
 
     /// @dev Signatures of the enclaves at `idx` (indices into KEYS), sorted ascending by address.
-    function _sigs(uint64 epoch, bytes32 root, uint256[] memory idx) internal view returns (bytes[] memory sigs) {
+    function _sigs(uint64 epoch, bytes32 root, uint256[] memory idx) internal view returns (bytes[] memory) {
         uint256[] memory keys = new uint256[](idx.length);
         for (uint256 i = 0; i < idx.length; ++i) keys[i] = KEYS[idx[i]];
+        return _sigsOfKeys(epoch, root, keys);
+    }
+
+    /// @dev Signatures of the private keys `keys`, sorted ascending by address (sorts `keys` in place).
+    function _sigsOfKeys(uint64 epoch, bytes32 root, uint256[] memory keys) internal view returns (bytes[] memory sigs) {
         for (uint256 i = 1; i < keys.length; ++i) {
             for (uint256 j = i; j > 0 && vm.addr(keys[j - 1]) > vm.addr(keys[j]); --j) {
                 (keys[j - 1], keys[j]) = (keys[j], keys[j - 1]);

@@ -28,4 +28,5 @@ interface Vm {
     function label(address account, string calldata newLabel) external;
     function recordLogs() external;
     function getRecordedLogs() external returns (Log[] memory logs);
+    function mockCall(address callee, bytes calldata data, bytes calldata returnData) external;
 }
