@@ -11,7 +11,7 @@ import { deployTeezk } from "./deployTeezk.js";
  * anyone), TEEZK_GUARDIAN (default deployer), TEEZK_COMMITTEE_NODES (default deployer), TEEZK_COMMITTEE_THRESHOLD
  * (default 1), TEEZK_SP1_VERIFIER + TEEZK_SP1_VKEY (the SP1 gateway and `teezk-zk vkey`: deploys Sp1AttestationVerifier
  * as route 2 and Sp1ReceiptVerifier; without a gateway neither is deployed), TEEZK_ROOT_PROOF_VERIFIER +
- * TEEZK_PROGRAM_ID (+ TEEZK_MIN_TEE_TYPES,
+ * TEEZK_PROGRAM_ID (+ TEEZK_MIN_VENDORS, distinct vendors per root, 1..3, default 2,
  * TEEZK_ESCAPE_DELAY, TEEZK_ZK_REQUIRED=true|false), TEEZK_DEPLOYMENT_OUT (JSON file for the addresses).
  */
 
@@ -42,6 +42,14 @@ function integer(name: string, fallback: bigint): bigint {
   return BigInt(raw);
 }
 
+/** TEEZK_MIN_VENDORS; the old TEEZK_MIN_TEE_TYPES counted TEE types (TDX and SGX twice) and is refused, not ignored. */
+function minVendors(): bigint {
+  if (process.env.TEEZK_MIN_TEE_TYPES) {
+    throw new TeezkError("CONFIG_INVALID", "TEEZK_MIN_TEE_TYPES was renamed TEEZK_MIN_VENDORS: the quorum counts distinct vendors (1..3)");
+  }
+  return integer("TEEZK_MIN_VENDORS", 2n);
+}
+
 async function main(): Promise<void> {
   const rpcUrl = required("TEEZK_RPC_URL");
   const privateKey = required("TEEZK_PRIVATE_KEY");
@@ -66,7 +74,7 @@ async function main(): Promise<void> {
           multiProver: {
             rootProofVerifier: addresses("TEEZK_ROOT_PROOF_VERIFIER", [])[0]!,
             programId: bytes32("TEEZK_PROGRAM_ID"),
-            minTeeTypes: integer("TEEZK_MIN_TEE_TYPES", 2n),
+            minVendors: minVendors(),
             escapeDelay: integer("TEEZK_ESCAPE_DELAY", 604_800n),
             zkRequired: process.env.TEEZK_ZK_REQUIRED === "true",
           },

@@ -35,7 +35,8 @@ export type DeployTeezkParameters = {
   multiProver?: {
     rootProofVerifier: Address;
     programId: Hex;
-    minTeeTypes: bigint;
+    /** Distinct vendors per root (1..3: Intel, AMD, AWS). */
+    minVendors: bigint;
     escapeDelay: bigint;
     zkRequired: boolean;
   };
@@ -199,7 +200,7 @@ export async function deployTeezk(parameters: DeployTeezkParameters): Promise<De
       enclaveRegistry,
       mp.rootProofVerifier,
       mp.programId,
-      mp.minTeeTypes,
+      mp.minVendors,
       mp.escapeDelay,
     ]);
     await send("EnclaveRegistry", enclaveRegistry, "grantRole", [ENCLAVE_REMOVER_ROLE, result.multiProverRoots]);

@@ -5,8 +5,9 @@ import {IEnclaveRegistry} from "./IEnclaveRegistry.sol";
 import {IRootProofVerifier} from "./IRootProofVerifier.sol";
 
 /// @title IMultiProverRoots
-/// @notice Epoch roots finalized by live enclaves of at least k distinct TEE types (plus ZK where the deployment
-/// requires it); a conflicting root halts; a ZK proof alone finalizes while halted or after `escapeDelay`.
+/// @notice Epoch roots finalized by live enclaves of at least k distinct vendors (DESIGN §2: Intel for TDX and SGX,
+/// AMD, AWS; an NVIDIA GPU is never an enclave) plus ZK where the deployment requires it; a conflicting root halts
+/// and disputes its epoch; a ZK proof alone finalizes while halted or after `escapeDelay`, and settles a dispute.
 /// @custom:security-contact security@teezk.invalid
 interface IMultiProverRoots {
     // ----------------------------------------------------------------------------------------------- errors
@@ -35,8 +36,8 @@ interface IMultiProverRoots {
     error NoSignatures();
     /// @notice Thrown when a ZK proof is given and the verifier rejects it.
     error InvalidZkProof(uint64 epoch, bytes32 root);
-    /// @notice Thrown when the policy hook finds the signers (and ZK proof) insufficient.
-    error InsufficientQuorum(uint256 distinctTeeTypes, uint256 minTeeTypes, bool zkProven);
+    /// @notice Thrown when the policy hook finds the signers' distinct vendors (and ZK proof) insufficient.
+    error InsufficientQuorum(uint256 distinctVendors, uint256 minVendors, bool zkProven);
     /// @notice Thrown when the ZK-only path is used while not halted and before the escape delay has passed.
     error EscapeHatchClosed(uint256 opensAt);
     /// @notice Thrown when a deployment parameter is out of range.
@@ -57,8 +58,13 @@ interface IMultiProverRoots {
     /// @notice Emitted when an epoch's root finalizes. `teeTypes` has bit t set for each TEE type t that signed;
     /// `zkProven` says a ZK proof verified; `escape` says it finalized through the ZK-only path.
     event RootFinalized(uint64 indexed epoch, bytes32 indexed root, uint256 teeTypes, bool zkProven, bool escape);
-    /// @notice Emitted when a conflicting root is reported; `signers` are removed from the enclave registry.
+    /// @notice Emitted when a conflicting root is reported; `signers` (those not removed or reported before) are
+    /// removed from the enclave registry.
     event ConflictReported(uint64 indexed epoch, bytes32 finalizedRoot, bytes32 conflictingRoot, address[] signers);
+    /// @notice Emitted when a first conflict disputes an epoch: `finalizedRoot` reads zero until a ZK proof settles.
+    event RootDisputed(uint64 indexed epoch, bytes32 finalizedRoot, bytes32 conflictingRoot);
+    /// @notice Emitted when a ZK proof settles a disputed epoch on `root` (RootFinalized follows).
+    event DisputeSettled(uint64 indexed epoch, bytes32 disputedRoot, bytes32 root);
     /// @notice Emitted when the contract halts on a conflict.
     event Halted(uint64 indexed epoch);
     /// @notice Emitted when the enclave registry refused to remove a conflicting enclave (wiring); the halt stands.
@@ -69,25 +75,41 @@ interface IMultiProverRoots {
     // ------------------------------------------------------------------------------------------- functions
 
     /// @notice Finalizes `root` for `epoch` from EIP-712 `Root(uint64 epoch,bytes32 root)` signatures of live
-    /// enclaves, ascending by signer address, plus an optional ZK proof (empty: none).
+    /// enclaves, ascending by signer address, plus an optional ZK proof (empty: none). The quorum counts distinct
+    /// vendors (`vendorOf`), not TEE types; a signer whose TEE type is no enclave's (an NVIDIA GPU) is refused.
     /// @return teeTypes Bit t set for each TEE type t that signed.
     function submitRoot(uint64 epoch, bytes32 root, bytes[] calldata signatures, bytes calldata zkProof)
         external
         returns (uint256 teeTypes);
 
-    /// @notice Finalizes `root` for `epoch` from a ZK proof alone: only while halted or once no TEE quorum has
-    /// finalized for `escapeDelay` seconds.
+    /// @notice Finalizes `root` for `epoch` from a ZK proof alone: while halted, once no TEE quorum has finalized for
+    /// `escapeDelay` seconds, or at any time for a disputed epoch (which it settles).
     function submitZkRoot(uint64 epoch, bytes32 root, bytes calldata zkProof) external;
 
     /// @notice Reports signatures of registered enclaves (live or not) over a root that differs from `epoch`'s
-    /// finalized root: halts the contract and removes the signers from the enclave registry.
+    /// finalized root: removes the signers from the enclave registry and, unless this (epoch, root) was reported
+    /// before, halts the contract and disputes the epoch. Signers already removed or reported are skipped; reverts
+    /// when none is left.
     function reportConflict(uint64 epoch, bytes32 root, bytes[] calldata signatures) external;
 
     /// @notice Lifts a halt. Governor only.
     function resume() external;
 
-    /// @notice The finalized root of `epoch`; zero when none.
+    /// @notice The finalized root of `epoch`; zero when none or while disputed.
     function finalizedRoot(uint64 epoch) external view returns (bytes32);
+
+    /// @notice While `epoch` is disputed, the root it had finalized and the first conflicting root; zeros otherwise.
+    function disputedRoots(uint64 epoch) external view returns (bytes32 finalizedRoot_, bytes32 conflictingRoot);
+
+    /// @notice Whether a conflict over (`epoch`, `root`) was reported (or a ZK settlement judged that root): it
+    /// never halts or disputes again.
+    function conflictJudged(uint64 epoch, bytes32 root) external view returns (bool);
+
+    /// @notice Whether `enclave` was named in a conflict report (even where the registry refused its removal).
+    function wasReported(address enclave) external view returns (bool);
+
+    /// @notice The vendor behind a TEE type: 1 Intel (TDX, SGX), 2 AMD, 3 AWS, 4 NVIDIA (never an enclave), 0 none.
+    function vendorOf(uint8 teeType) external pure returns (uint8);
 
     /// @notice True while halted.
     function halted() external view returns (bool);
@@ -104,8 +126,8 @@ interface IMultiProverRoots {
     /// @notice Whether this deployment requires a ZK proof beside the TEE quorum (fixed by its contract type).
     function zkRequired() external pure returns (bool);
 
-    /// @notice The least number of distinct TEE types a quorum needs.
-    function minTeeTypes() external view returns (uint256);
+    /// @notice The least number of distinct vendors a quorum needs (1..3).
+    function minVendors() external view returns (uint256);
 
     /// @notice Seconds without a TEE quorum after which a ZK proof alone finalizes.
     function escapeDelay() external view returns (uint64);

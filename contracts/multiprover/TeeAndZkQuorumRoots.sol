@@ -7,7 +7,7 @@ import {IRootProofVerifier} from "../interfaces/IRootProofVerifier.sol";
 import {MultiProverRoots} from "./MultiProverRoots.sol";
 
 /// @title TeeAndZkQuorumRoots
-/// @notice MultiProverRoots where a root needs live enclaves of at least `minTeeTypes` distinct TEE types AND a
+/// @notice MultiProverRoots where a root needs live enclaves of at least `minVendors` distinct vendors AND a
 /// verified ZK proof.
 /// @dev The ZK requirement is structural — this contract type — and not a flag: a governance toggle is a key
 /// that, once compromised or rushed, lets TEE signatures alone finalize a forged root (Taiko, two SGX proofs).
@@ -19,16 +19,16 @@ contract TeeAndZkQuorumRoots is MultiProverRoots {
         IEnclaveRegistry enclaveRegistry_,
         IRootProofVerifier rootProofVerifier_,
         bytes32 programId_,
-        uint256 minTeeTypes_,
+        uint256 minVendors_,
         uint64 escapeDelay_
-    ) MultiProverRoots(governor, enclaveRegistry_, rootProofVerifier_, programId_, minTeeTypes_, escapeDelay_) {}
+    ) MultiProverRoots(governor, enclaveRegistry_, rootProofVerifier_, programId_, minVendors_, escapeDelay_) {}
 
     /// @inheritdoc IMultiProverRoots
     function zkRequired() external pure returns (bool) {
         return true;
     }
 
-    function _isQuorumSufficient(uint256 distinctTeeTypes, bool zkProven) internal view override returns (bool) {
-        return zkProven && distinctTeeTypes >= _minTeeTypes;
+    function _isQuorumSufficient(uint256 distinctVendors, bool zkProven) internal view override returns (bool) {
+        return zkProven && distinctVendors >= _minVendors;
     }
 }

@@ -6,7 +6,8 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
  * timelock proposal must grant it ENCLAVE_REMOVER_ROLE on the EnclaveRegistry, so that conflicts also remove the
  * conflicting enclaves (a conflict halts without it).
  *
- * Parameters: governor (the timelock), enclaveRegistry, rootProofVerifier, programId, minTeeTypes, escapeDelay.
+ * Parameters: governor (the timelock), enclaveRegistry, rootProofVerifier, programId, minVendors (distinct
+ * vendors per root, 1..3), escapeDelay.
  */
 export function multiProverModule(contractName: "TeeQuorumRoots" | "TeeAndZkQuorumRoots") {
   return buildModule(contractName, (m) => {
@@ -15,7 +16,7 @@ export function multiProverModule(contractName: "TeeQuorumRoots" | "TeeAndZkQuor
       m.getParameter<string>("enclaveRegistry"),
       m.getParameter<string>("rootProofVerifier"),
       m.getParameter<string>("programId"),
-      m.getParameter("minTeeTypes", 2n),
+      m.getParameter("minVendors", 2n),
       m.getParameter("escapeDelay", 7n * 24n * 3600n),
     ]);
     return { roots };

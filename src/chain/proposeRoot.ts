@@ -1,4 +1,5 @@
 import { parseEventLogs, type Address, type Hex } from "viem";
+import { enclaveVendorsOf, teeTypesOfBitmap, type TeeVendorName } from "../claims/index.js";
 import { TeezkError } from "../errors/index.js";
 import { multiProverRootsAbi } from "./contractAbis.js";
 import { sortBySigner } from "./encodeCommitteeProof.js";
@@ -14,7 +15,13 @@ export type ProposeRootParameters = TeezkClients & {
   /** The ZK proof for deployments that require one (or to add one); empty by default. */
   zkProof?: Hex;
 };
-export type ProposeRootReturnType = TransactionResult & { teeTypes: bigint; finalized: boolean };
+export type ProposeRootReturnType = TransactionResult & {
+  /** Bit t set for each TEE type t that signed. */
+  teeTypes: bigint;
+  /** The distinct vendors the quorum counted (DESIGN §2: TDX and SGX are both INTEL). */
+  vendors: TeeVendorName[];
+  finalized: boolean;
+};
 export type ProposeRootErrorType = TeezkError;
 
 /**
@@ -26,5 +33,6 @@ export async function proposeRoot({ roots, epoch, root, signatures, zkProof = "0
   const tx = await sendContractTransaction(clients, { address: roots, abi: multiProverRootsAbi, functionName: "submitRoot", args: [epoch, root, ordered, zkProof] });
   const [event] = parseEventLogs({ abi: multiProverRootsAbi, eventName: "RootFinalized", logs: tx.receipt.logs });
   if (!event) throw new TeezkError("CHAIN_CALL_FAILED", "submitRoot emitted no RootFinalized event", { details: tx.hash });
-  return { hash: tx.hash, gasUsed: tx.gasUsed, receipt: tx.receipt, teeTypes: event.args.teeTypes, finalized: true };
+  const teeTypes = event.args.teeTypes;
+  return { hash: tx.hash, gasUsed: tx.gasUsed, receipt: tx.receipt, teeTypes, vendors: enclaveVendorsOf(teeTypesOfBitmap(teeTypes)), finalized: true };
 }

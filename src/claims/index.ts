@@ -3,3 +3,5 @@ export { encodeClaims, decodeClaims, claimsHash, claimsAbiParameter } from "./en
 export { claimsToJson, type ClaimsJson } from "./claimsJson.js";
 export { measurementDigest, sha256Hex } from "./measurementDigest.js";
 export { computeBinding, type ComputeBindingParameters } from "./computeBinding.js";
+export { TeeVendor, teeVendorOf, enclaveVendorsOf, type TeeVendorName } from "./teeVendorOf.js";
+export { teeTypesOfBitmap } from "./teeTypesOfBitmap.js";

@@ -196,7 +196,7 @@ async function runSteps(recorder: StepRecorder, setup: Setup): Promise<void> {
     "root-finalized",
     "multi-prover root: epoch 1 finalized by two vendors (TDX + Nitro signatures)",
     async () => proposeRoot({ ...devnet.clients, roots: rootsAddress, epoch: 1n, root: root1, signatures: [await signRootAs(rollupTdx, 1n, root1), await signRootAs(nitro, 1n, root1)] }),
-    (result) => `TEE types bitmap ${result.teeTypes}, root ${root1.slice(0, 10)}…`,
+    (result) => `TEE types bitmap ${result.teeTypes}, distinct vendors ${result.vendors.join(" + ")}, root ${root1.slice(0, 10)}…`,
   );
 
   await recorder.run(

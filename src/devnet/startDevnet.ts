@@ -21,8 +21,8 @@ export type StartDevnetParameters = {
   initialDate?: string;
   timelockDelay?: bigint;
   escapeDelay?: bigint;
-  /** Distinct TEE types a root needs; default 2. */
-  minTeeTypes?: bigint;
+  /** Distinct vendors a root needs (TDX and SGX are both Intel); default 2. */
+  minVendors?: bigint;
 };
 export type StartDevnetReturnType = Devnet;
 export type StartDevnetErrorType = TeezkError;
@@ -71,7 +71,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<St
         enclaveRegistry: addressOf(core.enclaveRegistry),
         rootProofVerifier: addressOf(rootProofVerifier),
         programId: parameters.programId,
-        minTeeTypes: parameters.minTeeTypes ?? 2n,
+        minVendors: parameters.minVendors ?? 2n,
         escapeDelay,
       },
     },

@@ -8,6 +8,7 @@ import {
   signRoot,
   submitZkRoot,
 } from "../../src/chain/index.js";
+import { enclaveVendorsOf, teeVendorOf } from "../../src/claims/index.js";
 import {
   ESCAPE_DELAY,
   PROGRAM_ID,
@@ -22,6 +23,8 @@ import {
   type TeezkSystem,
 } from "./support/system.js";
 
+const ZERO32 = `0x${"00".repeat(32)}`;
+
 describe("MultiProverRoots with enclaves registered from simulated Nitro and TDX evidence", () => {
   let system: TeezkSystem;
   let nitroA: RegisteredEnclave;
@@ -29,7 +32,7 @@ describe("MultiProverRoots with enclaves registered from simulated Nitro and TDX
   let tdx: RegisteredEnclave;
   const sign = (enclave: RegisteredEnclave, epoch: bigint, root: Hex) =>
     signRoot({ account: enclave.account, epoch, root, roots: { chainId: system.chainId, verifyingContract: system.addresses.multiProverRoots } });
-  const read = (functionName: "halted" | "finalizedRoot", args: readonly unknown[] = []) =>
+  const read = (functionName: "halted" | "finalizedRoot" | "disputedRoots" | "vendorOf", args: readonly unknown[] = []) =>
     system.clients.publicClient.readContract({ address: system.addresses.multiProverRoots, abi: multiProverRootsAbi, functionName: functionName as never, args: args as never });
 
   beforeAll(async () => {
@@ -40,20 +43,30 @@ describe("MultiProverRoots with enclaves registered from simulated Nitro and TDX
     tdx = await registerSimulatedEnclave(system, nodes, "tdx", testAccount("roots tdx"));
   });
 
-  it("two Nitro enclaves are one TEE type: not a quorum; Nitro + TDX finalizes", async () => {
+  it("the contract's vendor of every TEE type equals the TypeScript one (TDX and SGX are Intel, a GPU is NVIDIA)", async () => {
+    for (let t = 0; t <= 6; t++) expect(await read("vendorOf", [t]), `TEE type ${t}`).toBe(teeVendorOf(t) ?? 0);
+    expect(enclaveVendorsOf([1, 5, 4])).toEqual(["INTEL"]);
+  });
+
+  it("two Nitro enclaves are one vendor: not a quorum; Nitro + TDX finalizes", async () => {
     const root = word("state root 1");
     const base = { ...system.clients, roots: system.addresses.multiProverRoots, epoch: 1n, root };
     expect(await revertOf(proposeRoot({ ...base, signatures: [await sign(nitroA, 1n, root), await sign(nitroB, 1n, root)] }))).toBe("InsufficientQuorum(1, 2, false)");
     const finalized = await proposeRoot({ ...base, signatures: [await sign(tdx, 1n, root), await sign(nitroA, 1n, root)] });
     expect(finalized.teeTypes).toBe((1n << BigInt(tdx.claims.teeType)) | (1n << BigInt(nitroA.claims.teeType)));
+    expect(finalized.vendors).toEqual(["INTEL", "AWS"]);
     expect(await read("finalizedRoot", [1n])).toBe(root);
   });
 
-  it("a conflicting root for a finalized epoch halts the contract and removes its signer", async () => {
+  it("a conflicting root for a finalized epoch halts the contract, disputes the epoch and removes its signer, once", async () => {
     const conflicting = word("forged state root 1");
-    const reported = await reportConflict({ ...system.clients, roots: system.addresses.multiProverRoots, epoch: 1n, root: conflicting, signatures: [await sign(nitroB, 1n, conflicting)] });
+    const report = { ...system.clients, roots: system.addresses.multiProverRoots, epoch: 1n, root: conflicting, signatures: [await sign(nitroB, 1n, conflicting)] };
+    const reported = await reportConflict(report);
     expect(reported.halted).toBe(true);
     expect(reported.removed).toEqual([nitroB.account.address]);
+    expect(await read("finalizedRoot", [1n])).toBe(ZERO32);
+    expect(await read("disputedRoots", [1n])).toEqual([word("state root 1"), conflicting]);
+    expect(await revertOf(reportConflict(report))).toBe(`ConflictSignersAlreadyRemoved(1, ${conflicting})`);
     const registry = (functionName: "isRemoved" | "isLive", args: readonly unknown[]) =>
       system.clients.publicClient.readContract({ address: system.addresses.enclaveRegistry, abi: enclaveRegistryAbi, functionName: functionName as never, args: args as never });
     expect(await registry("isRemoved", [nitroB.account.address])).toBe(true);

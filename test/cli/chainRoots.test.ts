@@ -43,8 +43,9 @@ describe("teezk roots … on the in-process chain", () => {
 
   it("status reports the quorum rule and the escape hatch of a running contract", async () => {
     const status = await rootsStatus({ ...system.clients, deployment, epoch: 1n });
-    expect(status.json).toMatchObject({ halted: false, minTeeTypes: "2", zkRequired: false, programId: PROGRAM_ID, escapeDelay: String(ESCAPE_DELAY), epoch: { finalized: false, root: null } });
-    expect(status.text).toContain("quorum 2 distinct TEE types");
+    expect(status.json).toMatchObject({ halted: false, minVendors: "2", zkRequired: false, programId: PROGRAM_ID, escapeDelay: String(ESCAPE_DELAY), epoch: { finalized: false, root: null } });
+    expect(status.text).toContain("quorum 2 distinct vendors");
+    expect(status.text).toContain("TDX and SGX are both Intel");
   });
 
   it("propose: one vendor is refused with a hint; Nitro + TDX finalizes and status shows the root", async () => {
@@ -54,7 +55,8 @@ describe("teezk roots … on the in-process chain", () => {
     expect(oneVendor.metaMessages.join(" ")).toContain("other vendors");
 
     const finalized = await rootsPropose({ ...system.clients, deployment, epoch: 1n, root, signaturesFile: await signaturesFile(1n, root, [nitroA, tdx]) });
-    expect(finalized.json).toMatchObject({ epoch: "1", root, finalized: true, teeTypes: ["TDX", "NITRO"] });
+    expect(finalized.json).toMatchObject({ epoch: "1", root, finalized: true, teeTypes: ["TDX", "NITRO"], vendors: ["INTEL", "AWS"] });
+    expect(finalized.text).toContain("vendors INTEL + AWS");
     const event = (finalized.json.events as { name: string; args: Record<string, unknown> }[]).find((e) => e.name === "RootFinalized");
     expect(event?.args).toMatchObject({ epoch: "1", root, zkProven: false, escape: false });
     expect((await rootsStatus({ ...system.clients, deployment, epoch: 1n })).json.epoch).toEqual({ epoch: "1", finalized: true, root });
@@ -75,6 +77,12 @@ describe("teezk roots … on the in-process chain", () => {
     const names = (reported.json.events as { contract: string; name: string }[]).map((e) => `${e.contract}.${e.name}`);
     expect(names).toEqual(expect.arrayContaining(["multiProverRoots.ConflictReported", "multiProverRoots.Halted", "enclaveRegistry.EnclaveRemoved"]));
     expect((await rootsStatus({ ...system.clients, deployment })).json).toMatchObject({ halted: true, escapeOpen: true });
+    const disputed = await rootsStatus({ ...system.clients, deployment, epoch: 1n });
+    expect(disputed.json.epoch).toEqual({ epoch: "1", finalized: false, root: null, disputed: { root: word("cli state root 1"), conflictingRoot: conflicting } });
+    expect(disputed.text).toContain("DISPUTED");
+    const again = await rejection(rootsReportConflict({ ...system.clients, deployment, epoch: 1n, root: conflicting, signaturesFile: await signaturesFile(1n, conflicting, [nitroB]) }));
+    expect(again.details).toBe(`ConflictSignersAlreadyRemoved(1, ${conflicting})`);
+    expect(again.metaMessages.join(" ")).toContain("cannot halt the contract again");
 
     const root2 = word("cli state root 2");
     const halted = await rejection(rootsPropose({ ...system.clients, deployment, epoch: 2n, root: root2, signaturesFile: await signaturesFile(2n, root2, [nitroA, tdx]) }));

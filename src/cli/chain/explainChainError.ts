@@ -52,7 +52,12 @@ const HINTS: Record<string, (args: string[]) => string> = {
   LivenessEpochNotMirrored: () =>
     "This BatchReceipts is not a liveness sink of its MeasurementRegistry, so it caches nothing and every inclusion takes the full check (correct, only dearer); the governor wires it with MeasurementRegistry.addLivenessSink.",
   ReceiptNotInBatch: () => "The proof does not lead from this receipt to the root: rebuild it from the batch's receipts file.",
-  InsufficientQuorum: ([types, min]) => `Signatures span ${types} TEE type(s); ${min} distinct types are required (\`roots status\`): add signatures from enclaves of other vendors.`,
+  InsufficientQuorum: ([vendors, min]) =>
+    `Signatures span ${vendors} vendor(s); ${min} distinct vendors are required (\`roots status\`): add signatures from enclaves of other vendors (TDX and SGX are both Intel).`,
+  NotAnEnclave: ([signer, teeType]) =>
+    `${signer} has TEE type ${teeType}, which is no enclave's: an NVIDIA GPU only counts as the second half of a CPU enclave's composite evidence.`,
+  ConflictSignersAlreadyRemoved: () => "Every signer was already removed or reported: a punished key cannot halt the contract again.",
+  EpochDisputed: () => "A conflict disputes this epoch: only a ZK proof settles it (`roots submit-zk`); `roots status --epoch` shows both roots.",
   ContractHalted: () => "MultiProverRoots is halted after a conflict: only `roots submit-zk` finalizes until governance resumes it.",
   EscapeHatchClosed: ([opensAt]) => `The ZK escape hatch opens at ${opensAt ? new Date(Number(opensAt) * 1000).toISOString() : "a later time"}, or at once when the contract halts.`,
   EpochAlreadyFinalized: () => "This epoch is final; a different root for it is a conflict (`roots report-conflict`).",

@@ -272,7 +272,7 @@ export function registerChainCommands(program: Command, io: CliIo, setExitCode: 
   send(
     roots
       .command("propose")
-      .description("Submit (epoch, root) with enclave signatures; finalizes only with enough distinct TEE types")
+      .description("Submit (epoch, root) with enclave signatures; finalizes only with enough distinct vendors (TDX and SGX are both Intel)")
       .requiredOption("--epoch <n>", "epoch (uint64)")
       .requiredOption("--root <hex32>", "state root")
       .requiredOption("--signatures <file>", '[{ "signer": "0x…", "signature": "0x…" }, …] over Root(epoch, root)')

@@ -1,6 +1,6 @@
 import type { Hex } from "viem";
 import { proposeRoot, type TeezkClients } from "../../chain/index.js";
-import { teeTypeName } from "../../claims/index.js";
+import { teeTypeName, teeTypesOfBitmap } from "../../claims/index.js";
 import type { TeezkError } from "../../errors/index.js";
 import { transactionOutput, type ChainCommandOutput } from "./chainCommandOutput.js";
 import { explainChainError } from "./explainChainError.js";
@@ -20,8 +20,9 @@ export type RootsProposeErrorType = TeezkError;
 
 /**
  * `teezk roots propose`: submits (epoch, root) with enclave signatures to MultiProverRoots; it finalizes in this
- * transaction only when live enclaves of at least minTeeTypes distinct TEE types signed (plus the ZK proof where
- * the deployment requires one), otherwise the call reverts and nothing is recorded.
+ * transaction only when live enclaves of at least minVendors distinct vendors signed (TDX and SGX are both Intel;
+ * an NVIDIA GPU never counts), plus the ZK proof where the deployment requires one; otherwise the call reverts
+ * and nothing is recorded.
  */
 export async function rootsPropose(parameters: RootsProposeParameters): Promise<ChainCommandOutput> {
   const { deployment, publicClient, walletClient, epoch, root } = parameters;
@@ -30,22 +31,18 @@ export async function rootsPropose(parameters: RootsProposeParameters): Promise<
     const chainId = await publicClient.getChainId();
     const signatures = await loadRootSignaturesFile({ path: parameters.signaturesFile, epoch, root, roots, chainId });
     const tx = await proposeRoot({ publicClient, walletClient, roots, epoch, root, signatures, ...(parameters.zkProof ? { zkProof: parameters.zkProof } : {}) });
-    const types = teeTypeNames(tx.teeTypes);
-    return transactionOutput("roots propose", `finalized epoch ${epoch} root ${root}, signed by ${types.join(" + ")}${parameters.zkProof ? " with a ZK proof" : ""}`, tx, deployment, {
+    const types = teeTypesOfBitmap(tx.teeTypes).map((t) => teeTypeName(t) ?? String(t));
+    const vendors = tx.vendors;
+    const signedBy = `${types.join(" + ")} (vendors ${vendors.join(" + ")})`;
+    return transactionOutput("roots propose", `finalized epoch ${epoch} root ${root}, signed by ${signedBy}${parameters.zkProof ? " with a ZK proof" : ""}`, tx, deployment, {
       epoch,
       root,
       teeTypes: types,
+      vendors,
       signers: signatures.map((s) => s.signer),
       finalized: true,
     });
   } catch (error) {
     throw explainChainError(error, "roots propose");
   }
-}
-
-/** The TEE type names of a RootFinalized `teeTypes` bitmap (bit t = TEE type t). */
-export function teeTypeNames(bits: bigint): string[] {
-  const names: string[] = [];
-  for (let t = 0; t < 256 && bits >> BigInt(t) !== 0n; t++) if ((bits >> BigInt(t)) & 1n) names.push(teeTypeName(t) ?? String(t));
-  return names;
 }

@@ -18,7 +18,9 @@ export type RootsReportConflictErrorType = TeezkError;
 
 /**
  * `teezk roots report-conflict`: anyone holding a registered enclave's signature over a second root for a
- * finalized epoch can halt MultiProverRoots; the signers are removed from the EnclaveRegistry for good.
+ * finalized epoch can halt MultiProverRoots and dispute the epoch; the signers are removed from the EnclaveRegistry
+ * for good. Keys already removed or reported are skipped, and a conflict already reported for the same (epoch, root)
+ * removes its new signers without halting again.
  */
 export async function rootsReportConflict(parameters: RootsReportConflictParameters): Promise<ChainCommandOutput> {
   const { deployment, publicClient, walletClient, epoch, root } = parameters;

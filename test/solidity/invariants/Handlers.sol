@@ -29,9 +29,10 @@ abstract contract HandlerBase {
     address internal immutable guardian;
     uint256[2] internal nodeKeys;
 
-    /// @dev Keys 0..3 can register (TEE types below); key 4 never registers.
+    /// @dev Keys 0..3 can register (TEE types below: TDX and SGX, both Intel, then SEV-SNP and Nitro); key 4, a
+    /// GPU, never registers.
     uint256[5] internal keys = [uint256(0xE1), 0xE2, 0xE3, 0xE4, 0xBAD];
-    uint8[5] internal types = [uint8(1), 1, 2, 3, 4];
+    uint8[5] internal types = [uint8(1), 5, 2, 3, 4];
     mapping(uint256 keyIndex => uint256) public modelExpiry;
     mapping(uint8 teeType => bool) public modelRevoked;
     mapping(uint256 keyIndex => bool) public modelRemoved;
@@ -281,13 +282,20 @@ contract ReceiptsHandler is HandlerBase {
     }
 }
 
-/// @notice Invariants (2) and (3): no TEE-path root with fewer than k distinct TEE types; a conflict always halts.
+/// @notice Invariants (2) and (3): no TEE-path root with fewer than k distinct vendors; a new conflict always
+/// halts and disputes its epoch, while a removed or reported key, or evidence already judged, never halts.
 contract RootsHandler is HandlerBase {
     MultiProverRoots internal immutable roots;
     RootProofVerifierTestDouble internal immutable zk;
     uint256 public finalizedByTee;
     uint256 public conflicts;
     bool public conflictSinceResume;
+    /// @dev The handler's own record of each epoch's root (as stored, disputed or not) and of disputes, judged
+    /// (epoch, root) pairs and reported keys, kept from its actions alone.
+    mapping(uint64 epoch => bytes32) internal modelRoot;
+    mapping(uint64 epoch => bool) internal modelDisputed;
+    mapping(uint64 epoch => mapping(bytes32 root => bool)) internal modelJudged;
+    mapping(uint256 keyIndex => bool) internal modelReported;
 
     constructor(
         MeasurementRegistry m,
@@ -326,33 +334,75 @@ contract RootsHandler is HandlerBase {
         uint64 epoch = epochSeed % 8;
         bytes32 root = keccak256(abi.encode(rootSeed % 3));
         (bytes[] memory sigs,) = _sortedSigs(epoch, root, mask % 32);
-        uint256 liveTypes;
+        uint256 liveVendors;
         uint256 distinct;
         for (uint256 i = 0; i < 5; ++i) {
             if ((mask % 32) & (1 << i) == 0) continue;
-            if (_modelLive(i) && liveTypes & (1 << types[i]) == 0) {
-                liveTypes |= 1 << types[i];
+            uint8 vendor = _modelEnclaveVendor(types[i]);
+            if (_modelLive(i) && vendor != 0 && liveVendors & (1 << vendor) == 0) {
+                liveVendors |= 1 << vendor;
                 ++distinct;
             }
         }
         bytes memory proof = withZk ? zk.validProof(PROGRAM, epoch, root) : bytes("");
         try roots.submitRoot(epoch, root, sigs, proof) {
             ++finalizedByTee;
-            if (distinct < roots.minTeeTypes()) _violation("TEE root finalized below k distinct live TEE types");
+            modelRoot[epoch] = root;
+            if (distinct < roots.minVendors()) _violation("TEE root finalized below k distinct live vendors");
         } catch {}
+    }
+
+    /// @dev DESIGN §2, written out independently of TeeVendors: TDX and SGX are Intel; a GPU is no enclave.
+    function _modelEnclaveVendor(uint8 teeType) internal pure returns (uint8) {
+        if (teeType == 1 || teeType == 5) return 1;
+        if (teeType == 2 || teeType == 3) return teeType;
+        return 0;
+    }
+
+    /// @notice 0 when finalizedRoot agrees with the model for every epoch (zero while disputed), else 1 + the
+    /// first epoch that disagrees.
+    function finalizedMismatch() public view returns (uint256) {
+        for (uint64 e = 0; e < 8; ++e) {
+            if (roots.finalizedRoot(e) != (modelDisputed[e] ? bytes32(0) : modelRoot[e])) return e + 1;
+        }
+        return 0;
     }
 
     /// @notice Fuzzed action: enclaves sign another root for an epoch and report it.
     function report(uint8 epochSeed, uint8 rootSeed, uint8 mask) public {
+        // Mostly aimed at a finalized epoch and a root other than its own, so reports land often enough for
+        // the same keys and roots to come back after a resume.
         uint64 epoch = epochSeed % 8;
+        for (uint64 k = 0; k < 8 && modelRoot[epoch] == bytes32(0) && epochSeed % 5 != 0; ++k) epoch = (epoch + 1) % 8;
         bytes32 root = keccak256(abi.encode(rootSeed % 3));
+        if (root == modelRoot[epoch] && rootSeed % 5 != 0) root = keccak256(abi.encode((rootSeed + 1) % 3));
         (bytes[] memory sigs,) = _sortedSigs(epoch, root, mask % 32);
+        bool fresh = false;
+        for (uint256 i = 0; i < 5; ++i) {
+            if ((mask % 32) & (1 << i) != 0 && modelExpiry[i] != 0 && !modelRemoved[i] && !modelReported[i]) fresh = true;
+        }
+        bool wasHalted = roots.halted();
+        bool judged = modelJudged[epoch][root];
         try roots.reportConflict(epoch, root, sigs) {
             ++conflicts;
-            conflictSinceResume = true;
-            if (!roots.halted()) _violation("conflict accepted without halting");
-            for (uint256 i = 0; i < 5; ++i) if ((mask % 32) & (1 << i) != 0) modelRemoved[i] = true;
-        } catch {}
+            if (!fresh) _violation("a removed or reported key reported a conflict");
+            if (!wasHalted && roots.halted() && (judged || !fresh)) {
+                _violation("a removed key or judged evidence halted again");
+            }
+            if (!judged) {
+                conflictSinceResume = true;
+                modelJudged[epoch][root] = true;
+                modelDisputed[epoch] = true;
+                if (!roots.halted()) _violation("new conflict accepted without halting");
+            }
+            for (uint256 i = 0; i < 5; ++i) {
+                if ((mask % 32) & (1 << i) != 0) (modelRemoved[i], modelReported[i]) = (true, true);
+            }
+        } catch {
+            if (fresh && root != modelRoot[epoch] && modelRoot[epoch] != bytes32(0) && (mask % 32) & (1 << 4) == 0) {
+                _violation("a fresh registered key's conflict was refused");
+            }
+        }
     }
 
     /// @notice Fuzzed action: ZK-only finalization attempt.
@@ -361,7 +411,11 @@ contract RootsHandler is HandlerBase {
         bytes32 root = keccak256(abi.encode(rootSeed % 3));
         bool open = roots.halted() || block.timestamp >= roots.escapeOpensAt();
         try roots.submitZkRoot(epoch, root, zk.validProof(PROGRAM, epoch, root)) {
-            if (!open) _violation("ZK-only root while the escape hatch was closed");
+            if (!open && !modelDisputed[epoch]) _violation("ZK-only root while the escape hatch was closed");
+            if (modelRoot[epoch] != bytes32(0) && !modelDisputed[epoch]) _violation("ZK replaced an undisputed root");
+            // Settling judges the losing root: its signers are still removed when reported, without a new halt.
+            if (modelDisputed[epoch] && root != modelRoot[epoch]) modelJudged[epoch][modelRoot[epoch]] = true;
+            (modelRoot[epoch], modelDisputed[epoch]) = (root, false);
         } catch {}
     }
 

@@ -47,7 +47,8 @@ contract ReceiptInvariantsTest is TeezkBase {
     }
 }
 
-/// @notice Invariants (2) k distinct TEE types per TEE-path root and (3) a conflict always halts.
+/// @notice Invariants (2) k distinct vendors per TEE-path root, (3) a new conflict always halts and disputes its
+/// epoch, a removed key or judged evidence never halts, and a disputed root never reads as final.
 contract RootInvariantsTest is TeezkBase {
     RootsHandler internal handler;
     TeeQuorumRoots internal roots;
@@ -67,8 +68,9 @@ contract RootInvariantsTest is TeezkBase {
 
     /// forge-config: default.invariant.runs = 64
     /// forge-config: default.invariant.depth = 32
-    function invariant_NoRootBelowKDistinctTeeTypesAndConflictsHalt() public view {
+    function invariant_NoRootBelowKDistinctVendorsAndConflictsHalt() public view {
         assertEq(handler.violations(), 0, handler.lastViolation());
+        assertEq(handler.finalizedMismatch(), 0, "finalizedRoot disagrees with the model for epoch (+1)");
         if (handler.conflictSinceResume()) assertTrue(roots.halted(), "halted after a conflict until resumed");
         assertEq(handler.livenessMismatch(), 0, "isLive disagrees with the model for key index (+1)");
     }

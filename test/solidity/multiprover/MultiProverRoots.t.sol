@@ -12,7 +12,8 @@ import {TeeAndZkQuorumRoots} from "../../../contracts/multiprover/TeeAndZkQuorum
 import {BatchReceipts} from "../../../contracts/receipts/BatchReceipts.sol";
 import {RootProofVerifierTestDouble} from "../doubles/RootProofVerifierTestDouble.sol";
 
-/// @notice Shared set-up: enclaves KEYS[i] registered with TEE type TYPES[i] (two TDX, one SNP, one Nitro).
+/// @notice Shared set-up: enclaves KEYS[i] registered with TEE type TYPES[i] (two TDX, one SNP, one Nitro: vendors
+/// Intel, Intel, AMD, AWS).
 abstract contract MultiProverBase is TeezkBase {
     uint256[4] internal KEYS = [uint256(0xE1), 0xE2, 0xE3, 0xE4];
     uint8[4] internal TYPES = [uint8(1), 1, 2, 3];
@@ -69,7 +70,7 @@ contract TeeQuorumRootsTest is MultiProverBase {
         return new TeeQuorumRoots(governor, enclaves, zk, PROGRAM, 2, ESCAPE);
     }
 
-    function test_submitRoot_FinalizesWithTwoDistinctTeeTypes() public {
+    function test_submitRoot_FinalizesWithTwoDistinctVendors() public {
         bytes[] memory sigs = _sigs(1, R, _idx(0, 2));
         vm.expectEmit(true, true, true, true, address(roots));
         emit IMultiProverRoots.RootFinalized(1, R, (1 << 1) | (1 << 2), false, false);
@@ -79,13 +80,13 @@ contract TeeQuorumRootsTest is MultiProverBase {
         assertFalse(roots.zkRequired(), "zk optional");
     }
 
-    function test_submitRoot_RevertWhen_TwoEnclavesOfSameTeeType() public {
+    function test_submitRoot_RevertWhen_TwoEnclavesOfSameVendor() public {
         bytes[] memory sigs = _sigs(1, R, _idx(0, 1));
         vm.expectRevert(abi.encodeWithSelector(IMultiProverRoots.InsufficientQuorum.selector, 1, 2, false));
         roots.submitRoot(1, R, sigs, "");
     }
 
-    function test_submitRoot_RevertWhen_ZkDoesNotReplaceATeeType() public {
+    function test_submitRoot_RevertWhen_ZkDoesNotReplaceAVendor() public {
         bytes[] memory sigs = _sigs(1, R, _idx1(0));
         bytes memory proof = zk.validProof(PROGRAM, 1, R);
         vm.expectRevert(abi.encodeWithSelector(IMultiProverRoots.InsufficientQuorum.selector, 1, 2, true));
@@ -256,7 +257,7 @@ contract TeeQuorumRootsTest is MultiProverBase {
         vm.expectRevert(IMultiProverRoots.InvalidConfiguration.selector);
         new TeeQuorumRoots(governor, enclaves, zk, PROGRAM, 0, ESCAPE);
         vm.expectRevert(IMultiProverRoots.InvalidConfiguration.selector);
-        new TeeQuorumRoots(governor, enclaves, zk, PROGRAM, 6, ESCAPE);
+        new TeeQuorumRoots(governor, enclaves, zk, PROGRAM, 4, ESCAPE); // three enclave vendors: Intel, AMD, AWS
         vm.expectRevert(IMultiProverRoots.InvalidConfiguration.selector);
         new TeeQuorumRoots(governor, enclaves, zk, PROGRAM, 2, 0);
         vm.expectRevert(abi.encodeWithSelector(IGoverned.ZeroAddress.selector, "rootProofVerifier"));

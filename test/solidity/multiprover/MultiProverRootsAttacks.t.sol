@@ -65,6 +65,18 @@ contract MultiProverRootsAttacksTest is MultiProverBase {
         roots.submitRoot(1, BAD, sigs, "");
     }
 
+    function test_vendorOf_IntelForTdxAndSgxNvidiaForTheGpu() public view {
+        uint8[8] memory teeTypes = [uint8(0), 1, 2, 3, 4, 5, 6, 255];
+        uint8[8] memory vendors = [uint8(0), 1, 2, 3, 4, 1, 0, 0];
+        for (uint256 i = 0; i < teeTypes.length; ++i) assertEq(roots.vendorOf(teeTypes[i]), vendors[i], "vendor");
+    }
+
+    function test_constructor_RevertWhen_MoreVendorsThanIssueEnclaves() public {
+        vm.expectRevert(IMultiProverRoots.InvalidConfiguration.selector);
+        new TeeQuorumRoots(governor, enclaves, zk, PROGRAM, 4, ESCAPE);
+        assertEq(new TeeQuorumRoots(governor, enclaves, zk, PROGRAM, 3, ESCAPE).minVendors(), 3, "Intel, AMD, AWS");
+    }
+
     function test_submitRoot_FinalizesWithSgxAndAnotherVendor() public {
         uint256 types = roots.submitRoot(1, R, _sigsOfKeys(1, R, _keys(SGX_KEY, KEYS[2])), "");
         assertEq(types, (1 << 5) | (1 << 2), "SGX and SNP");
@@ -166,8 +178,15 @@ contract MultiProverRootsAttacksTest is MultiProverBase {
 
     function test_finalizedRoot_ZeroWhileDisputed() public {
         roots.submitRoot(1, BAD, _sigs(1, BAD, _idx(0, 2)), "");
-        roots.reportConflict(1, R, _sigs(1, R, _idx1(3)));
+        bytes[] memory conflict = _sigs(1, R, _idx1(3));
+        vm.expectEmit(true, true, true, true, address(roots));
+        emit IMultiProverRoots.RootDisputed(1, BAD, R);
+        roots.reportConflict(1, R, conflict);
         assertEq(roots.finalizedRoot(1), bytes32(0), "a disputed root read as final while halted");
+        (bytes32 disputed, bytes32 conflicting) = roots.disputedRoots(1);
+        assertEq(disputed, BAD, "disputed root exposed");
+        assertEq(conflicting, R, "conflicting root exposed");
+        assertTrue(roots.conflictJudged(1, R) && roots.wasReported(vm.addr(KEYS[3])), "judged");
         _resume();
         assertEq(roots.finalizedRoot(1), bytes32(0), "a disputed root read as final after resume");
         bytes[] memory sigs = _sigs(1, BAD, _idx(1, 2));
@@ -180,8 +199,15 @@ contract MultiProverRootsAttacksTest is MultiProverBase {
         roots.submitRoot(1, BAD, _sigs(1, BAD, _idx(0, 2)), "");
         roots.reportConflict(1, R, _sigs(1, R, _idx1(3)));
         _resume();
-        roots.submitZkRoot(1, R, zk.validProof(PROGRAM, 1, R));
+        assertEq(roots.escapeOpensAt(), block.timestamp + ESCAPE, "escape hatch closed again");
+        bytes memory proof = zk.validProof(PROGRAM, 1, R);
+        vm.expectEmit(true, true, true, true, address(roots));
+        emit IMultiProverRoots.DisputeSettled(1, BAD, R);
+        roots.submitZkRoot(1, R, proof);
         assertEq(roots.finalizedRoot(1), R, "the ZK-proven root is final");
+        (bytes32 disputed,) = roots.disputedRoots(1);
+        assertEq(disputed, bytes32(0), "no longer disputed");
+        assertTrue(roots.conflictJudged(1, BAD), "the losing root is judged");
         // The signers of the losing root are removed, but the settled epoch is not disputed or halted again.
         roots.reportConflict(1, BAD, _sigs(1, BAD, _idx(0, 2)));
         assertFalse(roots.halted(), "judged evidence halted again");
