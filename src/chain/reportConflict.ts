@@ -17,8 +17,10 @@ export type ReportConflictReturnType = TransactionResult & { halted: boolean; re
 export type ReportConflictErrorType = TeezkError;
 
 /**
- * Reports registered enclaves that signed a second root for a finalized epoch: MultiProverRoots halts and removes
- * them from the EnclaveRegistry (where it holds ENCLAVE_REMOVER_ROLE).
+ * Reports registered enclaves that signed a second root for a finalized epoch: MultiProverRoots removes them from
+ * the EnclaveRegistry (where it holds ENCLAVE_REMOVER_ROLE) and, unless this (epoch, root) was reported before,
+ * halts and disputes the epoch. Signers already removed or reported are skipped (`removed` lists the others); a
+ * report with none left reverts (ConflictSignersAlreadyRemoved).
  */
 export async function reportConflict({ roots, epoch, root, signatures, ...clients }: ReportConflictParameters): Promise<ReportConflictReturnType> {
   const ordered = sortBySigner(signatures).map((s) => s.signature);

@@ -9,7 +9,8 @@ export type SubmitZkRootErrorType = TeezkError;
 
 /**
  * The escape hatch: MultiProverRoots.submitZkRoot finalizes from a ZK proof alone, only while the contract is
- * halted or once no TEE quorum has finalized for `escapeDelay` (EscapeHatchClosed otherwise).
+ * halted or once no TEE quorum has finalized for `escapeDelay` (EscapeHatchClosed otherwise), and settles a
+ * disputed epoch at any time.
  */
 export async function submitZkRoot({ roots, epoch, root, zkProof, ...clients }: SubmitZkRootParameters): Promise<TransactionResult> {
   const tx = await sendContractTransaction(clients, { address: roots, abi: multiProverRootsAbi, functionName: "submitZkRoot", args: [epoch, root, zkProof] });

@@ -201,11 +201,13 @@ async function runSteps(recorder: StepRecorder, setup: Setup): Promise<void> {
 
   await recorder.run(
     "conflict-halts",
-    "conflicting root: the SEV-SNP enclave signs another root for epoch 1 → contract halts, signer removed",
+    "conflicting root: the SEV-SNP enclave signs another root for epoch 1 → contract halts, epoch 1 disputed, signer removed",
     async () => {
       const forged = word("forged state root, epoch 1");
       const reported = await reportConflict({ ...devnet.clients, roots: rootsAddress, epoch: 1n, root: forged, signatures: [await signRootAs(sevsnp, 1n, forged)] });
       if (!reported.halted) throw new TeezkError("DEMO_EXPECTATION_FAILED", "reportConflict did not halt the roots contract");
+      const read = await devnet.clients.publicClient.readContract({ address: rootsAddress, abi: multiProverRootsAbi, functionName: "finalizedRoot", args: [1n] });
+      if (read !== `0x${"00".repeat(32)}`) throw new TeezkError("DEMO_EXPECTATION_FAILED", "a disputed epoch still reads as finalized");
       const root2 = word("demo rollup state root, epoch 2");
       const refused = await expectRefusal(
         proposeRoot({ ...devnet.clients, roots: rootsAddress, epoch: 2n, root: root2, signatures: [await signRootAs(rollupTdx, 2n, root2), await signRootAs(nitro, 2n, root2)] }),
@@ -213,13 +215,14 @@ async function runSteps(recorder: StepRecorder, setup: Setup): Promise<void> {
       );
       return { removed: reported.removed, refused };
     },
-    (result) => `removed ${result.removed.join(", ")}; a TEE quorum for epoch 2 now refused: ${result.refused}`,
+    (result) => `removed ${result.removed.join(", ")}; epoch 1 reads as not final while disputed; a TEE quorum for epoch 2 now refused: ${result.refused}`,
   );
 
   await recorder.run(
     "zk-while-halted",
-    "ZK escape hatch while halted: epoch 2 finalized by a ZK root proof alone",
+    "ZK escape hatch while halted: a ZK root proof settles disputed epoch 1 on its honest root and finalizes epoch 2 alone",
     async () => {
+      await submitZkRoot({ ...devnet.clients, roots: rootsAddress, epoch: 1n, root: root1, zkProof: testDoubleRootProof(devnet.programId, 1n, root1) });
       const root2 = word("demo rollup state root, epoch 2");
       const wrong = await expectRefusal(
         submitZkRoot({ ...devnet.clients, roots: rootsAddress, epoch: 2n, root: root2, zkProof: testDoubleRootProof(devnet.programId, 2n, word("other")) }),

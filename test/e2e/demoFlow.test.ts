@@ -110,11 +110,12 @@ describe("npm run demo: the main job end to end (loopback HTTP nodes, in-process
     expect(delegated.publicSignals).toHaveLength(4);
   });
 
-  it("roots: epoch 1 by the two-vendor quorum, epochs 2 and 3 by ZK; the conflicting SEV-SNP signer is removed; resumed", async () => {
+  it("roots: epoch 1 by the two-vendor quorum, disputed by the SEV-SNP signer (removed) and settled by ZK; epochs 2 and 3 by ZK; resumed", async () => {
     const { publicClient } = context.devnet.clients;
     const roots = (functionName: string, args: readonly unknown[] = []) =>
       publicClient.readContract({ address: context.devnet.addresses.multiProverRoots, abi: multiProverRootsAbi, functionName: functionName as never, args: args as never });
     for (const epoch of [1n, 2n, 3n]) expect(await roots("finalizedRoot", [epoch]), `epoch ${epoch}`).not.toBe(`0x${"00".repeat(32)}`);
+    expect(await roots("disputedRoots", [1n]), "the ZK proof settled epoch 1's dispute").toEqual([`0x${"00".repeat(32)}`, `0x${"00".repeat(32)}`]);
     expect(await roots("halted")).toBe(false);
     const removed = (address: Address) =>
       publicClient.readContract({ address: context.devnet.addresses.enclaveRegistry, abi: enclaveRegistryAbi, functionName: "isRemoved", args: [address] });

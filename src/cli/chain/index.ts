@@ -297,7 +297,7 @@ export function registerChainCommands(program: Command, io: CliIo, setExitCode: 
   send(
     roots
       .command("report-conflict")
-      .description("Report enclaves that signed a second root for a finalized epoch: halts the contract and removes them")
+      .description("Report enclaves that signed a second root for a finalized epoch: halts the contract, disputes the epoch and removes them (keys already removed cannot report again)")
       .requiredOption("--epoch <n>", "the finalized epoch")
       .requiredOption("--root <hex32>", "the conflicting root")
       .requiredOption("--signatures <file>", "the enclaves' signatures over (epoch, conflicting root)"),
@@ -309,7 +309,7 @@ export function registerChainCommands(program: Command, io: CliIo, setExitCode: 
   send(
     roots
       .command("submit-zk")
-      .description("Escape hatch: finalize (epoch, root) with a ZK proof alone while halted or after escapeDelay without a TEE quorum")
+      .description("Escape hatch: finalize (epoch, root) with a ZK proof alone while halted, after escapeDelay without a TEE quorum, or to settle a disputed epoch")
       .requiredOption("--epoch <n>", "epoch (uint64)")
       .requiredOption("--root <hex32>", "state root")
       .requiredOption("--zk-proof <hex>", "ZK proof (0x… or @file)"),

@@ -10,7 +10,8 @@ export type RootsSubmitZkErrorType = TeezkError;
 
 /**
  * `teezk roots submit-zk`: the escape hatch. A ZK proof alone finalizes (epoch, root) while the contract is
- * halted or once no TEE quorum has finalized for escapeDelay: liveness never depends on the TEE vendors alone.
+ * halted or once no TEE quorum has finalized for escapeDelay, and settles a disputed epoch at any time: liveness
+ * never depends on the TEE vendors alone.
  */
 export async function rootsSubmitZk({ deployment, epoch, root, zkProof, ...clients }: RootsSubmitZkParameters): Promise<ChainCommandOutput> {
   const roots = requireAddress(deployment, "multiProverRoots");
