@@ -62,9 +62,8 @@ abstract contract MultiProverRoots is Governed, EIP712, IMultiProverRoots {
     ) Governed(governor) EIP712("teezk MultiProverRoots", "1") {
         if (address(enclaveRegistry_) == address(0)) revert ZeroAddress("enclaveRegistry");
         if (address(rootProofVerifier_) == address(0)) revert ZeroAddress("rootProofVerifier");
-        if (programId_ == bytes32(0) || minVendors_ == 0 || minVendors_ > TeeVendors.ENCLAVE_VENDORS || escapeDelay_ == 0) {
-            revert InvalidConfiguration();
-        }
+        if (programId_ == bytes32(0) || escapeDelay_ == 0) revert InvalidConfiguration();
+        if (minVendors_ == 0 || minVendors_ > TeeVendors.ENCLAVE_VENDORS) revert InvalidConfiguration();
         _enclaveRegistry = enclaveRegistry_;
         _rootProofVerifier = rootProofVerifier_;
         _programId = programId_;

@@ -373,13 +373,16 @@ contract RootsHandler is HandlerBase {
         // Mostly aimed at a finalized epoch and a root other than its own, so reports land often enough for
         // the same keys and roots to come back after a resume.
         uint64 epoch = epochSeed % 8;
-        for (uint64 k = 0; k < 8 && modelRoot[epoch] == bytes32(0) && epochSeed % 5 != 0; ++k) epoch = (epoch + 1) % 8;
+        for (uint64 k = 0; k < 8 && modelRoot[epoch] == bytes32(0) && epochSeed % 5 != 0; ++k) {
+            epoch = (epoch + 1) % 8;
+        }
         bytes32 root = keccak256(abi.encode(rootSeed % 3));
         if (root == modelRoot[epoch] && rootSeed % 5 != 0) root = keccak256(abi.encode((rootSeed + 1) % 3));
         (bytes[] memory sigs,) = _sortedSigs(epoch, root, mask % 32);
         bool fresh = false;
         for (uint256 i = 0; i < 5; ++i) {
-            if ((mask % 32) & (1 << i) != 0 && modelExpiry[i] != 0 && !modelRemoved[i] && !modelReported[i]) fresh = true;
+            bool unpunished = modelExpiry[i] != 0 && !modelRemoved[i] && !modelReported[i];
+            if ((mask % 32) & (1 << i) != 0 && unpunished) fresh = true;
         }
         bool wasHalted = roots.halted();
         bool judged = modelJudged[epoch][root];

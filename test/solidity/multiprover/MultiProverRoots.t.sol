@@ -40,7 +40,11 @@ abstract contract MultiProverBase is TeezkBase {
     }
 
     /// @dev Signatures of the private keys `keys`, sorted ascending by address (sorts `keys` in place).
-    function _sigsOfKeys(uint64 epoch, bytes32 root, uint256[] memory keys) internal view returns (bytes[] memory sigs) {
+    function _sigsOfKeys(uint64 epoch, bytes32 root, uint256[] memory keys)
+        internal
+        view
+        returns (bytes[] memory sigs)
+    {
         for (uint256 i = 1; i < keys.length; ++i) {
             for (uint256 j = i; j > 0 && vm.addr(keys[j - 1]) > vm.addr(keys[j]); --j) {
                 (keys[j - 1], keys[j]) = (keys[j], keys[j - 1]);

@@ -39,7 +39,8 @@ contract MultiProverRootsAttacksTest is MultiProverBase {
     /// with TEE type 4: the roots contract must not rely on the registry alone.
     function _gpuLiveInRegistry() internal returns (address gpu) {
         gpu = vm.addr(GPU_KEY);
-        vm.mockCall(address(enclaves), abi.encodeCall(IEnclaveRegistry.liveTeeType, (gpu, PROGRAM)), abi.encode(uint8(4)));
+        bytes memory liveTeeTypeCall = abi.encodeCall(IEnclaveRegistry.liveTeeType, (gpu, PROGRAM));
+        vm.mockCall(address(enclaves), liveTeeTypeCall, abi.encode(uint8(4)));
         IEnclaveRegistry.Enclave memory info = IEnclaveRegistry.Enclave({
             teeType: 4,
             expiresAt: uint64(block.timestamp + 1 days),
@@ -49,6 +50,10 @@ contract MultiProverRootsAttacksTest is MultiProverBase {
             entryId: 1
         });
         vm.mockCall(address(enclaves), abi.encodeCall(IEnclaveRegistry.enclaveInfo, (gpu, PROGRAM)), abi.encode(info));
+    }
+
+    function _expectAlreadyRemoved(uint64 epoch, bytes32 root) internal {
+        vm.expectRevert(abi.encodeWithSelector(IMultiProverRoots.ConflictSignersAlreadyRemoved.selector, epoch, root));
     }
 
     function _resume() internal {
@@ -114,13 +119,13 @@ contract MultiProverRootsAttacksTest is MultiProverBase {
 
         bytes32 other = keccak256("another forged root");
         bytes[] memory again = _sigs(1, BAD, _idx1(3));
-        vm.expectRevert(abi.encodeWithSelector(IMultiProverRoots.ConflictSignersAlreadyRemoved.selector, uint64(1), BAD));
+        _expectAlreadyRemoved(uint64(1), BAD);
         roots.reportConflict(1, BAD, again);
         again = _sigs(1, other, _idx1(3));
-        vm.expectRevert(abi.encodeWithSelector(IMultiProverRoots.ConflictSignersAlreadyRemoved.selector, uint64(1), other));
+        _expectAlreadyRemoved(uint64(1), other);
         roots.reportConflict(1, other, again);
         again = _sigs(2, BAD, _idx1(3));
-        vm.expectRevert(abi.encodeWithSelector(IMultiProverRoots.ConflictSignersAlreadyRemoved.selector, uint64(2), BAD));
+        _expectAlreadyRemoved(uint64(2), BAD);
         roots.reportConflict(2, BAD, again);
         assertFalse(roots.halted(), "a removed key halted again");
     }
@@ -135,7 +140,7 @@ contract MultiProverRootsAttacksTest is MultiProverBase {
         _resume();
         bytes32 other = keccak256("another forged root");
         bytes[] memory again = _sigs(1, other, _idx1(3));
-        vm.expectRevert(abi.encodeWithSelector(IMultiProverRoots.ConflictSignersAlreadyRemoved.selector, uint64(1), other));
+        _expectAlreadyRemoved(uint64(1), other);
         roots.reportConflict(1, other, again);
         assertFalse(roots.halted(), "a reported key halted again");
     }
@@ -148,7 +153,7 @@ contract MultiProverRootsAttacksTest is MultiProverBase {
         vm.prank(guardian);
         enclaves.removeEnclave(vm.addr(KEYS[3]));
         bytes[] memory bad = _sigs(1, BAD, _idx1(3));
-        vm.expectRevert(abi.encodeWithSelector(IMultiProverRoots.ConflictSignersAlreadyRemoved.selector, uint64(1), BAD));
+        _expectAlreadyRemoved(uint64(1), BAD);
         roots.reportConflict(1, BAD, bad);
     }
 
