@@ -265,7 +265,7 @@ export const contractsBench: BenchSuite = {
       name: "gas.root.halt",
       value: Number(halted.gasUsed),
       unit: "gas",
-      anchor: `MultiProverRoots.reportConflict, whole tx (execution ${await executionOf(system, halted.hash)}), 1 signer: halt + removal from the EnclaveRegistry (which advances the liveness epoch and pushes it to the sink), given a fixed 200k allowance the reporter must be able to pay`,
+      anchor: `MultiProverRoots.reportConflict, whole tx (execution ${await executionOf(system, halted.hash)}), 1 signer: halt, the epoch's dispute, the judged (epoch, root) and the reported key (three new words) + removal from the EnclaveRegistry (which advances the liveness epoch and pushes it to the sink), given a fixed 200k allowance the reporter must be able to pay`,
     });
     return rows;
   },
