@@ -1,9 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeClaims } from "../../src/claims/index.js";
+import { loadNvidiaCollateral, verifyGpuEvidence } from "../../src/evidence/nvidia/index.js";
+import { decodeEvidenceInput } from "../../src/util/bytes.js";
 import { runCli } from "./support/runCli.js";
 import { fixturePath } from "../../src/fixtures/fixturesDir.js";
 
@@ -96,5 +98,30 @@ describe("teezk verify --gpu (composite)", () => {
 
   it("refuses a malformed --trust-root as a usage error", async () => {
     expect((await runCli(["verify", tdxQuote, "--trust-root", "abc"])).code).toBe(2);
+  });
+});
+
+describe("teezk verify of a GPU report on its own (issue 12 item 2)", () => {
+  const folder = fixturePath("nvidia-gpu/nvtrust-hopper-sample");
+  const report = fixturePath("nvidia-gpu/nvtrust-hopper-sample/attestation-report.hex");
+  const at = "2025-01-01T00:00:00Z";
+
+  it("with --policy, even one allowing the GPU's measurement, it is refused: GPU_NOT_AN_ENCLAVE, exit 1", async () => {
+    const gpu = verifyGpuEvidence({ evidence: decodeEvidenceInput(readFileSync(report), 1 << 20).bytes, now: new Date(at), collateral: loadNvidiaCollateral(folder) });
+    const dir = mkdtempSync(join(tmpdir(), "teezk-cli-gpu-"));
+    const policy = join(dir, "policy.json");
+    writeFileSync(policy, JSON.stringify({ version: 1, tee: { NVIDIA_GPU: { allowedMeasurements: [gpu.claims.measurement], acceptedTcbStatuses: ["NOT_APPLICABLE"] } } }));
+    const { code, out } = await runCli(["verify", report, "--collateral", folder, "--at", at, "--policy", policy, "--json"]);
+    expect(code).toBe(1);
+    expect(JSON.parse(out)).toMatchObject({ ok: false, code: "GPU_NOT_AN_ENCLAVE" });
+  });
+
+  it("without --policy it is inspected: the report's authenticity, and a statement that it is no enclave", async () => {
+    const json = await runCli(["verify", report, "--collateral", folder, "--at", at, "--json"]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out)).toMatchObject({ ok: true, type: "nvidia", enclave: false });
+    const human = await runCli(["verify", report, "--collateral", folder, "--at", at]);
+    expect(human.code).toBe(0);
+    expect(human.out).toContain("not an enclave");
   });
 });

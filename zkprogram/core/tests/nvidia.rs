@@ -160,3 +160,28 @@ fn opaque_data_is_framed_strictly() {
     twice[second..second + 2].copy_from_slice(&report[opaque_start..opaque_start + 2]);
     assert_eq!(code(&twice), ErrorCode::SPDM_INVALID);
 }
+
+/// Issue 12 item 2: a GPU's SPDM nonce is whatever the host driving it chose, so the program must never commit a
+/// standalone GPU report as an enclave's claims (receipt mode verifies the same evidence first).
+#[test]
+fn the_program_refuses_a_standalone_gpu_report() {
+    use teezk_zk_core::{run, Evidence, Mode, ProgramInput};
+    let report = evidence(&format!("{FOLDER}/attestation-report.hex"));
+    let certificates = pem_file_ders(&format!("{FOLDER}/cert-chain.pem"));
+    let nonce: [u8; 32] = report[4..36].try_into().unwrap();
+    let now_ms = utc(2025, 1, 1) * 1000;
+    for (expected_nonce, label) in [(None, "no nonce"), (Some(nonce), "the nonce the attacker chose")] {
+        let input = ProgramInput {
+            mode: Mode::Attest,
+            evidence: Evidence::Nvidia { report: report.clone(), certificates: certificates.clone(), expected_nonce },
+            now_ms,
+            receipt: None,
+            extra_trusted_roots: vec![],
+        };
+        let outcome = run(&input);
+        assert_eq!(outcome.map_err(|e| e.code.as_str()), Err("GPU_NOT_AN_ENCLAVE"), "attest mode, {label}");
+    }
+    let set = std::fs::read(fixture(SET)).unwrap();
+    let input = ProgramInput { mode: Mode::Attest, evidence: Evidence::Nvidia { report: set, certificates: vec![], expected_nonce: None }, now_ms, receipt: None, extra_trusted_roots: vec![] };
+    assert_eq!(run(&input).map_err(|e| e.code.as_str()), Err("GPU_NOT_AN_ENCLAVE"), "an 8-GPU nvtrust set");
+}
