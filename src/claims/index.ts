@@ -2,6 +2,6 @@ export * from "./types.js";
 export { encodeClaims, decodeClaims, claimsHash, claimsAbiParameter } from "./encodeClaims.js";
 export { claimsToJson, type ClaimsJson } from "./claimsJson.js";
 export { measurementDigest, sha256Hex } from "./measurementDigest.js";
-export { computeBinding, type ComputeBindingParameters } from "./computeBinding.js";
+export { computeBinding, computeBindingFromKeyHash, type ComputeBindingParameters, type ComputeBindingFromKeyHashParameters } from "./computeBinding.js";
 export { TeeVendor, teeVendorOf, enclaveVendorsOf, type TeeVendorName } from "./teeVendorOf.js";
 export { teeTypesOfBitmap } from "./teeTypesOfBitmap.js";

@@ -1,9 +1,10 @@
 import { readFileSync, statSync } from "node:fs";
 import { claimsToJson, encodeClaims, tcbStatusName, teeTypeName, type VerifiedEvidence } from "../claims/index.js";
 import { TeezkError, isTeezkError } from "../errors/index.js";
-import { MAX_EVIDENCE_FILE_BYTES, verifyEvidence, type VerifyEvidenceReturnType } from "../evidence/verifyEvidence.js";
+import { assessEvidence } from "../assessment/index.js";
+import { MAX_EVIDENCE_FILE_BYTES, verifyEvidence, type VerifyEvidenceParameters, type VerifyEvidenceReturnType } from "../evidence/verifyEvidence.js";
 import type { PinnedRoot } from "../util/x509.js";
-import { appraise, loadReferenceValues, type Appraisal } from "../policy/index.js";
+import { loadReferenceValues, type Appraisal } from "../policy/index.js";
 import { ExitCode, UsageError, type CliIo, type VerifyCommandOptions } from "./main.js";
 import { reportCommandError } from "./reportCommandError.js";
 
@@ -13,7 +14,7 @@ export async function verifyCommand(file: string, options: VerifyCommandOptions,
     const evidence = readEvidenceFile(file, "evidence");
     const gpuEvidence = options.gpu ? readEvidenceFile(options.gpu, "GPU evidence") : undefined;
     const referenceValues = options.policy ? loadReferenceValues(options.policy) : undefined;
-    const verified = verifyEvidence({
+    const verifyParameters: VerifyEvidenceParameters = {
       evidence,
       now,
       ...(options.type ? { kind: options.type } : {}),
@@ -21,10 +22,12 @@ export async function verifyCommand(file: string, options: VerifyCommandOptions,
       ...(gpuEvidence ? { gpuEvidence } : {}),
       ...(options.gpuCollateral ? { gpuCollateralDir: options.gpuCollateral } : {}),
       ...(options.trustRoot ? { extraTrustedRoots: options.trustRoot.map(parseTrustRoot) } : {}),
-    });
-    const appraisal = referenceValues
-      ? appraise(verified.evidence.claims, referenceValues, now, { checks: verified.evidence.checks })
-      : undefined;
+    };
+    // With a policy the file is judged as every service judges it; without one a GPU report may be inspected
+    // alone, and the report says it is no enclave.
+    const assessed = referenceValues ? assessEvidence({ ...verifyParameters, referenceValues }) : undefined;
+    const verified: VerifyEvidenceReturnType = assessed ?? verifyEvidence({ ...verifyParameters, inspectStandaloneGpu: true });
+    const appraisal = assessed?.appraisal;
     const ok = appraisal?.ok ?? true;
     if (options.json) {
       io.out(`${JSON.stringify(jsonReport(verified, appraisal, ok))}\n`);
@@ -74,6 +77,7 @@ function jsonReport(verified: VerifyEvidenceReturnType, appraisal: Appraisal | u
     ok,
     ...(first ? { code: first.code, message: first.message } : {}),
     type: verified.kind,
+    enclave: !isStandaloneGpu(verified),
     claims: claimsToJson(verified.evidence.claims),
     claimsAbi: encodeClaims(verified.evidence.claims),
     checks: verified.evidence.checks,
@@ -86,6 +90,12 @@ function jsonReport(verified: VerifyEvidenceReturnType, appraisal: Appraisal | u
 
 function humanReport(verified: VerifyEvidenceReturnType, appraisal: Appraisal | undefined): string {
   const lines = [`verified ${verified.kind} evidence`, ...describeClaims(verified.evidence)];
+  if (isStandaloneGpu(verified)) {
+    lines.unshift(
+      "GPU report authentic, but not an enclave: its nonce is chosen by whoever drives the GPU; it counts only as the",
+      "--gpu half of CPU evidence carrying the binding (every service, --policy and the registry refuse it alone).",
+    );
+  }
   for (const [index, gpu] of (verified.gpu ?? []).entries()) {
     lines.push(`GPU ${index}:`, ...describeClaims(gpu).map((line) => `  ${line}`));
   }
@@ -96,6 +106,11 @@ function humanReport(verified: VerifyEvidenceReturnType, appraisal: Appraisal | 
     lines.push("policy: not appraised (pass --policy); TCB status and debug are reported, not judged");
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** `teezk verify` inspected a GPU report on its own: authentic or not, no enclave stands behind it. */
+function isStandaloneGpu(verified: VerifyEvidenceReturnType): boolean {
+  return verified.kind === "nvidia";
 }
 
 function describeClaims({ claims, checks, advisoryIds }: VerifiedEvidence): string[] {

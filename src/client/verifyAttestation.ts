@@ -6,8 +6,9 @@ import { assertAttestedBeforeSealing, HPKE_PUBLIC_KEY_BYTES } from "../channel/i
 import { computeBinding, type VerifiedEvidence } from "../claims/index.js";
 import { TeezkError } from "../errors/index.js";
 import { evidenceKinds, type EvidenceKind } from "../evidence/detectEvidenceType.js";
-import { MAX_EVIDENCE_FILE_BYTES, verifyEvidence } from "../evidence/verifyEvidence.js";
-import { appraise, type Appraisal, type ReferenceValues } from "../policy/index.js";
+import { assessEvidence, type AssessEvidenceReturnType } from "../assessment/index.js";
+import { MAX_EVIDENCE_FILE_BYTES } from "../evidence/verifyEvidence.js";
+import type { Appraisal, ReferenceValues } from "../policy/index.js";
 import type { ContractDomain } from "../receipts/types.js";
 import { devRootPin, getDevRoots, type DevRoots } from "../tee/simulated/index.js";
 import type { PinnedRoot } from "../util/x509.js";
@@ -58,7 +59,9 @@ const bytes32 = /^0x[0-9a-fA-F]{64}$/;
  * nonce. In order: the answer is for our nonce (NONCE_REPLAYED), the evidence verifies against the pinned roots
  * (plus `trustedRoots`, plus dev roots when allowed) with the collateral given (the vendor's code), its report
  * data is computeBinding(enclaveAddress, keccak256(hpkePublicKey), our nonce) (BINDING_MISMATCH), and the claims
- * — the GPU's too — pass the reference values (the first failed rule's code, e.g. MEASUREMENT_NOT_ALLOWED).
+ * — the GPU's too — pass the reference values (the first failed rule's code, e.g. MEASUREMENT_NOT_ALLOWED): all
+ * of it assessEvidence, so a GPU report on its own is GPU_NOT_AN_ENCLAVE and a policy naming NVIDIA_GPU needs the
+ * GPU half (GPU_EVIDENCE_REQUIRED).
  * Collateral served by the node is verified like any other (its signatures chain to the trusted roots), in a
  * temporary folder removed afterwards.
  */
@@ -76,17 +79,20 @@ export function verifyAttestation(parameters: VerifyAttestationParameters): Veri
     for (const vendor of ["nitro", "tdx", "sevsnp", "nvidia"] as const) extraTrustedRoots.push(devRootPin(devRoots, vendor));
   }
 
+  const binding = computeBinding({ enclaveAddress: body.enclaveAddress, hpkePublicKey: body.hpkePublicKey, nonce: parameters.nonce }).toLowerCase() as Hex;
   const scratch = body.collateral || body.gpuCollateral ? mkdtempSync(join(tmpdir(), "teezk-attestation-")) : undefined;
-  let verifiedEvidence: ReturnType<typeof verifyEvidence>;
+  let assessed: AssessEvidenceReturnType;
   try {
     const own = parameters.collateralDir === undefined ? [] : typeof parameters.collateralDir === "string" ? [parameters.collateralDir] : [...parameters.collateralDir];
     const served = body.collateral && scratch ? writeFiles(join(scratch, "cpu"), body.collateral) : undefined;
     const gpuServed = body.gpuCollateral && scratch ? writeFiles(join(scratch, "gpu"), body.gpuCollateral) : undefined;
     const collateralDir = [...own, ...(served ? [served] : [])];
-    verifiedEvidence = verifyEvidence({
+    assessed = assessEvidence({
       evidence: body.evidence,
       kind: body.kind,
       now: parameters.now,
+      referenceValues: parameters.referenceValues,
+      expectedBinding: binding,
       ...(collateralDir.length ? { collateralDir } : {}),
       ...(body.gpuEvidence ? { gpuEvidence: body.gpuEvidence } : {}),
       ...(gpuServed ? { gpuCollateralDir: gpuServed } : {}),
@@ -96,32 +102,21 @@ export function verifyAttestation(parameters: VerifyAttestationParameters): Veri
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
 
-  const verified = verifiedEvidence.evidence;
-  const binding = computeBinding({ enclaveAddress: body.enclaveAddress, hpkePublicKey: body.hpkePublicKey, nonce: parameters.nonce }).toLowerCase() as Hex;
-  if (verified.claims.reportData.toLowerCase() !== binding) {
+  const verified = assessed.evidence;
+  const { appraisal } = assessed;
+  if (appraisal.failures.some((failure) => failure.rule === "binding")) {
     throw new TeezkError("BINDING_MISMATCH", "The evidence does not bind the node's keys to this client's nonce; nothing was sealed", {
       details: `expected report data ${binding}, evidence has ${verified.claims.reportData}`,
       metaMessages: ["The evidence was produced for another nonce (replay) or belongs to other keys."],
     });
   }
-
-  const cpuAppraisal = appraise(verified.claims, parameters.referenceValues, parameters.now, { checks: verified.checks });
-  const gpuAppraisals = (verifiedEvidence.gpu ?? []).map((gpu) => appraise(gpu.claims, parameters.referenceValues, parameters.now, { checks: gpu.checks }));
-  const appraisal: Appraisal = {
-    ok: cpuAppraisal.ok && gpuAppraisals.every((gpu) => gpu.ok),
-    failures: [
-      ...cpuAppraisal.failures,
-      ...gpuAppraisals.flatMap((gpu, i) => gpu.failures.map((failure) => ({ ...failure, rule: `gpu[${i}].${failure.rule}` }))),
-    ],
-    evaluated: [...cpuAppraisal.evaluated, ...gpuAppraisals.flatMap((gpu, i) => gpu.evaluated.map((rule) => `gpu[${i}].${rule}`))],
-  };
   // The channel's own gate: binding again, then the appraisal (throws its first failure's code).
   assertAttestedBeforeSealing({ verified, appraisal, enclaveAddress: body.enclaveAddress, hpkePublicKey: body.hpkePublicKey, nonce: parameters.nonce });
 
   return {
-    kind: verifiedEvidence.kind,
+    kind: assessed.kind,
     verified,
-    ...(verifiedEvidence.gpu ? { gpu: verifiedEvidence.gpu } : {}),
+    ...(assessed.gpu ? { gpu: assessed.gpu } : {}),
     appraisal,
     enclaveAddress: body.enclaveAddress,
     hpkePublicKey: body.hpkePublicKey,

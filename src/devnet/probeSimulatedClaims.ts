@@ -30,6 +30,8 @@ export function probeSimulatedClaims(parameters: ProbeSimulatedClaimsParameters)
     now: parameters.now,
     extraTrustedRoots: [simulated.trustedRoot],
     ...(collateralDir ? { collateralDir } : {}),
+    // A GPU probe only reads the measurement and root a policy's NVIDIA_GPU section allows for composite halves.
+    inspectStandaloneGpu: true,
   }).evidence;
   return { claims, trustedRoot: simulated.trustedRoot };
 }

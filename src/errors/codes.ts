@@ -54,6 +54,7 @@ export const errorCodes = {
   BORROWED_GPU_REPORT: "the GPU evidence was produced for another session: its nonce is not the CPU binding",
   GPU_FWID_MISMATCH: "the firmware id in the GPU report differs from the one its device leaf certificate certifies",
   GPU_EVIDENCE_SET_INVALID: "a multi-GPU evidence set is inconsistent: GPUs with different nonces or one GPU listed twice",
+  GPU_NOT_AN_ENCLAVE: "GPU evidence alone is no enclave (its nonce is chosen by whoever drives the GPU): it is accepted only as the GPU half of composite CPU+GPU evidence",
 
   // ── policy (appraisal failures are reported per rule, with these codes) ───────────────────
   POLICY_INVALID: "the reference values file does not match the schema",
@@ -68,6 +69,7 @@ export const errorCodes = {
   TEE_TYPE_NOT_ALLOWED: "the policy has no reference values for this TEE type",
   ROOT_NOT_ALLOWED: "the root certificate is not one the policy allows",
   CHECK_NOT_PERFORMED: "the policy requires a check that verification did not perform (missing collateral)",
+  GPU_EVIDENCE_REQUIRED: "the policy names GPU reference values but the evidence has no GPU half",
 
   // ── runtime, channel, prover, chain, services ─────────────────────────────────────────────
   TEE_UNAVAILABLE: "no TEE of the requested kind is available on this machine",

@@ -39,6 +39,12 @@ export type VerifyEvidenceParameters = {
   gpuCollateralDir?: string;
   /** Dev roots of simulated TEEs; never in production. */
   extraTrustedRoots?: readonly PinnedRoot[];
+  /**
+   * Verify GPU evidence given on its own, to inspect its authenticity (`teezk verify` without a policy). Its claims
+   * are a device's, never an enclave's: every other caller leaves this off, so a lone GPU report is
+   * GPU_NOT_AN_ENCLAVE before any of its bytes are verified.
+   */
+  inspectStandaloneGpu?: boolean;
 };
 
 export type VerifyEvidenceReturnType = {
@@ -53,12 +59,13 @@ export type VerifyEvidenceReturnType = {
  * folders stay independent; only this dispatcher knows them all.
  */
 export function verifyEvidence(parameters: VerifyEvidenceParameters): VerifyEvidenceReturnType {
-  const cpu = verifySingle(parameters.evidence, parameters.kind, parameters.collateral ?? parameters.collateralDir, parameters);
+  const standaloneGpu = !parameters.gpuEvidence && !parameters.inspectStandaloneGpu ? "refuse" : "verify";
+  const cpu = verifySingle(parameters.evidence, parameters.kind, parameters.collateral ?? parameters.collateralDir, parameters, standaloneGpu);
   if (!parameters.gpuEvidence) return cpu;
   if (cpu.kind === "nvidia") {
     throw new TeezkError("CONFIG_INVALID", "--gpu pairs GPU evidence with CPU evidence; the main evidence is already a GPU's");
   }
-  const gpu = verifySingle(parameters.gpuEvidence, "nvidia", parameters.gpuCollateralDir, parameters);
+  const gpu = verifySingle(parameters.gpuEvidence, "nvidia", parameters.gpuCollateralDir, parameters, "verify");
   const gpus = gpu.gpu ?? [gpu.evidence];
   verifyComposite({ cpu: cpu.evidence, gpus });
   return { ...cpu, gpu: gpus };
@@ -69,9 +76,11 @@ function verifySingle(
   requestedKind: EvidenceKind | undefined,
   collateralSource: string | readonly string[] | LoadedCollateral | undefined,
   { now, extraTrustedRoots }: VerifyEvidenceParameters,
+  gpu: "refuse" | "verify",
 ): VerifyEvidenceReturnType {
   const decoded = decodeEvidenceInput(raw, MAX_EVIDENCE_FILE_BYTES).bytes;
   const kind = requestedKind ?? detectEvidenceType(decoded);
+  if (kind === "nvidia" && gpu === "refuse") throw gpuNotAnEnclave();
   if (decoded.length > maxBytes[kind]) {
     throw new TeezkError("INPUT_TOO_LARGE", `The ${kind} evidence is ${decoded.length} bytes; the cap is ${maxBytes[kind]}`);
   }
@@ -101,6 +110,16 @@ function verifySingle(
       return { kind, evidence: gpus[0]!, ...(gpus.length > 1 ? { gpu: gpus } : {}) };
     }
   }
+}
+
+/**
+ * DESIGN §2: a GPU signs whatever SPDM nonce the host driving it asks for, so its report says nothing about the
+ * software holding a key; only CPU evidence carrying the binding, with the GPU's nonce equal to it, does.
+ */
+export function gpuNotAnEnclave(): TeezkError {
+  return new TeezkError("GPU_NOT_AN_ENCLAVE", "GPU evidence on its own is not an enclave's: its nonce is chosen by whoever drives the GPU", {
+    metaMessages: ["Send the CPU TEE's evidence (TDX, SEV-SNP, SGX or Nitro) carrying the binding, with the GPU report as its GPU half (--gpu, gpuEvidence)."],
+  });
 }
 
 /** Collateral of one vendor family, loaded from its folders (see `loadCollateral`). */

@@ -1,5 +1,5 @@
 import type { ErrorCode } from "../errors/index.js";
-import { TcbStatus, teeTypeName, tcbStatusName, type Checks, type Claims } from "../claims/types.js";
+import { TcbStatus, TeeType, teeTypeName, tcbStatusName, type Checks, type Claims } from "../claims/types.js";
 import type { ReferenceValues } from "./referenceValues.js";
 
 export type AppraisalFailure = { code: ErrorCode; rule: string; message: string };
@@ -15,6 +15,11 @@ export type Appraisal = {
 export type AppraiseOptions = {
   /** Checks reported by the verifier; needed for `requiredChecks`. */
   checks?: Checks;
+  /**
+   * "gpu" when the claims are the GPU half of composite evidence (assessEvidence): only there are NVIDIA claims
+   * appraised as such; anywhere else they fail GPU_NOT_AN_ENCLAVE.
+   */
+  part?: "gpu";
 };
 
 /** Allowed clock skew between a TEE's clock and the appraiser's. */
@@ -32,6 +37,9 @@ export function appraise(claims: Claims, referenceValues: ReferenceValues, now: 
     if (!passed) failures.push({ code, rule: name, message });
   };
 
+  if (claims.teeType === TeeType.NVIDIA_GPU && options.part !== "gpu") {
+    rule("enclave", false, "GPU_NOT_AN_ENCLAVE", "GPU claims on their own are no enclave's: a GPU is appraised only as the GPU half of composite evidence");
+  }
   const typeName = teeTypeName(claims.teeType);
   const refs = typeName ? referenceValues.tee[typeName] : undefined;
   rule("teeType", refs !== undefined, "TEE_TYPE_NOT_ALLOWED", `No reference values for TEE type ${typeName ?? claims.teeType}`);

@@ -3,8 +3,9 @@ import { claimsHash, encodeClaims, type Claims } from "../claims/index.js";
 import { signVerdict, type Verdict } from "../chain/signVerdict.js";
 import { TeezkError } from "../errors/index.js";
 import type { EvidenceKind } from "../evidence/detectEvidenceType.js";
-import { verifyEvidence, type LoadedCollateral } from "../evidence/verifyEvidence.js";
-import { appraise, type Appraisal, type ReferenceValues } from "../policy/index.js";
+import { assessEvidence } from "../assessment/index.js";
+import type { LoadedCollateral } from "../evidence/verifyEvidence.js";
+import type { Appraisal, ReferenceValues } from "../policy/index.js";
 import type { ContractDomain } from "../receipts/types.js";
 import type { PinnedRoot } from "../util/x509.js";
 
@@ -55,7 +56,8 @@ export type VerifierSigner = {
    */
   assess: (request: VerifierSignerRequest) => Promise<VerifierSignerAssessment>;
   /**
-   * Verifies the evidence (src/evidence), appraises its claims (src/policy) and signs the EIP-712
+   * Assesses the evidence (assessEvidence: verifies it, CPU and any GPU half, checks the binding, appraises every
+   * part; a GPU report on its own is GPU_NOT_AN_ENCLAVE) and signs the EIP-712
    * `Verdict(claimsHash)` the CommitteeAttestationVerifier checks. Evidence that does not verify is rejected with
    * the verifier's own code (ROOT_NOT_TRUSTED, CERT_EXPIRED, …); a failed appraisal is VERDICT_REFUSED listing
    * every failed rule.
@@ -78,9 +80,11 @@ export function createVerifierSigner(parameters: CreateVerifierSignerParameters)
     if (!(request.now instanceof Date) || Number.isNaN(request.now.getTime())) {
       throw new TeezkError("CONFIG_INVALID", "The verifier node needs `now` as a valid Date");
     }
-    const verified = verifyEvidence({
+    const { kind, claims, appraisal } = assessEvidence({
       evidence: request.evidence,
       now: request.now,
+      referenceValues,
+      ...(request.expectedBinding ? { expectedBinding: request.expectedBinding } : {}),
       ...(request.kind ? { kind: request.kind } : {}),
       ...(request.collateralDir ? { collateralDir: request.collateralDir } : {}),
       ...(request.collateral ? { collateral: request.collateral } : {}),
@@ -88,11 +92,8 @@ export function createVerifierSigner(parameters: CreateVerifierSignerParameters)
       ...(request.gpuCollateralDir ? { gpuCollateralDir: request.gpuCollateralDir } : {}),
       ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
     });
-    const claims = verified.evidence.claims;
-    const policy = request.expectedBinding ? { ...referenceValues, expectedBinding: request.expectedBinding.toLowerCase() as Hex } : referenceValues;
-    const appraisal = appraise(claims, policy, request.now, { checks: verified.evidence.checks });
     const hash = claimsHash(claims);
-    const assessed = { kind: verified.kind, claims, encodedClaims: encodeClaims(claims), claimsHash: hash, appraisal };
+    const assessed = { kind, claims, encodedClaims: encodeClaims(claims), claimsHash: hash, appraisal };
     if (!appraisal.ok) return assessed;
     return { ...assessed, verdict: await signVerdict({ account, claimsHash: hash, committee }) };
   };

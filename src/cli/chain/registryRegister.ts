@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from "node:fs";
-import { encodeAbiParameters, getAddress, keccak256, recoverAddress, type Address, type Hex } from "viem";
+import { getAddress, recoverAddress, type Address, type Hex } from "viem";
 import { hashVerdict, registerEnclave, type TeezkClients } from "../../chain/index.js";
-import { teeTypeName } from "../../claims/index.js";
+import { computeBindingFromKeyHash, TeeType, teeTypeName } from "../../claims/index.js";
 import { TeezkError } from "../../errors/index.js";
-import { MAX_EVIDENCE_FILE_BYTES } from "../../evidence/verifyEvidence.js";
+import { gpuNotAnEnclave, MAX_EVIDENCE_FILE_BYTES } from "../../evidence/verifyEvidence.js";
 import { requestCommitteeVerdicts } from "../../services/verifier/index.js";
 import { isoTime, transactionOutput, type ChainCommandOutput } from "./chainCommandOutput.js";
 import { explainChainError } from "./explainChainError.js";
@@ -46,14 +46,14 @@ export async function registryRegister(parameters: RegistryRegisterParameters): 
   const { deployment, publicClient, walletClient, programId, enclave, hpkeKeyHash, nonce } = parameters;
   const enclaveRegistry = requireAddress(deployment, "enclaveRegistry");
   const committee = requireAddress(deployment, "committee");
-  // The same formula as computeBinding (src/claims), from the key's hash: the CLI never needs the HPKE key itself.
-  const binding = keccak256(
-    encodeAbiParameters([{ type: "string" }, { type: "address" }, { type: "bytes32" }, { type: "bytes32" }], ["teezk/v1", enclave, hpkeKeyHash, nonce]),
-  );
+  // From the key's hash: the CLI never needs the HPKE key itself.
+  const binding = computeBindingFromKeyHash({ enclaveAddress: enclave, hpkeKeyHash, nonce });
   const chainId = await publicClient.getChainId().catch((error: unknown) => {
     throw explainChainError(error, "registry register");
   });
   const file = "verdictsFile" in parameters ? loadVerdictsFile(parameters.verdictsFile) : await askVerifierNodes(parameters, binding, { chainId, verifyingContract: committee });
+  // Verdicts collected elsewhere may be over a GPU's claims: no enclave stands behind them (the nodes refuse to sign them).
+  if (file.claims.teeType === TeeType.NVIDIA_GPU) throw gpuNotAnEnclave();
   if (file.claims.reportData.toLowerCase() !== binding) {
     throw new TeezkError("BINDING_MISMATCH", "The verified claims' reportData is not the binding of --enclave, --hpke-key-hash and --nonce", {
       details: `reportData ${file.claims.reportData}, expected ${binding}`,

@@ -3,8 +3,8 @@ import type { Hex } from "viem";
 import { sealForAttestedEnclave } from "../../channel/index.js";
 import { claimsHash as hashClaims, computeBinding, type Claims } from "../../claims/index.js";
 import { isTeezkError, TeezkError, type ErrorCode } from "../../errors/index.js";
-import { verifyEvidence } from "../../evidence/verifyEvidence.js";
-import { appraise, type Appraisal } from "../../policy/index.js";
+import { assessEvidence } from "../../assessment/index.js";
+import type { Appraisal } from "../../policy/index.js";
 import { MAX_ARCHIVED_EVIDENCE_BYTES, type Archive } from "../../store/index.js";
 import { applyServiceLimits, errorResponse, readJsonObject, type ServiceLimitOptions } from "../http/index.js";
 import { createCollateralCache } from "../verifier/createCollateralCache.js";
@@ -58,8 +58,9 @@ class Refusal {
  * The attestation-gated key release pattern (AWS KMS RecipientAttestation, Azure Secure Key Release) as a
  * service. Each key has its own reference values. A requester asks for a challenge, has its TEE put
  * `computeBinding(enclaveAddress, hpkePublicKey, nonce)` in fresh evidence, and posts it: the service spends the
- * nonce (NONCE_REPLAYED unless it issued it for this key, unused and unexpired), verifies the evidence as of its
- * own clock, appraises the claims against the key's policy with that binding as the expected report data, and
+ * nonce (NONCE_REPLAYED unless it issued it for this key, unused and unexpired), assesses the evidence as of its own
+ * clock (assessEvidence: CPU and any GPU half verified and appraised against the key's policy, that binding as the
+ * expected report data; a GPU report on its own is GPU_NOT_AN_ENCLAVE), and
  * only then answers with the key HPKE-sealed (src/channel) to that public key — info binds the binding, aad the
  * key id and the nonce. Refusals are KEY_RELEASE_REFUSED (with the verifier's code or every failed rule in
  * `details`) and carry nothing about the key. Every decision is archived before the answer; an archive that
@@ -160,18 +161,18 @@ export function createKeyReleaseService(parameters: CreateKeyReleaseServiceParam
     try {
       const resolved = collateralCache.resolve(request.evidenceBytes, request.kind);
       decoded = resolved.decoded;
-      const verified = verifyEvidence({
+      ({ claims, appraisal } = assessEvidence({
         // Already decoded once: verifyEvidence sees binary and does not scan or decode the text again.
         evidence: resolved.decoded,
         now,
         kind: resolved.kind,
+        referenceValues: key.referenceValues,
+        expectedBinding: binding,
         ...(resolved.collateral ? { collateral: resolved.collateral } : {}),
         ...(request.gpuEvidenceBytes ? { gpuEvidence: request.gpuEvidenceBytes } : {}),
         ...(request.gpuEvidenceBytes && resolved.gpuCollateralDir ? { gpuCollateralDir: resolved.gpuCollateralDir } : {}),
         ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
-      });
-      claims = verified.evidence.claims;
-      appraisal = appraise(claims, { ...key.referenceValues, expectedBinding: binding }, now, { checks: verified.evidence.checks });
+      }));
     } catch (error) {
       const cause = isTeezkError(error) ? error : new TeezkError("INTERNAL", "verification failed unexpectedly");
       throw new Refusal(

@@ -1,0 +1,1 @@
+export { assessEvidence, type AssessEvidenceParameters, type AssessEvidenceReturnType, type AssessEvidenceErrorType } from "./assessEvidence.js";
