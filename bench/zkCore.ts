@@ -118,8 +118,8 @@ export const zkCoreBench: BenchSuite = {
       },
       { name: "zk.core.sgx.p50", value: p50(measure(binary, sgx)), unit: "ms", anchor: `${rust}; the real SGX v3 quote with full collateral (dcap-qvl), as in verify.tdx` },
       { name: "zk.core.sevsnp.p50", value: p50(measure(binary, sevsnp)), unit: "ms", anchor: `${rust}; the 4 real samples of verify.sevsnp.p50 (RSA-4096 PSS chain)` },
-      { name: "zk.core.nvidia.p50", value: p50(measure(binary, nvidia)), unit: "ms", anchor: `${rust}; H100 report as verify.nvidia.p50 (6 × P-384)` },
-      { name: "zk.core.nvidia.8gpu.p50", value: p50(measure(binary, set)), unit: "ms", anchor: `${rust}; the 8-GPU JSON set as verify.nvidia.8gpu.p50` },
+      { name: "zk.core.nvidia.p50", value: p50(measure(binary, nvidia)), unit: "ms", anchor: `${rust}; H100 report as verify.nvidia.p50 (6 × P-384), inspected: the program refuses a GPU alone` },
+      { name: "zk.core.nvidia.8gpu.p50", value: p50(measure(binary, set)), unit: "ms", anchor: `${rust}; the 8-GPU JSON set as verify.nvidia.8gpu.p50, inspected as above` },
     ];
   },
 };

@@ -36,6 +36,14 @@ function execute(args: string[]): Run {
   return { ok: false, code: parsed.code ?? `exit ${result.status}` };
 }
 
+/** The host's `inspect-gpu`: a GPU report's claims, ABI-encoded, for parity only (the program refuses GPU evidence). */
+function inspectGpu(args: string[]): Run {
+  const result = spawnSync(binary, ["inspect-gpu", "--mode", "attest", ...args], { encoding: "utf8" });
+  if (result.status === 0) return { ok: true, journal: result.stdout.trim() };
+  const parsed = JSON.parse(result.stderr.trim().split("\n").pop() ?? "{}") as { code?: string };
+  return { ok: false, code: parsed.code ?? `exit ${result.status}` };
+}
+
 function tsRun(verify: () => { claims: Parameters<typeof encodeClaims>[0] }): Run {
   try {
     return { ok: true, journal: encodeClaims(verify().claims) };
@@ -174,10 +182,17 @@ describe("zkprogram parity - NVIDIA", () => {
   const at = "2025-01-01T00:00:00Z";
   const args = ["--type", "nvidia", "--evidence", fixturePath(`${folder}/attestation-report.hex`), "--at", at, "--collateral", fixturePath(folder)];
 
-  it(`${folder}: same journal as encodeClaims`, () => {
+  it(`${folder}: inspected alone, same claims bytes as encodeClaims`, () => {
     const expected = tsRun(() => verifyGpuEvidence({ evidence: evidence(`${folder}/attestation-report.hex`), now: new Date(at), collateral: loadNvidiaCollateral(fixturePath(folder)) }));
     expect(expected.ok).toBe(true);
+    expect(inspectGpu(args)).toEqual(expected);
+  });
+
+  it("neither makes an enclave of a GPU report alone: GPU_NOT_AN_ENCLAVE from verifyEvidence and from the program", () => {
+    const expected = tsRun(() => verifyEvidence({ evidence: evidence(`${folder}/attestation-report.hex`), now: new Date(at), kind: "nvidia", collateralDir: fixturePath(folder) }).evidence);
+    expect(expected).toEqual({ ok: false, code: "GPU_NOT_AN_ENCLAVE" });
     expect(execute(args)).toEqual(expected);
+    expect(execute(["--type", "nvidia", "--evidence", fixturePath("nvidia-gpu/nvtrust-ppcie-8xh100/gpu_evidence.json"), "--at", at])).toEqual(expected);
   });
 
   it("both reject another session's nonce with GPU_NONCE_MISMATCH", () => {
@@ -186,7 +201,7 @@ describe("zkprogram parity - NVIDIA", () => {
       verifyGpuEvidence({ evidence: evidence(`${folder}/attestation-report.hex`), now: new Date(at), collateral: loadNvidiaCollateral(fixturePath(folder)), expectedNonce: nonce }),
     );
     expect(expected).toEqual({ ok: false, code: "GPU_NONCE_MISMATCH" });
-    expect(execute([...args, "--nonce", nonce])).toEqual(expected);
+    expect(inspectGpu([...args, "--nonce", nonce])).toEqual(expected);
   });
 });
 
@@ -248,14 +263,15 @@ describe("zkprogram parity - DCAP collateral folders, complete, partial or empty
 describe("zkprogram parity - NVIDIA multi-GPU sets and FWID", () => {
   const set = "nvidia-gpu/nvtrust-ppcie-8xh100/gpu_evidence.json";
   const at = "2025-01-01T00:00:00Z";
-  const tsSet = (bytes: Uint8Array, dir?: string) => tsOutcome(() => verifyEvidence({ evidence: bytes, now: new Date(at), kind: "nvidia", ...(dir ? { collateralDir: dir } : {}) }).evidence);
-  const rsSet = (path: string, extra: string[] = []) => execute(["--type", "nvidia", "--evidence", path, "--at", at, ...extra]);
+  const tsSet = (bytes: Uint8Array, dir?: string) =>
+    tsOutcome(() => verifyEvidence({ evidence: bytes, now: new Date(at), kind: "nvidia", ...(dir ? { collateralDir: dir } : {}), inspectStandaloneGpu: true }).evidence);
+  const rsSet = (path: string, extra: string[] = []) => inspectGpu(["--type", "nvidia", "--evidence", path, "--at", at, ...extra]);
 
   it(`${set}: every GPU verified, GPU 0's claims, same journal`, () => {
     const bytes = readFileSync(fixturePath(set));
     const expected = tsSet(bytes);
     expect(expected.ok).toBe(true);
-    expect(verifyEvidence({ evidence: bytes, now: new Date(at), kind: "nvidia" }).gpu).toHaveLength(8);
+    expect(verifyEvidence({ evidence: bytes, now: new Date(at), kind: "nvidia", inspectStandaloneGpu: true }).gpu).toHaveLength(8);
     expect(rsSet(fixturePath(set))).toEqual(expected);
   });
 
@@ -291,7 +307,7 @@ describe("zkprogram parity - NVIDIA multi-GPU sets and FWID", () => {
     for (const [report, code] of [[genuine.evidence, undefined], [forged.evidence, "GPU_FWID_MISMATCH"]] as const) {
       writeFileSync(path, report);
       const expected = tsOutcome(() =>
-        verifyEvidence({ evidence: report, now, kind: "nvidia", collateralDir: dir, extraTrustedRoots: [genuine.trustedRoot] }).evidence,
+        verifyEvidence({ evidence: report, now, kind: "nvidia", collateralDir: dir, extraTrustedRoots: [genuine.trustedRoot], inspectStandaloneGpu: true }).evidence,
       );
       expect(expected.ok ? undefined : (expected as { code: string }).code).toBe(code);
       expect(rsSet(path, ["--collateral", dir, "--extra-trusted-root", root])).toEqual(expected);

@@ -58,7 +58,8 @@ describe("receipt mode through teezk-zk, TypeScript and Sp1ReceiptVerifier", () 
   /** The registry admits exactly these claims (dev root included). */
   const allow = (claims: Claims) => allowOnMeasurementRegistry(chain, PROGRAM, claims);
 
-  const vendors: SimulatedVendor[] = ["nitro", "tdx", "sgx", "sevsnp", "nvidia"];
+  // Not NVIDIA: a GPU alone is no enclave, so no receipt rests on its report (the case below).
+  const vendors: SimulatedVendor[] = ["nitro", "tdx", "sgx", "sevsnp"];
   for (const vendor of vendors) {
     it(`${vendor}: Rust journal = TypeScript journal = what Sp1ReceiptVerifier decodes; mismatches refused alike`, async () => {
       const folder = join(dir, vendor);
@@ -191,4 +192,43 @@ describe("receipt mode through teezk-zk, TypeScript and Sp1ReceiptVerifier", () 
       expect(JSON.parse(untrusted.stderr.trim()).code).toBe(tsCode);
     });
   }
+
+  it("nvidia alone: a receipt signed by the key the GPU's host chose is refused by the program and TypeScript (GPU_NOT_AN_ENCLAVE)", async () => {
+    const folder = join(dir, "nvidia-alone");
+    mkdirSync(folder);
+    const host = privateKeyToAccount(generatePrivateKey());
+    const hpkePublicKey = toHex(new Uint8Array([4, ...new Array<number>(64).fill(0x42)]));
+    const bindingNonce = keccak256(toHex("nonce for a GPU alone"));
+    const now = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+    // The host drives the GPU and asks it to sign its own key's binding as the SPDM nonce.
+    const sim = simulateEvidence({ vendor: "nvidia", binding: computeBinding({ enclaveAddress: host.address, hpkePublicKey, nonce: bindingNonce }), now, devRoots: getDevRoots({ dir: join(dir, "dev-roots") }), gpuFormat: "json" });
+    const evidencePath = join(folder, "evidence.json");
+    writeFileSync(evidencePath, sim.evidence);
+    const witness = new TextEncoder().encode("witness");
+    const output = new TextEncoder().encode("output");
+    writeFileSync(join(folder, "witness.bin"), witness);
+    writeFileSync(join(folder, "output.bin"), output);
+    const receipt: Receipt = {
+      programId: PROGRAM,
+      inputDigest: keccak256(witness),
+      outputDigest: keccak256(output),
+      proofDigest: keccak256(toHex("proof")),
+      issuedAt: BigInt(Math.floor(now.getTime() / 1000)),
+      nonce: keccak256(toHex("request")),
+    };
+    const signature = await signReceipt({ account: host, receipt, domain });
+    writeFileSync(
+      join(folder, "receipt.json"),
+      JSON.stringify({ ...receipt, issuedAt: receipt.issuedAt.toString(), signature, enclaveAddress: host.address, hpkePublicKey, bindingNonce, ...domain }),
+    );
+    const run = spawnSync(
+      binary,
+      ["execute", "--mode", "receipt", "--type", "nvidia", "--evidence", evidencePath, "--at", now.toISOString(), "--extra-trusted-root", `0x${sim.trustedRoot.sha256}`,
+        "--witness", join(folder, "witness.bin"), "--output", join(folder, "output.bin"), "--receipt", join(folder, "receipt.json")],
+      { encoding: "utf8" },
+    );
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stderr.trim().split("\n").pop() ?? "{}")).toMatchObject({ code: "GPU_NOT_AN_ENCLAVE" });
+    expect(() => verifyEvidence({ evidence: sim.evidence, now, kind: "nvidia", extraTrustedRoots: [sim.trustedRoot] })).toThrow(/GPU_NOT_AN_ENCLAVE/);
+  });
 });

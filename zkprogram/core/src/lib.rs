@@ -25,4 +25,4 @@ pub mod x509;
 pub use claims::{Claims, Receipt, TcbStatus, TeeType};
 pub use error::{Error, ErrorCode, Result};
 pub use input::{Evidence, Mode, ProgramInput, ReceiptInput};
-pub use journal::run;
+pub use journal::{inspect_gpu_evidence, run};

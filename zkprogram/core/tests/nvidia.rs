@@ -180,6 +180,8 @@ fn the_program_refuses_a_standalone_gpu_report() {
         };
         let outcome = run(&input);
         assert_eq!(outcome.map_err(|e| e.code.as_str()), Err("GPU_NOT_AN_ENCLAVE"), "attest mode, {label}");
+        // The report itself is genuine: inspecting it gives its claims, which are no journal.
+        assert!(teezk_zk_core::inspect_gpu_evidence(&input.evidence, now_ms, &[]).is_ok(), "{label}");
     }
     let set = std::fs::read(fixture(SET)).unwrap();
     let input = ProgramInput { mode: Mode::Attest, evidence: Evidence::Nvidia { report: set, certificates: vec![], expected_nonce: None }, now_ms, receipt: None, extra_trusted_roots: vec![] };

@@ -95,6 +95,9 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         warmup: u32,
     },
+    /// Verify a GPU report on its own and print its claims, `abi.encode(Claims)`, as 0x-hex: to inspect its
+    /// authenticity only. `execute` and `prove` refuse GPU evidence (GPU_NOT_AN_ENCLAVE): a GPU alone is no enclave.
+    InspectGpu(RunArgs),
     /// Print the program verification key (bytes32) for Sp1AttestationVerifier / Sp1ReceiptVerifier.
     Vkey {
         #[arg(long)]
@@ -143,17 +146,22 @@ fn build_input(args: &RunArgs) -> Result<teezk_zk_core::ProgramInput, Error> {
 
 /// A timing loop without a benchmark framework: the run is a pure function of its input, so `warmup` calls
 /// then `iterations` timed calls of `teezk_zk_core::run` measure the native verification alone (no file I/O).
+/// GPU evidence, which `run` refuses on its own, times its inspection: the verification a composite's GPU half costs.
 fn bench(input: &teezk_zk_core::ProgramInput, iterations: u32, warmup: u32) -> Result<(), Error> {
     if !(1..=10_000).contains(&iterations) || warmup > 10_000 {
         return Err(Error::new(ErrorCode::CONFIG_INVALID, "--iterations must be 1..=10000 and --warmup at most 10000"));
     }
+    let once = || match input.evidence {
+        teezk_zk_core::Evidence::Nvidia { .. } => teezk_zk_core::inspect_gpu_evidence(&input.evidence, input.now_ms, &input.extra_trusted_roots),
+        _ => teezk_zk_core::run(input),
+    };
     for _ in 0..warmup {
-        teezk_zk_core::run(input)?;
+        once()?;
     }
     let mut samples = Vec::with_capacity(iterations as usize);
     for _ in 0..iterations {
         let start = std::time::Instant::now();
-        let journal = teezk_zk_core::run(input)?;
+        let journal = once()?;
         samples.push(start.elapsed().as_secs_f64() * 1000.0);
         std::hint::black_box(journal);
     }
@@ -179,6 +187,16 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(&e),
         },
+        Command::InspectGpu(args) => {
+            let claims = build_input(&args).and_then(|input| teezk_zk_core::inspect_gpu_evidence(&input.evidence, input.now_ms, &input.extra_trusted_roots));
+            match claims {
+                Ok(claims) => {
+                    println!("0x{}", hex::encode(claims));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }
         Command::Prove { run, groth16, elf, out } => {
             let proved = prove::available("prove").and_then(|()| build_input(&run));
             match proved.and_then(|input| prove::prove(&input, groth16, &prove::resolve_elf(elf.as_deref()), out.as_deref())) {
