@@ -30,7 +30,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       "collateral folder (Intel PCS files or dcap-qvl JSON; AMD certificates; NVIDIA chain); repeat to merge folders",
       (dir: string, previous: string[] = []) => [...previous, dir],
     )
-    .option("--policy <file>", "reference values JSON to appraise the claims against")
+    .option("--policy <file>", "reference values JSON to appraise every part against (a GPU report alone is refused: GPU_NOT_AN_ENCLAVE)")
     .option("--gpu <file>", "GPU evidence for composite CPU+GPU attestation")
     .option("--gpu-collateral <dir>", "folder with the GPU certificate chain when --gpu is a raw SPDM report")
     .option(

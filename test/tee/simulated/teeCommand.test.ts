@@ -62,6 +62,8 @@ describe("teezk tee attest --simulate", () => {
         now: new Date(),
         collateralDir: `${out}.collateral`,
         extraTrustedRoots: [{ name: "dev", sha256: fingerprint! }],
+        // The GPU report alone is inspected here, only for its collateral folder: no service takes it alone.
+        inspectStandaloneGpu: vendor === "nvidia",
       });
       expect(verified.kind).toBe(vendor);
       expect(verified.evidence.claims.reportData).toBe(`0x${nonce}`);
