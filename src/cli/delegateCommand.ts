@@ -23,6 +23,8 @@ export type DelegateCommandOptions = {
   prover: string;
   policy?: string;
   allowDevRoots?: boolean;
+  /** With --allow-dev-roots and no --policy: the development policy also names the simulated GPU (required). */
+  gpu?: boolean;
   devRoots?: string;
   trustRoot?: string[];
   collateral?: string[];
@@ -55,6 +57,9 @@ export async function delegateCommand(options: DelegateCommandOptions, io: CliIo
   if (options.submit && !options.privateProofVerifier) {
     throw new UsageError("--submit needs --private-proof-verifier <address> (and --rpc-url or TEEZK_RPC_URL)");
   }
+  if (options.gpu && (options.policy || !options.allowDevRoots)) {
+    throw new UsageError("--gpu belongs to --allow-dev-roots without --policy (a policy names its GPU in tee.NVIDIA_GPU)");
+  }
   if (!options.policy && !options.allowDevRoots) {
     throw new UsageError("delegate needs --policy <reference-values.json>: the witness is sealed only to an enclave your policy allows (--allow-dev-roots alone allows the simulated TEEs' defaults)");
   }
@@ -65,7 +70,7 @@ export async function delegateCommand(options: DelegateCommandOptions, io: CliIo
   const bar = createBar(stream, options.circuit, steps);
   try {
     const devRoots = options.allowDevRoots ? getDevRoots(options.devRoots ? { dir: options.devRoots } : {}) : undefined;
-    const referenceValues = options.policy ? loadReferenceValues(options.policy) : devReferenceValues(devRoots!);
+    const referenceValues = options.policy ? loadReferenceValues(options.policy) : devReferenceValues(devRoots!, options.gpu === true);
     if (!options.policy) io.err("warning: no --policy: allowing the simulated TEEs' default measurements (dev roots). NOT FOR PRODUCTION.\n");
 
     const chain = privateProofVerifier
@@ -111,10 +116,13 @@ export async function delegateCommand(options: DelegateCommandOptions, io: CliIo
   }
 }
 
-/** What the simulated TEEs measure by default, each under its dev root: a development policy, never production. */
-function devReferenceValues(devRoots: DevRoots): ReferenceValues {
+/**
+ * What the simulated CPU TEEs measure by default, each under its dev root: a development policy, never production.
+ * The simulated GPU only with `gpu`: a policy naming it requires every enclave's GPU half (`serve prover --gpu`).
+ */
+function devReferenceValues(devRoots: DevRoots, gpu: boolean): ReferenceValues {
   const now = new Date();
-  const vendors = ["tdx", "sevsnp", "nitro", "sgx", "nvidia"] as const;
+  const vendors = ["tdx", "sevsnp", "nitro", "sgx", ...(gpu ? (["nvidia"] as const) : [])] as const;
   return buildDevReferenceValues({ allowed: vendors.map((vendor) => probeSimulatedClaims({ vendor, now, devRoots }).claims) });
 }
 
@@ -211,6 +219,7 @@ export function registerDelegateCommand(program: Command, io: CliIo, setExitCode
     .requiredOption("--prover <url>", "prover node base URL (teezk serve prover)")
     .option("--policy <file>", "reference values JSON: the enclaves the witness may be sealed to")
     .option("--allow-dev-roots", "trust simulated TEEs' dev roots; without --policy, allow their default measurements (NOT FOR PRODUCTION)")
+    .option("--gpu", "with --allow-dev-roots and no --policy: require the simulated GPU half too (serve prover --simulate … --gpu)")
     .option("--dev-roots <dir>", "dev PKI folder (default $TEEZK_HOME/dev-roots or ./.teezk/dev-roots)")
     .option("--trust-root <sha256>", "also trust this root fingerprint; repeatable", (value: string, previous: string[] = []) => [...previous, value])
     .option("--collateral <dir>", "your own collateral folder (wins over the node's); repeatable", (value: string, previous: string[] = []) => [...previous, value])

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { keccak256, toHex, type Hex } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { issueChallenge } from "../../src/chain/index.js";
-import { computeBinding, type Claims } from "../../src/claims/index.js";
+import { signVerdict } from "../../src/chain/signVerdict.js";
+import { computeBinding, encodeClaims, type Claims } from "../../src/claims/index.js";
 import {
   registryChallenge,
   registryExecute,
@@ -15,7 +16,8 @@ import {
   type ChainDeployment,
 } from "../../src/cli/chain/index.js";
 import type { TeezkClients } from "../../src/chain/index.js";
-import { buildDevReferenceValues } from "../../src/devnet/index.js";
+import { buildDevReferenceValues, probeSimulatedClaims as probeGpu } from "../../src/devnet/index.js";
+import { simulateEvidence } from "../../src/tee/simulated/index.js";
 import { serveApp } from "../../src/services/http/index.js";
 import { createVerifierNode } from "../../src/services/verifier/index.js";
 import type { VerifierSigner } from "../../src/services/verifierSigner.js";
@@ -205,6 +207,47 @@ describe("teezk registry … on the in-process chain", () => {
       expect((await registryStatus({ ...system.clients, deployment, enclave: other.address, programId: PROGRAM_ID })).json.enclave).toMatchObject({ live: true });
     } finally {
       await Promise.all([...servers, strict].map((s) => s.close()));
+    }
+  });
+
+  it("register with a program policy naming the GPU: CPU-only, a GPU alone and verdicts over GPU claims are refused; --gpu registers the composite", async () => {
+    const now = new Date();
+    const { claims: gpuProbe, trustedRoot: gpuRoot } = probeGpu({ vendor: "nvidia", now });
+    const trustedRoots = [simulate("nitro", probe.reportData, now).trustedRoot, gpuRoot];
+    const committee = { chainId: system.chainId, verifyingContract: system.addresses.committee };
+    const referenceValues = buildDevReferenceValues({ allowed: [probe, gpuProbe] });
+    const other = testAccount("cli registry composite enclave");
+    const { challenge } = await issueChallenge({ ...system.clients, enclaveRegistry: deployment.enclaveRegistry! });
+    const binding = computeBinding({ enclaveAddress: other.address, hpkePublicKey, nonce: challenge });
+    const gpu = simulateEvidence({ vendor: "nvidia", binding, now, gpuFormat: "json" });
+    const servers = await Promise.all(
+      system.nodeAccounts.map((account) =>
+        serveApp(createVerifierNode({ account, committee, referenceValues, extraTrustedRoots: trustedRoots }).app),
+      ),
+    );
+    try {
+      const evidenceFile = join(dir, "composite-cpu.bin");
+      writeFileSync(evidenceFile, simulate("nitro", binding, now).evidence);
+      const gpuEvidenceFile = join(dir, "composite-gpu.bin");
+      writeFileSync(gpuEvidenceFile, gpu.evidence);
+      const base = { ...system.clients, deployment, programId: PROGRAM_ID, enclave: other.address, hpkeKeyHash, nonce: challenge, verifierUrls: servers.map((s) => s.url) };
+
+      const cpuOnly = await rejection(registryRegister({ ...base, evidenceFile }));
+      expect(cpuOnly.code).toBe("VERDICT_REFUSED");
+      expect(cpuOnly.details).toContain("GPU_EVIDENCE_REQUIRED");
+      expect((await rejection(registryRegister({ ...base, evidenceFile: gpuEvidenceFile }))).code).toBe("GPU_NOT_AN_ENCLAVE");
+
+      // Verdicts a node signed over a GPU's claims (before this fix, or a rogue node) are refused before any transaction.
+      const encodedClaims = encodeClaims({ ...gpuProbe, reportData: binding });
+      const verdict = await signVerdict({ account: system.nodeAccounts[0]!, claimsHash: keccak256(encodedClaims), committee });
+      const gpuVerdicts = writeTemp(dir, "gpu-verdicts.json", { encodedClaims, verdicts: [verdict] });
+      const { verifierUrls: _http, ...offline } = base;
+      expect((await rejection(registryRegister({ ...offline, verdictsFile: gpuVerdicts }))).code).toBe("GPU_NOT_AN_ENCLAVE");
+
+      const registered = await registryRegister({ ...base, evidenceFile, gpuEvidenceFile });
+      expect(registered.json).toMatchObject({ enclave: other.address, verdicts: 3, teeType: probe.teeType, measurement: probe.measurement });
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
     }
   });
 

@@ -73,6 +73,24 @@ describe("teezk serve prover + teezk delegate", () => {
     expect((await runCli(["serve", "prover", "--port", "0"])).code).toBe(2);
   });
 
+  it("a composite prover (--simulate tdx --gpu): the default dev policy refuses its GPU half, --gpu requires and appraises it", async () => {
+    const composite = await spawnProver(["--simulate", "tdx", "--gpu", "--port", "0", "--json"]);
+    try {
+      const base = ["delegate", "--circuit", "membership", "--witness", witnessFile, "--prover", String(composite.line.url), "--allow-dev-roots", "--json"];
+      const refused = await runCli(base);
+      expect(refused.code).toBe(1);
+      expect(JSON.parse(refused.out)).toMatchObject({ ok: false, code: "TEE_TYPE_NOT_ALLOWED" });
+      expect(JSON.parse(refused.out).details).toContain("gpu[0].teeType");
+      const delegated = await runCli([...base, "--gpu"]);
+      expect(delegated.code, delegated.out + delegated.err).toBe(0);
+      // The CPU-only node does not satisfy a policy that names the GPU.
+      const cpuOnly = await runCli(["delegate", "--circuit", "membership", "--witness", witnessFile, "--prover", String(prover.line.url), "--allow-dev-roots", "--gpu", "--json"]);
+      expect(JSON.parse(cpuOnly.out)).toMatchObject({ ok: false, code: "GPU_EVIDENCE_REQUIRED" });
+    } finally {
+      composite.child.kill("SIGKILL");
+    }
+  });
+
   it("killed with SIGKILL while proving, loses nothing it acknowledged", async () => {
     const killedArchive = join(dir, "killed.sqlite");
     const node = await spawnProver(["--simulate", "tdx", "--port", "0", "--json", "--archive", killedArchive]);

@@ -170,6 +170,7 @@ export function registerChainCommands(program: Command, io: CliIo, setExitCode: 
       .requiredOption("--enclave <address>", "the enclave's signing address")
       .requiredOption("--nonce <hex32>", "the challenge (registry challenge) or block hash bound into the evidence")
       .option("--evidence <file>", "the enclave's evidence, sent to every --verifier node")
+      .option("--gpu <file>", "with --evidence: the GPU half of composite CPU+GPU evidence (needed when the program's policy names GPU measurements)")
       .option("--verifier <url>", "verifier node (teezk serve verifier) to ask for a verdict; repeat per committee member", repeat)
       .option("--verdicts <file>", "instead of --evidence/--verifier: collected verdicts (verifier-node answers as a JSON array, or { encodedClaims, verdicts })")
       .option("--hpke-key-hash <hex32>", "keccak256 of the enclave's HPKE public key")
@@ -393,10 +394,12 @@ function hpkeKeyHash(raw: Raw): Hex {
   throw new TeezkError("CONFIG_INVALID", "registry register needs --hpke-key-hash <hex32> or --hpke-public-key <hex>");
 }
 
-function verdictSource(raw: Raw): { verdictsFile: string } | { evidenceFile: string; verifierUrls: string[] } {
+function verdictSource(raw: Raw): { verdictsFile: string } | { evidenceFile: string; gpuEvidenceFile?: string; verifierUrls: string[] } {
   const nodes = Array.isArray(raw.verifier) ? raw.verifier : [];
   if (typeof raw.verdicts === "string") {
-    if (raw.evidence !== undefined || nodes.length > 0) throw new TeezkError("CONFIG_INVALID", "Pass --verdicts <file>, or --evidence <file> with --verifier <url>…, not both");
+    if (raw.evidence !== undefined || raw.gpu !== undefined || nodes.length > 0) {
+      throw new TeezkError("CONFIG_INVALID", "Pass --verdicts <file>, or --evidence <file> (and --gpu <file>) with --verifier <url>…, not both");
+    }
     return { verdictsFile: raw.verdicts };
   }
   if (typeof raw.evidence !== "string" || nodes.length === 0) {
@@ -405,7 +408,7 @@ function verdictSource(raw: Raw): { verdictsFile: string } | { evidenceFile: str
   for (const url of nodes) {
     if (!/^https?:\/\//.test(url)) throw new TeezkError("CONFIG_INVALID", `--verifier expects an http(s) URL; got "${url.slice(0, 80)}"`);
   }
-  return { evidenceFile: raw.evidence, verifierUrls: nodes };
+  return { evidenceFile: raw.evidence, ...(typeof raw.gpu === "string" ? { gpuEvidenceFile: raw.gpu } : {}), verifierUrls: nodes };
 }
 
 function parseProof(value: string): Hex[] {

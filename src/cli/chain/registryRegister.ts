@@ -27,6 +27,8 @@ export type RegistryRegisterParameters = TeezkClients & {
     | {
         /** The enclave's evidence file, sent to every verifier node. */
         evidenceFile: string;
+        /** The GPU half of composite CPU+GPU evidence, sent with it (the nodes appraise both halves). */
+        gpuEvidenceFile?: string;
         /** Verifier-node base URLs (`teezk serve verifier`), one per committee member to ask. */
         verifierUrls: readonly string[];
         /** Per-node request timeout (default the client's 120 s). */
@@ -97,15 +99,17 @@ export async function registryRegister(parameters: RegistryRegisterParameters): 
  * since registering with fewer verdicts than asked for is a decision for the operator, not the CLI.
  */
 async function askVerifierNodes(
-  parameters: { evidenceFile: string; verifierUrls: readonly string[]; timeoutMs?: number },
+  parameters: { evidenceFile: string; gpuEvidenceFile?: string; verifierUrls: readonly string[]; timeoutMs?: number },
   binding: Hex,
   committee: { chainId: number; verifyingContract: Address },
 ): Promise<VerdictsFile> {
   if (parameters.verifierUrls.length === 0) throw new TeezkError("CONFIG_INVALID", "Pass at least one --verifier <url> (or --verdicts <file>)");
   const evidence = readEvidence(parameters.evidenceFile);
+  const gpuEvidence = parameters.gpuEvidenceFile !== undefined ? readEvidence(parameters.gpuEvidenceFile) : undefined;
   const answered = await requestCommitteeVerdicts({
     urls: parameters.verifierUrls,
     evidence,
+    ...(gpuEvidence ? { gpuEvidence } : {}),
     expectedBinding: binding,
     committee,
     ...(parameters.timeoutMs ? { timeoutMs: parameters.timeoutMs } : {}),
