@@ -1,12 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { assessEvidence } from "../assessment/index.js";
 import { encodeClaims, tcbStatusName, teeTypeName } from "../claims/index.js";
 import { isTeezkError } from "../errors/index.js";
 import { verifyEvidence } from "../evidence/verifyEvidence.js";
 import { fixturePath } from "../fixtures/fixturesDir.js";
 import { realSamples } from "../fixtures/realSamples.js";
-import { appraise, parseReferenceValues } from "../policy/index.js";
+import { parseReferenceValues } from "../policy/index.js";
 import { getDevRoots, simulateEvidence } from "../tee/simulated/index.js";
 import { formatTable } from "./formatTable.js";
 
@@ -42,6 +43,7 @@ export function showRealEvidence(print: (text: string) => void): number {
     }
   }
   print(formatTable(rows));
+  print("NVIDIA rows are inspected for authenticity only: a GPU report alone is never an enclave (GPU_NOT_AN_ENCLAVE at every service).");
 
   print("\nComposite CPU+GPU: a simulated TDX guest (dev root, trusted explicitly) whose binding is the nonce the real H100 signed");
   const gpuHex = readFileSync(fixturePath("nvidia-gpu/nvtrust-hopper-sample/attestation-report.hex"), "utf8").trim();
@@ -78,9 +80,19 @@ export function showRealEvidence(print: (text: string) => void): number {
 
   const policy = parseReferenceValues({
     version: 1,
-    tee: { TDX: { allowedMeasurements: [composite.evidence.claims.measurement], acceptedTcbStatuses: ["UP_TO_DATE"], allowedRoots: ["0x44a0196b2b99f889b8e149e95b807a350e7424964399e885a7cbb8ccfab674d3"] } },
+    tee: {
+      TDX: { allowedMeasurements: [composite.evidence.claims.measurement], acceptedTcbStatuses: ["UP_TO_DATE"], allowedRoots: ["0x44a0196b2b99f889b8e149e95b807a350e7424964399e885a7cbb8ccfab674d3"] },
+      NVIDIA_GPU: { allowedMeasurements: [composite.gpu![0]!.claims.measurement], acceptedTcbStatuses: ["NOT_APPLICABLE"] },
+    },
   });
-  const appraisal = appraise(composite.evidence.claims, policy, now, { checks: composite.evidence.checks });
+  const { appraisal } = assessEvidence({
+    evidence: cpu.evidence,
+    now,
+    gpuEvidence: new Uint8Array(Buffer.from(gpuHex)),
+    gpuCollateralDir: fixturePath("nvidia-gpu/nvtrust-hopper-sample"),
+    extraTrustedRoots: [cpu.trustedRoot],
+    referenceValues: policy,
+  });
   print(`  production policy on the simulated guest: ${appraisal.ok ? "PASSED" : `FAILED ${appraisal.failures.map((failure) => failure.code).join(", ")}`} (dev roots never pass a production policy)`);
   return failures;
 }
