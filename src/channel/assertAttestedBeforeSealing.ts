@@ -1,6 +1,6 @@
 import type { Address } from "viem";
 import { computeBinding } from "../claims/computeBinding.js";
-import type { VerifiedEvidence } from "../claims/types.js";
+import { TeeType, type VerifiedEvidence } from "../claims/types.js";
 import { TeezkError } from "../errors/index.js";
 import type { Appraisal } from "../policy/appraise.js";
 import type { Hex } from "../util/bytes.js";
@@ -25,7 +25,7 @@ export type AssertAttestedBeforeSealingReturnType = { binding: Hex };
  * The client-side gate in front of `sealForAttestedEnclave`: the witness leaves the client only for a key that
  * the attested enclave itself put in its report, for this client's nonce, and only when the appraisal passed.
  * Recomputes DESIGN §3's binding from (enclaveAddress, hpkePublicKey, nonce) and requires it to equal
- * `claims.reportData`; then requires `appraisal.ok`. Throws BINDING_MISMATCH, or the first failed rule's code
+ * `claims.reportData`; then requires `appraisal.ok`. Throws GPU_NOT_AN_ENCLAVE for GPU claims, BINDING_MISMATCH, or the first failed rule's code
  * (all failures listed in `details`). Returns the binding to seal under.
  *
  * Caller responsibilities: `appraisal` must be the appraisal of `verified.claims` (this function cannot tell
@@ -46,6 +46,12 @@ export function assertAttestedBeforeSealing({
   }
   if (typeof enclaveAddress !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(enclaveAddress)) {
     throw new TeezkError("CHANNEL_PARAMETERS_INVALID", "The enclave address must be 20 bytes of 0x-hex");
+  }
+  // A GPU signs the nonce its host asks for: its claims are never the enclave a witness is sealed to (DESIGN §2).
+  if (verified.claims.teeType === TeeType.NVIDIA_GPU) {
+    throw new TeezkError("GPU_NOT_AN_ENCLAVE", "GPU evidence is not an enclave's; the witness was not sealed", {
+      metaMessages: ["Seal only to the CPU TEE of composite evidence (assessEvidence), whose report carries the binding."],
+    });
   }
   const binding = computeBinding({ enclaveAddress, hpkePublicKey, nonce }).toLowerCase() as Hex;
   const reportData = verified.claims.reportData.toLowerCase();

@@ -14,6 +14,7 @@ import {
 import { computeBinding, type VerifiedEvidence } from "../../src/claims/index.js";
 import { isTeezkError } from "../../src/errors/index.js";
 import { verifyNitroDocument } from "../../src/evidence/nitro/index.js";
+import { verifyGpuEvidenceSet } from "../../src/evidence/nvidia/index.js";
 import { appraise, parseReferenceValues, type ReferenceValuesInput } from "../../src/policy/index.js";
 import { getDevRoots, simulateEvidence, type DevRoots } from "../../src/tee/simulated/index.js";
 import { toHex, type Hex } from "../../src/util/bytes.js";
@@ -120,6 +121,16 @@ describe("assertAttestedBeforeSealing", () => {
     const refs = parseReferenceValues({ version: 1, tee: { NITRO: { allowedMeasurements: [debugVerified.claims.measurement] } } });
     const appraisal = appraise(debugVerified.claims, refs, now);
     expect(codeOf(() => assertAttestedBeforeSealing({ verified: debugVerified, appraisal, enclaveAddress, hpkePublicKey: keyPair.publicKey, nonce }))).toBe("DEBUG_ENCLAVE");
+  });
+
+  it("refuses GPU claims as the sealed-to enclave even with a passing appraisal of them (GPU_NOT_AN_ENCLAVE)", () => {
+    // A host with no CPU TEE has its GPU sign the binding of its own key: the binding matches, the GPU is genuine.
+    const sim = simulateEvidence({ vendor: "nvidia", binding, devRoots, now, gpuFormat: "json" });
+    const gpu = verifyGpuEvidenceSet({ evidence: sim.evidence, now, extraTrustedRoots: [sim.trustedRoot] })[0]!;
+    const refs = parseReferenceValues({ version: 1, tee: { NVIDIA_GPU: { allowedMeasurements: [gpu.claims.measurement], acceptedTcbStatuses: ["NOT_APPLICABLE"] } } });
+    const appraisal = appraise(gpu.claims, refs, now, { part: "gpu" });
+    expect(appraisal.ok).toBe(true);
+    expect(codeOf(() => assertAttestedBeforeSealing({ verified: gpu, appraisal, enclaveAddress, hpkePublicKey: keyPair.publicKey, nonce }))).toBe("GPU_NOT_AN_ENCLAVE");
   });
 
   it("an appraisal marked not ok without failures is refused too", () => {
