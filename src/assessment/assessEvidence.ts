@@ -44,6 +44,7 @@ export function assessEvidence(parameters: AssessEvidenceParameters): AssessEvid
   const cpu = appraise(verified.evidence.claims, policy, parameters.now, { checks: verified.evidence.checks });
   const failures = [...cpu.failures];
   const evaluated = [...cpu.evaluated];
+  const skippedChecks = [...(cpu.skippedChecks ?? [])];
   if (referenceValues.tee.NVIDIA_GPU !== undefined) {
     evaluated.push("gpu");
     if (gpus.length === 0) {
@@ -60,12 +61,13 @@ export function assessEvidence(parameters: AssessEvidenceParameters): AssessEvid
     const part = appraise(gpu.claims, gpuPolicy, parameters.now, { checks: gpu.checks, part: "gpu" });
     failures.push(...part.failures.map((failure) => ({ ...failure, rule: `gpu[${index}].${failure.rule}` })));
     evaluated.push(...part.evaluated.map((rule) => `gpu[${index}].${rule}`));
+    skippedChecks.push(...(part.skippedChecks ?? []));
   }
   return {
     kind: verified.kind,
     evidence: verified.evidence,
     claims: verified.evidence.claims,
     ...(verified.gpu ? { gpu: verified.gpu } : {}),
-    appraisal: { ok: failures.length === 0, failures, evaluated },
+    appraisal: { ok: failures.length === 0, failures, evaluated, skippedChecks },
   };
 }

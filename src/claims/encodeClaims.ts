@@ -14,7 +14,7 @@ export const claimsAbiParameter = {
     { name: "rootHash", type: "bytes32" },
     { name: "timestamp", type: "uint64" },
     { name: "tcbStatus", type: "uint8" },
-    { name: "svn", type: "uint32" },
+    { name: "svn", type: "uint48" },
     { name: "debug", type: "bool" },
   ],
 } as const;

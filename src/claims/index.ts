@@ -5,3 +5,4 @@ export { measurementDigest, sha256Hex } from "./measurementDigest.js";
 export { computeBinding, computeBindingFromKeyHash, type ComputeBindingParameters, type ComputeBindingFromKeyHashParameters } from "./computeBinding.js";
 export { TeeVendor, teeVendorOf, enclaveVendorsOf, type TeeVendorName } from "./teeVendorOf.js";
 export { teeTypesOfBitmap } from "./teeTypesOfBitmap.js";
+export { svnLanes, packSvnLanes, svnAtLeast, snpSvn, MAX_SVN, SVN_LANE_COUNT, type SnpTcbComponents } from "./svnLanes.js";

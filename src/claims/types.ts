@@ -47,6 +47,7 @@ export type Claims = {
   /** Seconds since the epoch. */
   timestamp: bigint;
   tcbStatus: TcbStatus;
+  /** uint48 of six 8-bit lanes compared lane by lane (svnLanes.ts). */
   svn: number;
   debug: boolean;
 };

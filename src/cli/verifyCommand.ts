@@ -102,6 +102,7 @@ function humanReport(verified: VerifyEvidenceReturnType, appraisal: Appraisal | 
   if (appraisal) {
     lines.push(appraisal.ok ? "policy: PASSED" : "policy: FAILED");
     for (const failure of appraisal.failures) lines.push(`  ${failure.code}: ${failure.message}`);
+    if (appraisal.skippedChecks?.length) lines.push(`  skipped by the policy's skipChecks (not performed): ${appraisal.skippedChecks.join(", ")}`);
   } else {
     lines.push("policy: not appraised (pass --policy); TCB status and debug are reported, not judged");
   }

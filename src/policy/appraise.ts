@@ -1,6 +1,8 @@
 import type { ErrorCode } from "../errors/index.js";
-import { TcbStatus, TeeType, teeTypeName, tcbStatusName, type Checks, type Claims } from "../claims/types.js";
-import type { ReferenceValues } from "./referenceValues.js";
+import { snpSvn, svnAtLeast } from "../claims/svnLanes.js";
+import { TcbStatus, TeeType, teeTypeName, tcbStatusName, type CheckName, type Checks, type Claims, type TeeTypeName } from "../claims/types.js";
+import { SNP_PINNED_ROOTS } from "../evidence/sevsnp/pinnedRoots.js";
+import type { ReferenceValues, TeeReferenceValues } from "./referenceValues.js";
 
 export type AppraisalFailure = { code: ErrorCode; rule: string; message: string };
 
@@ -10,10 +12,16 @@ export type Appraisal = {
   failures: AppraisalFailure[];
   /** Rules that were evaluated (failed or passed), for audit logs. */
   evaluated: string[];
+  /**
+   * Checks that were not performed and passed only because the policy's `skipChecks` names them (always set by
+   * appraise; also listed in `evaluated` as `check.<name>:skipped`, so archives and verdicts that keep
+   * `evaluated` show the opt-out).
+   */
+  skippedChecks?: CheckName[];
 };
 
 export type AppraiseOptions = {
-  /** Checks reported by the verifier; needed for `requiredChecks`. */
+  /** Checks reported by the verifier; without them every required check counts as not performed. */
   checks?: Checks;
   /**
    * "gpu" when the claims are the GPU half of composite evidence (assessEvidence): only there are NVIDIA claims
@@ -25,6 +33,22 @@ export type AppraiseOptions = {
 /** Allowed clock skew between a TEE's clock and the appraiser's. */
 const FUTURE_SKEW_SECONDS = 300n;
 
+const DCAP_CHECKS: readonly CheckName[] = ["signature", "certChain", "validity", "qeReport", "tcbInfo", "qeIdentity", "pckRevocation", "rootRevocation"];
+
+/**
+ * What complete, fresh collateral lets each verifier perform, and so what every policy requires unless it names
+ * a check in `skipChecks`. The untrusted side chooses which collateral files exist (a prover serving the
+ * delegation client, a host filling a folder), so a missing file must fail the default, never pass it.
+ * NVIDIA revocation (OCSP) is not implemented, so it is not required yet.
+ */
+export const DEFAULT_REQUIRED_CHECKS: Readonly<Record<TeeTypeName, readonly CheckName[]>> = {
+  TDX: DCAP_CHECKS,
+  SGX: DCAP_CHECKS,
+  SEV_SNP: ["signature", "certChain", "validity", "tcbExtensions", "revocation"],
+  NITRO: ["signature", "certChain", "validity"],
+  NVIDIA_GPU: ["signature", "certChain", "validity"],
+};
+
 /**
  * Appraises claims against reference values and returns every failed rule, not just the first, so an
  * operator fixes a policy or a deployment in one round.
@@ -32,6 +56,7 @@ const FUTURE_SKEW_SECONDS = 300n;
 export function appraise(claims: Claims, referenceValues: ReferenceValues, now: Date, options: AppraiseOptions = {}): Appraisal {
   const failures: AppraisalFailure[] = [];
   const evaluated: string[] = [];
+  const skippedChecks: CheckName[] = [];
   const rule = (name: string, passed: boolean, code: ErrorCode, message: string) => {
     evaluated.push(name);
     if (!passed) failures.push({ code, rule: name, message });
@@ -44,7 +69,7 @@ export function appraise(claims: Claims, referenceValues: ReferenceValues, now: 
   const refs = typeName ? referenceValues.tee[typeName] : undefined;
   rule("teeType", refs !== undefined, "TEE_TYPE_NOT_ALLOWED", `No reference values for TEE type ${typeName ?? claims.teeType}`);
 
-  if (refs) {
+  if (refs && typeName) {
     const measurement = claims.measurement.toLowerCase();
     rule(
       "measurement",
@@ -61,7 +86,7 @@ export function appraise(claims: Claims, referenceValues: ReferenceValues, now: 
         "tcbStatus",
         statusAccepted,
         "TCB_STATUS_UNKNOWN",
-        "The TCB status is unknown (verified without collateral); pass --collateral or accept UNKNOWN in the policy",
+        "The TCB status is unknown (collateral or revocation lists missing); supply complete collateral or accept UNKNOWN in the policy",
       );
     } else {
       rule(
@@ -71,16 +96,8 @@ export function appraise(claims: Claims, referenceValues: ReferenceValues, now: 
         `TCB status ${statusName} is not accepted (accepted: ${refs.acceptedTcbStatuses.join(", ")})`,
       );
     }
-    rule("minSvn", claims.svn >= refs.minSvn, "SVN_TOO_LOW", `SVN ${claims.svn} is below the minimum ${refs.minSvn}`);
-
-    for (const check of refs.requiredChecks) {
-      rule(
-        `check.${check}`,
-        options.checks?.[check] === "passed",
-        "CHECK_NOT_PERFORMED",
-        `The policy requires the ${check} check, which verification did not perform (${options.checks?.[check] ?? "absent"}); supply the missing collateral`,
-      );
-    }
+    appraiseSvn(claims, refs, rule);
+    appraiseChecks(typeName, refs, options.checks, rule, skippedChecks);
     if (refs.allowedRoots) {
       rule(
         "root",
@@ -115,5 +132,53 @@ export function appraise(claims: Claims, referenceValues: ReferenceValues, now: 
       `Report data ${claims.reportData} does not equal the expected binding ${referenceValues.expectedBinding}`,
     );
   }
-  return { ok: failures.length === 0, failures, evaluated };
+  return { ok: failures.length === 0, failures, evaluated, skippedChecks };
+}
+
+type Rule = (name: string, passed: boolean, code: ErrorCode, message: string) => void;
+
+/** Every lane of svn against `minSvn`, and against the per-product `minTcb` of the claims' root when given. */
+function appraiseSvn(claims: Claims, refs: TeeReferenceValues, rule: Rule): void {
+  rule("minSvn", svnAtLeast(claims.svn, refs.minSvn), "SVN_TOO_LOW", `SVN ${svnText(claims.svn)} is below the minimum ${svnText(refs.minSvn)} in some component`);
+  if (!refs.minTcb) return;
+  const root = claims.rootHash.toLowerCase();
+  const entry = Object.entries(refs.minTcb).find(([key]) => rootOfKey(key) === root)?.[1];
+  rule(
+    "minTcb",
+    entry !== undefined && svnAtLeast(claims.svn, snpSvn(entry)),
+    "SVN_TOO_LOW",
+    entry
+      ? `SVN ${svnText(claims.svn)} is below the product minimum ${svnText(snpSvn(entry))} in some component`
+      : `The policy lists per-product minimums but none for root ${root}`,
+  );
+}
+
+function rootOfKey(key: string): string {
+  const pinned = SNP_PINNED_ROOTS.find((root) => root.name === `ARK-${key}`);
+  return pinned ? `0x${pinned.sha256}` : key.toLowerCase();
+}
+
+/** Lanes high to low, e.g. "0:3:9:0:24:219" for Genoa bootloader 9 … microcode 219. */
+function svnText(svn: number): string {
+  const lanes: number[] = [];
+  for (let rest = svn, i = 0; i < 6; i++, rest = Math.floor(rest / 256)) lanes.unshift(rest % 256);
+  return lanes.join(":");
+}
+
+function appraiseChecks(typeName: TeeTypeName, refs: TeeReferenceValues, checks: Checks | undefined, rule: Rule, skipped: CheckName[]): void {
+  const required = [...new Set([...DEFAULT_REQUIRED_CHECKS[typeName], ...refs.requiredChecks])];
+  for (const check of required) {
+    const performed = checks?.[check] === "passed";
+    if (!performed && refs.skipChecks.includes(check)) {
+      skipped.push(check);
+      rule(`check.${check}:skipped`, true, "CHECK_NOT_PERFORMED", "");
+      continue;
+    }
+    rule(
+      `check.${check}`,
+      performed,
+      "CHECK_NOT_PERFORMED",
+      `The policy requires the ${check} check, which verification did not perform (${checks?.[check] ?? "absent"}); supply the missing collateral or name it in skipChecks`,
+    );
+  }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { TeezkError } from "../errors/index.js";
+import { MAX_SVN } from "../claims/svnLanes.js";
 import { TcbStatus, TeeType, type CheckName, type TcbStatusName, type TeeTypeName } from "../claims/types.js";
 
 const bytes32 = z
@@ -23,6 +24,12 @@ const checkName = z.enum([
   "revocation",
 ] as const satisfies readonly CheckName[]);
 
+const SNP_PRODUCT_NAMES = ["Milan", "Genoa", "Turin"] as const;
+const svnComponent = z.number().int().min(0).max(255);
+const snpTcbComponents = z
+  .object({ bootloader: svnComponent, tee: svnComponent, snp: svnComponent, microcode: svnComponent, fmc: svnComponent.optional() })
+  .strict();
+
 /** Reference values for one TEE type. Every field is data: governance edits a file, not code. */
 export const teeReferenceValuesSchema = z
   .object({
@@ -30,10 +37,22 @@ export const teeReferenceValuesSchema = z
     allowedMeasurements: z.array(bytes32),
     /** Statuses that pass; UNKNOWN (no collateral) passes only when listed. Default: UP_TO_DATE only. */
     acceptedTcbStatuses: z.array(tcbStatusName).default(["UP_TO_DATE", "NOT_APPLICABLE"]),
-    minSvn: z.number().int().min(0).max(0xffffffff).default(0),
+    /** Claims.svn lane vector (DESIGN §2, src/claims/svnLanes.ts): every lane of svn must reach its lane here. */
+    minSvn: z.number().int().min(0).max(MAX_SVN).default(0),
+    /**
+     * SEV-SNP minimums per product, by component, keyed by the ARK that anchors the chain (its Claims.rootHash)
+     * or by product name (Milan, Genoa, Turin: the pinned ARK of that product). When present, evidence whose
+     * root has no entry fails: a Genoa minimum says nothing about a Milan or Turin TCB.
+     */
+    minTcb: z.record(z.union([bytes32, z.enum(SNP_PRODUCT_NAMES)]), snpTcbComponents).optional(),
     allowDebug: z.boolean().default(false),
-    /** Verification steps that must have run (e.g. tcbInfo, qeIdentity, pckRevocation for DCAP). */
+    /** Checks required on top of the TEE type's defaults (appraise.ts DEFAULT_REQUIRED_CHECKS). */
     requiredChecks: z.array(checkName).default([]),
+    /**
+     * The named opt-out: checks the policy accepts as not performed (e.g. revocation when no CRL is served).
+     * Every appraisal reports the ones it skipped (`skippedChecks`); nothing is skipped by default.
+     */
+    skipChecks: z.array(checkName).default([]),
     /** Claims.rootHash values accepted; omitted means any root the verifier pinned. */
     allowedRoots: z.array(bytes32).optional(),
   })

@@ -1,3 +1,4 @@
+import { snpSvn } from "../../claims/svnLanes.js";
 import type { SnpProduct, SnpTcbVersion } from "./types.js";
 
 /**
@@ -13,7 +14,7 @@ export function decodeTcbVersion(bytes: Uint8Array, product: SnpProduct | undefi
   return { raw, bootloader: bytes[0]!, tee: bytes[1]!, snp: bytes[6]!, microcode: bytes[7]! };
 }
 
-/** DESIGN §2 `svn`: bootloader‖tee‖snp‖microcode, one byte each, as an unsigned 32-bit number. */
+/** DESIGN §2 `svn` lanes: microcode, snp, tee, bootloader, fmc (Turin; 0 elsewhere). Milan/Genoa keep the old bytes. */
 export function packTcbSvn(tcb: SnpTcbVersion): number {
-  return ((tcb.bootloader << 24) | (tcb.tee << 16) | (tcb.snp << 8) | tcb.microcode) >>> 0;
+  return snpSvn(tcb);
 }

@@ -2,7 +2,7 @@ import { verify, type X509Certificate } from "node:crypto";
 import { measurementDigest, sha256Hex } from "../../claims/measurementDigest.js";
 import { TcbStatus, TeeType, type VerifiedEvidence } from "../../claims/types.js";
 import { TeezkError } from "../../errors/index.js";
-import { toBytes32, toHex } from "../../util/bytes.js";
+import { toBytes32, toHex, type Hex } from "../../util/bytes.js";
 import { verifyCertificateChain } from "../../util/x509.js";
 import type { VerifyEvidenceParameters } from "../types.js";
 import { checkSnpRevocation } from "./checkSnpRevocation.js";
@@ -42,7 +42,9 @@ export type VerifySnpReportErrorType = TeezkError;
  * 5. the signer's AMD TCB extensions equal REPORTED_TCB, and its hwID equals CHIP_ID unless the host masked
  *    the chip id (SNP_TCB_MISMATCH);
  * 6. the ECDSA P-384/SHA-384 signature over bytes [0, 0x2A0) (SIGNATURE_INVALID).
- * AMD publishes no TCB status, so `tcbStatus` is NOT_APPLICABLE; policies compare `svn` instead.
+ * AMD publishes no TCB status, so `tcbStatus` is NOT_APPLICABLE once revocation ran, UNKNOWN when no CRL of the
+ * chain was given (the claims say so wherever they go, on-chain included); policies compare `svn` lane by lane.
+ * The measurement digest covers VMPL and MIGRATE_MA when they differ from a plain guest (snpMeasurementDigest).
  */
 export function verifySnpReport(parameters: VerifySnpReportParameters): VerifySnpReportReturnType {
   const { evidence, now, extraTrustedRoots = [], rootCertificates = [] } = parameters;
@@ -112,12 +114,13 @@ export function verifySnpReport(parameters: VerifySnpReportParameters): VerifySn
   return {
     claims: {
       teeType: TeeType.SEV_SNP,
-      measurement: measurementDigest([report.measurement]),
+      measurement: snpMeasurementDigest(report),
       reportData: toBytes32(report.reportData),
       platformId: sha256Hex(report.chipId),
       rootHash: verifiedChain.rootSha256,
       timestamp: BigInt(Math.floor(now.getTime() / 1000)),
-      tcbStatus: TcbStatus.NOT_APPLICABLE,
+      // AMD publishes no TCB status; without a CRL of this chain nobody judged revocation either (issue 12 item 3).
+      tcbStatus: revocation === "passed" ? TcbStatus.NOT_APPLICABLE : TcbStatus.UNKNOWN,
       svn: packTcbSvn(report.reportedTcb),
       debug: report.guestPolicy.debug,
     },
@@ -135,6 +138,19 @@ export function verifySnpReport(parameters: VerifySnpReportParameters): VerifySn
     container: unwrapped.container,
     chain: verifiedChain.chain,
   };
+}
+
+/**
+ * DESIGN §2 SNP measurement: sha256(MEASUREMENT) for a report requested at VMPL 0 by a guest whose policy allows
+ * no migration agent; otherwise sha256(MEASUREMENT ‖ VMPL (u32 LE) ‖ MIGRATE_MA (1 byte)). Code at a less
+ * privileged VMPL gets reports with the guest's launch measurement, and a migration agent can move the guest out,
+ * so both must be part of the identity an allowlist names (issue 12 item 13).
+ */
+function snpMeasurementDigest(report: SnpReport): Hex {
+  if (report.vmpl === 0 && !report.guestPolicy.migrateMa) return measurementDigest([report.measurement]);
+  const vmpl = new Uint8Array(4);
+  new DataView(vmpl.buffer).setUint32(0, report.vmpl, true);
+  return measurementDigest([report.measurement, vmpl, Uint8Array.of(report.guestPolicy.migrateMa ? 1 : 0)]);
 }
 
 function resolveProduct(report: SnpReport, signer: X509Certificate, signerKind: string): SnpProduct {
