@@ -13,7 +13,7 @@ sol! {
         bytes32 rootHash;
         uint64 timestamp;
         uint8 tcbStatus;
-        uint32 svn;
+        uint48 svn;
         bool debug;
     }
 
@@ -28,6 +28,9 @@ sol! {
         bytes32 nonce;
     }
 }
+
+/// `svn` has six 8-bit lanes (TypeScript `src/claims/svnLanes.ts`).
+pub const SVN_MASK: u64 = (1 << 48) - 1;
 
 /// DESIGN §2 `teeType` ids.
 pub struct TeeType;
@@ -63,7 +66,8 @@ pub struct ClaimsFields {
     pub root_hash: [u8; 32],
     pub timestamp: u64,
     pub tcb_status: u8,
-    pub svn: u32,
+    /// DESIGN §2 lane vector: six 8-bit lanes (lane 0 lowest), compared lane by lane; below 2^48.
+    pub svn: u64,
     pub debug: bool,
 }
 
@@ -77,7 +81,7 @@ impl From<ClaimsFields> for Claims {
             rootHash: f.root_hash.into(),
             timestamp: f.timestamp,
             tcbStatus: f.tcb_status,
-            svn: f.svn,
+            svn: alloy_primitives::aliases::U48::from(f.svn & SVN_MASK),
             debug: f.debug,
         }
     }

@@ -253,14 +253,14 @@ pub fn verify_dcap(evidence: &[u8], collateral: Option<&QuoteCollateralV3>, now:
             TeeType::SGX,
             sha256_concat(&[&b[64..96], &b[128..160]]),
             &b[320..384],
-            u32::from(u16::from_le_bytes([b[258], b[259]])),
+            u64::from(u16::from_le_bytes([b[258], b[259]])),
             b[48] & 0x02 != 0,
         ),
         BodyKind::Td10 | BodyKind::Td15 => common(
             TeeType::TDX,
             sha256_concat(&[&b[136..184], &b[184..232], &b[328..376], &b[376..424], &b[424..472]]),
             &b[520..584],
-            (u32::from(b[1]) << 8) | u32::from(b[0]),
+            (u64::from(b[1]) << 8) | u64::from(b[0]),
             b[120] & 0x01 != 0,
         ),
     })

@@ -54,9 +54,27 @@ impl TcbVersion {
             TcbVersion { fmc: None, bootloader: b[0], tee: b[1], snp: b[6], microcode: b[7] }
         }
     }
-    pub fn svn(&self) -> u32 {
-        (u32::from(self.bootloader) << 24) | (u32::from(self.tee) << 16) | (u32::from(self.snp) << 8) | u32::from(self.microcode)
+    /// DESIGN §2 svn lanes: microcode, snp, tee, bootloader, fmc (Turin; 0 elsewhere), lane 0 lowest.
+    pub fn svn(&self) -> u64 {
+        u64::from(self.microcode)
+            | (u64::from(self.snp) << 8)
+            | (u64::from(self.tee) << 16)
+            | (u64::from(self.bootloader) << 24)
+            | (u64::from(self.fmc.unwrap_or(0)) << 32)
     }
+}
+
+/// DESIGN §2 SNP measurement (TypeScript `snpMeasurementDigest`): sha256(MEASUREMENT) at VMPL 0 without a
+/// migration agent, else sha256(MEASUREMENT ‖ VMPL u32 LE ‖ MIGRATE_MA byte), so code at a less privileged VMPL
+/// or a migratable guest never carries the measurement an allowlist names for a plain guest.
+fn snp_measurement(measurement: &[u8], vmpl: u32, migrate_ma: bool) -> [u8; 32] {
+    if vmpl == 0 && !migrate_ma {
+        return sha256(measurement);
+    }
+    let mut bytes = measurement.to_vec();
+    bytes.extend_from_slice(&vmpl.to_le_bytes());
+    bytes.push(u8::from(migrate_ma));
+    sha256(&bytes)
 }
 
 fn product_from_cpuid(family: u8, model: u8) -> Option<Product> {
@@ -223,7 +241,9 @@ pub fn verify_snp_with_crls(evidence: &[u8], certificates: &[Vec<u8>], crls: &[V
         COLLATERAL_MISMATCH,
         "The {kind} chains to {root_cn}, not to ARK-{product_name} of the report's product"
     );
-    crate::crl::check_chain_revocation(&verified.chain, crls, now)?;
+    // Without a CRL of this chain nobody judged revocation: the claims say UNKNOWN, which on-chain policies must
+    // accept explicitly (TypeScript does the same).
+    let revocation_checked = crate::crl::check_chain_revocation(&verified.chain, crls, now)?;
 
     let signer = &verified.chain[0];
     let reported = TcbVersion::decode(&report[0x180..0x188], Some(product));
@@ -251,13 +271,27 @@ pub fn verify_snp_with_crls(evidence: &[u8], certificates: &[Vec<u8>], crls: &[V
 
     Ok(ClaimsFields {
         tee_type: TeeType::SEV_SNP,
-        measurement: sha256(measurement),
+        measurement: snp_measurement(measurement, u32_le(&report, 0x30), policy & (1 << 18) != 0),
         report_data: bytes32_prefix(report_data),
         platform_id: sha256(chip_id),
         root_hash: verified.root_sha256,
         timestamp: now,
-        tcb_status: TcbStatus::NOT_APPLICABLE,
+        tcb_status: if revocation_checked { TcbStatus::NOT_APPLICABLE } else { TcbStatus::UNKNOWN },
         svn: reported.svn(),
         debug: policy & (1 << 19) != 0,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 12 item 7: Turin's FMC SVN is lane 4 of svn; Milan/Genoa keep the bytes of the old packing.
+    #[test]
+    fn svn_lanes_keep_every_component() {
+        let turin = TcbVersion::decode(&[1, 3, 4, 25, 0, 0, 0, 0x48], Some(Product::Turin));
+        assert_eq!(turin.svn(), 0x48 | (25 << 8) | (4 << 16) | (3 << 24) | (1 << 32));
+        let genoa = TcbVersion::decode(&[9, 0, 0, 0, 0, 0, 24, 219], Some(Product::Genoa));
+        assert_eq!(genoa.svn(), (9 << 24) | (24 << 8) | 219);
+    }
 }

@@ -37,13 +37,13 @@ fn every_real_quote_verifies_without_collateral_with_fields_from_spec_offsets() 
             let registers: Vec<u8> = [&b[136..184], &b[184..232], &b[328..376], &b[376..424], &b[424..472]].concat();
             assert_eq!(c.measurement, sha256(&registers), "{sample}: MRTD‖MRCONFIGID‖RTMR0‖RTMR1‖RTMR2");
             assert_eq!(&c.report_data[..], &b[520..552]);
-            assert_eq!(c.svn, (u32::from(b[1]) << 8) | u32::from(b[0]));
+            assert_eq!(c.svn, (u64::from(b[1]) << 8) | u64::from(b[0]));
             assert_eq!(c.debug, b[120] & 1 == 1);
         } else {
             assert_eq!(c.tee_type, TeeType::SGX);
             assert_eq!(c.measurement, sha256(&[&b[64..96], &b[128..160]].concat()), "{sample}: MRENCLAVE‖MRSIGNER");
             assert_eq!(&c.report_data[..], &b[320..352]);
-            assert_eq!(c.svn, u32::from(u16::from_le_bytes([b[258], b[259]])));
+            assert_eq!(c.svn, u64::from(u16::from_le_bytes([b[258], b[259]])));
         }
         assert_eq!(verify_dcap(&quote, None, now, Some(!tdx), &[]).unwrap_err().code, ErrorCode::UNKNOWN_EVIDENCE_TYPE);
     }

@@ -124,7 +124,7 @@ fn receipt_journal_is_claims_then_receipt_then_domain() {
         rootHash: [4u8; 32].into(),
         timestamp: 7,
         tcbStatus: 254,
-        svn: 9,
+        svn: alloy_primitives::aliases::U48::from(9u64),
         debug: true,
     };
     let receipt = teezk_zk_core::receipt::to_sol(&input().receipt);

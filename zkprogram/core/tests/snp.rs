@@ -32,10 +32,31 @@ fn milan_vcek_reports_verify_with_fields_from_raw_offsets() {
         assert_eq!(c.platform_id, sha256(&report[0x1a0..0x1e0]));
         assert_eq!(c.root_hash, sha256(&pem_file_ders("roots/amd-sev-snp/ark_milan.pem")[0]));
         let t = &report[0x180..0x188];
-        assert_eq!(c.svn, u32::from_be_bytes([t[0], t[1], t[6], t[7]]));
+        assert_eq!(u64::from(c.svn), u64::from(u32::from_be_bytes([t[0], t[1], t[6], t[7]])));
         assert_eq!(c.debug, report[0x0a] & 0x08 != 0, "policy bit 19");
-        assert_eq!((c.timestamp, c.tcb_status), (now, TcbStatus::NOT_APPLICABLE));
+        assert_eq!((c.timestamp, c.tcb_status), (now, TcbStatus::UNKNOWN), "no CRL given");
     }
+}
+
+/// Issue 12 item 3: a prover that leaves the AMD CRL out must not get claims that read as fully judged.
+#[test]
+fn without_a_crl_of_the_chain_the_claims_say_unknown_not_not_applicable() {
+    let folder = "sev-snp/trustee-milan-vcek";
+    let report = std::fs::read(fixture(&format!("{folder}/report.bin"))).unwrap();
+    let c = verify_snp(&report, &certs(&[&format!("{folder}/vcek.der"), MILAN[0], MILAN[1]]), utc(2025, 1, 1), &[]).unwrap();
+    assert_eq!(c.tcb_status, TcbStatus::UNKNOWN);
+}
+
+/// Issue 12 item 13: the real VLEK report was requested at VMPL 1; its measurement is not the VMPL-0 one.
+#[test]
+fn a_report_at_vmpl_1_does_not_carry_the_plain_guest_measurement() {
+    let vlek = std::fs::read(fixture("sev-snp/trustee-milan-vlek/report.bin")).unwrap();
+    assert_eq!(u32::from_le_bytes(vlek[0x30..0x34].try_into().unwrap()), 1);
+    let c = verify_snp(&vlek, &certs(&["sev-snp/trustee-milan-vlek/vlek.der", "roots/amd-sev-snp/asvk_ark_milan_vlek.pem"]), utc(2025, 6, 1), &[]).unwrap();
+    assert_ne!(c.measurement, sha256(&vlek[0x90..0xc0]));
+    let mut identity = vlek[0x90..0xc0].to_vec();
+    identity.extend_from_slice(&[1, 0, 0, 0, 0]);
+    assert_eq!(c.measurement, sha256(&identity));
 }
 
 #[test]
