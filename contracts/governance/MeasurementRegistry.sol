@@ -38,7 +38,13 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
         _entries;
     mapping(uint8 teeType => mapping(bytes32 measurement => bool)) private _revoked;
     mapping(uint8 teeType => TeePolicy) private _policies;
-    mapping(uint8 teeType => mapping(bytes32 rootHash => bool)) private _rootHashes;
+    /// @dev One word per root: the allowance and the root's SVN minimum are read by the same SLOAD.
+    struct RootEntry {
+        bool allowed;
+        uint48 minSvn;
+    }
+
+    mapping(uint8 teeType => mapping(bytes32 rootHash => RootEntry)) private _rootHashes;
     mapping(uint32 entryId => bytes32 measurement) private _entryMeasurements;
     uint32 private _entryCount;
     uint64 private _livenessEpoch;
@@ -102,9 +108,18 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
     function setRootHashAllowed(uint8 teeType, bytes32 rootHash, bool allowed) external onlyRole(GOVERNOR_ROLE) {
         _requireTeeType(teeType);
         if (rootHash == bytes32(0)) revert ZeroIdentifier();
-        if (_rootHashes[teeType][rootHash] == allowed) revert RootHashUnchanged(teeType, rootHash, allowed);
-        _rootHashes[teeType][rootHash] = allowed;
+        RootEntry storage root = _rootHashes[teeType][rootHash];
+        if (root.allowed == allowed) revert RootHashUnchanged(teeType, rootHash, allowed);
+        root.allowed = allowed;
         emit RootHashSet(teeType, rootHash, allowed);
+    }
+
+    /// @inheritdoc IMeasurementRegistry
+    function setRootMinSvn(uint8 teeType, bytes32 rootHash, uint48 minSvn) external onlyRole(GOVERNOR_ROLE) {
+        _requireTeeType(teeType);
+        if (rootHash == bytes32(0)) revert ZeroIdentifier();
+        _rootHashes[teeType][rootHash].minSvn = minSvn;
+        emit RootMinSvnSet(teeType, rootHash, minSvn);
     }
 
     // -------------------------------------------------------------------------------------------- guardian
@@ -226,7 +241,12 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
 
     /// @inheritdoc IMeasurementRegistry
     function isRootHashAllowed(uint8 teeType, bytes32 rootHash) external view returns (bool) {
-        return _rootHashes[teeType][rootHash];
+        return _rootHashes[teeType][rootHash].allowed;
+    }
+
+    /// @inheritdoc IMeasurementRegistry
+    function rootMinSvn(uint8 teeType, bytes32 rootHash) external view returns (uint48) {
+        return _rootHashes[teeType][rootHash].minSvn;
     }
 
     /// @inheritdoc IMeasurementRegistry
@@ -262,15 +282,30 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
         if (policy.acceptedTcbStatuses & (uint256(1) << claims.tcbStatus) == 0) {
             revert TcbStatusNotAccepted(teeType, claims.tcbStatus);
         }
-        if (claims.svn < policy.minSvn) revert SvnTooLow(teeType, claims.svn, policy.minSvn);
+        if (!_svnAtLeast(claims.svn, policy.minSvn)) revert SvnTooLow(teeType, claims.svn, policy.minSvn);
         if (claims.timestamp > block.timestamp + MAX_CLOCK_SKEW) {
             revert EvidenceFromFuture(claims.timestamp, block.timestamp);
         }
         if (claims.timestamp + uint256(policy.maxEvidenceAge) < block.timestamp) {
             revert EvidenceTooOld(claims.timestamp, policy.maxEvidenceAge, block.timestamp);
         }
-        if (!_rootHashes[teeType][claims.rootHash]) revert RootHashNotAllowed(teeType, claims.rootHash);
+        RootEntry storage root = _rootHashes[teeType][claims.rootHash];
+        if (!root.allowed) revert RootHashNotAllowed(teeType, claims.rootHash);
+        uint48 rootMin = root.minSvn;
+        if (!_svnAtLeast(claims.svn, rootMin)) revert SvnTooLow(teeType, claims.svn, rootMin);
         if (claims.debug) revert DebugNotAllowed(teeType);
+    }
+
+    /// @dev Every 8-bit lane of `svn` is at least the same lane of `minSvn` (DESIGN §2): one packed comparison
+    /// let a high bootloader SVN hide a zero microcode SVN. SWAR borrow test (Hacker's Delight §2-18): with the
+    /// lane high bits forced, `(svn | H) - (minSvn & ~H)` never borrows across lanes, and a lane borrows out of
+    /// the real subtraction exactly when its bit 7 of `(~svn & minSvn) | (~(svn ^ minSvn) & ~diff)` is set.
+    function _svnAtLeast(uint48 svn, uint48 minSvn) private pure returns (bool) {
+        uint256 h = 0x808080808080;
+        uint256 a = svn;
+        uint256 b = minSvn;
+        uint256 diff = (a | h) - (b & ~h);
+        return ((~a & b) | (~(a ^ b) & ~diff)) & h == 0;
     }
 
     function _add(bytes32 programId, uint8 teeType, bytes32 measurement, uint64 validFrom, uint64 validUntil)

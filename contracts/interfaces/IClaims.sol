@@ -11,7 +11,9 @@ struct Claims {
     bytes32 rootHash;
     uint64 timestamp;
     uint8 tcbStatus;
-    uint32 svn;
+    /// Six 8-bit lanes, lane 0 lowest, compared lane by lane (DESIGN §2): SNP microcode, SNP firmware, TEE,
+    /// bootloader, FMC; TDX TEE_TCB_SVN[0], [1]; SGX ISVSVN low, high byte; Nitro and NVIDIA 0.
+    uint48 svn;
     bool debug;
 }
 

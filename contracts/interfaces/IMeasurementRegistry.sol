@@ -19,11 +19,11 @@ interface IMeasurementRegistry {
 
     /// @notice Evidence policy for one TEE type.
     /// @param acceptedTcbStatuses Bit `s` set accepts `Claims.tcbStatus == s` (0..6, 254 UNKNOWN, 255 NOT_APPLICABLE).
-    /// @param minSvn Smallest accepted `Claims.svn`.
+    /// @param minSvn Lane-wise minimum of `Claims.svn`: every 8-bit lane of svn must reach the same lane here.
     /// @param maxEvidenceAge Largest accepted `block.timestamp - Claims.timestamp`, in seconds; must be nonzero.
     struct TeePolicy {
         uint256 acceptedTcbStatuses;
-        uint32 minSvn;
+        uint48 minSvn;
         uint64 maxEvidenceAge;
     }
 
@@ -49,8 +49,9 @@ interface IMeasurementRegistry {
     error InvalidTeePolicy(uint8 teeType);
     /// @notice Thrown when the claims' TCB status is not in the TEE type's accepted set.
     error TcbStatusNotAccepted(uint8 teeType, uint8 tcbStatus);
-    /// @notice Thrown when the claims' SVN is below the TEE type's minimum.
-    error SvnTooLow(uint8 teeType, uint32 svn, uint32 minSvn);
+    /// @notice Thrown when a lane of the claims' SVN is below the same lane of the TEE type's minimum or of the
+    /// minimum set for the root that anchored the evidence (the product, for SEV-SNP).
+    error SvnTooLow(uint8 teeType, uint48 svn, uint48 minSvn);
     /// @notice Thrown when the evidence is older than the TEE type's maximum age.
     error EvidenceTooOld(uint64 timestamp, uint64 maxEvidenceAge, uint256 now_);
     /// @notice Thrown when the evidence time is later than the block time plus MAX_CLOCK_SKEW.
@@ -90,7 +91,9 @@ interface IMeasurementRegistry {
     /// @notice Emitted when the guardian revokes a measurement for every program, permanently.
     event MeasurementRevoked(uint8 indexed teeType, bytes32 indexed measurement, address indexed guardian);
     /// @notice Emitted when the governor sets a TEE type's evidence policy.
-    event TeePolicySet(uint8 indexed teeType, uint256 acceptedTcbStatuses, uint32 minSvn, uint64 maxEvidenceAge);
+    event TeePolicySet(uint8 indexed teeType, uint256 acceptedTcbStatuses, uint48 minSvn, uint64 maxEvidenceAge);
+    /// @notice Emitted when the governor sets the lane-wise SVN minimum for evidence anchored at one root.
+    event RootMinSvnSet(uint8 indexed teeType, bytes32 indexed rootHash, uint48 minSvn);
     /// @notice Emitted when the governor allows or disallows a root certificate hash for a TEE type.
     event RootHashSet(uint8 indexed teeType, bytes32 indexed rootHash, bool allowed);
     /// @notice Emitted when the liveness epoch advances (a revocation, a rotation, or a key removal reported by a
@@ -124,6 +127,11 @@ interface IMeasurementRegistry {
 
     /// @notice Allows or disallows a root certificate hash (sha256 of its DER) for `teeType`. Governor only.
     function setRootHashAllowed(uint8 teeType, bytes32 rootHash, bool allowed) external;
+
+    /// @notice Sets the lane-wise SVN minimum for evidence of `teeType` anchored at `rootHash`, on top of the TEE
+    /// type's `minSvn`. SEV-SNP products have their own ARK, so this is the per-product minimum (Milan, Genoa,
+    /// Turin number their firmware differently). Zero clears it.
+    function setRootMinSvn(uint8 teeType, bytes32 rootHash, uint48 minSvn) external;
 
     // -------------------------------------------------------------------------------------------- guardian
 
@@ -173,6 +181,9 @@ interface IMeasurementRegistry {
 
     /// @notice True when `rootHash` is an allowed anchor for `teeType`.
     function isRootHashAllowed(uint8 teeType, bytes32 rootHash) external view returns (bool);
+
+    /// @notice The lane-wise SVN minimum set for `rootHash` (zero when none).
+    function rootMinSvn(uint8 teeType, bytes32 rootHash) external view returns (uint48);
 
     /// @notice Reverts with the first failed rule when `claims` are not acceptable for `programId` now:
     /// measurement allowed, TCB status accepted, SVN minimum, evidence age, root hash, not debug.

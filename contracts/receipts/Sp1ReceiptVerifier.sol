@@ -103,10 +103,10 @@ contract Sp1ReceiptVerifier is EIP712, ISp1ReceiptVerifier, IGoverned {
     }
 
     /// @dev abi.decode reverts without data on dirty narrow fields; this names the word instead. Bits per word:
-    /// teeType 8, timestamp 64, tcbStatus 8, svn 32, debug 1, issuedAt 64; the rest (domain included) are bytes32.
+    /// teeType 8, timestamp 64, tcbStatus 8, svn 48, debug 1, issuedAt 64; the rest (domain included) are bytes32.
     function _requireCleanWords(bytes calldata publicValues) private pure {
         uint8[6] memory indices = [uint8(0), 5, 6, 7, 8, 13];
-        uint8[6] memory bits = [uint8(8), 64, 8, 32, 1, 64];
+        uint8[6] memory bits = [uint8(8), 64, 8, 48, 1, 64];
         for (uint256 i = 0; i < 6; ++i) {
             uint256 at = uint256(indices[i]) * 32;
             uint256 word = uint256(bytes32(publicValues[at:at + 32]));

@@ -191,7 +191,7 @@ contract Sp1ReceiptVerifierTest is TeezkBase {
 
     function test_verify_RevertWhen_NarrowFieldDirty() public {
         uint256[6] memory indices = [uint256(0), 5, 6, 7, 8, 13];
-        uint256[6] memory dirty = [uint256(1) << 8, uint256(1) << 64, uint256(1) << 8, uint256(1) << 32, 2, uint256(1) << 64];
+        uint256[6] memory dirty = [uint256(1) << 8, uint256(1) << 64, uint256(1) << 8, uint256(1) << 48, 2, uint256(1) << 64];
         for (uint256 i = 0; i < 6; ++i) {
             bytes memory journal = _journal(_claims(), _receipt());
             uint256 offset = 32 + indices[i] * 32;

@@ -98,7 +98,7 @@ export function registerChainCommands(program: Command, io: CliIo, setExitCode: 
         ...opt(raw.validFrom, (v) => ({ validFrom: parseUint(v, "--valid-from") })),
         ...opt(raw.validUntil, (v) => ({ validUntil: parseUint(v, "--valid-until") })),
         ...opt(raw.acceptTcb, (v) => ({ acceptTcb: parseTcbStatuses(v, "--accept-tcb") })),
-        ...opt(raw.minSvn, (v) => ({ minSvn: Number(parseUint(v, "--min-svn", 0xffffffffn)) })),
+        ...opt(raw.minSvn, (v) => ({ minSvn: Number(parseUint(v, "--min-svn", (1n << 48n) - 1n)) })),
         ...opt(raw.maxEvidenceAge, (v) => ({ maxEvidenceAge: parseUint(v, "--max-evidence-age") })),
         ...(Array.isArray(raw.allowRoot) ? { allowRoots: raw.allowRoot.map((h) => parseBytes32(h, "--allow-root")) } : {}),
         ...opt(raw.delay, (v) => ({ delay: parseUint(v, "--delay", (1n << 256n) - 1n) })),

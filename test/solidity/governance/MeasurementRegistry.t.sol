@@ -310,7 +310,7 @@ contract MeasurementRegistryTest is TeezkBase {
 
         c = _claims();
         c.svn = 1;
-        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.SvnTooLow.selector, uint8(1), uint32(1), uint32(2)));
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.SvnTooLow.selector, uint8(1), uint48(1), uint48(2)));
         measurements.checkClaims(PROGRAM, c);
 
         c = _claims();
