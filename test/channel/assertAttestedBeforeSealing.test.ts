@@ -59,7 +59,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("assertAttestedBeforeSealing", () => {
   it("passes for the enclave's own key, address and the client's nonce, and the witness then reaches the enclave", async () => {
-    const appraisal = appraise(verified.claims, policy(), now);
+    const appraisal = appraise(verified.claims, policy(), now, { checks: verified.checks });
     expect(appraisal.ok).toBe(true);
     const result = assertAttestedBeforeSealing({ verified, appraisal, enclaveAddress, hpkePublicKey: keyPair.publicKey, nonce });
     expect(result.binding).toBe(binding.toLowerCase());
@@ -79,25 +79,25 @@ describe("assertAttestedBeforeSealing", () => {
 
   it("refuses a substituted HPKE key (a man in the middle's key is not in the report): BINDING_MISMATCH", async () => {
     const attacker = await generateHpkeKeyPair();
-    const appraisal = appraise(verified.claims, policy(), now);
+    const appraisal = appraise(verified.claims, policy(), now, { checks: verified.checks });
     expect(codeOf(() => assertAttestedBeforeSealing({ verified, appraisal, enclaveAddress, hpkePublicKey: attacker.publicKey, nonce }))).toBe("BINDING_MISMATCH");
   });
 
   it("refuses a report made for another nonce (replay): BINDING_MISMATCH", () => {
-    const appraisal = appraise(verified.claims, policy(), now);
+    const appraisal = appraise(verified.claims, policy(), now, { checks: verified.checks });
     const otherNonce = toHex(randomBytes(32));
     expect(codeOf(() => assertAttestedBeforeSealing({ verified, appraisal, enclaveAddress, hpkePublicKey: keyPair.publicKey, nonce: otherNonce }))).toBe("BINDING_MISMATCH");
   });
 
   it("refuses another enclave address: BINDING_MISMATCH", () => {
-    const appraisal = appraise(verified.claims, policy(), now);
+    const appraisal = appraise(verified.claims, policy(), now, { checks: verified.checks });
     const other = privateKeyToAccount(generatePrivateKey()).address;
     expect(codeOf(() => assertAttestedBeforeSealing({ verified, appraisal, enclaveAddress: other, hpkePublicKey: keyPair.publicKey, nonce }))).toBe("BINDING_MISMATCH");
   });
 
   it("refuses a failed appraisal with the appraisal's own code, listing every failure", () => {
     const notAllowed = parseReferenceValues({ version: 1, tee: { NITRO: { allowedMeasurements: [toHex(new Uint8Array(32).fill(7))] } } });
-    const appraisal = appraise(verified.claims, notAllowed, now);
+    const appraisal = appraise(verified.claims, notAllowed, now, { checks: verified.checks });
     expect(appraisal.ok).toBe(false);
     try {
       assertAttestedBeforeSealing({ verified, appraisal, enclaveAddress, hpkePublicKey: keyPair.publicKey, nonce });
@@ -110,7 +110,7 @@ describe("assertAttestedBeforeSealing", () => {
 
   it("refuses stale evidence (EVIDENCE_TOO_OLD) even though the binding matches", () => {
     const later = new Date(now.getTime() + 3_600_000);
-    const appraisal = appraise(verified.claims, policy({ maxAgeSeconds: 600 }), later);
+    const appraisal = appraise(verified.claims, policy({ maxAgeSeconds: 600 }), later, { checks: verified.checks });
     expect(codeOf(() => assertAttestedBeforeSealing({ verified, appraisal, enclaveAddress, hpkePublicKey: keyPair.publicKey, nonce }))).toBe("EVIDENCE_TOO_OLD");
   });
 
@@ -119,7 +119,7 @@ describe("assertAttestedBeforeSealing", () => {
     const debugVerified = verifyNitroDocument({ evidence: sim.evidence, now, extraTrustedRoots: [sim.trustedRoot] });
     expect(debugVerified.claims.debug).toBe(true);
     const refs = parseReferenceValues({ version: 1, tee: { NITRO: { allowedMeasurements: [debugVerified.claims.measurement] } } });
-    const appraisal = appraise(debugVerified.claims, refs, now);
+    const appraisal = appraise(debugVerified.claims, refs, now, { checks: debugVerified.checks });
     expect(codeOf(() => assertAttestedBeforeSealing({ verified: debugVerified, appraisal, enclaveAddress, hpkePublicKey: keyPair.publicKey, nonce }))).toBe("DEBUG_ENCLAVE");
   });
 
@@ -143,11 +143,11 @@ describe("assertAttestedBeforeSealing", () => {
 
   it("sealForAttestedEnclave with a failing attestation never produces a message", async () => {
     const notAllowed = parseReferenceValues({ version: 1, tee: { NITRO: { allowedMeasurements: [toHex(new Uint8Array(32).fill(7))] } } });
-    const appraisal = appraise(verified.claims, notAllowed, now);
+    const appraisal = appraise(verified.claims, notAllowed, now, { checks: verified.checks });
     await expect(
       sealForAttestedEnclave({ hpkePublicKey: keyPair.publicKey, binding, circuitId: "c", plaintext: new Uint8Array([1]), attestation: { verified, appraisal, enclaveAddress, nonce } }),
     ).rejects.toMatchObject({ code: "MEASUREMENT_NOT_ALLOWED" });
-    const okAppraisal = appraise(verified.claims, policy(), now);
+    const okAppraisal = appraise(verified.claims, policy(), now, { checks: verified.checks });
     await expect(
       sealForAttestedEnclave({
         hpkePublicKey: keyPair.publicKey,
@@ -160,7 +160,7 @@ describe("assertAttestedBeforeSealing", () => {
   });
 
   it("rejects malformed key, nonce and address as CHANNEL_PARAMETERS_INVALID", () => {
-    const appraisal = appraise(verified.claims, policy(), now);
+    const appraisal = appraise(verified.claims, policy(), now, { checks: verified.checks });
     const base = { verified, appraisal, enclaveAddress, hpkePublicKey: keyPair.publicKey, nonce };
     expect(codeOf(() => assertAttestedBeforeSealing({ ...base, nonce: "0x01" }))).toBe("CHANNEL_PARAMETERS_INVALID");
     expect(codeOf(() => assertAttestedBeforeSealing({ ...base, hpkePublicKey: `0x${"11".repeat(65)}` }))).toBe("CHANNEL_PARAMETERS_INVALID");

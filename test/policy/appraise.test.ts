@@ -33,9 +33,21 @@ const refs = parseReferenceValues({
   },
 });
 
+/** What a DCAP verifier reports with complete, fresh collateral. */
+const allChecks = {
+  signature: "passed",
+  certChain: "passed",
+  validity: "passed",
+  qeReport: "passed",
+  tcbInfo: "passed",
+  qeIdentity: "passed",
+  pckRevocation: "passed",
+  rootRevocation: "passed",
+} as const;
+
 describe("appraise", () => {
   it("passes claims that satisfy every rule", () => {
-    const result = appraise(baseClaims, refs, now, { checks: { tcbInfo: "passed", qeIdentity: "passed" } });
+    const result = appraise(baseClaims, refs, now, { checks: allChecks });
     expect(result.failures).toEqual([]);
     expect(result.ok).toBe(true);
     expect(result.evaluated).toContain("binding");
@@ -52,7 +64,7 @@ describe("appraise", () => {
       timestamp: BigInt(now.getTime() / 1000 - 7200),
       reportData: `0x${"99".repeat(32)}`,
     };
-    const result = appraise(bad, refs, now, { checks: { tcbInfo: "not_checked" } });
+    const result = appraise(bad, refs, now, { checks: { ...allChecks, tcbInfo: "not_checked", qeIdentity: "not_checked" } });
     expect(result.ok).toBe(false);
     expect(result.failures.map((failure) => failure.code).sort()).toEqual(
       [
@@ -71,19 +83,25 @@ describe("appraise", () => {
 
   it("rejects an unknown TCB status (no collateral) with its own code unless the policy accepts it", () => {
     const claims = { ...baseClaims, tcbStatus: TcbStatus.UNKNOWN };
-    const checks = { tcbInfo: "passed", qeIdentity: "passed" } as const;
-    expect(appraise(claims, refs, now, { checks }).failures.map((f) => f.code)).toEqual(["TCB_STATUS_UNKNOWN"]);
+    expect(appraise(claims, refs, now, { checks: allChecks }).failures.map((f) => f.code)).toEqual(["TCB_STATUS_UNKNOWN"]);
     const lenient = parseReferenceValues({
       version: 1,
       tee: { TDX: { allowedMeasurements: [measurement], acceptedTcbStatuses: ["UNKNOWN"] } },
     });
-    expect(appraise(claims, lenient, now).ok).toBe(true);
+    expect(appraise(claims, lenient, now, { checks: allChecks }).ok).toBe(true);
   });
 
   it("rejects a TEE type the policy does not cover and evidence from the future", () => {
     const claims = { ...baseClaims, teeType: TeeType.NITRO, timestamp: BigInt(now.getTime() / 1000 + 3600) };
     const codes = appraise(claims, refs, now).failures.map((failure) => failure.code);
     expect(codes).toEqual(["TEE_TYPE_NOT_ALLOWED", "EVIDENCE_FROM_FUTURE"]);
+  });
+
+  it("compares svn lane by lane: a larger number with one lower lane is below the minimum", () => {
+    // minSvn 3 is lane 0 = 3; svn 0x0100 (lane 1 = 1, lane 0 = 0) is larger as a number but lower in lane 0.
+    const codes = appraise({ ...baseClaims, svn: 0x0100 }, refs, now, { checks: allChecks }).failures.map((f) => f.code);
+    expect(codes).toEqual(["SVN_TOO_LOW"]);
+    expect(appraise({ ...baseClaims, svn: 0x0103 }, refs, now, { checks: allChecks }).ok).toBe(true);
   });
 
   it("refuses malformed reference values with POLICY_INVALID and lists the problems", () => {

@@ -88,7 +88,7 @@ describe("verifySnpReport on a generated Turin hierarchy", () => {
     const result = verifySnpReport({ evidence: turinReport(), now: AT, collateral: collateralWith(turinVcek()), extraTrustedRoots: pinned });
     expect(result.product).toBe("Turin");
     expect(result.report.reportedTcb).toMatchObject({ fmc: 2, bootloader: 3, tee: 4, snp: 25, microcode: 0x48 });
-    expect(result.claims.svn).toBe(((3 << 24) | (4 << 16) | (25 << 8) | 0x48) >>> 0);
+    expect(result.claims.svn).toBe(0x48 + 25 * 2 ** 8 + 4 * 2 ** 16 + 3 * 2 ** 24 + 2 * 2 ** 32);
     expect(result.registers["reportedTcb.fmc"]).toBe(2);
     expect(result.registers.launchMitVector).toBe("0x0000000000000011");
     expect(result.registers.currentMitVector).toBe("0x0000000000000033");
