@@ -4,6 +4,9 @@
  * identity must not produce a verdict the default reference values accept.
  */
 import { describe, expect, it } from "vitest";
+import { teeTypeName } from "../../src/claims/index.js";
+import { verifyEvidence, type LoadedCollateral } from "../../src/evidence/verifyEvidence.js";
+import { getDevRoots, simulateEvidence } from "../../src/tee/simulated/index.js";
 import { loadDcapCollateral } from "../../src/evidence/tdx/collateral/index.js";
 import { verifyDcapQuote } from "../../src/evidence/tdx/index.js";
 import { fixturePath } from "../../src/fixtures/fixturesDir.js";
@@ -54,4 +57,20 @@ describe("default reference values require complete collateral (issue 12 item 3)
     expect(appraisal.failures).toEqual([]);
     expect(appraisal.skippedChecks).toEqual(["pckRevocation", "rootRevocation"]);
   });
+});
+
+describe("simulated TEEs carry complete collateral, so services and the demo pass the defaults without opting out", () => {
+  const simulatedAt = new Date("2026-03-01T12:00:00Z");
+  for (const vendor of ["tdx", "sgx", "sevsnp"] as const) {
+    it(`${vendor}: every default check performed, no skipChecks needed`, () => {
+      const devRoots = getDevRoots();
+      const sim = simulateEvidence({ vendor, binding: `0x${"5a".repeat(32)}`, now: simulatedAt, devRoots });
+      const { evidence } = verifyEvidence({ evidence: sim.evidence, now: simulatedAt, kind: vendor, collateral: { family: vendor === "sevsnp" ? "snp" : "dcap", collateral: sim.collateral } as LoadedCollateral, extraTrustedRoots: [sim.trustedRoot] });
+      const tee = teeTypeName(evidence.claims.teeType)!;
+      const refs = parseReferenceValues({ version: 1, tee: { [tee]: { allowedMeasurements: [evidence.claims.measurement] } } });
+      const appraisal = appraise(evidence.claims, refs, simulatedAt, { checks: evidence.checks });
+      expect(appraisal.failures).toEqual([]);
+      expect(appraisal.skippedChecks).toEqual([]);
+    });
+  }
 });

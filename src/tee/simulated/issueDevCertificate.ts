@@ -111,7 +111,8 @@ function devName(commonName: string): Name {
   return new Name([attribute(OID.organization, DEV_ROOT_LABEL), attribute(OID.organizationalUnit, "teezk simulated TEE"), attribute(OID.commonName, commonName)]);
 }
 
-function signatureAlgorithm(key: KeyObject): AlgorithmIdentifier {
+/** The vendor-shaped algorithm for a dev key (also what dev CRLs are signed with). */
+export function signatureAlgorithm(key: KeyObject): AlgorithmIdentifier {
   if (key.asymmetricKeyType === "rsa") {
     return new AlgorithmIdentifier({ algorithm: OID.rsaPss, parameters: arrayBuffer(PSS_SHA384_PARAMS) });
   }
@@ -121,7 +122,7 @@ function signatureAlgorithm(key: KeyObject): AlgorithmIdentifier {
   throw new TeezkError("INTERNAL", `Dev certificates are signed with P-256, P-384 or RSA keys, not ${key.asymmetricKeyType} ${curve ?? ""}`);
 }
 
-function signWith(key: KeyObject, data: Uint8Array): Uint8Array {
+export function signWith(key: KeyObject, data: Uint8Array): Uint8Array {
   if (key.asymmetricKeyType === "rsa") {
     return new Uint8Array(sign("sha384", data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 48 }));
   }

@@ -1,6 +1,7 @@
 import { generateKeyPairSync, sign } from "node:crypto";
-import { parseEnclaveIdentity, parseTcbInfo, type DcapCollateral, type IntelTcbStatus } from "../../evidence/tdx/collateral/index.js";
+import { parseDcapCrl, parseEnclaveIdentity, parseTcbInfo, type DcapCollateral, type IntelTcbStatus } from "../../evidence/tdx/collateral/index.js";
 import { issueDevCertificate } from "./issueDevCertificate.js";
+import { issueDevCrl } from "./issueDevCrl.js";
 import { SIMULATED_PLATFORM, simulatedRegister } from "./simulatedDefaults.js";
 import type { DevRoots } from "./types.js";
 
@@ -20,7 +21,8 @@ const DAY_MS = 86_400_000;
  * PCE-ID with one level matching the dev platform (plus, for TDX, the TDX_01 module identity), and the TD_QE
  * or QE identity matching the simulated quoting enclave, both signed (ECDSA P-256 over the exact JSON body) by
  * a TCB signing certificate the Intel dev root issues. Bodies are parsed by the verifier's own parsers, so
- * `body` and `signedBytes` cannot disagree. No CRLs: revocation stays "not_checked".
+ * `body` and `signedBytes` cannot disagree. Current, empty PCK and root CRLs complete it, as a fresh PCS fetch
+ * would: the default reference values require both revocation checks.
  */
 export function simulateDcapCollateral({ kind, devRoots, now, tcbStatus = "UpToDate" }: SimulateDcapCollateralParameters): DcapCollateral {
   const issueDate = new Date(now.getTime() - DAY_MS).toISOString();
@@ -100,6 +102,8 @@ export function simulateDcapCollateral({ kind, devRoots, now, tcbStatus = "UpToD
   return {
     tcbInfo: signed(tcbInfo, parseTcbInfo, "simulated TCB info (dev root)"),
     qeIdentity: signed(qeIdentity, parseEnclaveIdentity, "simulated QE identity (dev root)"),
+    pckCrls: [parseDcapCrl(issueDevCrl({ issuer: devRoots.intel.pckCa, now }), "simulated PCK CRL (dev PCK CA)")],
+    rootCaCrl: parseDcapCrl(issueDevCrl({ issuer: devRoots.intel.root, now }), "simulated root CA CRL (dev root)"),
     source: "teezk simulated collateral (dev root)",
   };
 }

@@ -170,7 +170,7 @@ describe("simulateEvidence - tdx and sgx", () => {
 
 describe("simulateEvidence - sevsnp", () => {
   it("report v3 verifies with its VCEK/ASK/ARK collateral: REPORT_DATA, MEASUREMENT, chip id, TCB", () => {
-    const sim = simulateEvidence({ vendor: "sevsnp", binding, reportDataHigh: high, devRoots });
+    const sim = simulateEvidence({ vendor: "sevsnp", now, binding, reportDataHigh: high, devRoots });
     const report = sim.evidence;
     expect(report.length).toBe(0x4a0);
     expect(hex(report.subarray(0x50, 0x70))).toBe(binding);
@@ -189,15 +189,15 @@ describe("simulateEvidence - sevsnp", () => {
   });
 
   it("debug policy bit, another TCB (a matching VCEK is issued), ROOT_NOT_TRUSTED without the pin", () => {
-    const debug = simulateEvidence({ vendor: "sevsnp", binding, devRoots, debug: true });
+    const debug = simulateEvidence({ vendor: "sevsnp", now, binding, devRoots, debug: true });
     expect(verify(debug, true).claims.debug).toBe(true);
-    const newer = simulateEvidence({ vendor: "sevsnp", binding, devRoots, snpTcb: { bootloader: 9, tee: 0, snp: 23, microcode: 84 } });
+    const newer = simulateEvidence({ vendor: "sevsnp", now, binding, devRoots, snpTcb: { bootloader: 9, tee: 0, snp: 23, microcode: 84 } });
     expect(verify(newer, true).claims.svn).toBe(((9 << 24) | (23 << 8) | 84) >>> 0);
     expectCode(() => verify(newer, false), "ROOT_NOT_TRUSTED");
   });
 
   it("dev roots are per vendor: the Nitro dev pin does not make AMD evidence trusted", () => {
-    const sim = simulateEvidence({ vendor: "sevsnp", binding, devRoots });
+    const sim = simulateEvidence({ vendor: "sevsnp", now, binding, devRoots });
     const nitroPin = simulateEvidence({ vendor: "nitro", binding, devRoots, now }).trustedRoot;
     expectCode(() => verifySnpReport({ evidence: sim.evidence, now, collateral: sim.collateral as never, extraTrustedRoots: [nitroPin] }), "ROOT_NOT_TRUSTED");
   });
