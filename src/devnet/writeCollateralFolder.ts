@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { DcapCollateral } from "../evidence/tdx/collateral/index.js";
 import { TeezkError } from "../errors/index.js";
 import type { SimulateEvidenceReturnType } from "../tee/simulated/index.js";
+import { crlPem } from "../tee/simulated/issueDevCrl.js";
 
 export type WriteCollateralFolderParameters = {
   simulated: SimulateEvidenceReturnType;
@@ -16,7 +17,8 @@ export type WriteCollateralFolderErrorType = TeezkError;
 
 /**
  * Writes a simulated TEE's collateral as the folder `verifyEvidence` (and `teezk verify --collateral`) reads:
- * DCAP as an Intel PCS folder (tcb_info.json, qe_identity.json, tcb_signing_chain.pem), SEV-SNP and NVIDIA as
+ * DCAP as an Intel PCS folder (tcb_info.json, qe_identity.json, tcb_signing_chain.pem, the PCK and root CRLs as
+ * PEM), SEV-SNP and NVIDIA as
  * their PEM files. Verification reads folders, not objects, so the same code path checks real and simulated
  * collateral.
  */
@@ -56,9 +58,13 @@ function collateralFiles(simulated: SimulateEvidenceReturnType): Record<string, 
   if (!collateral?.tcbInfo || !collateral.qeIdentity) return undefined;
   const item = (member: string, signed: NonNullable<DcapCollateral["tcbInfo"]> | NonNullable<DcapCollateral["qeIdentity"]>) =>
     `{"${member}":${Buffer.from(signed.signedBytes).toString("utf8")},"signature":"${Buffer.from(signed.signature).toString("hex")}"}`;
+  const pckCrl = collateral.pckCrls?.[0];
   return {
     "tcb_info.json": item("tcbInfo", collateral.tcbInfo),
     "qe_identity.json": item("enclaveIdentity", collateral.qeIdentity),
     "tcb_signing_chain.pem": (collateral.tcbInfo.issuerChain ?? []).map((c) => c.toString()).join(""),
+    // PEM, so the folder also travels in a prover's text-only attestation answer.
+    ...(pckCrl ? { "pck_platform_crl.pem": crlPem(pckCrl.der) } : {}),
+    ...(collateral.rootCaCrl ? { "intel_root_ca_crl.pem": crlPem(collateral.rootCaCrl.der) } : {}),
   };
 }

@@ -1,6 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { encodeAbiParameters, keccak256, toHex, type Hex } from "viem";
-import { claimsHash, computeBinding, decodeClaims, encodeClaims, TcbStatus, TeeType, type Claims } from "../../src/claims/index.js";
+import {
+  claimsHash,
+  computeBinding,
+  decodeClaims,
+  encodeClaims,
+  MAX_SVN,
+  packSvnLanes,
+  svnAtLeast,
+  svnLanes,
+  TcbStatus,
+  TeeType,
+  type Claims,
+} from "../../src/claims/index.js";
 
 const claims: Claims = {
   teeType: TeeType.SEV_SNP,
@@ -32,6 +44,23 @@ describe("encodeClaims", () => {
     const encoded = encodeClaims(claims);
     expect(decodeClaims(encoded)).toEqual(claims);
     expect(claimsHash(claims)).toBe(keccak256(encoded));
+  });
+
+  it("svn is a uint48 of six 8-bit lanes: a Turin FMC lane above 32 bits keeps its bytes and round-trips", () => {
+    const turin = { ...claims, svn: packSvnLanes([0x48, 25, 4, 3, 1]) };
+    const encoded = encodeClaims(turin);
+    expect(encoded.slice(2 + 7 * 64, 2 + 8 * 64)).toBe(`${"0".repeat(54)}0103041948`);
+    expect(decodeClaims(encoded)).toEqual(turin);
+    expect(svnLanes(turin.svn)).toEqual([0x48, 25, 4, 3, 1, 0]);
+    expect(decodeClaims(encodeClaims({ ...claims, svn: MAX_SVN })).svn).toBe(2 ** 48 - 1);
+    expect(() => encodeClaims({ ...claims, svn: 2 ** 48 })).toThrow();
+  });
+
+  it("svnAtLeast holds only when every lane does", () => {
+    const genoaMin = packSvnLanes([219, 24, 0, 4]);
+    expect(svnAtLeast(packSvnLanes([0, 0, 0, 9]), genoaMin)).toBe(false);
+    expect(svnAtLeast(packSvnLanes([219, 24, 0, 9]), genoaMin)).toBe(true);
+    expect(svnAtLeast(packSvnLanes([219, 24, 0, 4, 0, 1]), packSvnLanes([0, 0, 0, 0, 0, 2]))).toBe(false);
   });
 
   it("refuses bytes that are not a Claims record", () => {

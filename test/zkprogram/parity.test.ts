@@ -4,12 +4,15 @@
  * reject what TypeScript rejects with the same stable code.
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeClaims } from "../../src/claims/index.js";
+import { decodeClaims, encodeClaims } from "../../src/claims/index.js";
+import type { Hex } from "../../src/util/bytes.js";
+import { derIa5, derInteger, issue, makeCrl, p384Key, rsaKey, signReport } from "../evidence/sevsnp/fakeAmdHierarchy.js";
 import { TeezkError } from "../../src/errors/index.js";
 import { parseNitroDocument, verifyNitroDocument } from "../../src/evidence/nitro/index.js";
 import { loadNvidiaCollateral, verifyGpuEvidence } from "../../src/evidence/nvidia/index.js";
@@ -350,5 +353,51 @@ describe("zkprogram parity - AMD CRLs (ARK-signed list of revoked ASKs), dev PKI
     const expected = tsOutcome(() => verifyEvidence({ evidence: sim.evidence, now, kind: "sevsnp", collateralDir: dir, extraTrustedRoots: [sim.trustedRoot] }).evidence);
     expect(expected).toEqual({ ok: false, code: "CERT_REVOKED" });
     expect(execute(["--type", "sevsnp", "--evidence", evidencePath, "--at", now.toISOString(), "--collateral", dir, "--extra-trusted-root", root])).toEqual(expected);
+  });
+});
+
+describe("zkprogram parity - SEV-SNP svn lanes, VMPL and revocation (issue 12 items 3, 7, 13), generated Turin PKI", () => {
+  it("a Turin report at VMPL 2 with and without the ARK's CRL: same journal (FMC lane, VMPL in the measurement, UNKNOWN without CRL)", () => {
+    const ark = rsaKey();
+    const ask = rsaKey();
+    const vcekKey = p384Key();
+    const arkCert = issue({ subjectCn: "ARK-Turin", issuerCn: "ARK-Turin", subjectKey: ark.publicKey, issuerKey: ark.privateKey, serial: 1, ca: true });
+    const askCert = issue({ subjectCn: "SEV-Turin", issuerCn: "ARK-Turin", subjectKey: ask.publicKey, issuerKey: ark.privateKey, serial: 2, ca: true });
+    const chipId = Uint8Array.from({ length: 64 }, (_, i) => (i * 11 + 5) & 0xff);
+    const spl = (n: number, v: number) => [`1.3.6.1.4.1.3704.1.3.${n}`, derInteger(v)] as const;
+    const vcek = issue({
+      subjectCn: "SEV-VCEK",
+      issuerCn: "SEV-Turin",
+      subjectKey: vcekKey.publicKey,
+      issuerKey: ask.privateKey,
+      serial: 9,
+      amdExtensions: Object.fromEntries([["1.3.6.1.4.1.3704.1.2", derIa5("Turin")], spl(1, 3), spl(2, 4), spl(3, 25), spl(8, 0x48), spl(9, 7), ["1.3.6.1.4.1.3704.1.4", chipId.slice(0, 8)]]),
+    });
+    const b = new Uint8Array(readFileSync(fixturePath("sev-snp/gosevguest-milan-vcek/report.bin")));
+    const view = new DataView(b.buffer);
+    view.setUint32(0, 3, true);
+    view.setUint32(0x30, 2, true);
+    b[0x0a] = b[0x0a]! & ~0x08;
+    b.set([0x1a, 0x02, 0x00], 0x188);
+    b.set([7, 3, 4, 25, 0, 0, 0, 0x48], 0x180);
+    b.set(chipId, 0x1a0);
+    const evidencePath = join(scratch, "turin-vmpl2.bin");
+    writeFileSync(evidencePath, signReport(b, vcekKey.privateKey));
+    const at = new Date("2030-06-01T00:00:00Z");
+    const root = `0x${createHash("sha256").update(arkCert.raw).digest("hex")}`;
+    const crl = makeCrl({ issuerCn: "ARK-Turin", issuerKey: ark.privateKey, revokedSerials: [], thisUpdate: new Date("2030-05-01"), nextUpdate: new Date("2030-07-01") });
+    for (const withCrl of [false, true]) {
+      const dir = mkdtempSync(join(scratch, "snp-turin-"));
+      writeFileSync(join(dir, "chain.pem"), arkCert.toString() + askCert.toString() + vcek.toString());
+      if (withCrl) writeFileSync(join(dir, "crl.der"), crl);
+      const expected = tsRun(() => verifySnpReport({ evidence: new Uint8Array(readFileSync(evidencePath)), now: at, collateral: loadSnpCollateral(dir), extraTrustedRoots: [{ name: "test ARK-Turin", sha256: root.slice(2) }] }));
+      expect(expected.ok).toBe(true);
+      const journal = (expected as { journal: Hex }).journal;
+      const claims = decodeClaims(journal);
+      expect(claims.svn).toBe(0x48 + 25 * 2 ** 8 + 4 * 2 ** 16 + 3 * 2 ** 24 + 7 * 2 ** 32);
+      expect(claims.tcbStatus).toBe(withCrl ? 255 : 254);
+      expect(claims.measurement).not.toBe(`0x${createHash("sha256").update(b.subarray(0x90, 0xc0)).digest("hex")}`);
+      expect(execute(["--type", "sevsnp", "--evidence", evidencePath, "--at", at.toISOString(), "--collateral", dir, "--extra-trusted-root", root])).toEqual(expected);
+    }
   });
 });

@@ -41,3 +41,8 @@ export function issueDevCrl({ issuer, now, revoked = [] }: IssueDevCrlParameters
   const list = new CertificateList({ tbsCertList: tbs, signatureAlgorithm: algorithm, signature: new Uint8Array(signature).buffer });
   return new Uint8Array(AsnConvert.serialize(list));
 }
+
+/** A CRL as one PEM `X509 CRL` block (how AMD KDS serves it, and how it travels in text-only answers). */
+export function crlPem(der: Uint8Array): string {
+  return `-----BEGIN X509 CRL-----\n${Buffer.from(der).toString("base64").replace(/.{64}/g, "$&\n")}\n-----END X509 CRL-----\n`;
+}

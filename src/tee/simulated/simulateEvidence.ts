@@ -6,7 +6,7 @@ import { toHex, type Hex } from "../../util/bytes.js";
 import type { PinnedRoot } from "../../util/x509.js";
 import { devRootPin, getDevRoots } from "./getDevRoots.js";
 import type { DcapCollateral, IntelTcbStatus } from "../../evidence/tdx/collateral/index.js";
-import { issueDevCrl } from "./issueDevCrl.js";
+import { crlPem, issueDevCrl } from "./issueDevCrl.js";
 import { simulateDcapCollateral } from "./simulateDcapCollateral.js";
 import { simulateDcapQuote } from "./simulateDcapQuote.js";
 import { simulateGpuReport } from "./simulateGpuReport.js";
@@ -102,12 +102,11 @@ export function simulateEvidence(parameters: SimulateEvidenceParameters): Simula
       const { ask, ark } = devRoots.amd;
       // The ARK's current list of revoked ASKs, as AMD KDS serves it: without it revocation is not judged.
       const crl = issueDevCrl({ issuer: ark, now });
-      const crlPem = `-----BEGIN X509 CRL-----\n${Buffer.from(crl).toString("base64").replace(/.{64}/g, "$&\n")}\n-----END X509 CRL-----\n`;
       return {
         vendor,
         evidence: report,
         collateral: createSnpCollateral({ certificates: [vcek, ask.certificate, ark.certificate], crls: [{ der: crl, source: "simulated ARK CRL (dev root)" }] }),
-        collateralFiles: { "vcek.pem": vcek.toString(), "cert_chain.pem": ask.certificate.toString() + ark.certificate.toString(), "crl.pem": crlPem },
+        collateralFiles: { "vcek.pem": vcek.toString(), "cert_chain.pem": ask.certificate.toString() + ark.certificate.toString(), "crl.pem": crlPem(crl) },
         trustedRoot,
         rootCertificate: ark.certificate,
       };

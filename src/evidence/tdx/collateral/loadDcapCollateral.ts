@@ -66,14 +66,15 @@ export function loadDcapCollateral(dir: string): DcapCollateral {
   if (signingDer) collateral.tcbSigningChain = [certificate(signingDer.bytes, signingDer.path)];
   if (signingPem) collateral.tcbSigningChain = pemChain(Buffer.from(signingPem.bytes).toString("latin1"), signingPem.path);
 
-  const pckCrls: DcapCrl[] = [];
-  for (const name of [PCS_FILES.pckPlatformCrl, PCS_FILES.pckProcessorCrl]) {
-    const file = read(name);
-    if (file) pckCrls.push(parseDcapCrl(file.bytes, file.path));
-  }
+  // PCS serves CRLs as DER or PEM; PEM (`<name>.pem`) is also what travels in a text-only attestation answer.
+  const readCrl = (derName: string): DcapCrl | undefined => {
+    const file = read(derName) ?? read(derName.replace(/\.der$/, ".pem"));
+    return file ? parseDcapCrl(crlDer(file.bytes, file.path), file.path) : undefined;
+  };
+  const pckCrls = [PCS_FILES.pckPlatformCrl, PCS_FILES.pckProcessorCrl].map(readCrl).filter((crl): crl is DcapCrl => crl !== undefined);
   if (pckCrls.length > 0) collateral.pckCrls = pckCrls;
-  const rootCrl = read(PCS_FILES.rootCaCrl);
-  if (rootCrl) collateral.rootCaCrl = parseDcapCrl(rootCrl.bytes, rootCrl.path);
+  const rootCrl = readCrl(PCS_FILES.rootCaCrl);
+  if (rootCrl) collateral.rootCaCrl = rootCrl;
 
   const issuers: X509Certificate[] = [];
   for (const name of [PCS_FILES.pckPlatformCa, PCS_FILES.pckProcessorCa]) {
@@ -93,6 +94,15 @@ function parsePcsSigned<T>(
   const whole = parseJson(Buffer.from(bytes).toString("utf8"), source) as Record<string, unknown>;
   const signedBytes = new Uint8Array(extractJsonMember(bytes, member, source));
   return { body: parse(whole[member], source), signedBytes, signature: signatureBytes(whole.signature, `${source} signature`), source };
+}
+
+/** The DER of a CRL file that holds DER or one PEM `X509 CRL` block. */
+function crlDer(bytes: Uint8Array, path: string): Uint8Array {
+  const text = Buffer.from(bytes).toString("latin1");
+  if (!text.trimStart().startsWith("-----BEGIN X509 CRL-----")) return bytes;
+  const match = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/.exec(text);
+  if (!match) throw new TeezkError("COLLATERAL_INVALID", `${path}: a PEM CRL without its END line`);
+  return new Uint8Array(Buffer.from(match[1]!.replace(/\s+/g, ""), "base64"));
 }
 
 function readCapped(path: string): Uint8Array {
