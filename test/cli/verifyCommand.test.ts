@@ -50,7 +50,15 @@ describe("teezk verify", () => {
     const report = JSON.parse(out);
     expect(report.ok).toBe(false);
     expect(report.code).toBe("MEASUREMENT_NOT_ALLOWED");
-    expect(report.appraisal.failures.map((failure: { code: string }) => failure.code)).toEqual(["MEASUREMENT_NOT_ALLOWED", "TCB_STATUS_UNKNOWN"]);
+    expect(report.appraisal.failures.map((failure: { code: string }) => failure.code)).toEqual([
+      "MEASUREMENT_NOT_ALLOWED",
+      "TCB_STATUS_UNKNOWN",
+      // No collateral: each check complete collateral allows is missing, and the default policy names it.
+      "CHECK_NOT_PERFORMED",
+      "CHECK_NOT_PERFORMED",
+      "CHECK_NOT_PERFORMED",
+      "CHECK_NOT_PERFORMED",
+    ]);
   });
 
   it("prints a readable summary without --json", async () => {
