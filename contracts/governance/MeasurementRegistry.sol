@@ -282,30 +282,36 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
         if (policy.acceptedTcbStatuses & (uint256(1) << claims.tcbStatus) == 0) {
             revert TcbStatusNotAccepted(teeType, claims.tcbStatus);
         }
-        if (!_svnAtLeast(claims.svn, policy.minSvn)) revert SvnTooLow(teeType, claims.svn, policy.minSvn);
         if (claims.timestamp > block.timestamp + MAX_CLOCK_SKEW) {
             revert EvidenceFromFuture(claims.timestamp, block.timestamp);
         }
         if (claims.timestamp + uint256(policy.maxEvidenceAge) < block.timestamp) {
             revert EvidenceTooOld(claims.timestamp, policy.maxEvidenceAge, block.timestamp);
         }
-        RootEntry storage root = _rootHashes[teeType][claims.rootHash];
+        // One SLOAD: the allowance and the root's (the product's) minimum share a word.
+        RootEntry memory root = _rootHashes[teeType][claims.rootHash];
         if (!root.allowed) revert RootHashNotAllowed(teeType, claims.rootHash);
-        uint48 rootMin = root.minSvn;
-        if (!_svnAtLeast(claims.svn, rootMin)) revert SvnTooLow(teeType, claims.svn, rootMin);
+        uint48 svn = claims.svn;
+        if (!_svnAtLeast(svn, policy.minSvn, root.minSvn)) {
+            revert SvnTooLow(teeType, svn, _svnAtLeast(svn, policy.minSvn, 0) ? root.minSvn : policy.minSvn);
+        }
         if (claims.debug) revert DebugNotAllowed(teeType);
     }
 
-    /// @dev Every 8-bit lane of `svn` is at least the same lane of `minSvn` (DESIGN §2): one packed comparison
-    /// let a high bootloader SVN hide a zero microcode SVN. SWAR borrow test (Hacker's Delight §2-18): with the
-    /// lane high bits forced, `(svn | H) - (minSvn & ~H)` never borrows across lanes, and a lane borrows out of
-    /// the real subtraction exactly when its bit 7 of `(~svn & minSvn) | (~(svn ^ minSvn) & ~diff)` is set.
-    function _svnAtLeast(uint48 svn, uint48 minSvn) private pure returns (bool) {
-        uint256 h = 0x808080808080;
-        uint256 a = svn;
-        uint256 b = minSvn;
-        uint256 diff = (a | h) - (b & ~h);
-        return ((~a & b) | (~(a ^ b) & ~diff)) & h == 0;
+    /// @dev Every 8-bit lane of `svn` is at least the same lane of `minA` and of `minB` (DESIGN §2): one packed
+    /// comparison let a high bootloader SVN hide a zero microcode SVN. SWAR borrow test (Hacker's Delight §2-18):
+    /// with the lane high bits forced, `(svn | H) - (min & ~H)` never borrows across lanes, and a lane borrows out
+    /// of the real subtraction exactly when its bit 7 of `(~svn & min) | (~(svn ^ min) & ~diff)` is set. Assembly
+    /// and one call for both minimums keep the register path within its 120k target.
+    function _svnAtLeast(uint48 svn, uint48 minA, uint48 minB) private pure returns (bool atLeast) {
+        assembly ("memory-safe") {
+            let h := 0x808080808080
+            let high := or(svn, h)
+            let low := not(h)
+            let borrowA := or(and(not(svn), minA), and(not(xor(svn, minA)), not(sub(high, and(minA, low)))))
+            let borrowB := or(and(not(svn), minB), and(not(xor(svn, minB)), not(sub(high, and(minB, low)))))
+            atLeast := iszero(and(or(borrowA, borrowB), h))
+        }
     }
 
     function _add(bytes32 programId, uint8 teeType, bytes32 measurement, uint64 validFrom, uint64 validUntil)

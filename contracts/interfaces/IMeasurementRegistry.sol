@@ -186,7 +186,8 @@ interface IMeasurementRegistry {
     function rootMinSvn(uint8 teeType, bytes32 rootHash) external view returns (uint48);
 
     /// @notice Reverts with the first failed rule when `claims` are not acceptable for `programId` now:
-    /// measurement allowed, TCB status accepted, SVN minimum, evidence age, root hash, not debug.
+    /// measurement allowed, TCB status accepted, evidence age, root hash, SVN lanes against the TEE type's and the
+    /// root's minimums, not debug.
     function checkClaims(bytes32 programId, Claims calldata claims) external view;
 
     /// @notice checkClaims, then what a registry caches about the admission: the entry's id, the end of its window,
