@@ -30,7 +30,12 @@ const cpuMeasurement = assessEvidence({
   referenceValues: parseReferenceValues({ version: 1, tee: {} }),
 }).claims.measurement;
 
-const tdxRefs = { allowedMeasurements: [cpuMeasurement], acceptedTcbStatuses: ["UNKNOWN" as const] };
+// Verified without collateral on purpose: the TCB is UNKNOWN and the collateral checks are skipped by name.
+const tdxRefs = {
+  allowedMeasurements: [cpuMeasurement],
+  acceptedTcbStatuses: ["UNKNOWN" as const],
+  skipChecks: ["tcbInfo" as const, "qeIdentity" as const, "pckRevocation" as const, "rootRevocation" as const],
+};
 const gpuRefs = (measurement: string) => ({ allowedMeasurements: [measurement], acceptedTcbStatuses: ["NOT_APPLICABLE" as const] });
 const policy = (tee: ReferenceValuesInput["tee"]) => parseReferenceValues({ version: 1, tee });
 const composite = { evidence: cpu.evidence, now, gpuEvidence, gpuCollateralDir: folder, extraTrustedRoots: [cpu.trustedRoot] };
@@ -48,8 +53,8 @@ describe("assessEvidence: verify, bind, appraise every part (issue 12 items 2 an
 
   it("appraise refuses GPU claims outside a composite, and takes them as the GPU half", () => {
     const refs = policy({ NVIDIA_GPU: gpuRefs(realGpu.claims.measurement) });
-    expect(appraise(realGpu.claims, refs, now).failures.map((failure) => failure.code)).toEqual(["GPU_NOT_AN_ENCLAVE"]);
-    expect(appraise(realGpu.claims, refs, now, { part: "gpu" }).ok).toBe(true);
+    expect(appraise(realGpu.claims, refs, now, { checks: realGpu.checks }).failures.map((failure) => failure.code)).toEqual(["GPU_NOT_AN_ENCLAVE"]);
+    expect(appraise(realGpu.claims, refs, now, { checks: realGpu.checks, part: "gpu" }).ok).toBe(true);
   });
 
   it("the composite's GPU is appraised: the real GPU's measurement passes, another is gpu[0].measurement", () => {

@@ -128,7 +128,7 @@ describe("assertAttestedBeforeSealing", () => {
     const sim = simulateEvidence({ vendor: "nvidia", binding, devRoots, now, gpuFormat: "json" });
     const gpu = verifyGpuEvidenceSet({ evidence: sim.evidence, now, extraTrustedRoots: [sim.trustedRoot] })[0]!;
     const refs = parseReferenceValues({ version: 1, tee: { NVIDIA_GPU: { allowedMeasurements: [gpu.claims.measurement], acceptedTcbStatuses: ["NOT_APPLICABLE"] } } });
-    const appraisal = appraise(gpu.claims, refs, now, { part: "gpu" });
+    const appraisal = appraise(gpu.claims, refs, now, { checks: gpu.checks, part: "gpu" });
     expect(appraisal.ok).toBe(true);
     expect(codeOf(() => assertAttestedBeforeSealing({ verified: gpu, appraisal, enclaveAddress, hpkePublicKey: keyPair.publicKey, nonce }))).toBe("GPU_NOT_AN_ENCLAVE");
   });
