@@ -16,7 +16,8 @@ pub enum Evidence {
     /// COSE_Sign1 attestation document bytes.
     Nitro { document: Vec<u8> },
     /// Report (raw, Azure HCL or Azure JSON), DER certificates (VCEK/VLEK, ASK/ASVK, ARK) in any order, and DER
-    /// CRLs (AMD KDS: the ARK's list of revoked ASKs/ASVKs), applied when their issuer is in the chain.
+    /// CRLs (AMD KDS: the ARK's list of revoked ASKs/ASVKs), applied when their issuer is in the chain. Without one
+    /// that applies the claims say tcbStatus UNKNOWN (254), which an on-chain policy must accept explicitly.
     SevSnp {
         evidence: Vec<u8>,
         certificates: Vec<Vec<u8>>,

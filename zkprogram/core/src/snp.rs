@@ -163,7 +163,7 @@ fn common_name(cert: &Cert) -> alloc::string::String {
 }
 
 /// Verifies an SNP report (raw or Azure-wrapped) against `certificates` (DER: VCEK/VLEK, ASK/ASVK, ARK in any
-/// order; the evidence may carry its VCEK) at `now` (seconds), without revocation lists.
+/// order; the evidence may carry its VCEK) at `now` (seconds), without revocation lists: tcbStatus UNKNOWN.
 pub fn verify_snp(evidence: &[u8], certificates: &[Vec<u8>], now: u64, extra_pins: &[PinnedRoot]) -> Result<ClaimsFields> {
     verify_snp_with_crls(evidence, certificates, &[], now, extra_pins)
 }
