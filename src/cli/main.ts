@@ -6,6 +6,7 @@ import { registerServeCommand } from "./serveCommand.js";
 import { registerArchiveCommand } from "./archiveCommand.js";
 import { registerChainCommands } from "./chain/index.js";
 import { registerDelegateCommand } from "./delegateCommand.js";
+import { addCollateralServiceOptions, registerCollateralCommand, type CollateralServiceOptions } from "./collateralCommand.js";
 
 /** Exit codes: 0 verified (and appraised, with --policy), 1 rejected, 2 usage error. */
 export const ExitCode = { OK: 0, REJECTED: 1, USAGE: 2 } as const;
@@ -19,7 +20,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   let exitCode: number = ExitCode.OK;
 
-  program
+  const verify = program
     .command("verify")
     .description("Verify attestation evidence (raw, hex or base64) and print its claims")
     .argument("<file>", "evidence file")
@@ -27,7 +28,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .option("--at <iso-time>", "verification time (default: now)")
     .option(
       "--collateral <dir>",
-      "collateral folder (Intel PCS files or dcap-qvl JSON; AMD certificates; NVIDIA chain); repeat to merge folders",
+      "collateral folder (Intel PCS files or dcap-qvl JSON; AMD certificates; NVIDIA chain); repeat to merge folders. Without it, TDX/SGX/SEV-SNP collateral is fetched (or taken from the cache)",
       (dir: string, previous: string[] = []) => [...previous, dir],
     )
     .option("--policy <file>", "reference values JSON to appraise every part against (a GPU report alone is refused: GPU_NOT_AN_ENCLAVE)")
@@ -38,10 +39,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       "also trust this root fingerprint (a simulated TEE's dev root; never in production); repeatable",
       (pin: string, previous: string[] = []) => [...previous, pin],
     )
-    .option("--json", "machine-readable output")
-    .action(async (file: string, options: VerifyCommandOptions) => {
-      exitCode = await verifyCommand(file, options, io);
-    });
+    .option("--json", "machine-readable output");
+  addCollateralServiceOptions(verify).action(async (file: string, options: VerifyCommandOptions) => {
+    exitCode = await verifyCommand(file, options, io);
+  });
 
   const tee = program.command("tee").description("Detect TEEs on this machine and produce evidence (real or simulated)");
   tee
@@ -87,6 +88,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   registerServeCommand(program, io, setExitCode);
   registerArchiveCommand(program, io, setExitCode);
   registerDelegateCommand(program, io, setExitCode);
+  registerCollateralCommand(program, io, setExitCode);
 
   try {
     await program.parseAsync(argv as string[], { from: "user" });
@@ -103,7 +105,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   return exitCode;
 }
 
-export type VerifyCommandOptions = {
+export type VerifyCommandOptions = CollateralServiceOptions & {
   type?: "nitro" | "tdx" | "sgx" | "sevsnp" | "nvidia";
   at?: string;
   collateral?: string[];

@@ -7,6 +7,7 @@ import type { PinnedRoot } from "../util/x509.js";
 import { loadReferenceValues, type Appraisal } from "../policy/index.js";
 import { ExitCode, UsageError, type CliIo, type VerifyCommandOptions } from "./main.js";
 import { reportCommandError } from "./reportCommandError.js";
+import { describeSource, withFetchedCollateral } from "./collateralCommand.js";
 
 export async function verifyCommand(file: string, options: VerifyCommandOptions, io: CliIo): Promise<number> {
   const now = parseAt(options.at);
@@ -14,25 +15,33 @@ export async function verifyCommand(file: string, options: VerifyCommandOptions,
     const evidence = readEvidenceFile(file, "evidence");
     const gpuEvidence = options.gpu ? readEvidenceFile(options.gpu, "GPU evidence") : undefined;
     const referenceValues = options.policy ? loadReferenceValues(options.policy) : undefined;
-    const verifyParameters: VerifyEvidenceParameters = {
-      evidence,
-      now,
-      ...(options.type ? { kind: options.type } : {}),
-      ...(options.collateral ? { collateralDir: options.collateral } : {}),
-      ...(gpuEvidence ? { gpuEvidence } : {}),
-      ...(options.gpuCollateral ? { gpuCollateralDir: options.gpuCollateral } : {}),
-      ...(options.trustRoot ? { extraTrustedRoots: options.trustRoot.map(parseTrustRoot) } : {}),
+    const run = (collateralDir: readonly string[] | undefined) => {
+      const verifyParameters: VerifyEvidenceParameters = {
+        evidence,
+        now,
+        ...(options.type ? { kind: options.type } : {}),
+        ...(collateralDir ? { collateralDir } : {}),
+        ...(gpuEvidence ? { gpuEvidence } : {}),
+        ...(options.gpuCollateral ? { gpuCollateralDir: options.gpuCollateral } : {}),
+        ...(options.trustRoot ? { extraTrustedRoots: options.trustRoot.map(parseTrustRoot) } : {}),
+      };
+      // With a policy the file is judged as every service judges it; without one a GPU report may be inspected
+      // alone, and the report says it is no enclave.
+      const assessed = referenceValues ? assessEvidence({ ...verifyParameters, referenceValues }) : undefined;
+      const verified: VerifyEvidenceReturnType = assessed ?? verifyEvidence({ ...verifyParameters, inspectStandaloneGpu: true });
+      return { verified, appraisal: assessed?.appraisal };
     };
-    // With a policy the file is judged as every service judges it; without one a GPU report may be inspected
-    // alone, and the report says it is no enclave.
-    const assessed = referenceValues ? assessEvidence({ ...verifyParameters, referenceValues }) : undefined;
-    const verified: VerifyEvidenceReturnType = assessed ?? verifyEvidence({ ...verifyParameters, inspectStandaloneGpu: true });
-    const appraisal = assessed?.appraisal;
+    // Without --collateral the collateral comes from the vendor's service or the cache (issue 15): the same
+    // folder the verifier reads, so the checks are the same as with a hand-made one.
+    const fetched = options.collateral ? undefined : await withFetchedCollateral(evidence, options.type, now, options, (dir) => run(dir ? [dir] : undefined));
+    const { verified, appraisal } = fetched ? fetched.result : run(options.collateral);
+    const sources = fetched?.sources ?? [];
     const ok = appraisal?.ok ?? true;
     if (options.json) {
-      io.out(`${JSON.stringify(jsonReport(verified, appraisal, ok))}\n`);
+      io.out(`${JSON.stringify({ ...jsonReport(verified, appraisal, ok), collateralSources: sources })}\n`);
     } else {
       io.out(humanReport(verified, appraisal));
+      for (const item of sources) io.out(`collateral ${item.name}: ${describeSource(item.source, item.refreshError)}\n`);
     }
     return ok ? ExitCode.OK : ExitCode.REJECTED;
   } catch (error) {
@@ -48,7 +57,7 @@ function parseTrustRoot(pin: string): PinnedRoot {
   return { name: "trusted on the command line", sha256: hex };
 }
 
-function parseAt(at: string | undefined): Date {
+export function parseAt(at: string | undefined): Date {
   if (at === undefined) return new Date();
   const date = new Date(at);
   if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(at)) {
@@ -57,7 +66,7 @@ function parseAt(at: string | undefined): Date {
   return date;
 }
 
-function readEvidenceFile(path: string, what: string): Uint8Array {
+export function readEvidenceFile(path: string, what: string): Uint8Array {
   let size: number;
   try {
     size = statSync(path).size;

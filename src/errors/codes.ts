@@ -31,6 +31,10 @@ export const errorCodes = {
   COLLATERAL_EXPIRED: "a collateral item is past its nextUpdate (stale) or not yet valid at the verification time",
   COLLATERAL_MISMATCH: "the collateral does not belong to this platform (FMSPC, PCE id, product)",
   CRL_INVALID: "a certificate revocation list is malformed, unsigned or expired",
+  COLLATERAL_FETCH_FAILED: "a collateral service could not be reached, answered with an error status, or sent a body that was cut short or over the size cap",
+  COLLATERAL_FETCH_TIMEOUT: "a collateral service did not answer (headers and whole body) within the fetch timeout",
+  COLLATERAL_UNAVAILABLE_OFFLINE: "offline: the collateral cache holds no fresh copy of an item this evidence needs (the message lists which)",
+  COLLATERAL_ROLLBACK: "a collateral service answered with an item older than the one already cached, and the cached one is no longer fresh",
 
   // ── Nitro ──────────────────────────────────────────────────────────────────────────────────
   COSE_INVALID: "the COSE_Sign1 envelope is malformed",

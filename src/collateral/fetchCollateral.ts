@@ -1,0 +1,84 @@
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { TeezkError } from "../errors/index.js";
+import { detectEvidenceType, type EvidenceKind } from "../evidence/detectEvidenceType.js";
+import type { SnpProduct } from "../evidence/sevsnp/index.js";
+import { decodeEvidenceInput } from "../util/bytes.js";
+import { amdKdsRequests } from "./amdKds.js";
+import { CollateralCache, defaultCacheDir } from "./collateralCache.js";
+import { intelPcsRequests } from "./intelPcs.js";
+import { resolveItems } from "./resolveItems.js";
+import type { CollateralRequest, FetchOptions, ItemSource } from "./types.js";
+
+const MAX_EVIDENCE_BYTES = 4 * 1024 * 1024;
+
+export type CollateralRequestOptions = FetchOptions & {
+  /** SEV-SNP v2 reports carry no CPUID; default Milan. */
+  snpProduct?: SnpProduct;
+  /** Fetch AMD's ARK CRL (default true). */
+  kdsCrl?: boolean;
+};
+
+export type FetchCollateralParameters<T> = CollateralRequestOptions & {
+  /** The evidence file's bytes as read (raw, hex or base64, vendor JSON). */
+  evidence: Uint8Array;
+  kind?: EvidenceKind;
+  now: Date;
+  /** Use only the cache; never open a connection. */
+  offline?: boolean;
+  /** Default `defaultCacheDir()`. */
+  cacheDir?: string;
+  /** The folder to write, in the layout the verifier reads; it must not exist or be empty. */
+  outDir: string;
+  /**
+   * Verifies the evidence with the written folder (or with none, for evidence that needs no fetched
+   * collateral). Fetched answers are cached only when it returns: a body that fails verification never is.
+   */
+  verify: (dir: string | undefined) => T;
+};
+
+export type FetchCollateralReturnType<T> = { kind: EvidenceKind; result: T; sources: ItemSource[]; dir?: string };
+
+/**
+ * Collateral for a piece of evidence from the vendor's service (Intel PCS/PCCS for TDX and SGX quotes, AMD KDS
+ * for SEV-SNP reports) or the cache, written as a folder the unchanged verifier reads, then verified with it.
+ * Nitro needs none (its document carries its chain); NVIDIA's RIMs and OCSP are not fetched yet.
+ */
+export async function fetchCollateral<T>(parameters: FetchCollateralParameters<T>): Promise<FetchCollateralReturnType<T>> {
+  const decoded = decodeEvidenceInput(parameters.evidence, MAX_EVIDENCE_BYTES).bytes;
+  const kind = parameters.kind ?? detectEvidenceType(decoded);
+  const requests = collateralRequests(decoded, kind, parameters);
+  if (requests.length === 0) return { kind, result: parameters.verify(undefined), sources: [] };
+  const cache = new CollateralCache(parameters.cacheDir ?? defaultCacheDir());
+  const resolved = await resolveItems({ requests, now: parameters.now, cache, offline: parameters.offline ?? false, fetchOptions: parameters });
+  writeFolder(parameters.outDir, resolved.files);
+  const result = parameters.verify(parameters.outDir);
+  for (const { key, response } of resolved.toCache) cache.write(key, response, new Date());
+  return { kind, result, sources: resolved.sources, dir: parameters.outDir };
+}
+
+/** The requests for `kind` (empty for evidence whose collateral is not fetched). `evidence` is decoded bytes. */
+export function collateralRequests(evidence: Uint8Array, kind: EvidenceKind, options: CollateralRequestOptions): CollateralRequest[] {
+  switch (kind) {
+    case "tdx":
+    case "sgx":
+      return intelPcsRequests(evidence, options);
+    case "sevsnp":
+      return amdKdsRequests(evidence, {
+        ...options,
+        ...(options.snpProduct ? { product: options.snpProduct } : {}),
+        ...(options.kdsCrl === false ? { crl: false } : {}),
+      });
+    case "nitro":
+    case "nvidia":
+      return [];
+  }
+}
+
+function writeFolder(dir: string, files: Record<string, Uint8Array>): void {
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    throw new TeezkError("CONFIG_INVALID", `The collateral output folder ${dir} is not empty; name a new or empty folder`);
+  }
+  mkdirSync(dir, { recursive: true });
+  for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
+}

@@ -1,0 +1,7 @@
+export { fetchCollateral, collateralRequests, type FetchCollateralParameters, type FetchCollateralReturnType, type CollateralRequestOptions } from "./fetchCollateral.js";
+export { CollateralCache, defaultCacheDir } from "./collateralCache.js";
+export { fetchBounded, type FetchBoundedParameters, type FetchedResponse, type FetchLike } from "./fetchBounded.js";
+export { intelPcsRequests, DEFAULT_PCS_URL, INTEL_ROOT_CA_CRL_URL } from "./intelPcs.js";
+export { amdKdsRequests, DEFAULT_KDS_URL, type AmdKdsOptions } from "./amdKds.js";
+export { resolveItems, refreshMargin, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_BYTES } from "./resolveItems.js";
+export type * from "./types.js";
