@@ -1,4 +1,5 @@
 import { TeezkError } from "../errors/index.js";
+import { readBodyCapped } from "../util/readBodyCapped.js";
 
 export type FetchLike = typeof fetch;
 
@@ -31,7 +32,7 @@ export async function fetchBounded({ url, timeoutMs, maxBytes, fetch: fetchImpl 
       await response.body?.cancel().catch(() => undefined);
       throw tooLarge(url, maxBytes);
     }
-    const body = await readCapped(response, url, maxBytes);
+    const body = await readBodyCapped(response, maxBytes, () => tooLarge(url, maxBytes));
     if (declared !== null && Number(declared) !== body.length) {
       throw new TeezkError("COLLATERAL_FETCH_FAILED", `${url} sent ${body.length} of the ${declared} bytes it announced (truncated body)`);
     }
@@ -43,24 +44,6 @@ export async function fetchBounded({ url, timeoutMs, maxBytes, fetch: fetchImpl 
     }
     throw new TeezkError("COLLATERAL_FETCH_FAILED", `${url} could not be fetched`, { details: describe(error), cause: error });
   }
-}
-
-async function readCapped(response: Response, url: string, maxBytes: number): Promise<Uint8Array> {
-  if (!response.body) return new Uint8Array();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(url, maxBytes);
-    }
-    chunks.push(value);
-  }
-  return new Uint8Array(Buffer.concat(chunks));
 }
 
 function tooLarge(url: string, maxBytes: number): TeezkError {

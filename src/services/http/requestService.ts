@@ -1,4 +1,5 @@
 import { isErrorCode, TeezkError } from "../../errors/index.js";
+import { readBodyCapped } from "../../util/readBodyCapped.js";
 
 export type RequestServiceParameters = {
   method?: "GET" | "POST";
@@ -62,19 +63,6 @@ export async function requestService(url: string, parameters: RequestServicePara
 }
 
 async function readCapped(response: Response, maxBytes: number, url: string): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new TeezkError("SERVICE_UNREACHABLE", `${url} answered with more than the ${maxBytes}-byte cap`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  const tooLarge = () => new TeezkError("SERVICE_UNREACHABLE", `${url} answered with more than the ${maxBytes}-byte cap`);
+  return Buffer.from(await readBodyCapped(response, maxBytes, tooLarge)).toString("utf8");
 }
