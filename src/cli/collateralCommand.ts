@@ -23,6 +23,9 @@ export type CollateralServiceOptions = {
   kdsCrl?: boolean;
 };
 
+/** `teezk verify` only: `--no-fetch` sets it false. */
+export type VerifyFetchOptions = CollateralServiceOptions & { fetch?: boolean };
+
 export function addCollateralServiceOptions(command: Command): Command {
   return command
     .option("--offline", "never contact a service: use only the collateral cache, and say what is missing")

@@ -6,7 +6,7 @@ import { registerServeCommand } from "./serveCommand.js";
 import { registerArchiveCommand } from "./archiveCommand.js";
 import { registerChainCommands } from "./chain/index.js";
 import { registerDelegateCommand } from "./delegateCommand.js";
-import { addCollateralServiceOptions, registerCollateralCommand, type CollateralServiceOptions } from "./collateralCommand.js";
+import { addCollateralServiceOptions, registerCollateralCommand, type VerifyFetchOptions } from "./collateralCommand.js";
 
 /** Exit codes: 0 verified (and appraised, with --policy), 1 rejected, 2 usage error. */
 export const ExitCode = { OK: 0, REJECTED: 1, USAGE: 2 } as const;
@@ -39,6 +39,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       "also trust this root fingerprint (a simulated TEE's dev root; never in production); repeatable",
       (pin: string, previous: string[] = []) => [...previous, pin],
     )
+    .option("--no-fetch", "without --collateral, verify with no collateral at all (TCB status UNKNOWN, revocation not checked) instead of fetching it")
     .option("--json", "machine-readable output");
   addCollateralServiceOptions(verify).action(async (file: string, options: VerifyCommandOptions) => {
     exitCode = await verifyCommand(file, options, io);
@@ -105,7 +106,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   return exitCode;
 }
 
-export type VerifyCommandOptions = CollateralServiceOptions & {
+export type VerifyCommandOptions = VerifyFetchOptions & {
   type?: "nitro" | "tdx" | "sgx" | "sevsnp" | "nvidia";
   at?: string;
   collateral?: string[];

@@ -15,6 +15,7 @@ export async function verifyCommand(file: string, options: VerifyCommandOptions,
     const evidence = readEvidenceFile(file, "evidence");
     const gpuEvidence = options.gpu ? readEvidenceFile(options.gpu, "GPU evidence") : undefined;
     const referenceValues = options.policy ? loadReferenceValues(options.policy) : undefined;
+    const extraTrustedRoots = options.trustRoot?.map(parseTrustRoot);
     const run = (collateralDir: readonly string[] | undefined) => {
       const verifyParameters: VerifyEvidenceParameters = {
         evidence,
@@ -23,7 +24,7 @@ export async function verifyCommand(file: string, options: VerifyCommandOptions,
         ...(collateralDir ? { collateralDir } : {}),
         ...(gpuEvidence ? { gpuEvidence } : {}),
         ...(options.gpuCollateral ? { gpuCollateralDir: options.gpuCollateral } : {}),
-        ...(options.trustRoot ? { extraTrustedRoots: options.trustRoot.map(parseTrustRoot) } : {}),
+        ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
       };
       // With a policy the file is judged as every service judges it; without one a GPU report may be inspected
       // alone, and the report says it is no enclave.
@@ -32,8 +33,9 @@ export async function verifyCommand(file: string, options: VerifyCommandOptions,
       return { verified, appraisal: assessed?.appraisal };
     };
     // Without --collateral the collateral comes from the vendor's service or the cache (issue 15): the same
-    // folder the verifier reads, so the checks are the same as with a hand-made one.
-    const fetched = options.collateral ? undefined : await withFetchedCollateral(evidence, options.type, now, options, (dir) => run(dir ? [dir] : undefined));
+    // folder the verifier reads, so the checks are the same as with a hand-made one. --no-fetch verifies
+    // without any (TCB status UNKNOWN, revocation not checked), as before.
+    const fetched = options.collateral || options.fetch === false ? undefined : await withFetchedCollateral(evidence, options.type, now, options, (dir) => run(dir ? [dir] : undefined));
     const { verified, appraisal } = fetched ? fetched.result : run(options.collateral);
     const sources = fetched?.sources ?? [];
     const ok = appraisal?.ok ?? true;

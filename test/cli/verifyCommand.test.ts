@@ -45,7 +45,7 @@ describe("teezk verify", () => {
     const dir = mkdtempSync(join(tmpdir(), "teezk-cli-"));
     const policy = join(dir, "policy.json");
     writeFileSync(policy, JSON.stringify({ version: 1, maxAgeSeconds: 60, tee: { TDX: { allowedMeasurements: [`0x${"00".repeat(32)}`] } } }));
-    const { code, out } = await runCli(["verify", tdxQuote, "--at", "2025-06-20T12:00:00Z", "--policy", policy, "--json"]);
+    const { code, out } = await runCli(["verify", tdxQuote, "--no-fetch", "--at", "2025-06-20T12:00:00Z", "--policy", policy, "--json"]);
     expect(code).toBe(1);
     const report = JSON.parse(out);
     expect(report.ok).toBe(false);
@@ -61,8 +61,8 @@ describe("teezk verify", () => {
     ]);
   });
 
-  it("prints a readable summary without --json", async () => {
-    const { code, out } = await runCli(["verify", tdxQuote, "--at", "2025-06-20T12:00:00Z"]);
+  it("prints a readable summary without --json; --no-fetch verifies the quote alone, as before issue 15", async () => {
+    const { code, out } = await runCli(["verify", tdxQuote, "--no-fetch", "--at", "2025-06-20T12:00:00Z"]);
     expect(code).toBe(0);
     expect(out).toContain("verified tdx evidence");
     expect(out).toContain("tcbStatus    254 (UNKNOWN)");
@@ -88,7 +88,7 @@ describe("teezk verify", () => {
   });
 
   it("runs as the installed bin (what `npx teezk` executes)", () => {
-    const out = execFileSync(process.execPath, ["bin/teezk.js", "verify", tdxQuote, "--at", "2025-06-20T12:00:00Z", "--json"], { encoding: "utf8" });
+    const out = execFileSync(process.execPath, ["bin/teezk.js", "verify", tdxQuote, "--collateral", tdxCollateral, "--at", "2025-06-20T12:00:00Z", "--json"], { encoding: "utf8" });
     expect(JSON.parse(out)).toMatchObject({ ok: true, type: "tdx" });
   });
 });
@@ -96,7 +96,7 @@ describe("teezk verify", () => {
 describe("teezk verify --gpu (composite)", () => {
   it("rejects a real GPU report paired with a real CPU quote from another session: BORROWED_GPU_REPORT", async () => {
     const { code, out } = await runCli([
-      "verify", tdxQuote, "--at", "2025-06-20T12:00:00Z", "--json",
+      "verify", tdxQuote, "--collateral", tdxCollateral, "--at", "2025-06-20T12:00:00Z", "--json",
       "--gpu", fixturePath("nvidia-gpu/nvtrust-hopper-sample/attestation-report.hex"),
       "--gpu-collateral", fixturePath("nvidia-gpu/nvtrust-hopper-sample"),
     ]);
