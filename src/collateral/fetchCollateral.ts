@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TeezkError } from "../errors/index.js";
 import { detectEvidenceType, type EvidenceKind } from "../evidence/detectEvidenceType.js";
@@ -51,8 +51,16 @@ export async function fetchCollateral<T>(parameters: FetchCollateralParameters<T
   if (requests.length === 0) return { kind, result: parameters.verify(undefined), sources: [] };
   const cache = new CollateralCache(parameters.cacheDir ?? defaultCacheDir());
   const resolved = await resolveItems({ requests, now: parameters.now, cache, offline: parameters.offline ?? false, fetchOptions: parameters });
-  writeFolder(parameters.outDir, resolved.files);
-  const result = parameters.verify(parameters.outDir);
+  const created = writeFolder(parameters.outDir, resolved.files);
+  let result: T;
+  try {
+    result = parameters.verify(parameters.outDir);
+  } catch (error) {
+    // Nothing that failed verification is left behind for a later --collateral to pick up.
+    for (const name of Object.keys(resolved.files)) rmSync(join(parameters.outDir, name), { force: true });
+    if (created) rmSync(parameters.outDir, { recursive: true, force: true });
+    throw error;
+  }
   for (const { key, response } of resolved.toCache) cache.write(key, response, new Date());
   return { kind, result, sources: resolved.sources, dir: parameters.outDir };
 }
@@ -75,10 +83,13 @@ export function collateralRequests(evidence: Uint8Array, kind: EvidenceKind, opt
   }
 }
 
-function writeFolder(dir: string, files: Record<string, Uint8Array>): void {
-  if (existsSync(dir) && readdirSync(dir).length > 0) {
+/** Writes the files into a new or empty folder; true when the folder itself was created here. */
+function writeFolder(dir: string, files: Record<string, Uint8Array>): boolean {
+  const existed = existsSync(dir);
+  if (existed && readdirSync(dir).length > 0) {
     throw new TeezkError("CONFIG_INVALID", `The collateral output folder ${dir} is not empty; name a new or empty folder`);
   }
   mkdirSync(dir, { recursive: true });
   for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
+  return !existed;
 }

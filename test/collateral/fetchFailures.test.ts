@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -88,6 +88,11 @@ describe("collateral fetch failures (issue 15)", () => {
     expect(result.code).toBe(1);
     expect(result.report).toMatchObject({ ok: false, code: "ROOT_NOT_TRUSTED" });
     expect(readdirSync(cacheDir)).toEqual([]);
+    // `collateral fetch` leaves no folder behind for a later --collateral to pick up.
+    const out = join(mkdtempSync(join(tmpdir(), "teezk-out-")), "collateral");
+    const fetch = await runCli(["collateral", "fetch", QUOTE, "--out", out, "--at", AT, "--pcs-url", standIn.url, "--cache-dir", cacheDir, "--json"]);
+    expect(JSON.parse(fetch.out)).toMatchObject({ ok: false, code: "ROOT_NOT_TRUSTED" });
+    expect(existsSync(out)).toBe(false);
   });
 
   it("truncated body (connection dropped mid-body): COLLATERAL_FETCH_FAILED; a body cut short but announced so: COLLATERAL_INVALID", async () => {
