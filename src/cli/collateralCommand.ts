@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Option, type Command } from "commander";
-import { fetchCollateral, type FetchCollateralReturnType } from "../collateral/index.js";
+import { fetchCollateral, fetchCollateralTemporarily, type FetchCollateralReturnType } from "../collateral/index.js";
 import type { EvidenceKind } from "../evidence/detectEvidenceType.js";
 import { verifyEvidence } from "../evidence/verifyEvidence.js";
 import { isTeezkError } from "../errors/index.js";
@@ -53,25 +50,20 @@ export async function withFetchedCollateral<T>(
   if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
     throw new UsageError(`--fetch-timeout expects a positive number of milliseconds, got "${options.fetchTimeout}"`);
   }
-  const temporary = outDir ? undefined : mkdtempSync(join(tmpdir(), "teezk-collateral-"));
-  try {
-    return await fetchCollateral({
-      evidence,
-      now,
-      outDir: outDir ?? temporary!,
-      verify,
-      ...(kind ? { kind } : {}),
-      ...(options.offline ? { offline: true } : {}),
-      ...(options.pcsUrl ? { pcsUrl: options.pcsUrl } : {}),
-      ...(options.kdsUrl ? { kdsUrl: options.kdsUrl } : {}),
-      ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
-      ...(timeoutMs ? { timeoutMs } : {}),
-      ...(options.snpProduct ? { snpProduct: options.snpProduct } : {}),
-      ...(options.kdsCrl === false ? { kdsCrl: false } : {}),
-    });
-  } finally {
-    if (temporary) rmSync(temporary, { recursive: true, force: true });
-  }
+  const parameters = {
+    evidence,
+    now,
+    verify,
+    ...(kind ? { kind } : {}),
+    ...(options.offline ? { offline: true } : {}),
+    ...(options.pcsUrl ? { pcsUrl: options.pcsUrl } : {}),
+    ...(options.kdsUrl ? { kdsUrl: options.kdsUrl } : {}),
+    ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+    ...(timeoutMs ? { timeoutMs } : {}),
+    ...(options.snpProduct ? { snpProduct: options.snpProduct } : {}),
+    ...(options.kdsCrl === false ? { kdsCrl: false } : {}),
+  };
+  return outDir ? fetchCollateral({ ...parameters, outDir }) : fetchCollateralTemporarily(parameters);
 }
 
 type CollateralFetchOptions = CollateralServiceOptions & { out?: string; at?: string; type?: EvidenceKind; json?: boolean };

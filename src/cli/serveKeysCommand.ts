@@ -3,7 +3,7 @@ import { createKeyReleaseService, loadReleasableKeys } from "../services/keys/in
 import { UsageError, type CliIo } from "./main.js";
 import { parseCollateralFlags, parsePort } from "./parseServeOptions.js";
 import type { RunningService } from "./runUntilSignal.js";
-import { addEvidenceTrustOptions, addListeningLineJsonOption, addListenOptions, extraTrustedRootsOf, listenWithArchive, serveUntilSignal, SIMULATE_ROOTS_WARNING, type ServeEvidenceTrustOptions, type ServeListenOptions } from "./serveSupport.js";
+import { addEvidenceTrustOptions, addListeningLineJsonOption, addListenOptions, collateralServicesOf, extraTrustedRootsOf, listenWithArchive, serveUntilSignal, SIMULATE_ROOTS_WARNING, type ServeEvidenceTrustOptions, type ServeListenOptions } from "./serveSupport.js";
 
 export type ServeKeysOptions = ServeListenOptions & ServeEvidenceTrustOptions & { keys?: string };
 
@@ -36,10 +36,11 @@ export async function startServeKeys(options: ServeKeysOptions, io: CliIo): Prom
   const collateral = parseCollateralFlags(options.collateral);
   const keys = loadReleasableKeys({ path: options.keys });
   const extraTrustedRoots = extraTrustedRootsOf(options);
+  const collateralServices = collateralServicesOf(options);
   const { url, service, close } = await listenWithArchive({
     options,
     port,
-    build: (archive) => createKeyReleaseService({ keys, collateral, ...(extraTrustedRoots ? { extraTrustedRoots } : {}), ...(archive ? { archive } : {}) }),
+    build: (archive) => createKeyReleaseService({ keys, collateral, ...(collateralServices ? { collateralServices } : {}), ...(extraTrustedRoots ? { extraTrustedRoots } : {}), ...(archive ? { archive } : {}) }),
     announce: (service, url) => {
       const line = { service: "keys", url, keys: service.keyIds };
       io.out(options.json ? `${JSON.stringify(line)}\n` : `key-release service listening on ${url} (keys: ${service.keyIds.join(", ")})\n`);

@@ -4,6 +4,7 @@ import { isTeezkError } from "../errors/index.js";
 import { serveApp } from "../services/http/index.js";
 import { openArchive, type Archive } from "../store/index.js";
 import type { PinnedRoot } from "../util/x509.js";
+import type { ServiceCollateralOptions } from "../collateral/index.js";
 import { ExitCode, UsageError, type CliIo } from "./main.js";
 import { simulatedRootPins } from "./parseServeOptions.js";
 import { runUntilSignal, type RunningService } from "./runUntilSignal.js";
@@ -19,6 +20,10 @@ export type ServeListenOptions = {
 /** The flags of the services that verify evidence themselves (verifier, keys): collateral and dev-root trust. */
 export type ServeEvidenceTrustOptions = {
   collateral?: string[];
+  fetchCollateral?: boolean;
+  pcsUrl?: string;
+  kdsUrl?: string;
+  cacheDir?: string;
   simulateRoots?: boolean;
   devRoots?: string;
 };
@@ -31,10 +36,14 @@ export function addListenOptions(command: Command, parameters: { defaultPort: nu
     .option("--archive <file>", parameters.archiveDescription);
 }
 
-/** Adds `--collateral` (repeatable), `--simulate-roots` and `--dev-roots`. */
+/** Adds `--collateral` (repeatable), `--fetch-collateral` and its services, `--simulate-roots` and `--dev-roots`. */
 export function addEvidenceTrustOptions(command: Command, parameters: { collateralDescription: string; devRootsDescription: string }): Command {
   return command
     .option("--collateral <kind=dir>", parameters.collateralDescription, (value: string, previous: string[] = []) => [...previous, value])
+    .option("--fetch-collateral", "for TDX/SGX/SEV-SNP evidence without a --collateral folder, fetch from Intel PCS/PCCS and AMD KDS through the collateral cache")
+    .option("--pcs-url <url>", "with --fetch-collateral: Intel PCS v4 or a PCCS (default Intel's)")
+    .option("--kds-url <url>", "with --fetch-collateral: AMD KDS (default AMD's)")
+    .option("--cache-dir <dir>", "with --fetch-collateral: the collateral cache (default $TEEZK_CACHE_DIR, $TEEZK_HOME/collateral-cache or ~/.teezk/collateral-cache)")
     .option("--simulate-roots", "also trust the dev roots of simulated TEEs (NOT FOR PRODUCTION)")
     .option("--dev-roots <dir>", parameters.devRootsDescription);
 }
@@ -42,6 +51,19 @@ export function addEvidenceTrustOptions(command: Command, parameters: { collater
 /** Adds `--json`, last: it only changes how the one listening line is printed. */
 export function addListeningLineJsonOption(command: Command): Command {
   return command.addOption(new Option("--json", "print the listening line as JSON"));
+}
+
+/** What `--fetch-collateral` and its services ask for, or undefined when the flag is off. */
+export function collateralServicesOf(options: ServeEvidenceTrustOptions): ServiceCollateralOptions | undefined {
+  if (!options.fetchCollateral) {
+    if (options.pcsUrl || options.kdsUrl || options.cacheDir) throw new UsageError("--pcs-url, --kds-url and --cache-dir need --fetch-collateral");
+    return undefined;
+  }
+  return {
+    ...(options.pcsUrl ? { pcsUrl: options.pcsUrl } : {}),
+    ...(options.kdsUrl ? { kdsUrl: options.kdsUrl } : {}),
+    ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+  };
 }
 
 /** The extra trusted roots `--simulate-roots` asks for, or undefined when the flag is off. */

@@ -9,7 +9,7 @@ import { UsageError, type CliIo } from "./main.js";
 import { parseAddressFlag, parseChainId, parseCollateralFlags, parsePort } from "./parseServeOptions.js";
 import type { RunningService } from "./runUntilSignal.js";
 import { isClusterWorker, reportListening, startVerifierCluster, workerKeyEnv } from "./serveVerifierCluster.js";
-import { addEvidenceTrustOptions, addListeningLineJsonOption, addListenOptions, extraTrustedRootsOf, listenWithArchive, serveUntilSignal, SIMULATE_ROOTS_WARNING, type ServeEvidenceTrustOptions, type ServeListenOptions } from "./serveSupport.js";
+import { addEvidenceTrustOptions, addListeningLineJsonOption, addListenOptions, collateralServicesOf, extraTrustedRootsOf, listenWithArchive, serveUntilSignal, SIMULATE_ROOTS_WARNING, type ServeEvidenceTrustOptions, type ServeListenOptions } from "./serveSupport.js";
 
 export type ServeVerifierOptions = ServeListenOptions &
   ServeEvidenceTrustOptions & {
@@ -112,6 +112,7 @@ export async function startServeVerifier(options: ServeVerifierOptions, io: CliI
   const worker = isClusterWorker();
   const account = readAccount(worker ? workerKeyEnv(options.keyEnv) : options.keyEnv, io);
   const extraTrustedRoots = extraTrustedRootsOf(options);
+  const collateralServices = collateralServicesOf(options);
   const { url, service: node, close } = await listenWithArchive({
     options,
     port,
@@ -121,6 +122,7 @@ export async function startServeVerifier(options: ServeVerifierOptions, io: CliI
         committee,
         referenceValues,
         collateral,
+        ...(collateralServices ? { collateralServices } : {}),
         ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
         ...(archive ? { archive } : {}),
         allowRequestTime: options.allowRequestTime === true,

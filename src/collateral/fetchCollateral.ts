@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TeezkError } from "../errors/index.js";
 import { detectEvidenceType, type EvidenceKind } from "../evidence/detectEvidenceType.js";
@@ -19,6 +20,9 @@ export type CollateralRequestOptions = FetchOptions & {
   kdsCrl?: boolean;
 };
 
+/** How a long-running service fetches collateral for evidence whose kind it holds no folder for. */
+export type ServiceCollateralOptions = CollateralRequestOptions & { cacheDir?: string; offline?: boolean };
+
 export type FetchCollateralParameters<T> = CollateralRequestOptions & {
   /** The evidence file's bytes as read (raw, hex or base64, vendor JSON). */
   evidence: Uint8Array;
@@ -34,7 +38,7 @@ export type FetchCollateralParameters<T> = CollateralRequestOptions & {
    * Verifies the evidence with the written folder (or with none, for evidence that needs no fetched
    * collateral). Fetched answers are cached only when it returns: a body that fails verification never is.
    */
-  verify: (dir: string | undefined) => T;
+  verify: (dir: string | undefined) => T | Promise<T>;
 };
 
 export type FetchCollateralReturnType<T> = { kind: EvidenceKind; result: T; sources: ItemSource[]; dir?: string };
@@ -48,13 +52,13 @@ export async function fetchCollateral<T>(parameters: FetchCollateralParameters<T
   const decoded = decodeEvidenceInput(parameters.evidence, MAX_EVIDENCE_BYTES).bytes;
   const kind = parameters.kind ?? detectEvidenceType(decoded);
   const requests = collateralRequests(decoded, kind, parameters);
-  if (requests.length === 0) return { kind, result: parameters.verify(undefined), sources: [] };
+  if (requests.length === 0) return { kind, result: await parameters.verify(undefined), sources: [] };
   const cache = new CollateralCache(parameters.cacheDir ?? defaultCacheDir());
   const resolved = await resolveItems({ requests, now: parameters.now, cache, offline: parameters.offline ?? false, fetchOptions: parameters });
   const created = writeFolder(parameters.outDir, resolved.files);
   let result: T;
   try {
-    result = parameters.verify(parameters.outDir);
+    result = await parameters.verify(parameters.outDir);
   } catch (error) {
     // Nothing that failed verification is left behind for a later --collateral to pick up.
     for (const name of Object.keys(resolved.files)) rmSync(join(parameters.outDir, name), { force: true });
@@ -92,4 +96,15 @@ function writeFolder(dir: string, files: Record<string, Uint8Array>): boolean {
   mkdirSync(dir, { recursive: true });
   for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
   return !existed;
+}
+
+/** `fetchCollateral` into a temporary folder, removed once `verify` has run (a service verifying one request). */
+export async function fetchCollateralTemporarily<T>(parameters: Omit<FetchCollateralParameters<T>, "outDir">): Promise<FetchCollateralReturnType<T>> {
+  const outDir = mkdtempSync(join(tmpdir(), "teezk-collateral-"));
+  try {
+    const { dir: _dir, ...fetched } = await fetchCollateral({ ...parameters, outDir });
+    return fetched;
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
 }

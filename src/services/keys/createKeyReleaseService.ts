@@ -9,6 +9,7 @@ import { MAX_ARCHIVED_EVIDENCE_BYTES, type Archive } from "../../store/index.js"
 import { applyServiceLimits, errorResponse, readJsonObject, type ServiceLimitOptions } from "../http/index.js";
 import { createCollateralCache } from "../verifier/createCollateralCache.js";
 import type { EvidenceTrustParameters } from "../verifier/types.js";
+import { fetchCollateralTemporarily } from "../../collateral/index.js";
 import {
   DEFAULT_CHALLENGE_TTL_MS,
   DEFAULT_KEY_RELEASE_TIMEOUT_MS,
@@ -161,18 +162,24 @@ export function createKeyReleaseService(parameters: CreateKeyReleaseServiceParam
     try {
       const resolved = collateralCache.resolve(request.evidenceBytes, request.kind);
       decoded = resolved.decoded;
-      ({ claims, appraisal } = assessEvidence({
-        // Already decoded once: verifyEvidence sees binary and does not scan or decode the text again.
-        evidence: resolved.decoded,
-        now,
-        kind: resolved.kind,
-        referenceValues: key.referenceValues,
-        expectedBinding: binding,
-        ...(resolved.collateral ? { collateral: resolved.collateral } : {}),
-        ...(request.gpuEvidenceBytes ? { gpuEvidence: request.gpuEvidenceBytes } : {}),
-        ...(request.gpuEvidenceBytes && resolved.gpuCollateralDir ? { gpuCollateralDir: resolved.gpuCollateralDir } : {}),
-        ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
-      }));
+      const assess = (collateralDir?: string) =>
+        assessEvidence({
+          // Already decoded once: verifyEvidence sees binary and does not scan or decode the text again.
+          evidence: resolved.decoded,
+          now,
+          kind: resolved.kind,
+          referenceValues: key.referenceValues,
+          expectedBinding: binding,
+          ...(resolved.collateral ? { collateral: resolved.collateral } : collateralDir ? { collateralDir } : {}),
+          ...(request.gpuEvidenceBytes ? { gpuEvidence: request.gpuEvidenceBytes } : {}),
+          ...(request.gpuEvidenceBytes && resolved.gpuCollateralDir ? { gpuCollateralDir: resolved.gpuCollateralDir } : {}),
+          ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
+        });
+      const services = parameters.collateralServices;
+      ({ claims, appraisal } =
+        resolved.collateral || !services
+          ? assess()
+          : (await fetchCollateralTemporarily({ ...services, evidence: resolved.decoded, kind: resolved.kind, now, verify: (dir) => assess(dir) })).result);
     } catch (error) {
       const cause = isTeezkError(error) ? error : new TeezkError("INTERNAL", "verification failed unexpectedly");
       throw new Refusal(

@@ -13,6 +13,7 @@ import { DEFAULT_REQUEST_TIME_SKEW_MS, DEFAULT_VERIFY_TIMEOUT_MS, MAX_VERIFY_BOD
 import { parseVerifyRequest, type ParseVerifyRequestReturnType } from "./parseVerifyRequest.js";
 import { recordVerifierDecision } from "./recordVerifierDecision.js";
 import { createCollateralCache } from "./createCollateralCache.js";
+import { fetchCollateralTemporarily } from "../../collateral/index.js";
 import type { EvidenceTrustParameters, VerifierArchiveIds, VerifierHealthBody, VerifyResponseBody } from "./types.js";
 
 /** `maxBodyBytes` defaults to MAX_VERIFY_BODY_BYTES, `timeoutMs` to DEFAULT_VERIFY_TIMEOUT_MS. */
@@ -149,7 +150,19 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
         ...(request.gpuEvidenceBytes && resolved.gpuCollateralDir ? { gpuCollateralDir: resolved.gpuCollateralDir } : {}),
         ...(request.expectedBinding ? { expectedBinding: request.expectedBinding } : {}),
       };
-      assessment = await signer.assess(signerRequest);
+      const services = parameters.collateralServices;
+      assessment =
+        resolved.collateral || !services
+          ? await signer.assess(signerRequest)
+          : (
+              await fetchCollateralTemporarily({
+                ...services,
+                evidence: resolved.decoded,
+                kind: resolved.kind,
+                now,
+                verify: (dir) => signer.assess({ ...signerRequest, ...(dir ? { collateralDir: dir } : {}) }),
+              })
+            ).result;
     } catch (error) {
       const refusal = isTeezkError(error) ? error : new TeezkError("INTERNAL", "the verifier failed while verifying the evidence", { cause: error });
       await batcher?.record((into) =>

@@ -4,6 +4,7 @@ import type { EvidenceKind } from "../../evidence/detectEvidenceType.js";
 import type { Appraisal } from "../../policy/index.js";
 import type { PinnedRoot } from "../../util/x509.js";
 import type { CollateralByKind } from "./createCollateralCache.js";
+import type { ServiceCollateralOptions } from "../../collateral/index.js";
 
 /** `POST /v1/verify` request body. */
 export type VerifyRequestBody = {
@@ -66,4 +67,10 @@ export type EvidenceTrustParameters = {
    * with COLLATERAL_EXPIRED.
    */
   collateral?: CollateralByKind;
+  /**
+   * Fetch the collateral of TDX, SGX and SEV-SNP evidence whose kind has no folder above from Intel PCS/PCCS and
+   * AMD KDS, through the collateral cache (issue 15): items are reused until shortly before nextUpdate and
+   * refreshed on the first request after that. Off unless given.
+   */
+  collateralServices?: ServiceCollateralOptions;
 };
