@@ -9,6 +9,8 @@ export type FetchBoundedParameters = {
   timeoutMs: number;
   maxBytes: number;
   fetch?: FetchLike;
+  /** Abandons the request early (sibling requests of one evidence stop once one of them has failed). */
+  signal?: AbortSignal;
 };
 
 export type FetchedResponse = { url: string; status: number; headers: Headers; body: Uint8Array };
@@ -19,8 +21,9 @@ export type FetchedResponse = { url: string; status: number; headers: Headers; b
  * (fewer bytes than Content-Length, or the connection reset mid-body), a body over the cap, or the deadline.
  * A slow server therefore costs at most `timeoutMs`, never a hang.
  */
-export async function fetchBounded({ url, timeoutMs, maxBytes, fetch: fetchImpl = fetch }: FetchBoundedParameters): Promise<FetchedResponse> {
-  const signal = AbortSignal.timeout(timeoutMs);
+export async function fetchBounded({ url, timeoutMs, maxBytes, fetch: fetchImpl = fetch, signal: cancel }: FetchBoundedParameters): Promise<FetchedResponse> {
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const signal = cancel ? AbortSignal.any([deadline, cancel]) : deadline;
   try {
     const response = await fetchImpl(url, { signal, headers: { accept: "*/*" } });
     if (response.status !== 200) {
@@ -39,7 +42,7 @@ export async function fetchBounded({ url, timeoutMs, maxBytes, fetch: fetchImpl 
     return { url, status: response.status, headers: response.headers, body };
   } catch (error) {
     if (error instanceof TeezkError) throw error;
-    if (signal.aborted) {
+    if (deadline.aborted) {
       throw new TeezkError("COLLATERAL_FETCH_TIMEOUT", `${url} did not answer within ${timeoutMs} ms`, { cause: error });
     }
     throw new TeezkError("COLLATERAL_FETCH_FAILED", `${url} could not be fetched`, { details: describe(error), cause: error });

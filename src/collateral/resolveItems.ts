@@ -42,36 +42,46 @@ export async function resolveItems({ requests, now, cache, offline, fetchOptions
   const valid = (item: ParsedItem) => item.issued.getTime() <= at && at < item.nextUpdate.getTime();
   const fresh = (item: ParsedItem) => valid(item) && at < item.nextUpdate.getTime() - refreshMargin(item);
   const missing: CollateralRequest[] = [];
-  const resolved = await Promise.all(
-    requests.map(async (request) => {
-      const stored = cache.read(request.key);
-      const cached = stored ? parseQuietly(request, stored) : undefined;
-      const fromCache = (source: ItemSource["source"], refreshError?: string) => ({ item: cached!, source, refreshError });
-      if (cached && fresh(cached)) return fromCache("cache");
-      if (offline) {
-        if (cached && valid(cached)) return fromCache("cache");
-        missing.push(request);
-        return undefined;
-      }
-      let response: StoredResponse;
-      let item: ParsedItem;
-      try {
-        response = await fetchItem(request, fetchOptions);
-        item = request.parse(response);
-      } catch (error) {
-        if (cached && valid(cached) && isTeezkError(error)) return fromCache("cache-after-failed-refresh", error.code);
-        throw error;
-      }
-      if (cached && at >= cached.issued.getTime() && item.issued.getTime() < cached.issued.getTime()) {
-        if (valid(cached)) return fromCache("cache-after-rollback", "COLLATERAL_ROLLBACK");
-        throw new TeezkError("COLLATERAL_ROLLBACK", `${request.url} answered ${request.name} issued ${item.issued.toISOString()}, older than the cached one of ${cached.issued.toISOString()}`, {
-          metaMessages: ["The service (or something between it and you) served superseded collateral; the cached item is no longer valid, so there is nothing fresh to use."],
-        });
-      }
-      const newest = !cached || item.issued.getTime() >= cached.issued.getTime();
-      return { item, source: "fetched" as const, refreshError: undefined, cacheable: newest ? { key: request.key, response } : undefined };
-    }),
-  );
+  // The first item that fails fails the whole set: its siblings' requests are abandoned rather than left to run
+  // out their own deadlines.
+  const siblings = new AbortController();
+  const failFast = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      siblings.abort();
+      throw error;
+    }
+  };
+  const resolveOne = async (request: CollateralRequest) => {
+    const stored = cache.read(request.key);
+    const cached = stored ? parseQuietly(request, stored) : undefined;
+    const fromCache = (source: ItemSource["source"], refreshError?: string) => ({ item: cached!, source, refreshError });
+    if (cached && fresh(cached)) return fromCache("cache");
+    if (offline) {
+      if (cached && valid(cached)) return fromCache("cache");
+      missing.push(request);
+      return undefined;
+    }
+    let response: StoredResponse;
+    let item: ParsedItem;
+    try {
+      response = await fetchItem(request, fetchOptions, siblings.signal);
+      item = request.parse(response);
+    } catch (error) {
+      if (cached && valid(cached) && isTeezkError(error)) return fromCache("cache-after-failed-refresh", error.code);
+      throw error;
+    }
+    if (cached && at >= cached.issued.getTime() && item.issued.getTime() < cached.issued.getTime()) {
+      if (valid(cached)) return fromCache("cache-after-rollback", "COLLATERAL_ROLLBACK");
+      throw new TeezkError("COLLATERAL_ROLLBACK", `${request.url} answered ${request.name} issued ${item.issued.toISOString()}, older than the cached one of ${cached.issued.toISOString()}`, {
+        metaMessages: ["The service (or something between it and you) served superseded collateral; the cached item is no longer valid, so there is nothing fresh to use."],
+      });
+    }
+    const newest = !cached || item.issued.getTime() >= cached.issued.getTime();
+    return { item, source: "fetched" as const, refreshError: undefined, cacheable: newest ? { key: request.key, response } : undefined };
+  };
+  const resolved = await Promise.all(requests.map((request) => failFast(() => resolveOne(request))));
   if (missing.length > 0) {
     throw new TeezkError("COLLATERAL_UNAVAILABLE_OFFLINE", `Offline, and the collateral cache ${cache.dir} holds no valid copy of: ${missing.map((request) => request.name).join(", ")}`, {
       metaMessages: ["Run once without --offline (or `teezk collateral fetch`) to fill the cache, or pass --collateral.", ...missing.map((request) => `missing: ${request.url}`)],
@@ -94,9 +104,10 @@ export async function resolveItems({ requests, now, cache, offline, fetchOptions
   return out;
 }
 
-async function fetchItem(request: CollateralRequest, options: FetchOptions): Promise<StoredResponse> {
+async function fetchItem(request: CollateralRequest, options: FetchOptions, signal: AbortSignal): Promise<StoredResponse> {
   const response = await fetchBounded({
     url: request.url,
+    signal,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
     ...(options.fetch ? { fetch: options.fetch } : {}),

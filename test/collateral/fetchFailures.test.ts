@@ -64,6 +64,17 @@ describe("collateral fetch failures (issue 15)", () => {
     expect(result.ms).toBeLessThan(5_000);
   });
 
+  it("one item failing abandons its slow siblings at once instead of leaving them to their deadline", async () => {
+    const data = pcsDataFromSample(SAMPLE);
+    const standIn = await pcs({ ...data, qeIdentities: {} });
+    const answer = pcsHandler(data)("/tdx/certification/v4/tcb", new URLSearchParams("fmspc=b0c06f000000"))!;
+    standIn.override(TCB_PATH, { ...answer, delayMs: 30_000 });
+    const result = await verify(QUOTE, AT, standIn.url, freshCache());
+    expect(result.report).toMatchObject({ ok: false, code: "COLLATERAL_FETCH_FAILED", message: expect.stringContaining("qe/identity answered HTTP 404") });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(standIn.abandoned).toContain(TCB_PATH);
+  });
+
   it("404 for the platform's FMSPC: COLLATERAL_FETCH_FAILED with the status", async () => {
     const data = pcsDataFromSample(SAMPLE);
     const standIn = await pcs({ ...data, tcbInfos: [] });

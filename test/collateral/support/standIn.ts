@@ -18,6 +18,8 @@ export type StandIn = {
   url: string;
   /** Every request's path and query, in order. */
   requests: string[];
+  /** Requests the client gave up on before the answer was sent. */
+  abandoned: string[];
   /** Answers `pathAndQuery` (exact match) with `answer` until cleared, ahead of the handler. */
   override: (pathAndQuery: string, answer: StandInAnswer | undefined) => void;
   close: () => Promise<void>;
@@ -29,6 +31,7 @@ export type StandIn = {
  */
 export async function startStandIn(handler: StandInHandler): Promise<StandIn> {
   const requests: string[] = [];
+  const abandoned: string[] = [];
   const overrides = new Map<string, StandInAnswer>();
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -48,6 +51,13 @@ export async function startStandIn(handler: StandInHandler): Promise<StandIn> {
     };
     const timer = setTimeout(send, answer.delayMs ?? 0);
     timers.add(timer);
+    response.on("close", () => {
+      if (!response.headersSent) {
+        abandoned.push(pathAndQuery);
+        clearTimeout(timer);
+        timers.delete(timer);
+      }
+    });
   });
   server.on("connection", (socket) => {
     sockets.add(socket);
@@ -58,6 +68,7 @@ export async function startStandIn(handler: StandInHandler): Promise<StandIn> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    abandoned,
     override: (pathAndQuery, answer) => (answer ? overrides.set(pathAndQuery, answer) : overrides.delete(pathAndQuery)),
     close: async () => {
       timers.forEach(clearTimeout);
