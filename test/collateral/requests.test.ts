@@ -109,3 +109,26 @@ describe("the collateral cache is not trusted (issue 15)", () => {
     expect(intelPcsRequests(decoded, {})[0]!.url).toContain("fmspc=20a06f000000");
   });
 });
+
+describe("answers in the other encodings services use (issue 15)", () => {
+  it("a PCK CRL answered as PEM (PCS's default encoding) and a root CRL answered as hex text (older PCCS) verify the same", async () => {
+    const SAMPLE = "tdx/dcapqvl-v4-b0c06f";
+    const data = pcsDataFromSample(SAMPLE);
+    const handler = pcsHandler(data);
+    const standIn = await startStandIn(handler);
+    try {
+      const pem = handler("/sgx/certification/v4/pckcrl", new URLSearchParams("ca=platform"))!;
+      expect(Buffer.from(pem.body).toString("latin1")).toContain("-----BEGIN X509 CRL-----");
+      standIn.override("/sgx/certification/v4/pckcrl?ca=platform&encoding=der", pem);
+      standIn.override("/sgx/certification/v4/rootcacrl", { status: 200, headers: { "content-type": "text/plain" }, body: new Uint8Array(Buffer.from(Buffer.from(data.rootCaCrl!).toString("hex"))) });
+      const quote = fixturePath(`${SAMPLE}/quote.bin`);
+      const fetched = await runCli(["verify", quote, "--at", "2025-06-20T12:00:00Z", "--json", "--pcs-url", standIn.url, "--cache-dir", mkdtempSync(join(tmpdir(), "teezk-cache-"))]);
+      const report = JSON.parse(fetched.out) as { ok: boolean; checks: Record<string, string> };
+      expect(report.ok).toBe(true);
+      expect(report.checks.pckRevocation).toBe("passed");
+      expect(report.checks.rootRevocation).toBe("passed");
+    } finally {
+      await standIn.close();
+    }
+  });
+});
