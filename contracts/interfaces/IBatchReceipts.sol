@@ -37,8 +37,8 @@ interface IBatchReceipts {
     /// @notice Thrown when refreshing a batch's liveness cache while this contract does not mirror the registry's
     /// liveness epoch (it is not, or no longer, a liveness sink of the MeasurementRegistry).
     error LivenessEpochNotMirrored(uint64 registryEpoch, uint64 mirroredEpoch);
-    /// @notice Thrown when `consumer` already consumed this leaf of this root (under any signer).
-    error ReceiptAlreadyConsumed(address consumer, bytes32 root, bytes32 leaf);
+    /// @notice Thrown when `consumer` already consumed the receipt whose leaf is `leaf`, through any batch and signer.
+    error ReceiptAlreadyConsumed(address consumer, bytes32 leaf);
 
     /// @notice Emitted when a signed batch root is submitted; (root, enclave) identifies the batch.
     event BatchSubmitted(bytes32 indexed root, address indexed enclave, uint32 count, uint64 issuedAt);
@@ -47,7 +47,7 @@ interface IBatchReceipts {
     event BatchLivenessCached(
         bytes32 indexed root, address indexed signer, bytes32 indexed programId, uint64 liveUntil, uint64 epoch
     );
-    /// @notice Emitted when `consumer` consumes a receipt of a batch.
+    /// @notice Emitted when `consumer` consumes a receipt (`leaf`) through the batch `root`.
     event BatchReceiptConsumed(
         bytes32 indexed programId, bytes32 indexed root, address indexed consumer, bytes32 leaf
     );
@@ -76,8 +76,11 @@ interface IBatchReceipts {
         external
         view;
 
-    /// @notice Like verifyIncluded, then records the leaf of `root` as consumed by `msg.sender` (per-consumer
-    /// replay guard, shared by every signer of the root).
+    /// @notice Like verifyIncluded, then records the receipt as consumed by `msg.sender`: at most once per consumer,
+    /// whatever batch carries it and whichever signer vouches for it (the replay key is the leaf, not the root).
+    /// @dev Caller responsibilities: ReceiptVerifier's single receipts are another route with its own consumption
+    /// record (keyed by that contract's EIP-712 digest); a consumer accepting both routes for one program checks
+    /// the other route's isConsumed, or the receipt nonces it expects (docs/decisions.md).
     function consumeIncluded(Receipt calldata receipt, bytes32 root, address signer, bytes32[] calldata proof)
         external;
 
@@ -86,6 +89,9 @@ interface IBatchReceipts {
 
     /// @notice The tree leaf of `receipt` (see ReceiptTypes.batchLeaf).
     function leafOf(Receipt calldata receipt) external pure returns (bytes32);
+
+    /// @notice True when `consumer` consumed the receipt whose leaf is `leaf` (see leafOf), through any batch.
+    function isConsumed(address consumer, bytes32 leaf) external view returns (bool);
 
     /// @notice The record of the batch `signer` submitted with `root`; zeros when not submitted.
     function batchRecord(bytes32 root, address signer) external view returns (BatchRecord memory);

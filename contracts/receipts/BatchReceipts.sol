@@ -48,9 +48,10 @@ contract BatchReceipts is EIP712, IBatchReceipts, ILivenessEpochSink, IGoverned 
         _livenessCache;
     /// @dev Starts (and, once removed as a sink, ends) at NOT_MIRRORED, which no cache epoch ever equals.
     uint64 private _mirroredEpoch = NOT_MIRRORED;
-    /// @dev Keyed by root, not (root, signer): the same receipt vouched for by two signers is still one receipt,
-    /// so a consumer cannot use it twice by naming the other signer.
-    mapping(address consumer => mapping(bytes32 root => mapping(bytes32 leaf => bool))) private _consumed;
+    /// @dev Keyed by the leaf alone, the receipt's own identity: the same receipt carried by another batch (another
+    /// root) or vouched for by another signer is still one receipt, so a consumer cannot use it twice by naming
+    /// another batch or signer. Keyed by (root, leaf), a key holder could re-batch a consumed receipt and replay it.
+    mapping(address consumer => mapping(bytes32 leaf => bool)) private _consumed;
 
     /// @param enclaveRegistry_ The registry whose live enclaves may sign batches.
     constructor(IEnclaveRegistry enclaveRegistry_) EIP712("teezk BatchReceipts", "1") {
@@ -115,8 +116,8 @@ contract BatchReceipts is EIP712, IBatchReceipts, ILivenessEpochSink, IGoverned 
         external
     {
         bytes32 leaf = _verifyIncluded(receipt, root, signer, proof);
-        if (_consumed[msg.sender][root][leaf]) revert ReceiptAlreadyConsumed(msg.sender, root, leaf);
-        _consumed[msg.sender][root][leaf] = true;
+        if (_consumed[msg.sender][leaf]) revert ReceiptAlreadyConsumed(msg.sender, leaf);
+        _consumed[msg.sender][leaf] = true;
         emit BatchReceiptConsumed(receipt.programId, root, msg.sender, leaf);
     }
 
@@ -128,6 +129,11 @@ contract BatchReceipts is EIP712, IBatchReceipts, ILivenessEpochSink, IGoverned 
     /// @inheritdoc IBatchReceipts
     function leafOf(Receipt calldata receipt) external pure returns (bytes32) {
         return ReceiptTypes.batchLeaf(receipt);
+    }
+
+    /// @inheritdoc IBatchReceipts
+    function isConsumed(address consumer, bytes32 leaf) external view returns (bool) {
+        return _consumed[consumer][leaf];
     }
 
     /// @inheritdoc IBatchReceipts

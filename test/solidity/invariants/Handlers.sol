@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
+import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 import {Vm} from "../utils/Vm.sol";
 import {Claims} from "../../../contracts/interfaces/IClaims.sol";
 import {MeasurementRegistry} from "../../../contracts/governance/MeasurementRegistry.sol";
@@ -208,6 +209,10 @@ contract ReceiptsHandler is HandlerBase {
     uint256 public acceptedIncluded;
     /// @dev The handler's own record of which keys submitted which roots, independent of BatchReceipts' storage.
     mapping(bytes32 root => mapping(uint256 keyIndex => bool)) internal submitted;
+    /// @dev The handler's own record of successful batch consumptions, per consumer and receipt.
+    mapping(address consumer => mapping(bytes32 leaf => uint256)) public batchConsumptions;
+    /// @notice How many batch consumptions found the same (consumer, receipt) already consumed: must stay 0.
+    uint256 public doubleConsumptions;
 
     constructor(
         MeasurementRegistry m,
@@ -267,6 +272,29 @@ contract ReceiptsHandler is HandlerBase {
     /// @notice Whether BatchReceipts' copy of the liveness epoch follows the registry's.
     function mirrorFollowsRegistry() public view returns (bool) {
         return batches.mirroredLivenessEpoch() == measurements.livenessEpoch();
+    }
+
+    /// @notice Fuzzed action: key `seed % 5` batches one of a few receipts with a sibling picked by `sibling`, so
+    /// the same receipt rides in many batches (roots) under several signers; consumer `who % 2` consumes it
+    /// through that batch. Any second success for the same (consumer, receipt) is a double consumption.
+    function consumeBatched(uint256 seed, uint8 variant, uint8 sibling, uint8 who) public {
+        uint256 i = seed % 5;
+        Receipt memory r = Receipt(PROGRAM, keccak256(abi.encode(variant % 3)), bytes32(0), bytes32(0), 0, bytes32(0));
+        bytes32 leaf = batches.leafOf(r);
+        bytes32[] memory proof = new bytes32[](1);
+        proof[0] = keccak256(abi.encode("sibling", sibling % 8));
+        bytes32 root = Hashes.commutativeKeccak256(leaf, proof[0]);
+        if (!submitted[root][i]) {
+            Batch memory b = Batch(root, 2, uint64(block.timestamp));
+            try batches.submitBatch(b, PROGRAM, _sign(keys[i], batches.batchDigest(b))) {
+                submitted[root][i] = true;
+            } catch {}
+        }
+        address consumer = address(uint160(0xC0C0 + who % 2));
+        vm.prank(consumer);
+        try batches.consumeIncluded(r, root, vm.addr(keys[i]), proof) {
+            if (++batchConsumptions[consumer][leaf] > 1) ++doubleConsumptions;
+        } catch {}
     }
 
     /// @notice Fuzzed action: key `seed % 5` signs a receipt for PROGRAM (or another program) and it is consumed.

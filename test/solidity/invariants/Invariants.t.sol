@@ -9,7 +9,8 @@ import {RootProofVerifierTestDouble} from "../doubles/RootProofVerifierTestDoubl
 import {ReceiptsHandler, RootsHandler} from "./Handlers.sol";
 
 /// @notice Invariants (1) receipts, single or batched, only from live, allowed signers, (4) only the governor
-/// allows, the guardian only revokes, and (5) the registry's cached liveness always equals the full check.
+/// allows, the guardian only revokes, (5) the registry's cached liveness always equals the full check, and (6) a
+/// batched receipt is consumed at most once per consumer, whatever batch carries it.
 contract ReceiptInvariantsTest is TeezkBase {
     ReceiptsHandler internal handler;
 
@@ -43,7 +44,14 @@ contract ReceiptInvariantsTest is TeezkBase {
     /// forge-config: default.invariant.depth = 32
     function invariant_LivenessEqualsModel() public view {
         assertEq(handler.livenessMismatch(), 0, "isLive disagrees with the model for key index (+1)");
+    }
 
+    /// @dev Issue 12 item 8: the same receipt put into several batches, under several signers, is still one
+    /// receipt for each consumer.
+    /// forge-config: default.invariant.runs = 64
+    /// forge-config: default.invariant.depth = 32
+    function invariant_ReceiptConsumedAtMostOncePerConsumerAcrossBatches() public view {
+        assertEq(handler.doubleConsumptions(), 0, "a consumer consumed the same batched receipt twice");
     }
 }
 

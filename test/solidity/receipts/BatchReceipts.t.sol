@@ -139,7 +139,7 @@ contract BatchReceiptsTest is TeezkBase {
         _submit();
         batches.consumeIncluded(rs[1], root, enclave, _proof(1));
         vm.expectRevert(
-            abi.encodeWithSelector(IBatchReceipts.ReceiptAlreadyConsumed.selector, address(this), root, leaves[1])
+            abi.encodeWithSelector(IBatchReceipts.ReceiptAlreadyConsumed.selector, address(this), leaves[1])
         );
         batches.consumeIncluded(rs[1], root, enclave, _proof(1));
         vm.prank(address(0xC0));
@@ -153,9 +153,30 @@ contract BatchReceiptsTest is TeezkBase {
         batches.submitBatch(b, PROGRAM, signDigest(HOSTILE_KEY, batches.batchDigest(b)));
         batches.consumeIncluded(rs[2], root, enclave, _proof(2));
         vm.expectRevert(
-            abi.encodeWithSelector(IBatchReceipts.ReceiptAlreadyConsumed.selector, address(this), root, leaves[2])
+            abi.encodeWithSelector(IBatchReceipts.ReceiptAlreadyConsumed.selector, address(this), leaves[2])
         );
         batches.consumeIncluded(rs[2], root, hostile, _proof(2));
+    }
+
+    /// @dev The reviewer's attack (issue 12 item 8): the enclave (or whoever holds a live key) puts an already
+    /// consumed receipt into a second batch; the consumer must not accept it again under the new root.
+    function test_consumeIncluded_RevertWhen_ReplayedThroughAnotherBatch() public {
+        _submit();
+        batches.consumeIncluded(rs[0], root, enclave, _proof(0));
+        bytes32 extra = keccak256("another receipt's leaf");
+        bytes32 root2 = Hashes.commutativeKeccak256(leaves[0], extra);
+        Batch memory b2 = Batch(root2, 2, uint64(START));
+        batches.submitBatch(b2, PROGRAM, signDigest(KEY, batches.batchDigest(b2)));
+        bytes32[] memory proof2 = new bytes32[](1);
+        proof2[0] = extra;
+        batches.verifyIncluded(rs[0], root2, enclave, proof2);
+        vm.expectRevert(
+            abi.encodeWithSelector(IBatchReceipts.ReceiptAlreadyConsumed.selector, address(this), leaves[0])
+        );
+        batches.consumeIncluded(rs[0], root2, enclave, proof2);
+        assertTrue(batches.isConsumed(address(this), leaves[0]), "consumed under its leaf");
+        vm.prank(address(0xC0));
+        batches.consumeIncluded(rs[0], root2, enclave, proof2);
     }
 
     function test_verifyIncluded_RevertWhen_NotInBatch() public {
