@@ -6,6 +6,7 @@ import {IAttestationVerifier} from "../interfaces/IAttestationVerifier.sol";
 import {IEnclaveRegistry} from "../interfaces/IEnclaveRegistry.sol";
 import {IMeasurementRegistry} from "../interfaces/IMeasurementRegistry.sol";
 import {Governed} from "../governance/Governed.sol";
+import {Freshness} from "../libraries/Freshness.sol";
 
 /// @title EnclaveRegistry
 /// @notice Turns attested claims into live enclave keys (DESIGN §3–4): proof through a selected
@@ -104,9 +105,7 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
         unchecked {
             ++_challengeCount;
         }
-        challenge = keccak256(
-            abi.encode(block.chainid, address(this), msg.sender, _challengeCount, blockhash(block.number - 1))
-        );
+        challenge = Freshness.newChallenge(_challengeCount);
         uint64 expiresAt = uint64(block.timestamp) + CHALLENGE_TTL;
         _nonces[challenge].challengeExpiresAt = expiresAt;
         emit ChallengeIssued(challenge, msg.sender, expiresAt);
@@ -289,20 +288,7 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
     function _consumeNonce(bytes32 nonce) private {
         NonceState storage n = _nonces[nonce];
         if (n.used) revert NonceAlreadyUsed(nonce);
-        if (!(n.challengeExpiresAt > block.timestamp || _isRecentBlockHash(nonce))) revert NonceNotFresh(nonce);
+        if (!(n.challengeExpiresAt > block.timestamp || Freshness.isRecentBlockHash(nonce))) revert NonceNotFresh(nonce);
         n.used = true;
-    }
-
-    function _isRecentBlockHash(bytes32 nonce) private view returns (bool) {
-        if (nonce == bytes32(0)) return false;
-        uint256 current = block.number;
-        uint256 oldest = current > 256 ? current - 256 : 0;
-        for (uint256 n = current; n > oldest;) {
-            unchecked {
-                --n;
-            }
-            if (blockhash(n) == nonce) return true;
-        }
-        return false;
     }
 }

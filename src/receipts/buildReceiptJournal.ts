@@ -36,7 +36,7 @@ export type BuildReceiptJournalErrorType = TeezkError;
  * without the zkVM: BINDING_MISMATCH when the evidence's reportData is not the enclave's binding,
  * RECEIPT_MISMATCH when a digest is not keccak256 of the witness or output, SIGNATURE_INVALID when the
  * signature is malformed, high-s, or not the enclave's. The journal ends with the domain separator of `domain`,
- * which Sp1ReceiptVerifier requires to be its own.
+ * which Sp1ReceiptVerifier requires to be its own, and the binding inputs, whose nonce it requires to be fresh.
  */
 export async function buildReceiptJournal(parameters: BuildReceiptJournalParameters): Promise<BuildReceiptJournalReturnType> {
   const { claims, signature, enclaveAddress, hpkePublicKey, bindingNonce, domain } = parameters;
@@ -66,5 +66,10 @@ export async function buildReceiptJournal(parameters: BuildReceiptJournalParamet
   if (!isAddressEqual(signer, enclaveAddress)) {
     throw new TeezkError("SIGNATURE_INVALID", `The receipt is signed by ${signer}, not by the attested enclave ${getAddress(enclaveAddress)}`);
   }
-  return encodeReceiptJournal({ claims, receipt, domainSeparator: domainSeparator({ domain: receiptVerifierDomain(parseContractDomain(domain)) }) });
+  return encodeReceiptJournal({
+    claims,
+    receipt,
+    domainSeparator: domainSeparator({ domain: receiptVerifierDomain(parseContractDomain(domain)) }),
+    binding: { enclave: getAddress(enclaveAddress), hpkeKeyHash: keccak256(hpkePublicKey), nonce: bindingNonce },
+  });
 }

@@ -1,4 +1,4 @@
-import { decodeAbiParameters, encodeAbiParameters, type Hex } from "viem";
+import { decodeAbiParameters, encodeAbiParameters, type Address, type Hex } from "viem";
 import { claimsAbiParameter, decodeClaims, encodeClaims } from "../claims/index.js";
 import type { Claims } from "../claims/index.js";
 import { TeezkError } from "../errors/index.js";
@@ -19,6 +19,26 @@ export const receiptAbiParameter = {
   ],
 } as const;
 
+/** The DESIGN §3 binding inputs the program checked against `claims.reportData` (Solidity `ReceiptBinding`). */
+export type ReceiptBinding = {
+  enclave: Address;
+  /** keccak256 of the enclave's HPKE public key. */
+  hpkeKeyHash: Hex;
+  /** The challenge the evidence answers: Sp1ReceiptVerifier requires a recent block hash or a challenge it issued. */
+  nonce: Hex;
+};
+
+/** The Solidity struct `ISp1ReceiptVerifier.ReceiptBinding` as a viem ABI tuple. */
+export const receiptBindingAbiParameter = {
+  type: "tuple",
+  name: "binding",
+  components: [
+    { name: "enclave", type: "address" },
+    { name: "hpkeKeyHash", type: "bytes32" },
+    { name: "nonce", type: "bytes32" },
+  ],
+} as const;
+
 export type ReceiptJournal = {
   claims: Claims;
   receipt: Receipt;
@@ -28,36 +48,51 @@ export type ReceiptJournal = {
    * contract cannot be replayed on another.
    */
   domainSeparator: Hex;
+  /**
+   * What the evidence's reportData binds: without the nonce on-chain, evidence of any age would do (claims.timestamp
+   * is the prover's own clock for every vendor but Nitro).
+   */
+  binding: ReceiptBinding;
 };
 export type EncodeReceiptJournalErrorType = TeezkError;
 
 const domainAbiParameter = { type: "bytes32", name: "domainSeparator" } as const;
 
+const journalAbiParameters = [claimsAbiParameter, receiptAbiParameter, domainAbiParameter, receiptBindingAbiParameter] as const;
+
 /**
- * The SP1 program's `receipt`-mode public values, `abi.encode(Claims, Receipt, bytes32 domainSeparator)`: what
- * Sp1ReceiptVerifier decodes. The Rust program (zkprogram/core `run`) commits these exact bytes.
+ * The SP1 program's `receipt`-mode public values, `abi.encode(Claims, Receipt, bytes32 domainSeparator,
+ * ReceiptBinding)`: what Sp1ReceiptVerifier decodes. The Rust program (zkprogram/core `run`) commits these exact bytes.
  */
-export function encodeReceiptJournal({ claims, receipt, domainSeparator }: ReceiptJournal): Hex {
-  if (!/^0x[0-9a-fA-F]{64}$/.test(domainSeparator)) throw new TeezkError("MALFORMED", "domainSeparator must be 32-byte hex");
-  return encodeAbiParameters([claimsAbiParameter, receiptAbiParameter, domainAbiParameter], [claims, parseReceipt(receipt), domainSeparator]);
+export function encodeReceiptJournal({ claims, receipt, domainSeparator, binding }: ReceiptJournal): Hex {
+  const words: [string, Hex][] = [["domainSeparator", domainSeparator], ["binding.hpkeKeyHash", binding.hpkeKeyHash], ["binding.nonce", binding.nonce]];
+  for (const [name, value] of words) {
+    if (!/^0x[0-9a-fA-F]{64}$/.test(value)) throw new TeezkError("MALFORMED", `${name} must be 32-byte hex`);
+  }
+  try {
+    return encodeAbiParameters(journalAbiParameters, [claims, parseReceipt(receipt), domainSeparator, binding]);
+  } catch (error) {
+    throw new TeezkError("MALFORMED", "The journal's fields do not ABI-encode (binding.enclave must be an address)", { cause: error });
+  }
 }
 
 /** Inverse of {@link encodeReceiptJournal}; MALFORMED unless the bytes are exactly one journal. */
 export function decodeReceiptJournal(journal: Hex): ReceiptJournal {
-  const words = 9 + 6 + 1;
+  const words = 9 + 6 + 1 + 3;
   if (journal.length !== 2 + 64 * words) {
-    throw new TeezkError("MALFORMED", `A receipt journal is ${words * 32} bytes (abi.encode(Claims, Receipt, bytes32))`, {
+    throw new TeezkError("MALFORMED", `A receipt journal is ${words * 32} bytes (abi.encode(Claims, Receipt, bytes32, ReceiptBinding))`, {
       details: `got ${(journal.length - 2) / 2} bytes`,
     });
   }
   let receipt: Receipt;
   let domainSeparator: Hex;
+  let binding: ReceiptBinding;
   try {
-    [, receipt, domainSeparator] = decodeAbiParameters([claimsAbiParameter, receiptAbiParameter, domainAbiParameter], journal);
+    [, receipt, domainSeparator, binding] = decodeAbiParameters(journalAbiParameters, journal);
   } catch (error) {
-    throw new TeezkError("MALFORMED", "Not an ABI-encoded (Claims, Receipt, bytes32) journal", { cause: error });
+    throw new TeezkError("MALFORMED", "Not an ABI-encoded (Claims, Receipt, bytes32, ReceiptBinding) journal", { cause: error });
   }
   const claims = decodeClaims(`0x${journal.slice(2, 2 + 64 * 9)}`);
   if (encodeClaims(claims) !== journal.slice(0, 2 + 64 * 9)) throw new TeezkError("MALFORMED", "The journal's Claims words are not canonical");
-  return { claims, receipt: parseReceipt(receipt), domainSeparator };
+  return { claims, receipt: parseReceipt(receipt), domainSeparator, binding: { ...binding } };
 }

@@ -24,6 +24,8 @@ export {
   encodeReceiptJournal,
   decodeReceiptJournal,
   receiptAbiParameter,
+  receiptBindingAbiParameter,
+  type ReceiptBinding,
   type ReceiptJournal,
   type EncodeReceiptJournalErrorType,
 } from "./encodeReceiptJournal.js";

@@ -15,20 +15,35 @@ contract Sp1ReceiptVerifierTest is TeezkBase {
     bytes32 internal constant VKEY = keccak256("teezk sp1 program");
     SP1VerifierTestDouble internal sp1;
     Sp1ReceiptVerifier internal verifier;
+    address internal constant ENCLAVE = address(0xE5);
     address internal consumer = address(0xC0);
+    /// @dev A challenge the verifier issued in setUp: the evidence's binding nonce.
+    bytes32 internal nonce;
 
     event Sp1ReceiptConsumed(
-        bytes32 indexed programId, bytes32 indexed measurement, address indexed consumer, bytes32 digest
+        bytes32 indexed programId, bytes32 indexed measurement, address indexed consumer, bytes32 digest, address enclave
     );
 
     function setUp() public override {
         super.setUp();
         sp1 = new SP1VerifierTestDouble();
         verifier = new Sp1ReceiptVerifier(sp1, VKEY, measurements);
+        nonce = verifier.issueChallenge();
     }
 
     function _claims() internal view returns (Claims memory) {
-        return goodClaims(3, address(0xE5), keccak256("hpke"), keccak256("binding nonce"));
+        return goodClaims(3, ENCLAVE, keccak256("hpke"), nonce);
+    }
+
+    function _binding() internal view returns (ISp1ReceiptVerifier.ReceiptBinding memory) {
+        return ISp1ReceiptVerifier.ReceiptBinding(ENCLAVE, keccak256("hpke"), nonce);
+    }
+
+    /// @dev Evidence bound to `bindingNonce`, journal committing it.
+    function _journalBoundTo(bytes32 bindingNonce) internal view returns (bytes memory) {
+        Claims memory claims = goodClaims(3, ENCLAVE, keccak256("hpke"), bindingNonce);
+        ISp1ReceiptVerifier.ReceiptBinding memory b = ISp1ReceiptVerifier.ReceiptBinding(ENCLAVE, keccak256("hpke"), bindingNonce);
+        return abi.encode(claims, _receipt(), verifier.receiptDomainSeparator(), b);
     }
 
     function _receipt() internal view returns (Receipt memory) {
@@ -43,7 +58,11 @@ contract Sp1ReceiptVerifierTest is TeezkBase {
     }
 
     function _journal(Claims memory claims, Receipt memory receipt) internal view returns (bytes memory) {
-        return abi.encode(claims, receipt, verifier.receiptDomainSeparator());
+        return abi.encode(claims, receipt, verifier.receiptDomainSeparator(), _binding());
+    }
+
+    function _journalSignedFor(bytes32 domain) internal view returns (bytes memory) {
+        return abi.encode(_claims(), _receipt(), domain, _binding());
     }
 
     function _domain(uint256 chainId, address verifyingContract) internal pure returns (bytes32) {
@@ -62,7 +81,10 @@ contract Sp1ReceiptVerifierTest is TeezkBase {
         return abi.encodePacked(keccak256(abi.encode(VKEY, publicValues)));
     }
 
-    function _consume(bytes memory journal) internal returns (Claims memory, Receipt memory) {
+    function _consume(bytes memory journal)
+        internal
+        returns (Claims memory, Receipt memory, ISp1ReceiptVerifier.ReceiptBinding memory)
+    {
         vm.prank(consumer);
         return verifier.verifyAndConsume(journal, _proof(journal));
     }
@@ -71,10 +93,12 @@ contract Sp1ReceiptVerifierTest is TeezkBase {
         Claims memory claims = _claims();
         Receipt memory receipt = _receipt();
         bytes memory journal = _journal(claims, receipt);
-        (Claims memory c, Receipt memory r, bytes32 digest) = verifier.verify(journal, _proof(journal));
+        (Claims memory c, Receipt memory r, bytes32 digest, ISp1ReceiptVerifier.ReceiptBinding memory b) =
+            verifier.verify(journal, _proof(journal));
         assertEq(keccak256(abi.encode(c)), keccak256(abi.encode(claims)), "claims");
         assertEq(keccak256(abi.encode(r)), keccak256(abi.encode(receipt)), "receipt");
         assertEq(digest, verifier.receiptDigest(receipt), "digest");
+        assertEq(keccak256(abi.encode(b)), keccak256(abi.encode(_binding())), "binding");
     }
 
     function test_receiptDigest_IsEip712UnderReceiptVerifierDomain() public view {
@@ -95,8 +119,8 @@ contract Sp1ReceiptVerifierTest is TeezkBase {
         bytes memory journal = _journal(_claims(), receipt);
         bytes32 digest = verifier.receiptDigest(receipt);
         vm.expectEmit(true, true, true, true, address(verifier));
-        emit Sp1ReceiptConsumed(PROGRAM, measurementOf(3), consumer, digest);
-        (, Receipt memory r) = _consume(journal);
+        emit Sp1ReceiptConsumed(PROGRAM, measurementOf(3), consumer, digest, ENCLAVE);
+        (, Receipt memory r,) = _consume(journal);
         assertEq(r.nonce, receipt.nonce, "returned receipt");
         assertTrue(verifier.isConsumed(consumer, digest), "consumed");
         assertFalse(verifier.isConsumed(address(this), digest), "per consumer");
@@ -117,6 +141,49 @@ contract Sp1ReceiptVerifierTest is TeezkBase {
         assertTrue(verifier.isConsumed(address(this), verifier.receiptDigest(_receipt())), "consumed");
     }
 
+    /// @dev The reviewer's attack (issue 12 item 12): evidence bound to a nonce nobody issued recently (a quote of
+    /// any age; for TDX, SNP and NVIDIA claims.timestamp is the prover's own clock, so it looks fresh) plus the
+    /// leaked enclave key yields receipts this contract accepts.
+    function test_verify_RevertWhen_BindingNonceNotFresh() public {
+        bytes32 stale = keccak256("a year-old nonce");
+        bytes memory journal = _journalBoundTo(stale);
+        vm.expectRevert(abi.encodeWithSelector(ISp1ReceiptVerifier.BindingNonceNotFresh.selector, stale));
+        verifier.verify(journal, _proof(journal));
+    }
+
+    function test_verify_AcceptsRecentBlockHashNonce() public {
+        vm.roll(block.number + 300);
+        bytes memory journal = _journalBoundTo(blockhash(block.number - 256));
+        verifier.verify(journal, _proof(journal));
+    }
+
+    function test_verify_RevertWhen_BlockHashNonceOlderThan256Blocks() public {
+        vm.roll(block.number + 300);
+        bytes32 old = blockhash(block.number - 256);
+        bytes memory journal = _journalBoundTo(old);
+        vm.roll(block.number + 1);
+        vm.expectRevert(abi.encodeWithSelector(ISp1ReceiptVerifier.BindingNonceNotFresh.selector, old));
+        verifier.verify(journal, _proof(journal));
+    }
+
+    function test_verify_RevertWhen_ChallengeExpired() public {
+        bytes memory journal = _journal(_claims(), _receipt());
+        verifier.verify(journal, _proof(journal));
+        vm.warp(block.timestamp + verifier.CHALLENGE_TTL());
+        vm.expectRevert(abi.encodeWithSelector(ISp1ReceiptVerifier.BindingNonceNotFresh.selector, nonce));
+        verifier.verify(journal, _proof(journal));
+    }
+
+    function test_issueChallenge_EmitsAndExpiresAfterTtl() public {
+        uint64 expiresAt = uint64(block.timestamp) + verifier.CHALLENGE_TTL();
+        assertEq(verifier.challengeExpiresAt(nonce), expiresAt, "setUp's challenge");
+        vm.expectEmit(false, true, false, true, address(verifier));
+        emit ISp1ReceiptVerifier.ChallengeIssued(bytes32(0), address(this), expiresAt);
+        bytes32 second = verifier.issueChallenge();
+        assertTrue(second != nonce, "each challenge is new");
+        assertEq(verifier.challengeExpiresAt(keccak256("never issued")), 0, "unknown");
+    }
+
     function test_verify_RevertWhen_ProofRejected() public {
         bytes memory journal = _journal(_claims(), _receipt());
         Receipt memory other = _receipt();
@@ -135,19 +202,20 @@ contract Sp1ReceiptVerifierTest is TeezkBase {
 
     function test_verify_RevertWhen_JournalIsAttestMode() public {
         bytes memory journal = abi.encode(_claims());
-        vm.expectRevert(abi.encodeWithSelector(ISp1ReceiptVerifier.JournalLengthInvalid.selector, 288, 512));
+        vm.expectRevert(abi.encodeWithSelector(ISp1ReceiptVerifier.JournalLengthInvalid.selector, 288, 608));
         verifier.verify(journal, _proof(journal));
     }
 
-    function test_verify_RevertWhen_JournalHasNoDomain() public {
-        bytes memory journal = abi.encode(_claims(), _receipt());
-        vm.expectRevert(abi.encodeWithSelector(ISp1ReceiptVerifier.JournalLengthInvalid.selector, 480, 512));
+    /// @dev The journal before the binding was committed: its evidence could be of any age.
+    function test_verify_RevertWhen_JournalHasNoBinding() public {
+        bytes memory journal = abi.encode(_claims(), _receipt(), verifier.receiptDomainSeparator());
+        vm.expectRevert(abi.encodeWithSelector(ISp1ReceiptVerifier.JournalLengthInvalid.selector, 512, 608));
         verifier.verify(journal, _proof(journal));
     }
 
     function test_verify_RevertWhen_JournalHasTrailingBytes() public {
         bytes memory journal = abi.encodePacked(_journal(_claims(), _receipt()), bytes1(0));
-        vm.expectRevert(abi.encodeWithSelector(ISp1ReceiptVerifier.JournalLengthInvalid.selector, 513, 512));
+        vm.expectRevert(abi.encodeWithSelector(ISp1ReceiptVerifier.JournalLengthInvalid.selector, 609, 608));
         verifier.verify(journal, _proof(journal));
     }
 
@@ -155,7 +223,7 @@ contract Sp1ReceiptVerifierTest is TeezkBase {
     /// signature under that chain's domain, so the journal must not verify here (cross-chain replay).
     function test_verify_RevertWhen_SignedForAnotherChain() public {
         bytes32 foreign = _domain(block.chainid + 1, address(verifier));
-        bytes memory journal = abi.encode(_claims(), _receipt(), foreign);
+        bytes memory journal = _journalSignedFor(foreign);
         vm.expectRevert(
             abi.encodeWithSelector(
                 ISp1ReceiptVerifier.ReceiptDomainMismatch.selector, foreign, verifier.receiptDomainSeparator()
@@ -167,8 +235,9 @@ contract Sp1ReceiptVerifierTest is TeezkBase {
     /// Same chain, another Sp1ReceiptVerifier (another program key or registry): not this contract's receipt.
     function test_verify_RevertWhen_SignedForAnotherVerifier() public {
         Sp1ReceiptVerifier other = new Sp1ReceiptVerifier(sp1, VKEY, measurements);
+        nonce = other.issueChallenge();
         bytes32 foreign = other.receiptDomainSeparator();
-        bytes memory journal = abi.encode(_claims(), _receipt(), foreign);
+        bytes memory journal = _journalSignedFor(foreign);
         other.verify(journal, _proof(journal));
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -180,7 +249,7 @@ contract Sp1ReceiptVerifierTest is TeezkBase {
 
     function testFuzz_verify_RevertWhen_DomainIsNotOwn(bytes32 foreign) public {
         vm.assume(foreign != verifier.receiptDomainSeparator());
-        bytes memory journal = abi.encode(_claims(), _receipt(), foreign);
+        bytes memory journal = _journalSignedFor(foreign);
         vm.expectRevert(
             abi.encodeWithSelector(
                 ISp1ReceiptVerifier.ReceiptDomainMismatch.selector, foreign, verifier.receiptDomainSeparator()
@@ -190,9 +259,10 @@ contract Sp1ReceiptVerifierTest is TeezkBase {
     }
 
     function test_verify_RevertWhen_NarrowFieldDirty() public {
-        uint256[6] memory indices = [uint256(0), 5, 6, 7, 8, 13];
-        uint256[6] memory dirty = [uint256(1) << 8, uint256(1) << 64, uint256(1) << 8, uint256(1) << 48, 2, uint256(1) << 64];
-        for (uint256 i = 0; i < 6; ++i) {
+        uint256[7] memory indices = [uint256(0), 5, 6, 7, 8, 13, 16];
+        uint256[7] memory dirty =
+            [uint256(1) << 8, uint256(1) << 64, uint256(1) << 8, uint256(1) << 48, 2, uint256(1) << 64, uint256(1) << 160];
+        for (uint256 i = 0; i < 7; ++i) {
             bytes memory journal = _journal(_claims(), _receipt());
             uint256 offset = 32 + indices[i] * 32;
             uint256 word;

@@ -1,8 +1,9 @@
 /**
  * On-chain parity: the journal the real Rust program (`teezk-zk execute`) commits for real evidence is what the
  * contracts accept and decode. Sp1AttestationVerifier checks the attest-mode journal; Sp1ReceiptVerifier decodes
- * the receipt-mode journal (the same Claims bytes followed by abi.encode(Receipt) and its domain separator) into the very fields TypeScript
- * verification produced, applies the MeasurementRegistry policy, consumes it once and refuses the replay.
+ * the receipt-mode journal (the same Claims bytes followed by abi.encode(Receipt), its domain separator and the binding
+ * inputs) into the very fields TypeScript verification produced, applies the MeasurementRegistry policy and the
+ * binding nonce's freshness, consumes it once and refuses the replay.
  * The SP1 proof itself is the SP1VerifierTestDouble's stand-in (keccak256(abi.encode(vkey, publicValues))):
  * real SP1 proofs cannot be produced on these machines.
  */
@@ -17,7 +18,7 @@ import { parseNitroDocument, verifyNitroDocument } from "../../src/evidence/nitr
 import { loadDcapCollateral } from "../../src/evidence/tdx/collateral/index.js";
 import { verifyDcapQuote } from "../../src/evidence/tdx/index.js";
 import { fixturePath } from "../../src/fixtures/fixturesDir.js";
-import { encodeReceiptJournal, receiptAbiParameter } from "../../src/receipts/index.js";
+import { encodeReceiptJournal, receiptAbiParameter, receiptBindingAbiParameter } from "../../src/receipts/index.js";
 import { decodeEvidenceInput } from "../../src/util/bytes.js";
 import { allowOnMeasurementRegistry, deploySp1TestChain, SP1_TEST_VKEY, testDoubleProof, type Sp1TestChain, type Untyped } from "./sp1TestChain.js";
 
@@ -88,6 +89,12 @@ describe.skipIf(noBinary)(`on-chain decode of the Rust journal${noBinary ? ` (sk
   /** Policy admitting exactly this evidence but for debug (the verifiers still refuse debug evidence). */
   const allow = (claims: Claims) => allowOnMeasurementRegistry(chain, PROGRAM, claims);
 
+  /** Binding inputs whose nonce is a recent block hash (the latest block's parent: a call runs in the latest block). */
+  async function freshBinding() {
+    const block = await (await chain.viem.getPublicClient()).getBlock();
+    return { enclave: "0x00000000000000000000000000000000000000E5" as const, hpkeKeyHash: keccak256("0x04"), nonce: block.parentHash };
+  }
+
   async function receiptFor(journal: Hex) {
     const block = await (await chain.viem.getPublicClient()).getBlock();
     return {
@@ -114,22 +121,28 @@ describe.skipIf(noBinary)(`on-chain decode of the Rust journal${noBinary ? ` (sk
       await expect(attestation.read.verifyAttestation([tampered, testDoubleProof(journal)])).rejects.toThrow(/InvalidProof/);
 
       const receipt = await receiptFor(journal);
-      // Rust commits (claims, receipt, domainSeparator).abi_encode_params(): static tuples, i.e. the attest journal
-      // followed by the receipt and the contract's EIP-712 domain separator.
+      // Rust commits (claims, receipt, domainSeparator, binding).abi_encode_params(): static tuples, i.e. the attest
+      // journal followed by the receipt, the contract's EIP-712 domain separator and the binding inputs. (The real
+      // report data binds no key of ours; the program, not the contract, proves that binding.)
       const domainSeparator = await receipts.read.receiptDomainSeparator();
-      const receiptJournal = encodeReceiptJournal({ claims: decodeClaims(journal), receipt, domainSeparator });
-      expect(receiptJournal).toBe(concatHex([journal, encodeAbiParameters([receiptAbiParameter], [receipt]), domainSeparator]));
+      const binding = await freshBinding();
+      const receiptJournal = encodeReceiptJournal({ claims: decodeClaims(journal), receipt, domainSeparator, binding });
+      const receiptWords = encodeAbiParameters([receiptAbiParameter], [receipt]);
+      expect(receiptJournal).toBe(concatHex([journal, receiptWords, domainSeparator, encodeAbiParameters([receiptBindingAbiParameter], [binding])]));
       const proof = testDoubleProof(receiptJournal);
 
-      const [claims, decodedReceipt, digest] = await receipts.read.verify([receiptJournal, proof]);
+      const [claims, decodedReceipt, digest, decodedBinding] = await receipts.read.verify([receiptJournal, proof]);
       expect(claims).toEqual(expected);
       expect(decodedReceipt).toEqual(receipt);
       expect(digest).toBe(await receipts.read.receiptDigest([receipt]));
+      expect(decodedBinding).toEqual(binding);
+      const stale = encodeReceiptJournal({ claims: decodeClaims(journal), receipt, domainSeparator, binding: { ...binding, nonce: keccak256("0x05") } });
+      await expect(receipts.read.verify([stale, testDoubleProof(stale)])).rejects.toThrow(/BindingNonceNotFresh/);
 
       const hash = await receipts.write.verifyAndConsume([receiptJournal, proof]);
       const events = await receipts.getEvents.Sp1ReceiptConsumed({}, { blockHash: (await chain.wait(hash)).blockHash });
       expect(events).toHaveLength(1);
-      expect(events[0].args).toMatchObject({ programId: PROGRAM, measurement: expected.measurement, digest });
+      expect(events[0].args).toMatchObject({ programId: PROGRAM, measurement: expected.measurement, digest, enclave: binding.enclave });
       await expect(receipts.write.verifyAndConsume([receiptJournal, proof])).rejects.toThrow(/ReceiptAlreadyConsumed/);
     });
   }
@@ -141,7 +154,12 @@ describe.skipIf(noBinary)(`on-chain decode of the Rust journal${noBinary ? ` (sk
     expect(decodeClaims(journal)).toEqual(expected);
     expect(expected.debug).toBe(true);
     await allow(expected);
-    const receiptJournal = concatHex([journal, encodeAbiParameters([receiptAbiParameter], [await receiptFor(journal)]), await receipts.read.receiptDomainSeparator()]);
+    const receiptJournal = encodeReceiptJournal({
+      claims: expected,
+      receipt: await receiptFor(journal),
+      domainSeparator: await receipts.read.receiptDomainSeparator(),
+      binding: await freshBinding(),
+    });
     // The registry's error bubbles up; its selector is in IMeasurementRegistry's ABI, not this contract's.
     await expect(receipts.write.verifyAndConsume([receiptJournal, testDoubleProof(receiptJournal)])).rejects.toThrow(/DebugNotAllowed\(3\)/);
   });

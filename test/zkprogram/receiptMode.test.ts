@@ -1,6 +1,7 @@
 /**
  * Receipt mode end to end through the binary: `teezk-zk execute --mode receipt` checks an enclave's EIP-712
- * receipt against attested evidence, the witness and the output, and commits abi.encode(Claims, Receipt).
+ * receipt against attested evidence, the witness and the output, and commits abi.encode(Claims, Receipt, bytes32
+ * domainSeparator, ReceiptBinding).
  *
  * No real fixture's report data is the binding of a key we hold (that is the point of the binding), so the
  * evidence comes from the simulated TEEs (real formats, signed by the dev PKI) and both sides trust the dev root
@@ -8,8 +9,9 @@
  * names that root, and the contract accepts it only because this test's registry allows it.
  *
  * Asserted per vendor: the Rust journal equals TypeScript's `buildReceiptJournal` byte for byte;
- * Sp1ReceiptVerifier (with SP1VerifierTestDouble standing in for SP1) decodes the same claims and receipt, and
- * refuses the journal of a receipt signed for another chain (the journal commits the EIP-712 domain); a wrong
+ * Sp1ReceiptVerifier (with SP1VerifierTestDouble standing in for SP1) decodes the same claims, receipt and binding,
+ * refuses the journal of a receipt signed for another chain (the journal commits the EIP-712 domain) and evidence
+ * bound to a nonce that is no recent block hash or issued challenge (a quote of any age); a wrong
  * witness, a wrong output, a forged or malleated signature and a foreign HPKE key are refused by the binary
  * (exit 1, typed code on stderr) and by TypeScript with the same code.
  */
@@ -55,6 +57,13 @@ describe("receipt mode through teezk-zk, TypeScript and Sp1ReceiptVerifier", () 
     domain = { chainId: await (await chain.viem.getPublicClient()).getChainId(), verifyingContract: receipts.address };
   }, 30 * 60_000);
 
+  /** A challenge from Sp1ReceiptVerifier.issueChallenge, read back from its ChallengeIssued event. */
+  async function issueChallenge(): Promise<Hex> {
+    const { blockHash } = await chain.wait(await receipts.write.issueChallenge());
+    const [event] = await receipts.getEvents.ChallengeIssued({}, { blockHash });
+    return event.args.challenge as Hex;
+  }
+
   /** The registry admits exactly these claims (dev root included). */
   const allow = (claims: Claims) => allowOnMeasurementRegistry(chain, PROGRAM, claims);
 
@@ -66,7 +75,8 @@ describe("receipt mode through teezk-zk, TypeScript and Sp1ReceiptVerifier", () 
       mkdirSync(folder);
       const enclave = privateKeyToAccount(generatePrivateKey());
       const hpkePublicKey = toHex(new Uint8Array([4, ...new Array<number>(64).fill(0x42)]));
-      const bindingNonce = keccak256(toHex(`nonce for ${vendor}`));
+      // A challenge the contract issued: the evidence is fresh for CHALLENGE_TTL.
+      const bindingNonce = await issueChallenge();
       // A minute in the past: claims.timestamp must not be ahead of the chain's block time.
       const now = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
       const devRoots = getDevRoots({ dir: join(dir, "dev-roots") });
@@ -137,14 +147,16 @@ describe("receipt mode through teezk-zk, TypeScript and Sp1ReceiptVerifier", () 
       const journal = (expected as { journal: Hex }).journal;
       expect(rust()).toEqual(expected);
       expect(journal.slice(0, 2 + 64 * 9)).toBe(encodeClaims(claims));
-      expect(decodeReceiptJournal(journal)).toEqual({ claims, receipt, domainSeparator: await receipts.read.receiptDomainSeparator() });
+      const binding = { enclave: enclave.address, hpkeKeyHash: keccak256(hpkePublicKey), nonce: bindingNonce };
+      expect(decodeReceiptJournal(journal)).toEqual({ claims, receipt, domainSeparator: await receipts.read.receiptDomainSeparator(), binding });
       expect(decodeClaims(journal.slice(0, 2 + 64 * 9) as Hex).rootHash).toBe(trustedRoot);
 
       await allow(claims);
       const proof = testDoubleProof(journal);
-      const [onchainClaims, onchainReceipt, digest] = await receipts.read.verify([journal, proof]);
+      const [onchainClaims, onchainReceipt, digest, onchainBinding] = await receipts.read.verify([journal, proof]);
       expect(onchainClaims).toEqual(claims);
       expect(onchainReceipt).toEqual(receipt);
+      expect(onchainBinding).toEqual(binding);
       expect(digest).toBe(await receipts.read.receiptDigest([receipt]));
 
       // The enclave signed the same receipt for this contract's address on another chain: the program proves
@@ -154,7 +166,10 @@ describe("receipt mode through teezk-zk, TypeScript and Sp1ReceiptVerifier", () 
       const foreign = rust({ signature: foreignSignature, chainId: foreignDomain.chainId });
       expect(foreign).toEqual(await typescript({ signature: foreignSignature, domain: foreignDomain }));
       const foreignJournal = (foreign as { journal: Hex }).journal;
-      expect(foreignJournal.slice(0, -64)).toBe(journal.slice(0, -64));
+      // Only word 15, the domain separator, differs.
+      const domainWord = [2 + 64 * 15, 2 + 64 * 16] as const;
+      expect(foreignJournal.slice(0, domainWord[0]) + foreignJournal.slice(domainWord[1])).toBe(journal.slice(0, domainWord[0]) + journal.slice(domainWord[1]));
+      expect(foreignJournal.slice(...domainWord)).not.toBe(journal.slice(...domainWord));
       const foreignProof = testDoubleProof(foreignJournal);
       await expect(receipts.read.verify([foreignJournal, foreignProof])).rejects.toThrow(/ReceiptDomainMismatch/);
       // Under this contract's domain, the other chain's signature is not the enclave's.

@@ -27,6 +27,15 @@ sol! {
         uint64 issuedAt;
         bytes32 nonce;
     }
+
+    /// The DESIGN §3 binding inputs behind `Claims.reportData`, committed after the receipt so Sp1ReceiptVerifier
+    /// can check the nonce's freshness (a recent block hash or an issued challenge) and name the enclave.
+    #[derive(Debug, PartialEq, Eq)]
+    struct ReceiptBinding {
+        address enclave;
+        bytes32 hpkeKeyHash;
+        bytes32 nonce;
+    }
 }
 
 /// `svn` has six 8-bit lanes (TypeScript `src/claims/svnLanes.ts`).

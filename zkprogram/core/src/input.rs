@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 pub enum Mode {
     /// Journal = `abi.encode(Claims)`.
     Attest,
-    /// Journal = `abi.encode(Claims, Receipt)`, after checking the receipt against the evidence.
+    /// Journal = `abi.encode(Claims, Receipt, bytes32 domainSeparator, ReceiptBinding)`, after checking the
+    /// receipt against the evidence.
     Receipt,
 }
 

@@ -42,14 +42,15 @@ fn pins(extra_trusted_roots: &[[u8; 32]]) -> Vec<PinnedRoot> {
 }
 
 /// The public values: `abi.encode(Claims)` in attest mode; in receipt mode `abi.encode(Claims, Receipt, bytes32
-/// domainSeparator)`, the last word being the EIP-712 domain the receipt signature was checked under.
+/// domainSeparator, ReceiptBinding)`: the EIP-712 domain the receipt signature was checked under, then the binding
+/// inputs, whose nonce Sp1ReceiptVerifier requires to be fresh (without it the evidence could be of any age).
 pub fn run(input: &ProgramInput) -> Result<Vec<u8>> {
     let claims = verify_evidence(&input.evidence, input.now_ms, &input.extra_trusted_roots)?;
     match (input.mode, &input.receipt) {
         (Mode::Attest, None) => Ok(claims.abi_encode()),
         (Mode::Receipt, Some(r)) => {
-            let (receipt, domain_separator) = receipt::check_receipt(&claims.reportData.0, r)?;
-            Ok((claims, receipt, FixedBytes::<32>::from(domain_separator)).abi_encode_params())
+            let checked = receipt::check_receipt(&claims.reportData.0, r)?;
+            Ok((claims, checked.receipt, FixedBytes::<32>::from(checked.domain_separator), checked.binding).abi_encode_params())
         }
         (Mode::Attest, Some(_)) => bail!(CONFIG_INVALID, "attest mode takes no receipt"),
         (Mode::Receipt, None) => bail!(CONFIG_INVALID, "receipt mode needs the receipt, signature, witness and output"),

@@ -22,7 +22,7 @@ pub mod receipt;
 pub mod snp;
 pub mod x509;
 
-pub use claims::{Claims, Receipt, TcbStatus, TeeType};
+pub use claims::{Claims, Receipt, ReceiptBinding, TcbStatus, TeeType};
 pub use error::{Error, ErrorCode, Result};
 pub use input::{Evidence, Mode, ProgramInput, ReceiptInput};
 pub use journal::{inspect_gpu_evidence, run};

@@ -1,6 +1,6 @@
 //! `receipt` mode: the enclave's EIP-712 receipt is checked against the attested evidence inside the proof,
 //! so one Groth16 proof shows "this output came from this witness in an attested TEE".
-use crate::claims::Receipt;
+use crate::claims::{Receipt, ReceiptBinding};
 use crate::error::Result;
 use crate::hash::keccak256;
 use crate::input::{ReceiptFields, ReceiptInput};
@@ -71,9 +71,19 @@ pub fn receipt_domain_separator(chain_id: u64, verifying_contract: &[u8; 20]) ->
     receipt_domain(chain_id, verifying_contract).separator().0
 }
 
-/// Checks the receipt against the evidence's reportData and the given witness and output; returns the receipt
-/// and the domain separator its signature was checked under.
-pub fn check_receipt(report_data: &[u8; 32], input: &ReceiptInput) -> Result<(Receipt, [u8; 32])> {
+/// What receipt mode commits after the claims.
+#[derive(Debug)]
+pub struct CheckedReceipt {
+    pub receipt: Receipt,
+    /// The EIP-712 domain separator the signature was checked under.
+    pub domain_separator: [u8; 32],
+    /// The binding inputs reportData was checked against: the contract checks the nonce's freshness.
+    pub binding: ReceiptBinding,
+}
+
+/// Checks the receipt against the evidence's reportData and the given witness and output; returns the receipt,
+/// the domain separator its signature was checked under and the binding inputs (enclave, HPKE key hash, nonce).
+pub fn check_receipt(report_data: &[u8; 32], input: &ReceiptInput) -> Result<CheckedReceipt> {
     let binding = compute_binding(&input.enclave_address, &input.hpke_public_key, &input.binding_nonce);
     ensure!(
         &binding == report_data,
@@ -93,5 +103,13 @@ pub fn check_receipt(report_data: &[u8; 32], input: &ReceiptInput) -> Result<(Re
         hex::encode(signer),
         hex::encode(input.enclave_address)
     );
-    Ok((to_sol(&input.receipt), receipt_domain_separator(input.chain_id, &input.verifying_contract)))
+    Ok(CheckedReceipt {
+        receipt: to_sol(&input.receipt),
+        domain_separator: receipt_domain_separator(input.chain_id, &input.verifying_contract),
+        binding: ReceiptBinding {
+            enclave: Address::from(input.enclave_address),
+            hpkeKeyHash: keccak256(&input.hpke_public_key).into(),
+            nonce: input.binding_nonce.into(),
+        },
+    })
 }

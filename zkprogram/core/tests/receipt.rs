@@ -50,9 +50,13 @@ fn viem_signed_receipt_recovers_the_enclave_and_checks() {
     let i = input();
     let digest = receipt_signing_hash(&i.receipt, i.chain_id, &i.verifying_contract);
     assert_eq!(recover_signer(&digest, &i.signature).unwrap(), h::<20>(ADDRESS));
-    let (receipt, domain) = check_receipt(&h(BINDING), &i).unwrap();
-    assert_eq!(receipt.issuedAt, 1_750_000_000);
-    assert_eq!(domain, h::<32>(DOMAIN_SEPARATOR), "viem domainSeparator of the signing domain");
+    let checked = check_receipt(&h(BINDING), &i).unwrap();
+    assert_eq!(checked.receipt.issuedAt, 1_750_000_000);
+    assert_eq!(checked.domain_separator, h::<32>(DOMAIN_SEPARATOR), "viem domainSeparator of the signing domain");
+    // The binding's inputs come back for the journal: the contract checks the nonce's freshness and names the key.
+    assert_eq!(checked.binding.enclave.0 .0, h::<20>(ADDRESS));
+    assert_eq!(checked.binding.hpkeKeyHash.0, teezk_zk_core::hash::keccak256(&i.hpke_public_key));
+    assert_eq!(checked.binding.nonce.0, i.binding_nonce);
 }
 
 #[test]
@@ -114,7 +118,7 @@ fn domain_separator_depends_on_chain_and_contract() {
 }
 
 #[test]
-fn receipt_journal_is_claims_then_receipt_then_domain() {
+fn receipt_journal_is_claims_then_receipt_then_domain_then_binding() {
     use alloy_sol_types::SolValue;
     let claims = teezk_zk_core::Claims {
         teeType: 1,
@@ -129,7 +133,9 @@ fn receipt_journal_is_claims_then_receipt_then_domain() {
     };
     let receipt = teezk_zk_core::receipt::to_sol(&input().receipt);
     let domain = alloy_primitives::FixedBytes::<32>::from([5u8; 32]);
-    let journal = (claims.clone(), receipt.clone(), domain).abi_encode_params();
-    assert_eq!(journal, [claims.abi_encode(), receipt.abi_encode(), vec![5u8; 32]].concat());
-    assert_eq!(journal.len(), 16 * 32);
+    let binding = teezk_zk_core::ReceiptBinding { enclave: [6u8; 20].into(), hpkeKeyHash: [7u8; 32].into(), nonce: [8u8; 32].into() };
+    let journal = (claims.clone(), receipt.clone(), domain, binding).abi_encode_params();
+    let enclave_word = [vec![0u8; 12], vec![6u8; 20]].concat();
+    assert_eq!(journal, [claims.abi_encode(), receipt.abi_encode(), vec![5u8; 32], enclave_word, vec![7u8; 32], vec![8u8; 32]].concat());
+    assert_eq!(journal.len(), 19 * 32, "Sp1ReceiptVerifier.JOURNAL_LENGTH");
 }

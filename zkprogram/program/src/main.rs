@@ -1,5 +1,6 @@
 //! SP1 guest: reads one `ProgramInput`, verifies the evidence with teezk-zk-core and commits the journal:
-//! `abi.encode(Claims)` (attest mode) or `abi.encode(Claims, Receipt)` (receipt mode). A rejection panics,
+//! `abi.encode(Claims)` (attest mode) or `abi.encode(Claims, Receipt, bytes32 domainSeparator, ReceiptBinding)`
+//! (receipt mode). A rejection panics,
 //! so no proof exists for evidence that does not verify.
 #![no_main]
 sp1_zkvm::entrypoint!(main);
