@@ -95,6 +95,7 @@ export const errorCodes = {
   RECEIPT_SIGNER_MISMATCH: "the receipt is not signed by the enclave whose evidence the client verified",
   RECEIPT_CONTEXT_MISMATCH: "the receipt is not for this request: its programId, EIP-712 domain, nonce or issuedAt differ from what the client expects",
   PROVER_BUSY: "the prover node has as many proofs in flight as it admits; retry shortly",
+  SERVICE_BUSY: "a service refuses more of this kind of request for now (in flight, per-second rate, or spent-challenge bound reached); retry after a moment",
   CHAIN_CALL_FAILED: "a contract call reverted or the RPC failed",
   TIMELOCK_NOT_READY: "the timelock operation cannot run yet: it is inside its delay, was never scheduled (or was cancelled), or has already run",
   RECEIPT_INVALID: "a receipt or batch field is malformed (not 32-byte hex, integer out of range) or a batch is empty or too large",

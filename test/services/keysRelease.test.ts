@@ -264,7 +264,7 @@ describe("key release service on loopback (simulated Nitro enclave, dev root tru
 });
 
 describe("key release challenges: expiry and the bounded table", () => {
-  it("an expired challenge is NONCE_REPLAYED; past the bound the oldest challenge is forgotten", async () => {
+  it("an expired challenge is NONCE_REPLAYED; issuing stores nothing; past the spent bound, SERVICE_BUSY spends nothing", async () => {
     const dir = mkdtempSync(join(tmpdir(), "teezk-keys-clock-"));
     const devRoots = getDevRoots({ dir });
     let now = new Date();
@@ -291,13 +291,19 @@ describe("key release challenges: expiry and the bounded table", () => {
       now = new Date(now.getTime() + 61_000);
       expect(await codeOf(await post("release", attestWith(stale)))).toBe("NONCE_REPLAYED");
 
-      const first = await issue();
-      const second = await issue();
-      await issue();
-      await issue(); // the fourth pushes out the first
+      const issued = [await issue(), await issue(), await issue(), await issue()];
+      expect(service.challenges.size).toBe(0); // issuing stores nothing; an expired challenge is never spent
+      for (const nonce of issued.slice(0, 3)) expect(await codeOf(await post("release", attestWith(nonce)))).toBe("released");
       expect(service.challenges.size).toBe(3);
-      expect(await codeOf(await post("release", attestWith(first)))).toBe("NONCE_REPLAYED");
-      expect(await codeOf(await post("release", attestWith(second)))).toBe("released");
+      // Three spent and unexpired: the fourth release is refused without spending its challenge.
+      expect(await codeOf(await post("release", attestWith(issued[3]!)))).toBe("SERVICE_BUSY");
+      expect(await codeOf(await post("release", attestWith(issued[3]!)))).toBe("SERVICE_BUSY");
+      expect(await codeOf(await post("release", attestWith(issued[0]!)))).toBe("NONCE_REPLAYED");
+      // Once the spent ones expire they are forgotten (and could not be used anyway): room again.
+      now = new Date(now.getTime() + 61_000);
+      expect(await codeOf(await post("release", attestWith(await issue())))).toBe("released");
+      expect(service.challenges.size).toBe(1);
+      expect(await codeOf(await post("release", attestWith(issued[3]!)))).toBe("NONCE_REPLAYED");
     } finally {
       await server.close();
       rmSync(dir, { recursive: true, force: true });

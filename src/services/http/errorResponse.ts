@@ -22,6 +22,7 @@ const statusByCode: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   INTERNAL: 500,
   PROVER_FAILED: 500,
   PROVER_BUSY: 503,
+  SERVICE_BUSY: 503,
 };
 
 /** The JSON body every teezk service answers with on failure: `{ error: { code, message, details? } }`. */

@@ -12,7 +12,10 @@ export const MAX_KEY_RELEASE_BODY_BYTES = MAX_VERIFY_BODY_BYTES;
 /** How long an issued challenge stays usable: long enough to ask a TEE for evidence, short enough to be fresh. */
 export const DEFAULT_CHALLENGE_TTL_MS = 5 * 60_000;
 
-/** Outstanding challenges kept; past this the oldest is forgotten (its holder asks again). */
+/**
+ * Spent challenges remembered until they expire (issued ones are not stored at all); past this, releases are
+ * SERVICE_BUSY, without spending the challenge, until some expire.
+ */
 export const DEFAULT_MAX_OUTSTANDING_CHALLENGES = 10_000;
 
 export const DEFAULT_KEY_RELEASE_TIMEOUT_MS = 30_000;

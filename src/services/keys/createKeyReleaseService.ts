@@ -30,6 +30,7 @@ export type CreateKeyReleaseServiceParameters = EvidenceTrustParameters & Servic
   /** When given, every release decision (released or refused, with its evidence and appraisal) is recorded. */
   archive?: Archive;
   challengeTtlMs?: number;
+  /** Spent, unexpired challenges remembered (issued ones are stateless). Default DEFAULT_MAX_OUTSTANDING_CHALLENGES. */
   maxOutstandingChallenges?: number;
   /** The service's clock (tests); default `() => new Date()`. Evidence is always verified as of this clock. */
   clock?: () => Date;

@@ -20,8 +20,20 @@ export const DEFAULT_ATTESTATION_TIMEOUT_MS = 30_000;
  */
 export const DEFAULT_NONCE_TTL_MS = 5 * 60_000;
 
-/** At most this many nonces are remembered (issued or used); the oldest is forgotten first. */
+/**
+ * At most this many nonces are remembered (issued or used). A full table refuses new attestations (SERVICE_BUSY)
+ * rather than forget a live nonce; with the default rate and lifetime it never fills (20/s × 300 s < 10,000).
+ */
 export const DEFAULT_MAX_NONCES = 10_000;
+
+/**
+ * Attestations admitted per second (and in a burst). Anyone may ask for one and each runs a real evidence
+ * collection, so the rate bounds the TEE's work under a flood; an honest client asks once per proof.
+ */
+export const DEFAULT_ATTESTATIONS_PER_SECOND = 20;
+
+/** Evidence collections running at once: a TEE serves them one after another anyway. */
+export const DEFAULT_MAX_CONCURRENT_ATTESTATIONS = 4;
 
 /**
  * Proofs admitted at once (running or queued behind the serialized prover); more are refused with PROVER_BUSY

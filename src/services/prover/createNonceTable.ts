@@ -4,13 +4,16 @@ import { TeezkError } from "../../errors/index.js";
 export type CreateNonceTableParameters = {
   /** How long an issued nonce stays usable (ms). */
   ttlMs: number;
-  /** Most nonces remembered, issued or used; when full the oldest is forgotten. */
+  /** Most nonces remembered, issued or used, until they expire; when full of live ones, issue is SERVICE_BUSY. */
   maxEntries: number;
 };
 
 /** The nonces one prover node has attested, each good for one prove. Times are ms since the epoch. */
 export type NonceTable = {
-  /** Records an attested nonce. A nonce the table still remembers (issued or used) is NONCE_REPLAYED. */
+  /**
+   * Records an attested nonce. A nonce the table still remembers (issued or used) is NONCE_REPLAYED; a table
+   * full of unexpired nonces is SERVICE_BUSY (nothing live is forgotten to make room).
+   */
   issue(nonce: Hex, binding: Hex, now: number): void;
   /** The binding of an issued, unused, unexpired nonce; NONCE_REPLAYED otherwise. Does not use it up. */
   peek(nonce: Hex, now: number): Hex;
@@ -24,11 +27,14 @@ export type NonceTable = {
 type Entry = { binding: Hex; expiresAt: number; used: boolean };
 
 /**
- * A bounded, expiring table of attested nonces. Map insertion order is issue order, so expiry and eviction both
- * take from the front. Used nonces stay until they expire, so a replay inside the window is named as such.
+ * A bounded, expiring table of attested nonces. Map insertion order is issue order, so expiry takes from the
+ * front. Used nonces stay until they expire, so a replay inside the window is named as such. A full table refuses
+ * new nonces instead of evicting the oldest: anyone may ask for attestations, and eviction let a flood push out
+ * an honest client's nonce between its attestation and its prove (the node's attestation rate bound keeps the
+ * table from filling at all).
  *
- * Bound: a nonce forgotten (expired, or evicted under a flood of attestations) can be attested again; its old
- * binding is gone, so a replayed prove request still fails, and a fresh attestation means a fresh receipt.
+ * Bound: a nonce forgotten (expired) can be attested again; its old binding is gone, so a replayed prove request
+ * still fails, and a fresh attestation means a fresh receipt.
  */
 export function createNonceTable({ ttlMs, maxEntries }: CreateNonceTableParameters): NonceTable {
   const entries = new Map<string, Entry>();
@@ -59,10 +65,8 @@ export function createNonceTable({ ttlMs, maxEntries }: CreateNonceTableParamete
       sweep(now);
       const key = nonce.toLowerCase();
       if (entries.has(key)) throw refuse(nonce, "was already attested by this node; each attestation needs a fresh nonce");
-      while (entries.size >= maxEntries) {
-        const oldest = entries.keys().next().value;
-        if (oldest === undefined) break;
-        entries.delete(oldest);
+      if (entries.size >= maxEntries) {
+        throw new TeezkError("SERVICE_BUSY", `The node remembers ${entries.size} unexpired nonces, its limit; retry shortly`);
       }
       entries.set(key, { binding, expiresAt: now + ttlMs, used: false });
     },

@@ -10,11 +10,13 @@ import { parseContractDomain } from "../../receipts/parseReceipt.js";
 import { signReceipt } from "../../receipts/index.js";
 import type { ContractDomain, Receipt } from "../../receipts/types.js";
 import type { Archive } from "../../store/index.js";
-import { applyServiceLimits, errorResponse, readJsonObject, serviceTimeout } from "../http/index.js";
+import { applyServiceLimits, createAdmissionGate, errorResponse, readJsonObject, serviceTimeout } from "../http/index.js";
 import { circuitProgramId } from "./circuitProgramId.js";
 import { publicSignalsDigest } from "./computeReceiptDigests.js";
 import {
   DEFAULT_ATTESTATION_TIMEOUT_MS,
+  DEFAULT_ATTESTATIONS_PER_SECOND,
+  DEFAULT_MAX_CONCURRENT_ATTESTATIONS,
   DEFAULT_MAX_NONCES,
   DEFAULT_MAX_QUEUED_PROOFS,
   DEFAULT_NONCE_TTL_MS,
@@ -65,8 +67,15 @@ export type CreateProverNodeParameters = {
   attestationTimeoutMs?: number;
   /** How long an attested nonce may be used to prove. Default DEFAULT_NONCE_TTL_MS. */
   nonceTtlMs?: number;
-  /** Most nonces remembered. Default DEFAULT_MAX_NONCES. */
+  /**
+   * Most nonces remembered. Default DEFAULT_MAX_NONCES. Must hold every nonce the attestation rate admits within
+   * one nonce lifetime, so a flood is refused at the rate bound and never pushes out a client's live nonce.
+   */
   maxNonces?: number;
+  /** Attestations (evidence collections) running at once; more get SERVICE_BUSY. Default DEFAULT_MAX_CONCURRENT_ATTESTATIONS. */
+  maxConcurrentAttestations?: number;
+  /** Attestations admitted per second on average (bursts of as many). Default DEFAULT_ATTESTATIONS_PER_SECOND. */
+  attestationsPerSecond?: number;
   /** Proofs admitted at once (running or queued); more get PROVER_BUSY. Default DEFAULT_MAX_QUEUED_PROOFS. */
   maxQueuedProofs?: number;
   /** The node's clock (receipts' issuedAt, nonce expiry); default `() => new Date()`. */
@@ -158,7 +167,20 @@ export async function createProverNode(parameters: CreateProverNodeParameters): 
   const keyPair: HpkeKeyPair = await generateHpkeKeyPair();
   const enclaveAddress = account.address;
   const hpkePublicKey = keyPair.publicKey;
-  const nonces = createNonceTable({ ttlMs: parameters.nonceTtlMs ?? DEFAULT_NONCE_TTL_MS, maxEntries: parameters.maxNonces ?? DEFAULT_MAX_NONCES });
+  const nonceTtlMs = parameters.nonceTtlMs ?? DEFAULT_NONCE_TTL_MS;
+  const maxNonces = parameters.maxNonces ?? DEFAULT_MAX_NONCES;
+  const attestationsPerSecond = parameters.attestationsPerSecond ?? DEFAULT_ATTESTATIONS_PER_SECOND;
+  // Unauthenticated callers choose the nonces: the table must outlast the rate, or a flood fills it.
+  if (Math.ceil(attestationsPerSecond * (nonceTtlMs / 1000 + 1)) > maxNonces) {
+    throw new TeezkError("CONFIG_INVALID", `maxNonces (${maxNonces}) must hold ${attestationsPerSecond} attestations per second for a nonce lifetime of ${nonceTtlMs} ms`);
+  }
+  const nonces = createNonceTable({ ttlMs: nonceTtlMs, maxEntries: maxNonces });
+  const attestationGate = createAdmissionGate({
+    what: "attestations",
+    maxInFlight: parameters.maxConcurrentAttestations ?? DEFAULT_MAX_CONCURRENT_ATTESTATIONS,
+    perSecond: attestationsPerSecond,
+    clock,
+  });
   const stats: ProverNodeStats = { proveRequests: 0, proveStoredRequests: 0, keysReleased: 0, attestations: 0, proofs: 0 };
   const keyReleaseUrl = parameters.keyRelease?.url;
   if (keyReleaseUrl !== undefined && (typeof keyReleaseUrl !== "string" || !/^https?:\/\//.test(keyReleaseUrl))) {
@@ -168,6 +190,8 @@ export async function createProverNode(parameters: CreateProverNodeParameters): 
 
   const app = new Hono();
   app.use("/v1/attestation", serviceTimeout(attestationTimeoutMs));
+  // Each attestation is a real evidence collection: bounded in flight and per second, refused before any work.
+  app.use("/v1/attestation", attestationGate.middleware);
   app.use("/v1/prove", serviceTimeout(proveTimeoutMs));
   app.use("/v1/prove-stored", serviceTimeout(proveTimeoutMs));
   // Counted and admitted before the body is read. The timeout sits outside, so a timed-out proof still holds
