@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -116,8 +117,9 @@ describe("verifier node on loopback: real evidence, verdicts, refusals, archive"
     expect(archive.count("verdicts", { accepted: false })).toBe(before + 1);
     expect(refused.claimsHash).toBe(NO_CLAIMS_HASH);
     expect(refused.signature).toBeNull();
-    expect(refused.payload).toMatchObject({ refused: { code: "CERT_EXPIRED" } });
-    expect(archive.get("evidence", refused.evidenceId!)!.claims).toBeNull();
+    // A refusal is archived by the evidence's digest and the code, never by its body.
+    expect(refused.payload).toMatchObject({ refused: { code: "CERT_EXPIRED" }, evidence: { sha256: `0x${createHash("sha256").update(nitroFile).digest("hex")}`, bytes: nitroFile.length } });
+    expect(refused.evidenceId).toBeNull();
   });
 
   it("a real debug Nitro document that verifies but fails the policy: VERDICT_REFUSED listing the rules, archived with its appraisal", async () => {
@@ -131,7 +133,8 @@ describe("verifier node on loopback: real evidence, verdicts, refusals, archive"
     expect(body.verdict).toBeUndefined();
     const refused = archive.list("verdicts", { where: { accepted: false }, order: "desc", limit: 1 })[0]!;
     expect(refused.claimsHash).not.toBe(NO_CLAIMS_HASH);
-    const appraisal = archive.list("appraisals", { where: { evidenceId: refused.evidenceId! } })[0]!;
+    expect(refused.evidenceId).toBeNull();
+    const appraisal = archive.get("appraisals", (refused.payload as { appraisalId: string }).appraisalId)!;
     expect(appraisal.ok).toBe(false);
     expect(appraisal.failures.map((failure) => failure.code)).toEqual(expect.arrayContaining(["DEBUG_ENCLAVE", "MEASUREMENT_NOT_ALLOWED"]));
   });

@@ -14,6 +14,13 @@ export const MAX_VERIFY_BODY_BYTES = 2 * (2 * MAX_GPU_EVIDENCE_BYTES + 1024) + 1
  */
 export const DEFAULT_VERIFY_TIMEOUT_MS = 30_000;
 
+/**
+ * Verifications admitted at once (reading their body, verifying, archiving); more get SERVICE_BUSY before their
+ * body is read. Verification is synchronous CPU on one thread, so more in flight only adds queued bodies
+ * (each up to MAX_VERIFY_BODY_BYTES) to memory: 8 × ~4 MiB at most.
+ */
+export const DEFAULT_MAX_CONCURRENT_VERIFICATIONS = 8;
+
 /** The archive's `source` for what a verifier node records. */
 export const VERIFIER_ARCHIVE_SOURCE = "verifier-node";
 

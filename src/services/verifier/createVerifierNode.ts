@@ -6,10 +6,10 @@ import type { EvidenceKind } from "../../evidence/detectEvidenceType.js";
 import type { ReferenceValues } from "../../policy/index.js";
 import type { ContractDomain } from "../../receipts/types.js";
 import type { Archive } from "../../store/index.js";
-import { applyServiceLimits, errorResponse, readJsonObject, type ServiceLimitOptions } from "../http/index.js";
+import { applyServiceLimits, createAdmissionGate, errorResponse, readJsonObject, type ServiceLimitOptions } from "../http/index.js";
 import { createVerifierSigner, type VerifierSigner, type VerifierSignerRequest } from "../verifierSigner.js";
 import { createArchiveBatcher } from "./createArchiveBatcher.js";
-import { DEFAULT_REQUEST_TIME_SKEW_MS, DEFAULT_VERIFY_TIMEOUT_MS, MAX_VERIFY_BODY_BYTES } from "./constants.js";
+import { DEFAULT_MAX_CONCURRENT_VERIFICATIONS, DEFAULT_REQUEST_TIME_SKEW_MS, DEFAULT_VERIFY_TIMEOUT_MS, MAX_VERIFY_BODY_BYTES } from "./constants.js";
 import { parseVerifyRequest, type ParseVerifyRequestReturnType } from "./parseVerifyRequest.js";
 import { recordVerifierDecision } from "./recordVerifierDecision.js";
 import { createCollateralCache } from "./createCollateralCache.js";
@@ -38,6 +38,10 @@ export type CreateVerifierNodeParameters = EvidenceTrustParameters & ServiceLimi
    * 120 s); a farther one is REQUEST_TIME_SKEWED. 0 accepts only the node's own current second.
    */
   requestTimeSkewMs?: number;
+  /** Verifications in flight; more get SERVICE_BUSY before their body is read. Default DEFAULT_MAX_CONCURRENT_VERIFICATIONS. */
+  maxConcurrentVerifications?: number;
+  /** Verifications admitted per second on average (bursts of as many); default unbounded (CPU-bound anyway). */
+  verificationsPerSecond?: number;
   /** The node's clock (tests); default `() => new Date()`. */
   clock?: () => Date;
 };
@@ -59,9 +63,11 @@ export type CreateVerifierNodeErrorType = TeezkError;
  * appraises its claims (src/policy) and answers with the claims and an EIP-712 verdict signed by the node;
  * `GET /v1/health` says who the node is. Refusals are JSON errors with stable codes: the verifier's own for
  * evidence that does not verify (CERT_EXPIRED, ROOT_NOT_TRUSTED, …), VERDICT_REFUSED listing the failed rules
- * for a failed appraisal. Bodies are capped, requests time out, and when an archive is given every decision is
- * recorded before the answer is sent (an archive that cannot be written means no verdict: ARCHIVE_WRITE_FAILED);
- * decisions that arrive together are committed together (createArchiveBatcher), one fsync per batch.
+ * for a failed appraisal. Bodies are capped, requests time out, verifications in flight (and optionally per
+ * second) are bounded (SERVICE_BUSY), and when an archive is given every decision is recorded before the answer
+ * is sent (an archive that cannot be written means no verdict: ARCHIVE_WRITE_FAILED) — a refusal by its
+ * evidence's digest and code, not its body; decisions that arrive together are committed together
+ * (createArchiveBatcher), one fsync per batch.
  *
  * @example
  * const node = createVerifierNode({ account, committee: { chainId, verifyingContract }, referenceValues });
@@ -88,6 +94,14 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
 
   const app = new Hono();
   applyServiceLimits(app, { maxBodyBytes: parameters.maxBodyBytes ?? MAX_VERIFY_BODY_BYTES, timeoutMs: parameters.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS });
+  // Inside the timeout: a timed-out verification keeps its slot until it has really finished (archived).
+  const verifyGate = createAdmissionGate({
+    what: "verifications",
+    maxInFlight: parameters.maxConcurrentVerifications ?? DEFAULT_MAX_CONCURRENT_VERIFICATIONS,
+    ...(parameters.verificationsPerSecond !== undefined ? { perSecond: parameters.verificationsPerSecond } : {}),
+    clock,
+  });
+  app.use("/v1/verify", verifyGate.middleware);
 
   app.get("/v1/health", (context) => {
     const body: VerifierHealthBody = {

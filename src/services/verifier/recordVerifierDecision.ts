@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Address, Hex } from "viem";
 import type { Claims } from "../../claims/index.js";
 import type { ContractDomain } from "../../receipts/types.js";
@@ -26,17 +27,20 @@ export type RecordVerifierDecisionParameters = {
   refusal?: { code: string; message: string };
 };
 
+/** Longest refusal message archived: a message may quote parts of the request. */
+const MAX_ARCHIVED_REFUSAL_CHARS = 500;
+
 /**
- * Writes one verifier decision: the evidence (with its claims when it verified), the appraisal when one ran,
- * and a verdict row — accepted with its signature, or refused with the reason. Each row is its own committed
- * transaction (src/store), written before the node answers, so an answered verdict is always on disk.
- *
- * Evidence over the archive's 1 MiB cap (only possible for undecodable input) is not stored; the verdict row
- * still records the refusal.
+ * Writes one verifier decision: for a signed verdict, the evidence with its claims, the appraisal and the verdict
+ * with its signature; for a refusal, the appraisal when one ran and a verdict row with the code, a bounded message
+ * and the evidence's sha256 and length, never the evidence itself: anyone may send refused evidence, and storing
+ * each body (up to 1 MiB) let a caller fill the node's disk. Written before the node answers (src/store commits
+ * with synchronous = FULL), so every answered decision is on disk.
  */
 export function recordVerifierDecision(parameters: RecordVerifierDecisionParameters): VerifierArchiveIds {
   const { archive, verifier, committee } = parameters;
-  const storable = parameters.evidence.length > 0 && parameters.evidence.length <= MAX_ARCHIVED_EVIDENCE_BYTES;
+  const signed = parameters.verdict !== undefined;
+  const storable = signed && parameters.evidence.length > 0 && parameters.evidence.length <= MAX_ARCHIVED_EVIDENCE_BYTES;
   const evidence = storable
     ? archive.recordEvidence({
         evidence: parameters.evidence,
@@ -49,6 +53,10 @@ export function recordVerifierDecision(parameters: RecordVerifierDecisionParamet
     ? archive.recordAppraisal({ appraisal: parameters.appraisal, ...(evidence ? { evidenceId: evidence.id } : {}) })
     : undefined;
   const domain = { chainId: String(committee.chainId), verifyingContract: committee.verifyingContract };
+  const refusal = parameters.refusal ?? {
+    code: "VERDICT_REFUSED",
+    message: parameters.appraisal?.failures.map((failure) => failure.code).join(", ") ?? "refused",
+  };
   const verdict = archive.recordVerdict({
     claimsHash: parameters.claimsHash ?? NO_CLAIMS_HASH,
     verifier,
@@ -58,10 +66,9 @@ export function recordVerifierDecision(parameters: RecordVerifierDecisionParamet
     payload: parameters.verdict
       ? { primaryType: "Verdict", domain, message: { claimsHash: parameters.claimsHash } }
       : {
-          refused: parameters.refusal ?? {
-            code: "VERDICT_REFUSED",
-            message: parameters.appraisal?.failures.map((failure) => failure.code).join(", ") ?? "refused",
-          },
+          refused: { code: refusal.code, message: refusal.message.slice(0, MAX_ARCHIVED_REFUSAL_CHARS) },
+          evidence: { sha256: `0x${createHash("sha256").update(parameters.evidence).digest("hex")}`, bytes: parameters.evidence.length },
+          ...(appraisal ? { appraisalId: appraisal.id } : {}),
           domain,
         },
   });
