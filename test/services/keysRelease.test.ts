@@ -10,7 +10,7 @@ import { computeBinding } from "../../src/claims/index.js";
 import { parseReferenceValues } from "../../src/policy/index.js";
 import { serveApp, type ServeAppReturnType } from "../../src/services/http/index.js";
 import { createKeyReleaseService, keyReleaseChannelId, requestKeyRelease, type KeyReleaseService } from "../../src/services/keys/index.js";
-import { openArchive, type Archive } from "../../src/store/index.js";
+import { MAX_ARCHIVED_EVIDENCE_BYTES, openArchive, type Archive } from "../../src/store/index.js";
 import { devRootPin, getDevRoots, simulateEvidence, simulatedRegister, type DevRoots } from "../../src/tee/simulated/index.js";
 import { rejection } from "../support/rejection.js";
 
@@ -230,10 +230,26 @@ describe("key release service on loopback (simulated Nitro enclave, dev root tru
       expect(error.code).toBe("KEY_RELEASE_REFUSED");
       expect(error.details).toMatch(/^ROOT_NOT_TRUSTED: /);
       const record = lastRelease();
-      expect(record).toMatchObject({ decision: "refused", reasonCodes: ["ROOT_NOT_TRUSTED"] });
-      expect(archive.get("evidence", record.evidenceId!)!.claims).toBeNull();
+      expect(record).toMatchObject({ decision: "refused", reasonCodes: ["ROOT_NOT_TRUSTED"], evidenceId: null });
+      expect(record.reason).toMatch(/\[evidence sha256 0x[0-9a-f]{64}, \d+ bytes\]$/);
     } finally {
       await strictServer.close();
+    }
+  });
+
+  /** Issue 12 item 15: challenges are free, so refused releases are too; their bodies must not fill the disk. */
+  it("refused releases are archived by the evidence's digest and the codes, not its body: 4 MiB of junk leaves no evidence rows", async () => {
+    const before = archive.count("evidence");
+    const enclave = await newEnclave();
+    for (let i = 0; i < 4; i += 1) {
+      // Base64 just under the archive's 1 MiB cap: undecodable evidence is archived as the text sent.
+      const junk = randomBytes((MAX_ARCHIVED_EVIDENCE_BYTES / 4) * 3 - 3).toString("base64");
+      const nonce = await challenge("witness-store");
+      await expectRefusal(await release("witness-store", { evidence: junk, enclaveAddress: enclave.address, hpkePublicKey: enclave.keyPair.publicKey, nonce }), 403, "KEY_RELEASE_REFUSED");
+      expect(archive.count("evidence")).toBe(before);
+      const record = lastRelease();
+      expect(record).toMatchObject({ decision: "refused", reasonCodes: ["UNKNOWN_EVIDENCE_TYPE"], evidenceId: null });
+      expect(record.reason).toContain(`evidence sha256 0x${createHash("sha256").update(junk).digest("hex")}, ${junk.length} bytes`);
     }
   });
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Hono } from "hono";
 import type { Hex } from "viem";
 import { sealForAttestedEnclave } from "../../channel/index.js";
@@ -6,7 +7,8 @@ import { isTeezkError, TeezkError, type ErrorCode } from "../../errors/index.js"
 import { assessEvidence } from "../../assessment/index.js";
 import type { Appraisal } from "../../policy/index.js";
 import { MAX_ARCHIVED_EVIDENCE_BYTES, type Archive } from "../../store/index.js";
-import { applyServiceLimits, errorResponse, readJsonObject, type ServiceLimitOptions } from "../http/index.js";
+import { applyServiceLimits, createAdmissionGate, errorResponse, readJsonObject, type ServiceLimitOptions } from "../http/index.js";
+import { DEFAULT_MAX_CONCURRENT_VERIFICATIONS } from "../verifier/constants.js";
 import { createCollateralCache } from "../verifier/createCollateralCache.js";
 import type { EvidenceTrustParameters } from "../verifier/types.js";
 import { fetchCollateralTemporarily } from "../../collateral/index.js";
@@ -32,6 +34,8 @@ export type CreateKeyReleaseServiceParameters = EvidenceTrustParameters & Servic
   challengeTtlMs?: number;
   /** Spent, unexpired challenges remembered (issued ones are stateless). Default DEFAULT_MAX_OUTSTANDING_CHALLENGES. */
   maxOutstandingChallenges?: number;
+  /** Releases (each an evidence verification) in flight; more get SERVICE_BUSY. Default DEFAULT_MAX_CONCURRENT_VERIFICATIONS. */
+  maxConcurrentReleases?: number;
   /** The service's clock (tests); default `() => new Date()`. Evidence is always verified as of this clock. */
   clock?: () => Date;
 };
@@ -96,6 +100,9 @@ export function createKeyReleaseService(parameters: CreateKeyReleaseServiceParam
 
   const app = new Hono();
   applyServiceLimits(app, { maxBodyBytes: parameters.maxBodyBytes ?? MAX_KEY_RELEASE_BODY_BYTES, timeoutMs: parameters.timeoutMs ?? DEFAULT_KEY_RELEASE_TIMEOUT_MS });
+  // Challenges are free, so releases are too: each verifies evidence, so bound them before any body is read.
+  const releaseGate = createAdmissionGate({ what: "releases", maxInFlight: parameters.maxConcurrentReleases ?? DEFAULT_MAX_CONCURRENT_VERIFICATIONS, clock });
+  app.use("/v1/keys/:id/release", releaseGate.middleware);
 
   app.get("/v1/health", (context) => context.json({ ok: true, service: "keys", keys: [...keys.keys()] }));
 
@@ -223,7 +230,11 @@ export function createKeyReleaseService(parameters: CreateKeyReleaseServiceParam
     return { keyId: id, binding, claimsHash: hashClaims(claims), sealed, ...(archived ? { archived } : {}) };
   }
 
-  /** Evidence, appraisal and the key-release row of one decision, in one archive transaction (one fsync). */
+  /**
+   * Evidence, appraisal and the key-release row of one decision, in one archive transaction (one fsync). A
+   * refusal keeps its evidence's sha256 and length in `reason`, not the evidence: challenges are free, so anyone
+   * can have any body refused, and storing each (up to 1 MiB) let a caller fill the service's disk.
+   */
   function recordDecision(
     id: string,
     request: ParseKeyReleaseRequestReturnType,
@@ -234,7 +245,9 @@ export function createKeyReleaseService(parameters: CreateKeyReleaseServiceParam
   ): KeyReleaseResponseBody["archived"] {
     if (!archive) return undefined;
     return archive.transaction(() => {
-      const storable = record.evidence !== undefined && record.evidence.length > 0 && record.evidence.length <= MAX_ARCHIVED_EVIDENCE_BYTES;
+      const storable =
+        decision === "released" && record.evidence !== undefined && record.evidence.length > 0 && record.evidence.length <= MAX_ARCHIVED_EVIDENCE_BYTES;
+      const digest = decision === "refused" && record.evidence ? ` [evidence sha256 0x${createHash("sha256").update(record.evidence).digest("hex")}, ${record.evidence.length} bytes]` : "";
       const evidenceId = storable
         ? archive.recordEvidence({
             evidence: record.evidence!,
@@ -246,7 +259,7 @@ export function createKeyReleaseService(parameters: CreateKeyReleaseServiceParam
       const row = archive.recordKeyRelease({
         decision,
         reasonCodes,
-        ...(reason ? { reason: reason.slice(0, 1000) } : {}),
+        ...(reason || digest ? { reason: `${(reason ?? "").slice(0, 1000 - digest.length)}${digest}` } : {}),
         requestId: request.nonce,
         circuitId: keyReleaseChannelId(id),
         enclaveAddress: request.enclaveAddress,

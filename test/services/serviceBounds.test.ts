@@ -1,7 +1,8 @@
 /**
- * Issue 12 item 15: a verifier node's disk and CPU under unauthenticated `/v1/verify` traffic. Every refused
- * request used to write its evidence (up to 1 MiB) into the archive, and nothing bounded verifications in flight.
- * Requests go to the app in process (nothing leaves the machine), bounded in count.
+ * Issue 12 item 15: a verifier node's (and a key-release service's) disk and CPU under unauthenticated traffic.
+ * Every refused request used to write its evidence (up to 1 MiB) into the archive, and nothing bounded
+ * verifications in flight. Requests go to the app in process (nothing leaves the machine), bounded in count.
+ * (The key-release archive rule is tested in keysRelease.test.ts.)
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
@@ -11,6 +12,7 @@ import type { Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseReferenceValues } from "../../src/policy/index.js";
+import { createKeyReleaseService } from "../../src/services/keys/index.js";
 import { NO_CLAIMS_HASH, createVerifierNode, type VerifierNode } from "../../src/services/verifier/index.js";
 import { MAX_ARCHIVED_EVIDENCE_BYTES, openArchive, type Archive } from "../../src/store/index.js";
 
@@ -67,4 +69,25 @@ describe("verifier node bounds", () => {
     // The bound frees as requests finish: the node serves the next one.
     expect(await codeOf(await verify({ evidence: junk }))).toBe("UNKNOWN_EVIDENCE_TYPE");
   }, 60_000);
+});
+
+describe("key release bounds", () => {
+  it("releases in flight are bounded: a burst past the bound is SERVICE_BUSY before any body is read", async () => {
+    const service = createKeyReleaseService({ keys: [{ id: "k", material: new Uint8Array(32).fill(1), referenceValues }] });
+    const body = JSON.stringify({
+      evidence: randomBytes(64 * 1024).toString("base64"),
+      enclaveAddress: privateKeyToAccount(generatePrivateKey()).address,
+      hpkePublicKey: `0x${"11".repeat(32)}`,
+      nonce: `0x${"22".repeat(32)}`,
+    });
+    const release = async () => {
+      const response = await service.app.request("/v1/keys/k/release", { method: "POST", headers: { "content-type": "application/json" }, body });
+      return ((await response.json()) as { error?: { code: string } }).error?.code ?? "released";
+    };
+    const codes = await Promise.all(Array.from({ length: 64 }, release));
+    const busy = codes.filter((code) => code === "SERVICE_BUSY").length;
+    expect(busy).toBeGreaterThan(0);
+    expect(codes.filter((code) => code !== "SERVICE_BUSY").every((code) => code === "NONCE_REPLAYED")).toBe(true);
+    expect(await release()).toBe("NONCE_REPLAYED");
+  });
 });
