@@ -17,9 +17,9 @@ export const DEFAULT_VERIFY_TIMEOUT_MS = 30_000;
 /**
  * Verifications admitted at once (reading their body, verifying, archiving); more get SERVICE_BUSY before their
  * body is read. Verification is synchronous CPU on one thread, so more in flight only adds queued bodies
- * (each up to MAX_VERIFY_BODY_BYTES) to memory: 8 × ~4 MiB at most.
+ * (each up to MAX_VERIFY_BODY_BYTES) to memory: 16 × ~4 MiB at most, twice the load bench's 8 connections.
  */
-export const DEFAULT_MAX_CONCURRENT_VERIFICATIONS = 8;
+export const DEFAULT_MAX_CONCURRENT_VERIFICATIONS = 16;
 
 /** The archive's `source` for what a verifier node records. */
 export const VERIFIER_ARCHIVE_SOURCE = "verifier-node";
