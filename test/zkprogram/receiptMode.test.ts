@@ -159,6 +159,18 @@ describe("receipt mode through teezk-zk, TypeScript and Sp1ReceiptVerifier", () 
       expect(onchainBinding).toEqual(binding);
       expect(digest).toBe(await receipts.read.receiptDigest([receipt]));
 
+      // Issue 12 item 12: evidence bound to a nonce nobody issued (a quote of any age; its claims.timestamp is the
+      // prover's clock) still makes a journal the program would prove, and the contract refuses it.
+      const staleNonce = keccak256(toHex(`a year-old nonce for ${vendor}`));
+      const stale = simulateEvidence({ vendor, binding: computeBinding({ enclaveAddress: enclave.address, hpkePublicKey, nonce: staleNonce }), now, devRoots });
+      const staleCollateral = join(folder, "stale-collateral");
+      mkdirSync(staleCollateral);
+      for (const [name, text] of Object.entries(stale.collateralFiles ?? {})) writeFileSync(join(staleCollateral, name), text);
+      const staleClaims = verifyEvidence({ evidence: stale.evidence, now, kind: vendor, collateralDir: staleCollateral, extraTrustedRoots: [stale.trustedRoot] }).evidence.claims;
+      // Freshness is checked before the policy, so no policy change is needed for these claims.
+      const staleJournal = await buildReceiptJournal({ ...base, claims: staleClaims, bindingNonce: staleNonce });
+      await expect(receipts.read.verify([staleJournal, testDoubleProof(staleJournal)])).rejects.toThrow(/BindingNonceNotFresh/);
+
       // The enclave signed the same receipt for this contract's address on another chain: the program proves
       // that signature just as well, but the journal names the other domain and the contract refuses it.
       const foreignDomain = { ...domain, chainId: domain.chainId + 1 };
