@@ -32,11 +32,12 @@ interface IEnclaveRegistry {
     error RouteIsFrozen(uint8 path);
     /// @notice Thrown when `claims.reportData` is not the DESIGN §3 binding of (enclave, hpkeKeyHash, nonce).
     error BindingMismatch(bytes32 expected, bytes32 reportData);
-    /// @notice Thrown when the nonce is neither one of the last 256 block hashes nor an unexpired issued challenge.
+    /// @notice Thrown when the nonce is neither one of the last 256 block hashes nor an unexpired challenge issued
+    /// for the program being registered.
     error NonceNotFresh(bytes32 nonce);
-    /// @notice Thrown when a nonce was already used by a registration.
+    /// @notice Thrown when a nonce was already used by a registration for the same program.
     error NonceAlreadyUsed(bytes32 nonce);
-    /// @notice Thrown when registering the zero address or a zero program id.
+    /// @notice Thrown when registering the zero address or a zero program id, or asking a challenge for program 0.
     error InvalidEnclave(address enclave, bytes32 programId);
     /// @notice Thrown when registering or removing an enclave key that was removed (removal is permanent).
     error EnclaveIsRemoved(address enclave);
@@ -63,8 +64,10 @@ interface IEnclaveRegistry {
     event LivenessRefreshed(address indexed enclave, bytes32 indexed programId, uint64 liveUntil, uint64 epoch);
     /// @notice Emitted when an enclave key is removed for every program, permanently.
     event EnclaveRemoved(address indexed enclave, address indexed by);
-    /// @notice Emitted when the registry issues a one-time challenge nonce.
-    event ChallengeIssued(bytes32 indexed challenge, address indexed requester, uint64 expiresAt);
+    /// @notice Emitted when the registry issues a one-time challenge nonce, usable only to register for `programId`.
+    event ChallengeIssued(
+        bytes32 indexed challenge, address indexed requester, bytes32 indexed programId, uint64 expiresAt
+    );
     /// @notice Emitted when the governor adds an attestation route.
     event RouteAdded(uint8 indexed path, IAttestationVerifier verifier);
     /// @notice Emitted when the governor freezes an attestation route.
@@ -80,7 +83,8 @@ interface IEnclaveRegistry {
     /// `keccak256(abi.encode("teezk/v1", enclave, hpkeKeyHash, nonce))`.
     /// @param enclave The enclave's signing address.
     /// @param hpkeKeyHash keccak256 of the enclave's HPKE public key.
-    /// @param nonce One of the last 256 block hashes or a challenge from issueChallenge(); usable once.
+    /// @param nonce One of the last 256 block hashes or a challenge from issueChallenge(programId); usable once per
+    /// program (a copy of this call naming another program cannot use or burn it).
     /// @param path The attestation route id.
     /// @param proof The route-specific proof over `abi.encode(claims)`.
     /// @return expiresAt When this registration lapses unless re-attested.
@@ -94,8 +98,9 @@ interface IEnclaveRegistry {
         bytes calldata proof
     ) external returns (uint64 expiresAt);
 
-    /// @notice Issues a one-time challenge nonce valid for CHALLENGE_TTL seconds.
-    function issueChallenge() external returns (bytes32 challenge);
+    /// @notice Issues a one-time challenge nonce valid for CHALLENGE_TTL seconds, for registrations for `programId`
+    /// only.
+    function issueChallenge(bytes32 programId) external returns (bytes32 challenge);
 
     /// @notice Runs the full liveness check of (`enclave`, `programId`) and, when it is live, caches the answer
     /// under the current liveness epoch, so later checks take the fast path again without re-attesting. Anyone may
@@ -149,6 +154,7 @@ interface IEnclaveRegistry {
     /// @notice How long a registration lasts, in seconds.
     function registrationTtl() external view returns (uint64);
 
-    /// @notice When an issued challenge expires (0 when unknown), and whether a nonce has been used.
-    function nonceState(bytes32 nonce) external view returns (uint64 challengeExpiresAt, bool used);
+    /// @notice When a challenge issued for `programId` expires (0 when unknown), and whether a registration for
+    /// `programId` has used the nonce.
+    function nonceState(bytes32 programId, bytes32 nonce) external view returns (uint64 challengeExpiresAt, bool used);
 }

@@ -49,8 +49,10 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
         uint64 epoch;
     }
 
-    /// @dev One word per nonce: an issued challenge's expiry and whether a registration used the nonce, so using
-    /// an issued challenge rewrites a word that is already non-zero.
+    /// @dev One word per (programId, nonce): an issued challenge's expiry and whether a registration used the nonce,
+    /// so using an issued challenge rewrites a word that is already non-zero. Keyed by program so that a copy of a
+    /// pending registration naming another program can neither use the challenge nor burn the nonce (issue 12
+    /// item 5; docs/decisions.md, "Nonces are per program").
     struct NonceState {
         uint64 challengeExpiresAt;
         bool used;
@@ -63,7 +65,7 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
     mapping(uint8 path => Route) private _routes;
     mapping(address enclave => mapping(bytes32 programId => Record)) private _records;
     mapping(address enclave => bool) private _removed;
-    mapping(bytes32 nonce => NonceState) private _nonces;
+    mapping(bytes32 programId => mapping(bytes32 nonce => NonceState)) private _nonces;
 
     /// @param measurementRegistry_ The allowlist and policy this registry applies.
     /// @param governor Holder of GOVERNOR_ROLE (a TimelockController in production).
@@ -96,19 +98,20 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
         bytes32 expected = keccak256(abi.encode(BINDING_TAG, enclave, hpkeKeyHash, nonce));
         if (expected != claims.reportData) revert BindingMismatch(expected, claims.reportData);
 
-        _consumeNonce(nonce);
+        _consumeNonce(programId, nonce);
         expiresAt = _store(enclave, programId, claims, path, hpkeKeyHash);
     }
 
     /// @inheritdoc IEnclaveRegistry
-    function issueChallenge() external returns (bytes32 challenge) {
+    function issueChallenge(bytes32 programId) external returns (bytes32 challenge) {
+        if (programId == bytes32(0)) revert InvalidEnclave(address(0), programId);
         unchecked {
             ++_challengeCount;
         }
         challenge = Freshness.newChallenge(_challengeCount);
         uint64 expiresAt = uint64(block.timestamp) + CHALLENGE_TTL;
-        _nonces[challenge].challengeExpiresAt = expiresAt;
-        emit ChallengeIssued(challenge, msg.sender, expiresAt);
+        _nonces[programId][challenge].challengeExpiresAt = expiresAt;
+        emit ChallengeIssued(challenge, msg.sender, programId, expiresAt);
     }
 
     /// @inheritdoc IEnclaveRegistry
@@ -211,8 +214,8 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
     }
 
     /// @inheritdoc IEnclaveRegistry
-    function nonceState(bytes32 nonce) external view returns (uint64 challengeExpiresAt, bool used) {
-        NonceState storage n = _nonces[nonce];
+    function nonceState(bytes32 programId, bytes32 nonce) external view returns (uint64 challengeExpiresAt, bool used) {
+        NonceState storage n = _nonces[programId][nonce];
         return (n.challengeExpiresAt, n.used);
     }
 
@@ -282,11 +285,13 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
         return previous.expiresAt > block.timestamp && previous.entryId != entryId;
     }
 
-    /// @dev A nonce is fresh when the registry issued it as a challenge that has not expired, or when it is one of
-    /// the last 256 block hashes (all the EVM can see). Either way it is usable once, so one piece of evidence
-    /// registers one key once; re-attestation needs new evidence over a new nonce.
-    function _consumeNonce(bytes32 nonce) private {
-        NonceState storage n = _nonces[nonce];
+    /// @dev A nonce is fresh when the registry issued it as a challenge for this program that has not expired, or
+    /// when it is one of the last 256 block hashes (all the EVM can see). Either way it is usable once per program,
+    /// so one piece of evidence registers one key once for a program; re-attestation needs new evidence over a new
+    /// nonce. Per program, not global: otherwise anyone could copy a pending registration under another program
+    /// whose allowlist admits the measurement and burn the nonce, and the honest one would revert for good.
+    function _consumeNonce(bytes32 programId, bytes32 nonce) private {
+        NonceState storage n = _nonces[programId][nonce];
         if (n.used) revert NonceAlreadyUsed(nonce);
         if (!(n.challengeExpiresAt > block.timestamp || Freshness.isRecentBlockHash(nonce))) revert NonceNotFresh(nonce);
         n.used = true;

@@ -55,7 +55,7 @@ export type RegisterThroughCommitteeErrorType = TeezkError;
  * same evidence is a fault worth stopping for (CONFIG_INVALID), not something to outvote.
  */
 export async function registerThroughCommittee({ devnet, attest, collectVerdicts }: RegisterThroughCommitteeParameters): Promise<RegisterThroughCommitteeReturnType> {
-  const challenge = await issueChallenge({ ...devnet.clients, enclaveRegistry: devnet.addresses.enclaveRegistry });
+  const challenge = await issueChallenge({ ...devnet.clients, enclaveRegistry: devnet.addresses.enclaveRegistry, programId: devnet.programId });
   const attestation = await attest(challenge.challenge);
   const binding = computeBinding({ enclaveAddress: attestation.enclaveAddress, hpkePublicKey: attestation.hpkePublicKey, nonce: challenge.challenge });
   const verdicts = await collectVerdicts({ attestation, binding, now: await devnet.chainNow() });

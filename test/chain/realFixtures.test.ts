@@ -118,7 +118,7 @@ describe("real Nitro and TDX evidence through the committee verdict path, at the
     // Registration gets past the committee route and stops at the binding.
     const enclave = testAccount(`real ${teeType}`);
     const hpkeKeyHash = keccak256(toHex("hpke"));
-    const { challenge } = await issueChallenge({ ...system.clients, enclaveRegistry: system.addresses.enclaveRegistry });
+    const { challenge } = await issueChallenge({ ...system.clients, enclaveRegistry: system.addresses.enclaveRegistry, programId: PROGRAM_ID });
     const refused = await rejection(
       registerEnclave({ ...system.clients, enclaveRegistry: system.addresses.enclaveRegistry, programId: PROGRAM_ID, claims, enclave: enclave.address, hpkeKeyHash, nonce: challenge, path: 1, proof }),
     );

@@ -65,7 +65,7 @@ describe("registerEnclave through the committee path (3-of-3 TypeScript verifier
 
   it("refuses fewer verdicts than the threshold, a replayed nonce and another enclave's binding", async () => {
     const account = testAccount("enclave partial");
-    const { challenge } = await issueChallenge({ ...system.clients, enclaveRegistry: system.addresses.enclaveRegistry });
+    const { challenge } = await issueChallenge({ ...system.clients, enclaveRegistry: system.addresses.enclaveRegistry, programId: PROGRAM_ID });
     const hpkePublicKey = keccak256(toHex("hpke partial"));
     const binding = computeBinding({ enclaveAddress: account.address, hpkePublicKey, nonce: challenge });
     const now = await system.chainNow();
@@ -92,7 +92,7 @@ describe("registerEnclave through the committee path (3-of-3 TypeScript verifier
 
   it("a verdict over other claims does not count: the signer recovers to a non-member", async () => {
     const account = testAccount("enclave tampered");
-    const { challenge } = await issueChallenge({ ...system.clients, enclaveRegistry: system.addresses.enclaveRegistry });
+    const { challenge } = await issueChallenge({ ...system.clients, enclaveRegistry: system.addresses.enclaveRegistry, programId: PROGRAM_ID });
     const hpkePublicKey = keccak256(toHex("hpke tampered"));
     const binding = computeBinding({ enclaveAddress: account.address, hpkePublicKey, nonce: challenge });
     const now = await system.chainNow();

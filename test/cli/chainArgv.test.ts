@@ -42,7 +42,7 @@ describe("teezk registry|receipts|roots: argv parsing and connection errors", ()
 
   it("a malformed key in the environment is refused without echoing it (spawned binary)", async () => {
     const secret = "0xdeadbeefsecretvalue";
-    const { code, stdout } = await spawnTeezk(["registry", "challenge", "--rpc-url", "http://127.0.0.1:9", "--json"], { TEEZK_PRIVATE_KEY: secret });
+    const { code, stdout } = await spawnTeezk(["registry", "challenge", "--program-id", `0x${"11".repeat(32)}`, "--rpc-url", "http://127.0.0.1:9", "--json"], { TEEZK_PRIVATE_KEY: secret });
     expect(code).toBe(1);
     expect(JSON.parse(stdout)).toMatchObject({ code: "CONFIG_INVALID", message: "TEEZK_PRIVATE_KEY must hold a 0x-prefixed 32-byte hex private key" });
     expect(stdout).not.toContain("deadbeef");

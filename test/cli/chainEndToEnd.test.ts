@@ -100,7 +100,7 @@ describe("teezk registry … spawned against an HTTP RPC with a deploy/deploy.ts
   it("a deployment file for another chain is refused before any call", async () => {
     const other = join(dir, "other-chain.json");
     writeFileSync(other, JSON.stringify({ ...JSON.parse(readFileSync(deploymentFile, "utf8")), chainId: 1 }));
-    const { code, stdout } = await promisify(execFile)(process.execPath, [bin, "registry", "challenge", "--deployment", other, "--rpc-url", rpcUrl, "--json"], {
+    const { code, stdout } = await promisify(execFile)(process.execPath, [bin, "registry", "challenge", "--program-id", programId, "--deployment", other, "--rpc-url", rpcUrl, "--json"], {
       env: { ...process.env, TEEZK_PRIVATE_KEY: DEV_KEY },
     }).then(
       (r) => ({ code: 0, stdout: r.stdout }),

@@ -139,7 +139,7 @@ describe("teezk registry … on the in-process chain", () => {
   });
 
   it("challenge, then register with the committee's verdicts; the enclave is live", async () => {
-    const challenge = await registryChallenge({ ...system.clients, deployment });
+    const challenge = await registryChallenge({ ...system.clients, deployment, programId: PROGRAM_ID });
     const nonce = challenge.json.challenge as Hex;
     expect((challenge.json.events as { name: string }[]).map((e) => e.name)).toEqual(["ChallengeIssued"]);
     const verdictsFile = await verdictsFor(nonce, "verdicts.json");
@@ -158,7 +158,7 @@ describe("teezk registry … on the in-process chain", () => {
   });
 
   it("refuses verdicts that do not bind this enclave, or that a node did not sign, before sending", async () => {
-    const { challenge } = await issueChallenge({ ...system.clients, enclaveRegistry: deployment.enclaveRegistry! });
+    const { challenge } = await issueChallenge({ ...system.clients, enclaveRegistry: deployment.enclaveRegistry!, programId: PROGRAM_ID });
     const verdictsFile = await verdictsFor(challenge, "verdicts-2.json");
     const other = testAccount("someone else");
     const binding = await rejection(registryRegister({ ...system.clients, deployment, programId: PROGRAM_ID, enclave: other.address, hpkeKeyHash, nonce: challenge, verdictsFile }));
@@ -192,7 +192,7 @@ describe("teezk registry … on the in-process chain", () => {
     );
     try {
       const other = testAccount("cli registry enclave over http");
-      const { challenge } = await issueChallenge({ ...system.clients, enclaveRegistry: deployment.enclaveRegistry! });
+      const { challenge } = await issueChallenge({ ...system.clients, enclaveRegistry: deployment.enclaveRegistry!, programId: PROGRAM_ID });
       const binding = computeBinding({ enclaveAddress: other.address, hpkePublicKey, nonce: challenge });
       const evidenceFile = join(dir, "evidence.bin");
       writeFileSync(evidenceFile, simulate("nitro", binding, new Date()).evidence);
@@ -256,7 +256,7 @@ describe("teezk registry … on the in-process chain", () => {
     const tdxProbe = probeSimulatedClaims("tdx", new Date());
     await allowClaims(system, tdxProbe);
     const other = testAccount("cli registry tdx enclave over http");
-    const { challenge } = await issueChallenge({ ...system.clients, enclaveRegistry: deployment.enclaveRegistry! });
+    const { challenge } = await issueChallenge({ ...system.clients, enclaveRegistry: deployment.enclaveRegistry!, programId: PROGRAM_ID });
     const simulated = simulate("tdx", computeBinding({ enclaveAddress: other.address, hpkePublicKey, nonce: challenge }), new Date());
     const committee = { chainId: system.chainId, verifyingContract: system.addresses.committee };
     const referenceValues = buildDevReferenceValues({ allowed: [tdxProbe] });

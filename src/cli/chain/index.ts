@@ -157,10 +157,13 @@ export function registerChainCommands(program: Command, io: CliIo, setExitCode: 
     (ctx, raw) => registryRefreshLiveness({ ...ctx, enclave: parseAddress(str(raw.enclave), "--enclave"), programId: parseBytes32(str(raw.programId), "--program-id") }),
   );
   send(
-    registry.command("challenge").description("Issue a one-time registration nonce for an enclave to bind into its evidence"),
+    registry
+      .command("challenge")
+      .description("Issue a one-time registration nonce for an enclave to bind into its evidence, usable only to register for one program")
+      .requiredOption("--program-id <hex32>", "program the registration will name"),
     "registry challenge",
     ["enclaveRegistry"],
-    (ctx) => registryChallenge(ctx),
+    (ctx, raw) => registryChallenge({ ...ctx, programId: parseBytes32(str(raw.programId), "--program-id") }),
   );
   send(
     registry

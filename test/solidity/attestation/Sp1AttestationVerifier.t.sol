@@ -28,7 +28,7 @@ contract Sp1AttestationVerifierTest is TeezkBase {
 
     function test_register_ThroughSp1Route() public {
         address enclave = vm.addr(0xE5);
-        bytes32 nonce = enclaves.issueChallenge();
+        bytes32 nonce = enclaves.issueChallenge(PROGRAM);
         Claims memory claims = goodClaims(3, enclave, bytes32(0), nonce);
         enclaves.register(PROGRAM, claims, enclave, bytes32(0), nonce, SP1_PATH, _proof(abi.encode(claims)));
         assertTrue(enclaves.isLive(enclave, PROGRAM), "live through SP1");

@@ -93,7 +93,7 @@ abstract contract HandlerBase {
     function register(uint256 seed) public {
         uint256 i = seed % 4;
         address enclave = vm.addr(keys[i]);
-        bytes32 nonce = enclaves.issueChallenge();
+        bytes32 nonce = enclaves.issueChallenge(PROGRAM);
         Claims memory claims = Claims({
             teeType: types[i],
             measurement: measurementOf(types[i]),

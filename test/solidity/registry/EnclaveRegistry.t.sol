@@ -17,7 +17,7 @@ contract EnclaveRegistryTest is TeezkBase {
 
     function _prepare(uint8 teeType) internal returns (address enclave, bytes32 nonce, Claims memory claims) {
         enclave = vm.addr(KEY);
-        nonce = enclaves.issueChallenge();
+        nonce = enclaves.issueChallenge(PROGRAM);
         claims = goodClaims(teeType, enclave, HPKE, nonce);
     }
 
@@ -38,7 +38,7 @@ contract EnclaveRegistryTest is TeezkBase {
         assertEq(e.registeredAt, START, "registeredAt");
         assertEq(e.path, COMMITTEE_PATH, "path");
         assertEq(e.entryId, measurements.measurementEntry(PROGRAM, 2, measurementOf(2)).id, "entry id");
-        (, bool used) = enclaves.nonceState(nonce);
+        (, bool used) = enclaves.nonceState(PROGRAM, nonce);
         assertTrue(used, "nonce used");
     }
 
@@ -78,7 +78,7 @@ contract EnclaveRegistryTest is TeezkBase {
         vm.prank(governor);
         measurements.addMeasurement(program, 1, measurementOf(1), 0, uint64(START + 2 hours));
         address enclave = vm.addr(KEY);
-        bytes32 nonce = enclaves.issueChallenge();
+        bytes32 nonce = enclaves.issueChallenge(program);
         Claims memory claims = goodClaims(1, enclave, HPKE, nonce);
         enclaves.register(program, claims, enclave, HPKE, nonce, COMMITTEE_PATH, committeeProof(claims));
         uint64 epoch = measurements.livenessEpoch();
@@ -132,7 +132,7 @@ contract EnclaveRegistryTest is TeezkBase {
         vm.prank(governor);
         measurements.addMeasurement(program, 2, measurementOf(2), 0, 0);
         address enclave = vm.addr(KEY);
-        bytes32 nonce = enclaves.issueChallenge();
+        bytes32 nonce = enclaves.issueChallenge(program);
         Claims memory claims = goodClaims(2, enclave, HPKE, nonce);
         enclaves.register(program, claims, enclave, HPKE, nonce, COMMITTEE_PATH, committeeProof(claims));
         vm.prank(governor);
@@ -265,20 +265,65 @@ contract EnclaveRegistryTest is TeezkBase {
         Claims memory claims = goodClaims(1, enclave, HPKE, nonce);
         bytes memory proof = committeeProof(claims);
         enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, proof);
-        (uint64 challengeExpiresAt, bool used) = enclaves.nonceState(nonce);
+        (uint64 challengeExpiresAt, bool used) = enclaves.nonceState(PROGRAM, nonce);
         assertEq(challengeExpiresAt, 0, "not an issued challenge");
         assertTrue(used, "used");
         vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.NonceAlreadyUsed.selector, nonce));
         enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, proof);
     }
 
+    // ------------------------------------------------------------------ issue 12 item 5: front-running
+
+    /// @dev The attack: an observer copies a pending registration and changes only `programId` to another program
+    /// that allows the same measurement. Neither may make the honest registration fail.
+    function test_register_FrontRunUnderAnotherProgram_DoesNotBlockTheRealOne() public {
+        bytes32 other = keccak256("other program");
+        vm.prank(governor);
+        measurements.addMeasurement(other, 1, measurementOf(1), 0, 0);
+        (address enclave, bytes32 nonce, Claims memory claims) = _prepare(1);
+        bytes memory proof = committeeProof(claims);
+        vm.prank(address(0xA77AC4));
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.NonceNotFresh.selector, nonce));
+        enclaves.register(other, claims, enclave, HPKE, nonce, COMMITTEE_PATH, proof);
+        enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, proof);
+        assertTrue(enclaves.isLive(enclave, PROGRAM), "the honest registration went through");
+        assertFalse(enclaves.isLive(enclave, other), "the copy registered nothing");
+        (uint64 challengeExpiresAt, bool used) = enclaves.nonceState(other, nonce);
+        assertEq(challengeExpiresAt, 0, "the challenge was issued for PROGRAM only");
+        assertFalse(used, "nothing used under the other program");
+    }
+
+    function test_issueChallenge_RevertWhen_ProgramIdZero() public {
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.InvalidEnclave.selector, address(0), bytes32(0)));
+        enclaves.issueChallenge(bytes32(0));
+    }
+
+    /// @dev The same attack with a recent block hash as the nonce (anyone may use one): the copy may register the key
+    /// for the other program (its allowlist admits the measurement), but the honest registration still goes through.
+    function test_register_FrontRunWithBlockHashUnderAnotherProgram_DoesNotBlockTheRealOne() public {
+        bytes32 other = keccak256("other program");
+        vm.prank(governor);
+        measurements.addMeasurement(other, 1, measurementOf(1), 0, 0);
+        vm.roll(2000);
+        bytes32 nonce = blockhash(block.number - 1);
+        address enclave = vm.addr(KEY);
+        Claims memory claims = goodClaims(1, enclave, HPKE, nonce);
+        bytes memory proof = committeeProof(claims);
+        vm.prank(address(0xA77AC4));
+        enclaves.register(other, claims, enclave, HPKE, nonce, COMMITTEE_PATH, proof);
+        enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, proof);
+        assertTrue(enclaves.isLive(enclave, PROGRAM), "the honest registration went through");
+        vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.NonceAlreadyUsed.selector, nonce));
+        enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, proof);
+    }
+
     function test_issueChallenge_StateBeforeAndAfterUse() public {
         (address enclave, bytes32 nonce, Claims memory claims) = _prepare(1);
-        (uint64 expiresAt, bool used) = enclaves.nonceState(nonce);
+        (uint64 expiresAt, bool used) = enclaves.nonceState(PROGRAM, nonce);
         assertEq(expiresAt, START + 1 hours, "challenge expiry");
         assertFalse(used, "unused");
         enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, committeeProof(claims));
-        (expiresAt, used) = enclaves.nonceState(nonce);
+        (expiresAt, used) = enclaves.nonceState(PROGRAM, nonce);
         assertEq(expiresAt, START + 1 hours, "expiry kept");
         assertTrue(used, "used");
     }
@@ -362,9 +407,11 @@ contract EnclaveRegistryTest is TeezkBase {
     }
 
     function test_register_RevertWhen_MeasurementNotAllowedForProgram() public {
-        (address enclave, bytes32 nonce, Claims memory claims) = _prepare(1);
-        bytes memory proof = committeeProof(claims);
         bytes32 other = keccak256("other");
+        address enclave = vm.addr(KEY);
+        bytes32 nonce = enclaves.issueChallenge(other);
+        Claims memory claims = goodClaims(1, enclave, HPKE, nonce);
+        bytes memory proof = committeeProof(claims);
         vm.expectRevert(
             abi.encodeWithSelector(IMeasurementRegistry.MeasurementNotAllowed.selector, other, uint8(1), measurementOf(1))
         );

@@ -98,7 +98,7 @@ abstract contract TeezkBase is Test {
         returns (address enclave)
     {
         enclave = vm.addr(key);
-        bytes32 nonce = enclaves.issueChallenge();
+        bytes32 nonce = enclaves.issueChallenge(program);
         Claims memory claims = goodClaims(teeType, enclave, keccak256("hpke"), nonce);
         claims.measurement = measurement;
         enclaves.register(program, claims, enclave, keccak256("hpke"), nonce, COMMITTEE_PATH, committeeProof(claims));
