@@ -33,6 +33,8 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
     uint64 public constant NOT_MIRRORED = type(uint64).max;
     /// @notice Gas a removed sink gets to take NOT_MIRRORED (BatchReceipts needs at most about 25k).
     uint256 public constant SINK_NOTICE_GAS = 50_000;
+    /// @notice TEE type of NVIDIA GPU claims: only ever the second half of a composite, never an enclave alone.
+    uint8 public constant NVIDIA_GPU = 4;
 
     mapping(bytes32 programId => mapping(uint8 teeType => mapping(bytes32 measurement => MeasurementEntry))) private
         _entries;
@@ -273,6 +275,8 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
         returns (MeasurementEntry storage entry)
     {
         uint8 teeType = claims.teeType;
+        // A GPU report proves the GPU's firmware, not the CPU code holding the enclave key (issue 12 item 2).
+        if (teeType == NVIDIA_GPU) revert GpuClaimsNotStandalone(teeType);
         entry = _entries[programId][teeType][claims.measurement];
         if (!_isAllowedEntry(entry, teeType, claims.measurement)) {
             revert MeasurementNotAllowed(programId, teeType, claims.measurement);

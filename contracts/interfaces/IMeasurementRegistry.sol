@@ -60,6 +60,10 @@ interface IMeasurementRegistry {
     error RootHashNotAllowed(uint8 teeType, bytes32 rootHash);
     /// @notice Thrown when the evidence comes from a debuggable TEE.
     error DebugNotAllowed(uint8 teeType);
+    /// @notice Thrown when NVIDIA GPU claims (type 4) are checked as an enclave on their own: GPU evidence attests
+    /// the GPU, not the CPU code that holds the key, so it is only ever the second half of a composite whose CPU
+    /// claims carry the binding.
+    error GpuClaimsNotStandalone(uint8 teeType);
     /// @notice Thrown when allowing an already allowed root hash or disallowing one not allowed.
     error RootHashUnchanged(uint8 teeType, bytes32 rootHash, bool allowed);
     /// @notice Thrown when adding a liveness sink that is already added.
@@ -185,9 +189,9 @@ interface IMeasurementRegistry {
     /// @notice The lane-wise SVN minimum set for `rootHash` (zero when none).
     function rootMinSvn(uint8 teeType, bytes32 rootHash) external view returns (uint48);
 
-    /// @notice Reverts with the first failed rule when `claims` are not acceptable for `programId` now:
-    /// measurement allowed, TCB status accepted, evidence age, root hash, SVN lanes against the TEE type's and the
-    /// root's minimums, not debug.
+    /// @notice Reverts with the first failed rule when `claims` are not acceptable for `programId` now as an
+    /// enclave's claims: not GPU claims (type 4), measurement allowed, TCB status accepted, evidence age, root hash,
+    /// SVN lanes against the TEE type's and the root's minimums, not debug.
     function checkClaims(bytes32 programId, Claims calldata claims) external view;
 
     /// @notice checkClaims, then what a registry caches about the admission: the entry's id, the end of its window,

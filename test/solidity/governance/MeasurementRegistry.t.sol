@@ -336,6 +336,17 @@ contract MeasurementRegistryTest is TeezkBase {
         measurements.checkClaims(PROGRAM, c);
     }
 
+    /// @dev Even with a type-4 measurement, policy and root allowed (setUp allows them for every type), GPU claims
+    /// are never an enclave's claims.
+    function test_checkClaims_RevertWhen_GpuClaimsStandalone() public {
+        Claims memory c = goodClaims(4, address(0xE1), bytes32(0), bytes32(0));
+        assertTrue(measurements.isAllowed(PROGRAM, 4, c.measurement), "the GPU measurement itself is allowlisted");
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.GpuClaimsNotStandalone.selector, uint8(4)));
+        measurements.checkClaims(PROGRAM, c);
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.GpuClaimsNotStandalone.selector, uint8(4)));
+        measurements.checkClaimsEntry(PROGRAM, c);
+    }
+
     function test_checkClaims_RevertWhen_PolicyNotSet() public {
         MeasurementRegistry fresh = new MeasurementRegistry(governor, guardian);
         vm.prank(governor);

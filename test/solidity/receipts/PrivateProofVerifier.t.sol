@@ -20,7 +20,7 @@ contract PrivateProofVerifierTest is TeezkBase {
         super.setUp();
         receipts = new ReceiptVerifier(enclaves);
         ppv = new PrivateProofVerifier(receipts, address(new Groth16VerifierTestDouble()), 2, PROGRAM);
-        registerEnclave(KEY, 4);
+        registerEnclave(KEY, 5);
         signals = new uint256[](2);
         (signals[0], signals[1]) = (5, 7);
         proof.a = [uint256(12), 1];

@@ -214,8 +214,8 @@ contract EnclaveRegistryTest is TeezkBase {
     }
 
     function test_liveTeeType_TypeWhenLiveZeroOtherwise() public {
-        address enclave = registerEnclave(KEY, 4);
-        assertEq(enclaves.liveTeeType(enclave, PROGRAM), 4, "live NVIDIA key");
+        address enclave = registerEnclave(KEY, 5);
+        assertEq(enclaves.liveTeeType(enclave, PROGRAM), 5, "live SGX key");
         assertEq(enclaves.liveTeeType(enclave, keccak256("other")), 0, "other program");
         assertEq(enclaves.liveTeeType(address(0xBAD), PROGRAM), 0, "never registered");
         vm.warp(START + 24 hours);
@@ -315,6 +315,18 @@ contract EnclaveRegistryTest is TeezkBase {
         assertTrue(enclaves.isLive(enclave, PROGRAM), "the honest registration went through");
         vm.expectRevert(abi.encodeWithSelector(IEnclaveRegistry.NonceAlreadyUsed.selector, nonce));
         enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, proof);
+    }
+
+    // ------------------------------------------------------------------ issue 12 item 2: a GPU is not an enclave
+
+    /// @dev The attack: NVIDIA GPU claims (type 4) registered as an enclave on their own. A GPU report binds
+    /// nothing about the CPU code that holds the key, so it may only ever be the second half of a composite.
+    function test_register_RevertWhen_GpuClaimsStandalone() public {
+        (address enclave, bytes32 nonce, Claims memory claims) = _prepare(4);
+        bytes memory proof = committeeProof(claims);
+        vm.expectRevert(abi.encodeWithSelector(IMeasurementRegistry.GpuClaimsNotStandalone.selector, uint8(4)));
+        enclaves.register(PROGRAM, claims, enclave, HPKE, nonce, COMMITTEE_PATH, proof);
+        assertFalse(enclaves.isLive(enclave, PROGRAM), "no standalone GPU key");
     }
 
     function test_issueChallenge_StateBeforeAndAfterUse() public {
