@@ -257,7 +257,7 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
         {
             (uint32 entryId, uint64 validUntil, uint64 epoch) =
                 _measurementRegistry.checkClaimsEntry(programId, claims);
-            if (_replacesLiveEntry(enclave, programId, entryId)) {
+            if (_mayEndSooner(enclave, programId, entryId, expiresAt)) {
                 _measurementRegistry.advanceLivenessEpoch();
                 epoch = _measurementRegistry.livenessEpoch();
             }
@@ -277,12 +277,18 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
         );
     }
 
-    /// @dev Re-attesting under the same entry only lengthens liveness; under another entry (another measurement) it
-    /// may end earlier than what contracts cached for this key (BatchReceipts caches per batch), so the caller ends
-    /// every cache taken before, and the new record caches the advanced epoch.
-    function _replacesLiveEntry(address enclave, bytes32 programId, uint32 entryId) private view returns (bool) {
+    /// @dev Re-attesting under the same entry with the same lifetime only lengthens liveness. Under another entry
+    /// (another measurement, another window), or after the governor lowered the lifetime (issue 12 item 16), the
+    /// new record may end before what contracts cached for this key (BatchReceipts caches per batch), so the caller
+    /// ends every cache taken before, and the new record caches the advanced epoch.
+    function _mayEndSooner(address enclave, bytes32 programId, uint32 entryId, uint64 expiresAt)
+        private
+        view
+        returns (bool)
+    {
         Record storage previous = _records[enclave][programId];
-        return previous.expiresAt > block.timestamp && previous.entryId != entryId;
+        uint64 previousExpiresAt = previous.expiresAt;
+        return previousExpiresAt > block.timestamp && (previous.entryId != entryId || expiresAt < previousExpiresAt);
     }
 
     /// @dev A nonce is fresh when the registry issued it as a challenge for this program that has not expired, or

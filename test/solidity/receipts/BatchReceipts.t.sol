@@ -363,6 +363,18 @@ contract BatchReceiptsTest is TeezkBase {
         _expectIncludedUntil(START + 1 hours);
     }
 
+    /// @dev Issue 12 item 16: the governor lowers the registration lifetime and the signer re-attests under the same
+    /// entry; its record now expires within the hour, and the batch's cache (taken for 24 h) must not outlive it.
+    function test_verifyIncluded_RevertWhen_SignerReattestedUnderALowerTtl() public {
+        _submit();
+        vm.prank(governor);
+        enclaves.setRegistrationTtl(1 hours);
+        vm.warp(START + 10 minutes);
+        registerEnclave(KEY, 2);
+        assertEq(enclaves.enclaveInfo(enclave, PROGRAM).expiresAt, START + 70 minutes, "record shortened");
+        _expectIncludedUntil(START + 70 minutes);
+    }
+
     function test_verifyIncluded_RevertWhen_CacheOutlivedByTime() public {
         _submit();
         _expectIncludedUntil(START + 24 hours);
@@ -433,13 +445,14 @@ contract BatchReceiptsTest is TeezkBase {
 
     /// @dev Differential: the same batch in a wired BatchReceipts (cached path) and an unwired one (always the full
     /// check) gives the same answer, equal to isLive, after any of: nothing, an unrelated revocation, the signer's
-    /// revocation, a rotation with a grace period, removal, re-attestation, a refresh; then any time passing.
+    /// revocation, a rotation with a grace period, removal, re-attestation, a refresh, re-attestation under a lower
+    /// registration lifetime; then any time passing.
     function testFuzz_verifyIncluded_CachedPathEqualsFullCheck(uint8 action, uint32 dt, uint8 leaf) public {
         BatchReceipts full = new BatchReceipts(enclaves);
         Batch memory b = Batch(root, 4, uint64(START));
         batches.submitBatch(b, PROGRAM, signDigest(KEY, batches.batchDigest(b)));
         full.submitBatch(b, PROGRAM, signDigest(KEY, full.batchDigest(b)));
-        action = action % 7;
+        action = action % 8;
         if (action == 1) _revokeUnrelated();
         if (action == 2) {
             vm.prank(guardian);
@@ -462,6 +475,12 @@ contract BatchReceiptsTest is TeezkBase {
         if (action == 6) {
             _revokeUnrelated();
             batches.refreshBatchLiveness(root, enclave, PROGRAM);
+        }
+        if (action == 7) {
+            vm.prank(governor);
+            enclaves.setRegistrationTtl(uint64(1 hours + dt % 23 hours));
+            vm.warp(START + dt % 1 hours);
+            registerEnclave(KEY, 2);
         }
         vm.warp(block.timestamp + dt % 3 days);
         uint256 i = leaf % 4;

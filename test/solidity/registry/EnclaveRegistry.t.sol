@@ -213,6 +213,24 @@ contract EnclaveRegistryTest is TeezkBase {
         assertFalse(enclaves.isLive(enclave, PROGRAM), "ends with the new entry's window");
     }
 
+    /// @dev After the governor lowers the lifetime, re-attesting under the same entry shortens the record: what was
+    /// cached for the key elsewhere (BatchReceipts) may outlive it, so the epoch advances (issue 12 item 16).
+    function test_register_UnderALowerTtl_AdvancesLivenessEpoch() public {
+        address enclave = registerEnclave(KEY, 2);
+        uint64 epoch = measurements.livenessEpoch();
+        vm.prank(governor);
+        enclaves.setRegistrationTtl(1 hours);
+        vm.warp(START + 10 minutes);
+        registerEnclave(KEY, 2);
+        assertEq(measurements.livenessEpoch(), epoch + 1, "a shorter record advances the epoch");
+        (uint64 liveUntil, uint64 cachedEpoch) = enclaves.liveness(enclave, PROGRAM);
+        assertEq(liveUntil, START + 70 minutes, "live until the new, earlier expiry");
+        assertEq(cachedEpoch, epoch + 1, "under the advanced epoch");
+        vm.warp(START + 20 minutes);
+        registerEnclave(KEY, 2);
+        assertEq(measurements.livenessEpoch(), epoch + 1, "a longer record under the same lifetime does not");
+    }
+
     function test_liveTeeType_TypeWhenLiveZeroOtherwise() public {
         address enclave = registerEnclave(KEY, 5);
         assertEq(enclaves.liveTeeType(enclave, PROGRAM), 5, "live SGX key");
