@@ -267,6 +267,23 @@ export const contractsBench: BenchSuite = {
       unit: "gas",
       anchor: `MultiProverRoots.reportConflict, whole tx (execution ${await executionOf(system, halted.hash)}), 1 signer: halt, the epoch's dispute, the judged (epoch, root) and the reported key (three new words) + removal from the EnclaveRegistry (which advances the liveness epoch and pushes it to the sink), given a fixed 200k allowance the reporter must be able to pay`,
     });
+    // Last: it ends every live TDX key. The governor disallows the root the TDX enclave's evidence chains to.
+    const disallowed = await system.devnet.govern([
+      {
+        target: system.addresses.measurementRegistry,
+        value: 0n,
+        data: encodeFunctionData({ abi: measurementRegistryAbi, functionName: "setRootHashAllowed", args: [tdx.claims.teeType, tdx.claims.rootHash, false] }),
+      },
+    ]);
+    const disallowReceipt = await publicClient.waitForTransactionReceipt({ hash: disallowed.executeHash });
+    const tdxLive = await publicClient.readContract({ address: system.addresses.enclaveRegistry, abi: enclaveRegistryAbi, functionName: "isLive", args: [tdx.account.address, PROGRAM_ID] });
+    if (tdxLive) throw new TeezkError("INTERNAL", "a key anchored by a disallowed root is still live");
+    rows.push({
+      name: "gas.policy.disallow_root",
+      value: Number(disallowReceipt.gasUsed),
+      unit: "gas",
+      anchor: `the timelock's execute of MeasurementRegistry.setRootHashAllowed(tdx, root, false), whole tx (execution ${await executionOf(system, disallowed.executeHash)}): root flag, the type's tightened-at time, liveness epoch pushed to 1 sink; every key of the type stops being live at once (a tightening setTeePolicy costs the same on top of its policy write)`,
+    });
     return rows;
   },
 };

@@ -51,6 +51,8 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
     uint32 private _entryCount;
     uint64 private _livenessEpoch;
     address[] private _livenessSinks;
+    /// @dev Keys of a TEE type admitted at or before this time were admitted under rules since tightened.
+    mapping(uint8 teeType => uint64) private _policyTightenedAt;
 
     /// @param governor Holder of GOVERNOR_ROLE (a TimelockController in production).
     /// @param guardian Holder of GUARDIAN_ROLE; may be zero to appoint one later through the governor.
@@ -102,8 +104,10 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
     function setTeePolicy(uint8 teeType, TeePolicy calldata policy) external onlyRole(GOVERNOR_ROLE) {
         _requireTeeType(teeType);
         if (policy.acceptedTcbStatuses == 0 || policy.maxEvidenceAge == 0) revert InvalidTeePolicy(teeType);
+        bool tightens = _tightens(_policies[teeType], policy);
         _policies[teeType] = policy;
         emit TeePolicySet(teeType, policy.acceptedTcbStatuses, policy.minSvn, policy.maxEvidenceAge);
+        if (tightens) _tighten(teeType);
     }
 
     /// @inheritdoc IMeasurementRegistry
@@ -114,6 +118,7 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
         if (root.allowed == allowed) revert RootHashUnchanged(teeType, rootHash, allowed);
         root.allowed = allowed;
         emit RootHashSet(teeType, rootHash, allowed);
+        if (!allowed) _tighten(teeType);
     }
 
     /// @inheritdoc IMeasurementRegistry
@@ -218,13 +223,24 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
     }
 
     /// @inheritdoc IMeasurementRegistry
-    function entryAllowedUntil(bytes32 programId, uint8 teeType, uint32 entryId) external view returns (uint64) {
+    function entryAllowedUntil(bytes32 programId, uint8 teeType, uint32 entryId, uint64 admittedAt)
+        external
+        view
+        returns (uint64)
+    {
         bytes32 measurement = _entryMeasurements[entryId];
         MeasurementEntry storage entry = _entries[programId][teeType][measurement];
         // The id check makes the answer about exactly this entry: (programId, teeType) of another entry with the
-        // same measurement, or an unknown id (measurement 0, never an entry), give 0.
-        if (entry.id != entryId || !_isAllowedEntry(entry, teeType, measurement)) return 0;
+        // same measurement, or an unknown id (measurement 0, never an entry), give 0. "At or before": a key
+        // admitted in the block of the change may have been admitted before it.
+        if (entry.id != entryId || admittedAt <= _policyTightenedAt[teeType]) return 0;
+        if (!_isAllowedEntry(entry, teeType, measurement)) return 0;
         return entry.validUntil;
+    }
+
+    /// @inheritdoc IMeasurementRegistry
+    function policyTightenedAt(uint8 teeType) external view returns (uint64) {
+        return _policyTightenedAt[teeType];
     }
 
     /// @inheritdoc IMeasurementRegistry
@@ -335,6 +351,24 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
         entry.id = id;
         _entryMeasurements[id] = measurement;
         emit MeasurementAdded(programId, teeType, measurement, validFrom, validUntil);
+    }
+
+    /// @dev Records do not keep the evidence's root, TCB status or SVN (one word each), so a key whose evidence may
+    /// no longer pass cannot be told from one whose evidence still does: every key of the type admitted so far stops
+    /// being live at once and re-attests under the new rules (issue 12 item 10; docs/decisions.md, "Policy
+    /// tightening ends live keys"). The epoch advance ends every cached answer, here and in the sinks.
+    function _tighten(uint8 teeType) private {
+        _policyTightenedAt[teeType] = uint64(block.timestamp);
+        emit TeePolicyTightened(teeType, uint64(block.timestamp));
+        _advanceLivenessEpoch();
+    }
+
+    /// @dev Tightening: a TCB status accepted before is no longer, or the SVN minimum rises. The evidence-age limit
+    /// is judged at registration only (a key's lifetime is the registration's, not its evidence's), so lowering it
+    /// ends nothing. An unset policy admitted nothing, so setting the first one ends nothing either.
+    function _tightens(TeePolicy storage previous, TeePolicy calldata next) private view returns (bool) {
+        if (previous.maxEvidenceAge == 0) return false;
+        return previous.acceptedTcbStatuses & ~next.acceptedTcbStatuses != 0 || next.minSvn > previous.minSvn;
     }
 
     function _isAllowed(bytes32 programId, uint8 teeType, bytes32 measurement) private view returns (bool) {

@@ -100,6 +100,10 @@ interface IMeasurementRegistry {
     event RootMinSvnSet(uint8 indexed teeType, bytes32 indexed rootHash, uint48 minSvn);
     /// @notice Emitted when the governor allows or disallows a root certificate hash for a TEE type.
     event RootHashSet(uint8 indexed teeType, bytes32 indexed rootHash, bool allowed);
+    /// @notice Emitted when a TEE type's admission rules tighten (a root disallowed, a TCB status no longer
+    /// accepted, a higher SVN minimum): every key of that type admitted at or before `at` stops being live at once
+    /// and must re-attest.
+    event TeePolicyTightened(uint8 indexed teeType, uint64 at);
     /// @notice Emitted when the liveness epoch advances (a revocation, a rotation, or a key removal reported by a
     /// holder of LIVENESS_EPOCH_ROLE): liveness cached under an earlier epoch must be checked again in full.
     event LivenessEpochAdvanced(uint64 epoch, address indexed by);
@@ -126,10 +130,12 @@ interface IMeasurementRegistry {
         uint64 gracePeriod
     ) external;
 
-    /// @notice Sets the evidence policy of `teeType`. Governor only.
+    /// @notice Sets the evidence policy of `teeType`. Governor only. When it accepts a TCB status fewer or raises
+    /// the SVN minimum, every live key of the type stops being live at once (see policyTightenedAt).
     function setTeePolicy(uint8 teeType, TeePolicy calldata policy) external;
 
     /// @notice Allows or disallows a root certificate hash (sha256 of its DER) for `teeType`. Governor only.
+    /// Disallowing one stops every live key of the type being live at once (see policyTightenedAt).
     function setRootHashAllowed(uint8 teeType, bytes32 rootHash, bool allowed) external;
 
     /// @notice Sets the lane-wise SVN minimum for evidence of `teeType` anchored at `rootHash`, on top of the TEE
@@ -170,7 +176,8 @@ interface IMeasurementRegistry {
     function isRevoked(uint8 teeType, bytes32 measurement) external view returns (bool);
 
     /// @notice A counter that advances whenever something may end an enclave key's liveness before the deadline
-    /// known when it was registered: a revocation, a rotation (it shortens a window), or a key removal. A cache of
+    /// known when it was registered: a revocation, a rotation (it shortens a window), a tightened policy or
+    /// disallowed root, or a key removal. A cache of
     /// "allowed until T" taken at epoch e stays exact while the epoch is still e; after that, check in full.
     function livenessEpoch() external view returns (uint64);
 
@@ -204,7 +211,15 @@ interface IMeasurementRegistry {
     /// @notice The measurement of entry `entryId`; zero when no such entry.
     function entryMeasurement(uint32 entryId) external view returns (bytes32);
 
-    /// @notice When entry `entryId` is the entry of (`programId`, `teeType`) for its measurement and is allowed now
-    /// (inside its window, not revoked), the end of its window; otherwise 0.
-    function entryAllowedUntil(bytes32 programId, uint8 teeType, uint32 entryId) external view returns (uint64);
+    /// @notice When entry `entryId` is the entry of (`programId`, `teeType`) for its measurement, is allowed now
+    /// (inside its window, not revoked), and a key admitted under it at `admittedAt` was admitted after the type's
+    /// rules last tightened, the end of its window; otherwise 0.
+    function entryAllowedUntil(bytes32 programId, uint8 teeType, uint32 entryId, uint64 admittedAt)
+        external
+        view
+        returns (uint64);
+
+    /// @notice When the admission rules of `teeType` last tightened (a root disallowed, a TCB status dropped, the
+    /// SVN minimum raised); 0 if never. Keys of the type admitted at or before it are not live.
+    function policyTightenedAt(uint8 teeType) external view returns (uint64);
 }

@@ -229,7 +229,10 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
         Record memory r = _records[enclave][programId];
         if (r.expiresAt <= block.timestamp) return 0;
         if (block.timestamp < r.liveUntil && r.epoch == _measurementRegistry.livenessEpoch()) return r.teeType;
-        if (_removed[enclave] || _measurementRegistry.entryAllowedUntil(programId, r.teeType, r.entryId) == 0) {
+        if (
+            _removed[enclave]
+                || _measurementRegistry.entryAllowedUntil(programId, r.teeType, r.entryId, r.registeredAt) == 0
+        ) {
             return 0;
         }
         return r.teeType;
@@ -243,7 +246,7 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
         Record storage r = _records[enclave][programId];
         uint64 expiresAt = r.expiresAt;
         if (expiresAt <= block.timestamp || _removed[enclave]) return (0, epoch);
-        uint64 windowEnd = _measurementRegistry.entryAllowedUntil(programId, r.teeType, r.entryId);
+        uint64 windowEnd = _measurementRegistry.entryAllowedUntil(programId, r.teeType, r.entryId, r.registeredAt);
         if (windowEnd == 0) return (0, epoch);
         liveUntil = windowEnd < expiresAt ? windowEnd : expiresAt;
     }

@@ -108,17 +108,17 @@ contract MeasurementRegistryTest is TeezkBase {
         vm.prank(governor);
         measurements.addMeasurement(PROGRAM, 2, M, 0, uint64(START + 100));
         uint32 id = measurements.measurementEntry(PROGRAM, 2, M).id;
-        assertEq(measurements.entryAllowedUntil(PROGRAM, 2, id), START + 100, "window end");
-        assertEq(measurements.entryAllowedUntil(keccak256("other"), 2, id), 0, "other program");
-        assertEq(measurements.entryAllowedUntil(PROGRAM, 3, id), 0, "other TEE type");
-        assertEq(measurements.entryAllowedUntil(PROGRAM, 2, 1), 0, "another entry's id");
-        assertEq(measurements.entryAllowedUntil(PROGRAM, 2, 999), 0, "unknown id");
-        assertEq(measurements.entryAllowedUntil(PROGRAM, 1, 1), type(uint64).max, "open-ended entry");
+        assertEq(measurements.entryAllowedUntil(PROGRAM, 2, id, uint64(START)), START + 100, "window end");
+        assertEq(measurements.entryAllowedUntil(keccak256("other"), 2, id, uint64(START)), 0, "other program");
+        assertEq(measurements.entryAllowedUntil(PROGRAM, 3, id, uint64(START)), 0, "other TEE type");
+        assertEq(measurements.entryAllowedUntil(PROGRAM, 2, 1, uint64(START)), 0, "another entry's id");
+        assertEq(measurements.entryAllowedUntil(PROGRAM, 2, 999, uint64(START)), 0, "unknown id");
+        assertEq(measurements.entryAllowedUntil(PROGRAM, 1, 1, uint64(START)), type(uint64).max, "open-ended entry");
         vm.warp(START + 100);
-        assertEq(measurements.entryAllowedUntil(PROGRAM, 2, id), 0, "window over");
+        assertEq(measurements.entryAllowedUntil(PROGRAM, 2, id, uint64(START)), 0, "window over");
         vm.prank(guardian);
         measurements.revokeMeasurement(1, measurementOf(1));
-        assertEq(measurements.entryAllowedUntil(PROGRAM, 1, 1), 0, "revoked");
+        assertEq(measurements.entryAllowedUntil(PROGRAM, 1, 1, uint64(START)), 0, "revoked");
     }
 
     function test_checkClaimsEntry_ReturnsEntryWindowAndEpoch() public {
@@ -253,6 +253,53 @@ contract MeasurementRegistryTest is TeezkBase {
     }
 
     // ------------------------------------------------------------------------------------------- policy
+
+    // ------------------------------------------------------------- issue 12 item 10: tightening ends admissions
+
+    function _policy(uint256 accepted, uint32 minSvn, uint64 maxAge) internal pure returns (IMeasurementRegistry.TeePolicy memory) {
+        return IMeasurementRegistry.TeePolicy({acceptedTcbStatuses: accepted, minSvn: minSvn, maxEvidenceAge: maxAge});
+    }
+
+    function test_setTeePolicy_Tightening_EndsEarlierAdmissionsAndAdvancesEpoch() public {
+        uint64 epoch = measurements.livenessEpoch();
+        vm.warp(START + 10);
+        vm.expectEmit(true, true, true, true, address(measurements));
+        emit IMeasurementRegistry.TeePolicyTightened(1, uint64(START + 10));
+        vm.expectEmit(true, true, true, true, address(measurements));
+        emit IMeasurementRegistry.LivenessEpochAdvanced(epoch + 1, governor);
+        vm.prank(governor);
+        measurements.setTeePolicy(1, _policy(ACCEPTED, 3, 1 days));
+        assertEq(measurements.policyTightenedAt(1), START + 10, "recorded");
+        assertEq(measurements.policyTightenedAt(2), 0, "other types untouched");
+        assertEq(measurements.entryAllowedUntil(PROGRAM, 1, 1, uint64(START + 10)), 0, "admitted in the same block");
+        assertEq(measurements.entryAllowedUntil(PROGRAM, 1, 1, uint64(START + 11)), type(uint64).max, "admitted after");
+        vm.prank(governor);
+        measurements.setTeePolicy(1, _policy(1 << 0, 3, 1 days)); // NOT_APPLICABLE dropped
+        assertEq(measurements.livenessEpoch(), epoch + 2, "dropping a TCB status tightens too");
+    }
+
+    function test_setTeePolicy_LooseningOrAgeLimit_EndsNothing() public {
+        uint64 epoch = measurements.livenessEpoch();
+        vm.startPrank(governor);
+        measurements.setTeePolicy(1, _policy(ACCEPTED | (1 << 1), 1, 1 days)); // one more status, lower minimum
+        measurements.setTeePolicy(1, _policy(ACCEPTED | (1 << 1), 1, 1 hours)); // the age limit is for registration
+        vm.stopPrank();
+        assertEq(measurements.livenessEpoch(), epoch, "no epoch advance");
+        assertEq(measurements.policyTightenedAt(1), 0, "nothing ended");
+    }
+
+    function test_setRootHashAllowed_Disallowing_EndsEarlierAdmissions() public {
+        uint64 epoch = measurements.livenessEpoch();
+        vm.startPrank(governor);
+        measurements.setRootHashAllowed(2, keccak256("second root"), true);
+        assertEq(measurements.livenessEpoch(), epoch, "allowing a root ends nothing");
+        vm.expectEmit(true, true, true, true, address(measurements));
+        emit IMeasurementRegistry.TeePolicyTightened(2, uint64(START));
+        measurements.setRootHashAllowed(2, keccak256("second root"), false);
+        vm.stopPrank();
+        assertEq(measurements.livenessEpoch(), epoch + 1, "disallowing one advances the epoch");
+        assertEq(measurements.policyTightenedAt(2), START, "recorded");
+    }
 
     function test_setTeePolicy_RevertWhen_Invalid() public {
         vm.startPrank(governor);

@@ -375,6 +375,15 @@ contract BatchReceiptsTest is TeezkBase {
         _expectIncludedUntil(START + 70 minutes);
     }
 
+    /// @dev Issue 12 item 10: a root disallowed after submission ends the batch's cache at once.
+    function test_verifyIncluded_RevertWhen_RootDisallowedAfterSubmission() public {
+        _submit();
+        vm.prank(governor);
+        measurements.setRootHashAllowed(2, ROOT_HASH, false);
+        vm.expectRevert(abi.encodeWithSelector(IBatchReceipts.EnclaveNotLive.selector, enclave, PROGRAM));
+        batches.verifyIncluded(rs[0], root, enclave, _proof(0));
+    }
+
     function test_verifyIncluded_RevertWhen_CacheOutlivedByTime() public {
         _submit();
         _expectIncludedUntil(START + 24 hours);

@@ -347,6 +347,41 @@ contract EnclaveRegistryTest is TeezkBase {
         assertFalse(enclaves.isLive(enclave, PROGRAM), "no standalone GPU key");
     }
 
+    // ------------------------------------------------------- issue 12 item 10: policy changes end live keys
+
+    /// @dev The attack: keys attested under a root allowed by mistake (a dev root) stay live after the governor
+    /// disallows it, for up to MAX_REGISTRATION_TTL. They must stop being live at once.
+    function test_isLive_FalseAtOnceWhenRootDisallowed() public {
+        address enclave = registerEnclave(KEY, 1);
+        address otherType = registerEnclave(0xE2, 2);
+        vm.prank(governor);
+        measurements.setRootHashAllowed(1, ROOT_HASH, false);
+        assertFalse(enclaves.isLive(enclave, PROGRAM), "key anchored by the disallowed root is not live");
+        assertEq(enclaves.liveTeeType(enclave, PROGRAM), 0, "liveTeeType agrees");
+        (uint64 liveUntil,) = enclaves.liveness(enclave, PROGRAM);
+        assertEq(liveUntil, 0, "full check agrees");
+        assertTrue(enclaves.isLive(otherType, PROGRAM), "another TEE type's root is untouched");
+    }
+
+    /// @dev The attack: the governor raises the SVN minimum (or stops accepting a TCB status) after a vulnerability;
+    /// keys attested with the old firmware stay live until they expire.
+    function test_isLive_FalseAtOnceWhenPolicyTightened() public {
+        address enclave = registerEnclave(KEY, 1); // svn 3, UP_TO_DATE
+        address otherType = registerEnclave(0xE2, 2);
+        vm.prank(governor);
+        measurements.setTeePolicy(
+            1, IMeasurementRegistry.TeePolicy({acceptedTcbStatuses: ACCEPTED, minSvn: 4, maxEvidenceAge: 1 days})
+        );
+        assertFalse(enclaves.isLive(enclave, PROGRAM), "svn 3 no longer passes");
+        assertTrue(enclaves.isLive(otherType, PROGRAM), "another TEE type's policy is untouched");
+        address statusKey = registerEnclave(0xE3, 3);
+        vm.prank(governor);
+        measurements.setTeePolicy(
+            3, IMeasurementRegistry.TeePolicy({acceptedTcbStatuses: 1 << 255, minSvn: 2, maxEvidenceAge: 1 days})
+        );
+        assertFalse(enclaves.isLive(statusKey, PROGRAM), "UP_TO_DATE no longer accepted");
+    }
+
     function test_issueChallenge_StateBeforeAndAfterUse() public {
         (address enclave, bytes32 nonce, Claims memory claims) = _prepare(1);
         (uint64 expiresAt, bool used) = enclaves.nonceState(PROGRAM, nonce);
