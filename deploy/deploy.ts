@@ -9,7 +9,8 @@ import { deployTeezk } from "./deployTeezk.js";
  * Required: TEEZK_RPC_URL, TEEZK_PRIVATE_KEY.
  * Optional: TEEZK_MIN_DELAY (s, default 172800), TEEZK_PROPOSERS, TEEZK_EXECUTORS (comma lists; default deployer /
  * anyone), TEEZK_GUARDIAN (default deployer), TEEZK_COMMITTEE_NODES (default deployer), TEEZK_COMMITTEE_THRESHOLD
- * (default 1), TEEZK_SP1_VERIFIER + TEEZK_SP1_VKEY (the SP1 gateway and `teezk-zk vkey`: deploys Sp1AttestationVerifier
+ * (default 1; outside a development chain a threshold of 1 is refused unless TEEZK_ACCEPT_ONE_KEY_ATTESTS_ANYTHING=true,
+ * since any one node key, by default the deployer's, would then attest anything), TEEZK_SP1_VERIFIER + TEEZK_SP1_VKEY (the SP1 gateway and `teezk-zk vkey`: deploys Sp1AttestationVerifier
  * as route 2 and Sp1ReceiptVerifier; without a gateway neither is deployed), TEEZK_ROOT_PROOF_VERIFIER +
  * TEEZK_PROGRAM_ID (+ TEEZK_MIN_VENDORS, distinct vendors per root, 1..3, default 2,
  * TEEZK_ESCAPE_DELAY, TEEZK_ZK_REQUIRED=true|false), TEEZK_DEPLOYMENT_OUT (JSON file for the addresses).
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     guardian: addresses("TEEZK_GUARDIAN", [deployer])[0] ?? deployer,
     committeeNodes: addresses("TEEZK_COMMITTEE_NODES", [deployer]),
     committeeThreshold: integer("TEEZK_COMMITTEE_THRESHOLD", 1n),
+    acceptOneKeyAttestsAnything: process.env.TEEZK_ACCEPT_ONE_KEY_ATTESTS_ANYTHING === "true",
     ...(process.env.TEEZK_SP1_VERIFIER
       ? { sp1: { verifier: addresses("TEEZK_SP1_VERIFIER", [])[0]!, programVKey: bytes32("TEEZK_SP1_VKEY") } }
       : {}),

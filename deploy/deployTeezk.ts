@@ -27,6 +27,11 @@ export type DeployTeezkParameters = {
   committeeNodes: Address[];
   committeeThreshold: bigint;
   /**
+   * Deploy a committee whose threshold is 1 on a chain that is not a development chain (31337, 1337): any one
+   * member key then attests anything. Refused (SINGLE_KEY_COMMITTEE) unless set.
+   */
+  acceptOneKeyAttestsAnything?: boolean;
+  /**
    * Optional SP1 paths: the SP1 verifier gateway and the teezk program's verification key (one program, both
    * modes). Deploys Sp1AttestationVerifier as route 2 and Sp1ReceiptVerifier; without it neither is deployed.
    */
@@ -65,6 +70,29 @@ const ENCLAVE_REMOVER_ROLE = keccak256(toHex("ENCLAVE_REMOVER_ROLE"));
 const LIVENESS_EPOCH_ROLE = keccak256(toHex("LIVENESS_EPOCH_ROLE"));
 const COMMITTEE_PATH = 1;
 const SP1_PATH = 2;
+/** Hardhat's and the usual local development chains' ids, where a one-key committee is the normal setup. */
+const DEVELOPMENT_CHAIN_IDS: readonly number[] = [31337, 1337];
+
+/**
+ * Refuses a committee in which one key attests anything (threshold 1) outside a development chain, unless the
+ * caller named the risk: a committee verdict is all the committee route asks before a key becomes live.
+ */
+export function assertCommitteeNotOneKey(
+  parameters: Pick<DeployTeezkParameters, "committeeThreshold" | "committeeNodes" | "acceptOneKeyAttestsAnything"> & { chainId: number },
+): void {
+  if (parameters.committeeThreshold >= 2n || DEVELOPMENT_CHAIN_IDS.includes(parameters.chainId)) return;
+  if (parameters.acceptOneKeyAttestsAnything) return;
+  throw new TeezkError(
+    "SINGLE_KEY_COMMITTEE",
+    `A committee with threshold ${parameters.committeeThreshold} of ${parameters.committeeNodes.length} on chain ${parameters.chainId} lets any one member key attest anything`,
+    {
+      metaMessages: [
+        "Give TEEZK_COMMITTEE_NODES (independent verifier nodes) and TEEZK_COMMITTEE_THRESHOLD ≥ 2,",
+        "or set TEEZK_ACCEPT_ONE_KEY_ATTESTS_ANYTHING=true (acceptOneKeyAttestsAnything) if that is really meant.",
+      ],
+    },
+  );
+}
 
 const ARTIFACTS: Record<string, string> = {
   TeezkTimelock: "governance/TeezkTimelock.sol",
@@ -92,6 +120,7 @@ export async function deployTeezk(parameters: DeployTeezkParameters): Promise<De
   const chainId = await publicClient.getChainId().catch((cause: unknown) => {
     throw new TeezkError("CHAIN_CALL_FAILED", `Cannot reach the RPC at ${parameters.rpcUrl}`, { cause });
   });
+  assertCommitteeNotOneKey({ ...parameters, chainId });
   const chain = {
     id: chainId,
     name: `chain-${chainId}`,

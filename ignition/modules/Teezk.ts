@@ -14,7 +14,10 @@ const COMMITTEE_PATH = 1;
  * role) is a timelock proposal.
  *
  * Parameters (ignition/parameters.json, module "Teezk"): minDelay (seconds), proposers, executors
- * (empty: anyone executes), guardian, committeeNodes, committeeThreshold.
+ * (empty: anyone executes), guardian, committeeNodes, committeeThreshold. The committee and its threshold have no
+ * defaults: a module cannot see which chain it deploys to, so it cannot refuse a one-key committee (threshold 1: any
+ * one node key attests anything) outside a development chain the way deploy/deployTeezk.ts does; the parameters
+ * file must say it (issue 12 item 14).
  */
 export const TeezkModule = buildModule("Teezk", (m) => {
   const deployer = m.getAccount(0);
@@ -23,7 +26,7 @@ export const TeezkModule = buildModule("Teezk", (m) => {
   const executors = m.getParameter<string[]>("executors", ["0x0000000000000000000000000000000000000000"]);
   const guardian = m.getParameter<string>("guardian");
   const committeeNodes = m.getParameter<string[]>("committeeNodes");
-  const committeeThreshold = m.getParameter("committeeThreshold", 1n);
+  const committeeThreshold = m.getParameter<bigint>("committeeThreshold");
 
   const timelock = m.contract("TeezkTimelock", [
     minDelay,

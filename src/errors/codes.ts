@@ -103,6 +103,7 @@ export const errorCodes = {
   VERDICT_REFUSED: "the verifier node refuses to sign a verdict: the evidence did not verify or its appraisal failed",
   VERDICT_INVALID: "a verifier node's answer does not check out: its claims do not hash to the claims hash, or the verdict is not signed by the node",
   CONFIG_INVALID: "a configuration value is missing or invalid",
+  SINGLE_KEY_COMMITTEE: "a deployment outside a development chain would let one committee key attest anything (threshold 1) and the risk was not named",
   DEMO_EXPECTATION_FAILED: "a demo or end-to-end step did not end as it must: something was accepted that must be refused, or the reverse",
   REQUEST_INVALID: "an HTTP request body or parameter is malformed (not JSON, wrong field types, bad hex/base64)",
   REQUEST_TOO_LARGE: "an HTTP request body is larger than the service's documented cap",
