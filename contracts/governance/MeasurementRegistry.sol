@@ -125,8 +125,12 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
     function setRootMinSvn(uint8 teeType, bytes32 rootHash, uint48 minSvn) external onlyRole(GOVERNOR_ROLE) {
         _requireTeeType(teeType);
         if (rootHash == bytes32(0)) revert ZeroIdentifier();
-        _rootHashes[teeType][rootHash].minSvn = minSvn;
+        RootEntry storage root = _rootHashes[teeType][rootHash];
+        // A lane raised: keys admitted under the lower minimum may no longer pass (issue 12 item 10).
+        bool tightens = !_svnAtLeast(root.minSvn, minSvn, 0);
+        root.minSvn = minSvn;
         emit RootMinSvnSet(teeType, rootHash, minSvn);
+        if (tightens) _tighten(teeType);
     }
 
     // -------------------------------------------------------------------------------------------- guardian
@@ -363,12 +367,14 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
         _advanceLivenessEpoch();
     }
 
-    /// @dev Tightening: a TCB status accepted before is no longer, or the SVN minimum rises. The evidence-age limit
+    /// @dev Tightening: a TCB status accepted before is no longer, or a lane of the SVN minimum rises (lanes compare
+    /// on their own, DESIGN §2: lowering one while raising another still tightens). The evidence-age limit
     /// is judged at registration only (a key's lifetime is the registration's, not its evidence's), so lowering it
     /// ends nothing. An unset policy admitted nothing, so setting the first one ends nothing either.
     function _tightens(TeePolicy storage previous, TeePolicy calldata next) private view returns (bool) {
         if (previous.maxEvidenceAge == 0) return false;
-        return previous.acceptedTcbStatuses & ~next.acceptedTcbStatuses != 0 || next.minSvn > previous.minSvn;
+        return previous.acceptedTcbStatuses & ~next.acceptedTcbStatuses != 0
+            || !_svnAtLeast(previous.minSvn, next.minSvn, 0);
     }
 
     function _isAllowed(bytes32 programId, uint8 teeType, bytes32 measurement) private view returns (bool) {

@@ -101,8 +101,8 @@ interface IMeasurementRegistry {
     /// @notice Emitted when the governor allows or disallows a root certificate hash for a TEE type.
     event RootHashSet(uint8 indexed teeType, bytes32 indexed rootHash, bool allowed);
     /// @notice Emitted when a TEE type's admission rules tighten (a root disallowed, a TCB status no longer
-    /// accepted, a higher SVN minimum): every key of that type admitted at or before `at` stops being live at once
-    /// and must re-attest.
+    /// accepted, a lane of the type's or a root's SVN minimum raised): every key of that type admitted at or before
+    /// `at` stops being live at once and must re-attest.
     event TeePolicyTightened(uint8 indexed teeType, uint64 at);
     /// @notice Emitted when the liveness epoch advances (a revocation, a rotation, or a key removal reported by a
     /// holder of LIVENESS_EPOCH_ROLE): liveness cached under an earlier epoch must be checked again in full.
@@ -140,7 +140,8 @@ interface IMeasurementRegistry {
 
     /// @notice Sets the lane-wise SVN minimum for evidence of `teeType` anchored at `rootHash`, on top of the TEE
     /// type's `minSvn`. SEV-SNP products have their own ARK, so this is the per-product minimum (Milan, Genoa,
-    /// Turin number their firmware differently). Zero clears it.
+    /// Turin number their firmware differently). Zero clears it. Raising a lane ends the type's live keys at once
+    /// (see policyTightenedAt).
     function setRootMinSvn(uint8 teeType, bytes32 rootHash, uint48 minSvn) external;
 
     // -------------------------------------------------------------------------------------------- guardian
@@ -219,7 +220,8 @@ interface IMeasurementRegistry {
         view
         returns (uint64);
 
-    /// @notice When the admission rules of `teeType` last tightened (a root disallowed, a TCB status dropped, the
-    /// SVN minimum raised); 0 if never. Keys of the type admitted at or before it are not live.
+    /// @notice When the admission rules of `teeType` last tightened (a root disallowed, a TCB status dropped, a lane
+    /// of the type's or a root's SVN minimum raised); 0 if never. Keys of the type admitted at or before it are not
+    /// live.
     function policyTightenedAt(uint8 teeType) external view returns (uint64);
 }

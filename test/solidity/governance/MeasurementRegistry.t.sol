@@ -256,7 +256,11 @@ contract MeasurementRegistryTest is TeezkBase {
 
     // ------------------------------------------------------------- issue 12 item 10: tightening ends admissions
 
-    function _policy(uint256 accepted, uint32 minSvn, uint64 maxAge) internal pure returns (IMeasurementRegistry.TeePolicy memory) {
+    function _policy(uint256 accepted, uint48 minSvn, uint64 maxAge)
+        internal
+        pure
+        returns (IMeasurementRegistry.TeePolicy memory)
+    {
         return IMeasurementRegistry.TeePolicy({acceptedTcbStatuses: accepted, minSvn: minSvn, maxEvidenceAge: maxAge});
     }
 
@@ -276,6 +280,17 @@ contract MeasurementRegistryTest is TeezkBase {
         vm.prank(governor);
         measurements.setTeePolicy(1, _policy(1 << 0, 3, 1 days)); // NOT_APPLICABLE dropped
         assertEq(measurements.livenessEpoch(), epoch + 2, "dropping a TCB status tightens too");
+    }
+
+    /// @dev Lanes compare on their own: lowering the low lane while raising the next one still tightens.
+    function test_setTeePolicy_RaisingOneLane_Tightens() public {
+        uint64 epoch = measurements.livenessEpoch();
+        vm.prank(governor);
+        measurements.setTeePolicy(1, _policy(ACCEPTED, 0x0100, 1 days)); // lane 0: 2 -> 0, lane 1: 0 -> 1
+        assertEq(measurements.livenessEpoch(), epoch + 1, "a raised lane tightens");
+        vm.prank(governor);
+        measurements.setRootMinSvn(1, ROOT_HASH, 0);
+        assertEq(measurements.livenessEpoch(), epoch + 1, "clearing a root minimum ends nothing");
     }
 
     function test_setTeePolicy_LooseningOrAgeLimit_EndsNothing() public {

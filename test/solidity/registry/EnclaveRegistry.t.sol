@@ -382,6 +382,14 @@ contract EnclaveRegistryTest is TeezkBase {
         assertFalse(enclaves.isLive(statusKey, PROGRAM), "UP_TO_DATE no longer accepted");
     }
 
+    /// @dev The same attack through the per-root (per-product) minimum: raising it must end the keys it now refuses.
+    function test_isLive_FalseAtOnceWhenRootMinSvnRaised() public {
+        address enclave = registerEnclave(KEY, 2); // svn 3
+        vm.prank(governor);
+        measurements.setRootMinSvn(2, ROOT_HASH, 4);
+        assertFalse(enclaves.isLive(enclave, PROGRAM), "svn 3 below the root's new minimum");
+    }
+
     function test_issueChallenge_StateBeforeAndAfterUse() public {
         (address enclave, bytes32 nonce, Claims memory claims) = _prepare(1);
         (uint64 expiresAt, bool used) = enclaves.nonceState(PROGRAM, nonce);
