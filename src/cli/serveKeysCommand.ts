@@ -41,6 +41,7 @@ export async function startServeKeys(options: ServeKeysOptions, io: CliIo): Prom
     options,
     port,
     build: (archive) => createKeyReleaseService({ keys, collateral, ...(collateralServices ? { collateralServices } : {}), ...(extraTrustedRoots ? { extraTrustedRoots } : {}), ...(archive ? { archive } : {}) }),
+    closeService: async (started) => started.close(),
     announce: (service, url) => {
       const line = { service: "keys", url, keys: service.keyIds };
       io.out(options.json ? `${JSON.stringify(line)}\n` : `key-release service listening on ${url} (keys: ${service.keyIds.join(", ")})\n`);

@@ -128,6 +128,7 @@ export async function startServeVerifier(options: ServeVerifierOptions, io: CliI
         allowRequestTime: options.allowRequestTime === true,
         requestTimeSkewMs,
       }),
+    closeService: async (started) => started.close(),
     announce: (node, url) => {
       const line = { service: "verifier", url, address: node.address, committee };
       if (worker) reportListening(url, node.address);

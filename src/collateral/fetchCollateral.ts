@@ -9,7 +9,7 @@ import { amdKdsRequests } from "./amdKds.js";
 import { CollateralCache, defaultCacheDir } from "./collateralCache.js";
 import { intelPcsRequests } from "./intelPcs.js";
 import { resolveItems } from "./resolveItems.js";
-import type { CollateralRequest, FetchOptions, ItemSource } from "./types.js";
+import type { CollateralRequest, FetchOptions, ItemSource, ParsedItem } from "./types.js";
 
 const MAX_EVIDENCE_BYTES = 4 * 1024 * 1024;
 
@@ -32,6 +32,8 @@ export type FetchCollateralParameters<T> = CollateralRequestOptions & {
   offline?: boolean;
   /** Default `defaultCacheDir()`. */
   cacheDir?: string;
+  /** When a cached item is reused rather than refreshed (see resolveItems); default outside its refresh margin. */
+  reuse?: (item: ParsedItem) => boolean;
   /** The folder to write, in the layout the verifier reads; it must not exist or be empty. */
   outDir: string;
   /**
@@ -54,7 +56,7 @@ export async function fetchCollateral<T>(parameters: FetchCollateralParameters<T
   const requests = collateralRequests(decoded, kind, parameters);
   if (requests.length === 0) return { kind, result: await parameters.verify(undefined), sources: [] };
   const cache = new CollateralCache(parameters.cacheDir ?? defaultCacheDir());
-  const resolved = await resolveItems({ requests, now: parameters.now, cache, offline: parameters.offline ?? false, fetchOptions: parameters });
+  const resolved = await resolveItems({ requests, now: parameters.now, cache, offline: parameters.offline ?? false, fetchOptions: parameters, ...(parameters.reuse ? { reuse: parameters.reuse } : {}) });
   const created = writeFolder(parameters.outDir, resolved.files);
   let result: T;
   try {

@@ -5,3 +5,4 @@ export { intelPcsRequests, DEFAULT_PCS_URL, INTEL_ROOT_CA_CRL_URL } from "./inte
 export { amdKdsRequests, DEFAULT_KDS_URL, type AmdKdsOptions } from "./amdKds.js";
 export { resolveItems, refreshMargin, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_BYTES } from "./resolveItems.js";
 export type * from "./types.js";
+export { createCollateralRefresher, DEFAULT_REFRESH_CHECK_MS, type CollateralRefresher, type CollateralRefreshReport, type CreateCollateralRefresherParameters } from "./createCollateralRefresher.js";

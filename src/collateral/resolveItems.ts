@@ -13,6 +13,11 @@ export type ResolveItemsParameters = {
   cache: CollateralCache;
   offline: boolean;
   fetchOptions: FetchOptions;
+  /**
+   * Overrides when a cached item is reused rather than fetched (default: outside its refresh margin). A service's
+   * background refresh passes an earlier point so that requests never meet the margin themselves.
+   */
+  reuse?: (item: ParsedItem) => boolean;
 };
 
 export type ResolvedItems = {
@@ -37,10 +42,10 @@ export function refreshMargin(item: ParsedItem): number {
  * cached it is COLLATERAL_ROLLBACK. Offline, valid cached items are used and every other one is listed in
  * COLLATERAL_UNAVAILABLE_OFFLINE.
  */
-export async function resolveItems({ requests, now, cache, offline, fetchOptions }: ResolveItemsParameters): Promise<ResolvedItems> {
+export async function resolveItems({ requests, now, cache, offline, fetchOptions, reuse }: ResolveItemsParameters): Promise<ResolvedItems> {
   const at = now.getTime();
   const valid = (item: ParsedItem) => item.issued.getTime() <= at && at < item.nextUpdate.getTime();
-  const fresh = (item: ParsedItem) => valid(item) && at < item.nextUpdate.getTime() - refreshMargin(item);
+  const fresh = (item: ParsedItem) => valid(item) && (reuse ? reuse(item) : at < item.nextUpdate.getTime() - refreshMargin(item));
   const missing: CollateralRequest[] = [];
   // The first item that fails fails the whole set: its siblings' requests are abandoned rather than left to run
   // out their own deadlines.

@@ -35,6 +35,7 @@ export const errorCodes = {
   COLLATERAL_FETCH_TIMEOUT: "a collateral service did not answer (headers and whole body) within the fetch timeout",
   COLLATERAL_UNAVAILABLE_OFFLINE: "offline: the collateral cache holds no fresh copy of an item this evidence needs (the message lists which)",
   COLLATERAL_ROLLBACK: "a collateral service answered with an item older than the one already cached, and the cached one is no longer fresh",
+  COLLATERAL_STALE: "a service's cached collateral reached its nextUpdate and its background refresh has not replaced it (the last refresh error is in details); it refuses rather than serve stale collateral",
 
   // ── Nitro ──────────────────────────────────────────────────────────────────────────────────
   COSE_INVALID: "the COSE_Sign1 envelope is malformed",

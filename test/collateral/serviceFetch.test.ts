@@ -2,31 +2,15 @@ import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import type { Hex } from "viem";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseReferenceValues } from "../../src/policy/index.js";
 import { serveApp, type ServeAppReturnType } from "../../src/services/http/index.js";
 import { createVerifierNode, requestVerdict } from "../../src/services/verifier/index.js";
 import { rejection } from "../support/rejection.js";
 import { collateralServicesOf } from "../../src/cli/serveSupport.js";
-import { rootHashOf, sample, sampleCollateral, sampleFile, tdxExpected } from "../services/support/realEvidence.js";
+import { sampleCollateral } from "../services/support/realEvidence.js";
 import { startStandIn, type StandIn } from "./support/standIn.js";
+import { committee, referenceValues, tdxQuote, tdxSample } from "./support/tdxService.js";
 import { pcsDataFromSample, pcsHandler } from "./support/vendorStandIns.js";
-
-const tdxSample = sample("tdx/dcapqvl-v4-b0c06f");
-const tdxQuote = sampleFile(tdxSample);
-const committee = { chainId: 31337, verifyingContract: "0x00000000000000000000000000000000c0ffee01" as Hex };
-const referenceValues = parseReferenceValues({
-  version: 1,
-  tee: {
-    TDX: {
-      allowedMeasurements: [tdxExpected(tdxQuote).measurement],
-      allowedRoots: [rootHashOf("roots/intel-sgx/Intel_SGX_Root_CA.pem")],
-      acceptedTcbStatuses: ["UP_TO_DATE"],
-      requiredChecks: ["tcbInfo", "qeIdentity", "pckRevocation", "rootRevocation"],
-    },
-  },
-});
 
 describe("verifier node fetching its collateral (issue 15)", () => {
   const opened: (StandIn | ServeAppReturnType)[] = [];

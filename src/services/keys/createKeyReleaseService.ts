@@ -9,9 +9,9 @@ import type { Appraisal } from "../../policy/index.js";
 import { MAX_ARCHIVED_EVIDENCE_BYTES, type Archive } from "../../store/index.js";
 import { applyServiceLimits, createAdmissionGate, errorResponse, readJsonObject, type ServiceLimitOptions } from "../http/index.js";
 import { DEFAULT_MAX_CONCURRENT_VERIFICATIONS } from "../verifier/constants.js";
-import { createCollateralCache } from "../verifier/createCollateralCache.js";
+import { createCollateralCache, serviceRefresher } from "../verifier/createCollateralCache.js";
 import type { EvidenceTrustParameters } from "../verifier/types.js";
-import { fetchCollateralTemporarily } from "../../collateral/index.js";
+import type { CollateralRefreshReport } from "../../collateral/index.js";
 import {
   DEFAULT_CHALLENGE_TTL_MS,
   DEFAULT_KEY_RELEASE_TIMEOUT_MS,
@@ -44,6 +44,10 @@ export type KeyReleaseService = {
   app: Hono;
   keyIds: string[];
   challenges: ChallengeTable;
+  /** One background collateral refresh pass now (with collateralServices). */
+  refreshCollateral: () => Promise<CollateralRefreshReport>;
+  /** Stops the background collateral refresh timer. */
+  close: () => void;
 };
 export type CreateKeyReleaseServiceReturnType = KeyReleaseService;
 export type CreateKeyReleaseServiceErrorType = TeezkError;
@@ -81,6 +85,7 @@ export function createKeyReleaseService(parameters: CreateKeyReleaseServiceParam
   const { archive, extraTrustedRoots } = parameters;
   const clock = parameters.clock ?? (() => new Date());
   const collateralCache = createCollateralCache({ collateral: parameters.collateral ?? {}, clock });
+  const refresher = serviceRefresher(parameters, clock);
   const keys = new Map<string, ReleasableKey>();
   for (const key of parameters.keys) {
     if (typeof key.id !== "string" || !KEY_ID_PATTERN.test(key.id)) {
@@ -183,11 +188,8 @@ export function createKeyReleaseService(parameters: CreateKeyReleaseServiceParam
           ...(request.gpuEvidenceBytes && resolved.gpuCollateralDir ? { gpuCollateralDir: resolved.gpuCollateralDir } : {}),
           ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
         });
-      const services = parameters.collateralServices;
       ({ claims, appraisal } =
-        resolved.collateral || !services
-          ? assess()
-          : (await fetchCollateralTemporarily({ ...services, evidence: resolved.decoded, kind: resolved.kind, now, verify: (dir) => assess(dir) })).result);
+        resolved.collateral || !refresher ? assess() : await refresher.verifyWith({ evidence: resolved.decoded, kind: resolved.kind, now, verify: (dir) => assess(dir) }));
     } catch (error) {
       const cause = isTeezkError(error) ? error : new TeezkError("INTERNAL", "verification failed unexpectedly");
       throw new Refusal(
@@ -271,5 +273,11 @@ export function createKeyReleaseService(parameters: CreateKeyReleaseServiceParam
     });
   }
 
-  return { app, keyIds: [...keys.keys()], challenges };
+  return {
+    app,
+    keyIds: [...keys.keys()],
+    challenges,
+    refreshCollateral: () => refresher?.refreshDue() ?? Promise.resolve({ due: 0, refreshed: 0, failed: [] }),
+    close: () => refresher?.close(),
+  };
 }

@@ -2,6 +2,8 @@ import { statSync } from "node:fs";
 import { detectEvidenceType, type EvidenceKind } from "../../evidence/detectEvidenceType.js";
 import { loadCollateral, MAX_EVIDENCE_FILE_BYTES, type LoadedCollateral } from "../../evidence/verifyEvidence.js";
 import { decodeEvidenceInput } from "../../util/bytes.js";
+import { createCollateralRefresher, type CollateralRefresher } from "../../collateral/index.js";
+import type { EvidenceTrustParameters } from "./types.js";
 
 /** Collateral folders a service keeps, per evidence kind. */
 export type CollateralByKind = Partial<Record<EvidenceKind, string | readonly string[]>>;
@@ -90,4 +92,15 @@ export function createCollateralCache({ collateral, refreshMs = DEFAULT_REFRESH_
       };
     },
   };
+}
+
+/** The background collateral refresh of a service that fetches collateral (verifier node, key release). */
+export function serviceRefresher(parameters: EvidenceTrustParameters, clock: () => Date): CollateralRefresher | undefined {
+  if (!parameters.collateralServices) return undefined;
+  return createCollateralRefresher({
+    services: parameters.collateralServices,
+    clock,
+    ...parameters.collateralRefresh,
+    ...(parameters.extraTrustedRoots ? { extraTrustedRoots: parameters.extraTrustedRoots } : {}),
+  });
 }

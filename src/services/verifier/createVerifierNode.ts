@@ -12,8 +12,8 @@ import { createArchiveBatcher } from "./createArchiveBatcher.js";
 import { DEFAULT_MAX_CONCURRENT_VERIFICATIONS, DEFAULT_REQUEST_TIME_SKEW_MS, DEFAULT_VERIFY_TIMEOUT_MS, MAX_VERIFY_BODY_BYTES } from "./constants.js";
 import { parseVerifyRequest, type ParseVerifyRequestReturnType } from "./parseVerifyRequest.js";
 import { recordVerifierDecision } from "./recordVerifierDecision.js";
-import { createCollateralCache } from "./createCollateralCache.js";
-import { fetchCollateralTemporarily } from "../../collateral/index.js";
+import { createCollateralCache, serviceRefresher } from "./createCollateralCache.js";
+import type { CollateralRefreshReport } from "../../collateral/index.js";
 import type { EvidenceTrustParameters, VerifierArchiveIds, VerifierHealthBody, VerifyResponseBody } from "./types.js";
 
 /** `maxBodyBytes` defaults to MAX_VERIFY_BODY_BYTES, `timeoutMs` to DEFAULT_VERIFY_TIMEOUT_MS. */
@@ -54,6 +54,10 @@ export type VerifierNode = {
   committee: ContractDomain;
   /** The transport-free core the app wraps. */
   signer: VerifierSigner;
+  /** One background collateral refresh pass now (with collateralServices; otherwise a pass with nothing due). */
+  refreshCollateral: () => Promise<CollateralRefreshReport>;
+  /** Stops the background collateral refresh timer. */
+  close: () => void;
 };
 export type CreateVerifierNodeReturnType = VerifierNode;
 export type CreateVerifierNodeErrorType = TeezkError;
@@ -78,6 +82,7 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
   const { account, committee, referenceValues, archive } = parameters;
   const clock = parameters.clock ?? (() => new Date());
   const collateralCache = createCollateralCache({ collateral: parameters.collateral ?? {}, clock });
+  const refresher = serviceRefresher(parameters, clock);
   const allowRequestTime = parameters.allowRequestTime ?? false;
   const requestTimeSkewMs = parameters.requestTimeSkewMs ?? DEFAULT_REQUEST_TIME_SKEW_MS;
   if (!Number.isSafeInteger(requestTimeSkewMs) || requestTimeSkewMs < 0) {
@@ -164,19 +169,15 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
         ...(request.gpuEvidenceBytes && resolved.gpuCollateralDir ? { gpuCollateralDir: resolved.gpuCollateralDir } : {}),
         ...(request.expectedBinding ? { expectedBinding: request.expectedBinding } : {}),
       };
-      const services = parameters.collateralServices;
       assessment =
-        resolved.collateral || !services
+        resolved.collateral || !refresher
           ? await signer.assess(signerRequest)
-          : (
-              await fetchCollateralTemporarily({
-                ...services,
-                evidence: resolved.decoded,
-                kind: resolved.kind,
-                now,
-                verify: (dir) => signer.assess({ ...signerRequest, ...(dir ? { collateralDir: dir } : {}) }),
-              })
-            ).result;
+          : await refresher.verifyWith({
+              evidence: resolved.decoded,
+              kind: resolved.kind,
+              now,
+              verify: (dir) => signer.assess({ ...signerRequest, ...(dir ? { collateralDir: dir } : {}) }),
+            });
     } catch (error) {
       const refusal = isTeezkError(error) ? error : new TeezkError("INTERNAL", "the verifier failed while verifying the evidence", { cause: error });
       await batcher?.record((into) =>
@@ -216,5 +217,12 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
     };
   }
 
-  return { app, address: signer.address, committee, signer };
+  return {
+    app,
+    address: signer.address,
+    committee,
+    signer,
+    refreshCollateral: () => refresher?.refreshDue() ?? Promise.resolve({ due: 0, refreshed: 0, failed: [] }),
+    close: () => refresher?.close(),
+  };
 }

@@ -4,7 +4,7 @@ import type { EvidenceKind } from "../../evidence/detectEvidenceType.js";
 import type { Appraisal } from "../../policy/index.js";
 import type { PinnedRoot } from "../../util/x509.js";
 import type { CollateralByKind } from "./createCollateralCache.js";
-import type { ServiceCollateralOptions } from "../../collateral/index.js";
+import type { CreateCollateralRefresherParameters, ServiceCollateralOptions } from "../../collateral/index.js";
 
 /** `POST /v1/verify` request body. */
 export type VerifyRequestBody = {
@@ -69,8 +69,11 @@ export type EvidenceTrustParameters = {
   collateral?: CollateralByKind;
   /**
    * Fetch the collateral of TDX, SGX and SEV-SNP evidence whose kind has no folder above from Intel PCS/PCCS and
-   * AMD KDS, through the collateral cache (issue 15): items are reused until shortly before nextUpdate and
-   * refreshed on the first request after that. Off unless given.
+   * AMD KDS, through the collateral cache (issue 15). The first request for a collateral set fetches it; from
+   * then on a background refresh keeps it fresh (createCollateralRefresher) and requests use the cache only,
+   * COLLATERAL_STALE once it is past nextUpdate. Off unless given.
    */
   collateralServices?: ServiceCollateralOptions;
+  /** The background refresh's timing (tests pin them): average check interval and the jitter source. */
+  collateralRefresh?: Pick<CreateCollateralRefresherParameters, "checkEveryMs" | "random">;
 };

@@ -1,0 +1,188 @@
+import { isTeezkError, TeezkError } from "../errors/index.js";
+import type { EvidenceKind } from "../evidence/detectEvidenceType.js";
+import { verifyEvidence } from "../evidence/verifyEvidence.js";
+import type { PinnedRoot } from "../util/x509.js";
+import { CollateralCache, defaultCacheDir } from "./collateralCache.js";
+import { collateralRequests, fetchCollateralTemporarily, type ServiceCollateralOptions } from "./fetchCollateral.js";
+import { refreshMargin } from "./resolveItems.js";
+import type { CollateralRequest, ParsedItem } from "./types.js";
+
+export const DEFAULT_REFRESH_CHECK_MS = 60_000;
+/** Collateral sets a service keeps fresh; the oldest is forgotten (and refetched inline on its next use). */
+export const DEFAULT_MAX_TRACKED_SETS = 32;
+
+export type CreateCollateralRefresherParameters = {
+  services: ServiceCollateralOptions;
+  /** The service's clock: what "due" and "stale" are measured by. */
+  clock: () => Date;
+  /** Dev roots of simulated TEEs, for the background re-verification. */
+  extraTrustedRoots?: readonly PinnedRoot[];
+  /** Average time between background checks (each wait is drawn from ±50% of it). Default 60 s. */
+  checkEveryMs?: number;
+  maxTracked?: number;
+  /** In [0, 1); tests pin it. */
+  random?: () => number;
+};
+
+/** What one background pass did. */
+export type CollateralRefreshReport = {
+  /** Tracked collateral sets that were due (one or more items within twice their refresh margin). */
+  due: number;
+  /** Items fetched, verified and cached. */
+  refreshed: number;
+  /** Sets whose refresh failed or was refused, with the code; their cached items stay in use while valid. */
+  failed: { set: string; code: string }[];
+};
+
+export type CollateralRefresher = {
+  /**
+   * Runs `verify` with a folder of `evidence`'s collateral. A set seen before comes from the cache only, never
+   * from the network (the background keeps it fresh); past its nextUpdate it is COLLATERAL_STALE. A set seen
+   * for the first time is fetched inline (cold cache) and tracked from then on.
+   */
+  verifyWith<T>(parameters: VerifyWithParameters<T>): Promise<T>;
+  /** One background pass now (the timer calls it); a pass already running is joined, never doubled. */
+  refreshDue(): Promise<CollateralRefreshReport>;
+  /** Tracked sets. */
+  readonly tracked: number;
+  /** Stops the timer; a pass in flight finishes on its own. */
+  close(): void;
+};
+
+export type VerifyWithParameters<T> = {
+  /** Decoded evidence bytes. */
+  evidence: Uint8Array;
+  kind: EvidenceKind;
+  now: Date;
+  verify: (dir: string | undefined) => T | Promise<T>;
+};
+
+type TrackedSet = {
+  name: string;
+  requests: CollateralRequest[];
+  kind: EvidenceKind;
+  /** The latest evidence that verified with this set: a refreshed set is verified with it before it is cached. */
+  evidence: Uint8Array;
+  /** Where in [margin, 2·margin] before nextUpdate this set refreshes, so a fleet's nodes spread their fetches. */
+  lead: number;
+  lastError?: string;
+};
+
+/**
+ * Keeps a long-running service's fetched collateral fresh in the background (issue 15), so requests never wait on
+ * a vendor. Every collateral set a verified request used is tracked; a timer (unref'd, jittered) refreshes a set
+ * once any of its items is within `(1 + lead)` refresh margins of nextUpdate, one pass at a time, and caches the
+ * answers only after the set's latest evidence verified with them (the same rule as inline fetches). A refresh
+ * that fails leaves the cached items serving while they are valid; at nextUpdate requests get COLLATERAL_STALE
+ * with the last refresh error, never stale collateral and never an inline fetch.
+ */
+export function createCollateralRefresher(parameters: CreateCollateralRefresherParameters): CollateralRefresher {
+  const { services, clock, extraTrustedRoots } = parameters;
+  const random = parameters.random ?? Math.random;
+  const checkEveryMs = parameters.checkEveryMs ?? DEFAULT_REFRESH_CHECK_MS;
+  const maxTracked = parameters.maxTracked ?? DEFAULT_MAX_TRACKED_SETS;
+  const cache = new CollateralCache(services.cacheDir ?? defaultCacheDir());
+  const sets = new Map<string, TrackedSet>();
+  let running: Promise<CollateralRefreshReport> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  const arm = () => {
+    if (closed || services.offline) return;
+    timer = setTimeout(() => {
+      void refreshDue().finally(arm);
+    }, checkEveryMs * (0.5 + random()));
+    timer.unref();
+  };
+
+  const refreshesAt = (set: TrackedSet, item: ParsedItem) => item.nextUpdate.getTime() - refreshMargin(item) * (1 + set.lead);
+
+  const isDue = (set: TrackedSet, at: number) =>
+    set.requests.some((request) => {
+      const stored = cache.read(request.key);
+      if (!stored) return true;
+      try {
+        return at >= refreshesAt(set, request.parse(stored));
+      } catch {
+        return true;
+      }
+    });
+
+  async function refreshSet(set: TrackedSet, now: Date, report: CollateralRefreshReport): Promise<void> {
+    try {
+      const { sources } = await fetchCollateralTemporarily({
+        ...services,
+        evidence: set.evidence,
+        kind: set.kind,
+        now,
+        reuse: (item) => now.getTime() < refreshesAt(set, item),
+        verify: (dir) => verifyEvidence({ evidence: set.evidence, kind: set.kind, now, ...(dir ? { collateralDir: dir } : {}), ...(extraTrustedRoots ? { extraTrustedRoots } : {}) }),
+      });
+      report.refreshed += sources.filter((source) => source.source === "fetched").length;
+      const fallback = sources.find((source) => source.refreshError);
+      set.lastError = fallback?.refreshError;
+      if (fallback) report.failed.push({ set: set.name, code: fallback.refreshError! });
+      else set.lead = random();
+    } catch (error) {
+      set.lastError = isTeezkError(error) ? error.code : "INTERNAL";
+      report.failed.push({ set: set.name, code: set.lastError });
+    }
+  }
+
+  function refreshDue(): Promise<CollateralRefreshReport> {
+    running ??= (async () => {
+      const report: CollateralRefreshReport = { due: 0, refreshed: 0, failed: [] };
+      try {
+        for (const set of [...sets.values()]) {
+          const now = clock();
+          if (!isDue(set, now.getTime())) continue;
+          report.due += 1;
+          await refreshSet(set, now, report);
+        }
+        return report;
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
+  }
+
+  async function verifyWith<T>({ evidence, kind, now, verify }: VerifyWithParameters<T>): Promise<T> {
+    const requests = collateralRequests(evidence, kind, services);
+    if (requests.length === 0) return await verify(undefined);
+    const id = requests.map((request) => request.key).join("\n");
+    const known = sets.get(id);
+    if (known) {
+      let result: T;
+      try {
+        ({ result } = await fetchCollateralTemporarily({ ...services, evidence, kind, now, offline: true, verify }));
+      } catch (error) {
+        if (!isTeezkError(error) || error.code !== "COLLATERAL_UNAVAILABLE_OFFLINE" || services.offline) throw error;
+        throw new TeezkError("COLLATERAL_STALE", `The ${kind} collateral this service keeps (${known.name}) is past its nextUpdate and its background refresh has not replaced it`, {
+          details: `last refresh: ${known.lastError ?? "not yet run"}`,
+          metaMessages: ["The service refuses rather than verify with stale collateral; check that it can reach its PCS/PCCS or KDS."],
+          cause: error,
+        });
+      }
+      known.evidence = evidence;
+      return result;
+    }
+    const { result } = await fetchCollateralTemporarily({ ...services, evidence, kind, now, verify });
+    if (sets.size >= maxTracked) sets.delete(sets.keys().next().value!);
+    sets.set(id, { name: requests.map((request) => request.name).join(", "), requests, kind, evidence, lead: random() });
+    if (!timer) arm();
+    return result;
+  }
+
+  return {
+    verifyWith,
+    refreshDue,
+    get tracked() {
+      return sets.size;
+    },
+    close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
