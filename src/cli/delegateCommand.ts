@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { Address, Hex } from "viem";
 import { getPrivateProofVerifierContext, submitPrivateProof, type SubmitPrivateProofReturnType } from "../chain/index.js";
 import { claimsToJson } from "../claims/index.js";
-import { delegateProof, type DelegateProofReturnType, type DelegateStep } from "../client/index.js";
+import { delegateProof, type ClientCollateralSources, type DelegateProofReturnType, type DelegateStep } from "../client/index.js";
 import { buildDevReferenceValues } from "../devnet/buildDevReferenceValues.js";
 import { probeSimulatedClaims } from "../devnet/probeSimulatedClaims.js";
 import { isTeezkError } from "../errors/index.js";
@@ -16,6 +16,7 @@ import { parseAddressFlag } from "./parseServeOptions.js";
 import { parseTimeoutFlag } from "./parseTimeoutFlag.js";
 import { readWitnessFile } from "./readWitnessFile.js";
 import { reportCommandError } from "./reportCommandError.js";
+import { collateralServicesOf } from "./serveSupport.js";
 
 export type DelegateCommandOptions = {
   circuit: string;
@@ -28,6 +29,11 @@ export type DelegateCommandOptions = {
   devRoots?: string;
   trustRoot?: string[];
   collateral?: string[];
+  fetchCollateral?: boolean;
+  offline?: boolean;
+  pcsUrl?: string;
+  kdsUrl?: string;
+  cacheDir?: string;
   programId?: string;
   timeout?: string;
   json?: boolean;
@@ -66,6 +72,7 @@ export async function delegateCommand(options: DelegateCommandOptions, io: CliIo
   const privateProofVerifier = options.privateProofVerifier ? parseAddressFlag("--private-proof-verifier", options.privateProofVerifier) : undefined;
   const programIdFlag = parseProgramId(options.programId);
   const trustedRoots = parseTrustRoots(options.trustRoot);
+  const collateralSources = ownCollateralSourcesOf(options);
   const steps: (DelegateStep | "submit")[] = ["attest", "verify", "seal", "prove", "check", ...(options.submit ? (["submit"] as const) : [])];
   const bar = createBar(stream, options.circuit, steps);
   try {
@@ -93,6 +100,7 @@ export async function delegateCommand(options: DelegateCommandOptions, io: CliIo
       ...(trustedRoots.length ? { trustedRoots } : {}),
       ...(devRoots ? { allowDevRoots: true, devRoots } : {}),
       ...(options.collateral?.length ? { collateralDir: options.collateral } : {}),
+      ...(collateralSources ? { collateralSources } : {}),
       ...(context ? { programId: context.programId, receiptDomain: context.receiptDomain } : programIdFlag ? { programId: programIdFlag } : {}),
       timeouts: { proveMs: timeoutMs },
       onProgress: ({ step, phase }) => {
@@ -176,6 +184,17 @@ function describe(delegated: DelegateProofReturnType, submitted: SubmitPrivatePr
   return `${lines.join("\n")}\n`;
 }
 
+/**
+ * `--fetch-collateral` (through the cache, from Intel PCS/PCCS and AMD KDS) or `--offline` (the cache only): the
+ * client's own collateral, which the prover's may only complement. Neither: the prover's collateral and
+ * `--collateral` folders, as before.
+ */
+function ownCollateralSourcesOf(options: DelegateCommandOptions): ClientCollateralSources | undefined {
+  if (options.offline && (options.pcsUrl || options.kdsUrl)) throw new UsageError("--offline uses only the collateral cache: drop --pcs-url/--kds-url");
+  const services = collateralServicesOf({ ...options, fetchCollateral: options.fetchCollateral === true || options.offline === true });
+  return services && options.offline ? { ...services, offline: true } : services;
+}
+
 function parseProgramId(value: string | undefined): Hex | undefined {
   if (value === undefined) return undefined;
   if (!/^0x[0-9a-fA-F]{64}$/.test(value)) throw new UsageError(`--program-id expects 0x + 64 hex digits, got "${value.slice(0, 80)}"`);
@@ -223,6 +242,11 @@ export function registerDelegateCommand(program: Command, io: CliIo, setExitCode
     .option("--dev-roots <dir>", "dev PKI folder (default $TEEZK_HOME/dev-roots or ./.teezk/dev-roots)")
     .option("--trust-root <sha256>", "also trust this root fingerprint; repeatable", (value: string, previous: string[] = []) => [...previous, value])
     .option("--collateral <dir>", "your own collateral folder (wins over the node's); repeatable", (value: string, previous: string[] = []) => [...previous, value])
+    .option("--fetch-collateral", "verify with your own collateral, fetched from Intel PCS/PCCS or AMD KDS through the collateral cache; the node's only fills in what you lack")
+    .option("--offline", "like --fetch-collateral, but only from the collateral cache (no network)")
+    .option("--pcs-url <url>", "with --fetch-collateral: Intel PCS v4 or a PCCS (default Intel's)")
+    .option("--kds-url <url>", "with --fetch-collateral: AMD KDS (default AMD's)")
+    .option("--cache-dir <dir>", "with --fetch-collateral or --offline: the collateral cache (default $TEEZK_CACHE_DIR, $TEEZK_HOME/collateral-cache or ~/.teezk/collateral-cache)")
     .option("--program-id <0x…>", "programId the receipt must carry (default: read from --private-proof-verifier, else the circuit's key hash)")
     .option("--timeout <seconds>", "give up on the remote proof after this long (default 600)")
     .option("--json", "machine-readable output")

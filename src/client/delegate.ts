@@ -13,7 +13,8 @@ import type { ProverArchiveIds, ProverTimings } from "../services/prover/types.j
 import type { DevRoots } from "../tee/simulated/index.js";
 import type { PinnedRoot } from "../util/x509.js";
 import { checkProveResponse } from "./checkProveResponse.js";
-import { verifyAttestation } from "./verifyAttestation.js";
+import { prepareOwnCollateral, type ClientCollateralSources } from "./ownCollateral.js";
+import { readAttestationBody, verifyAttestation } from "./verifyAttestation.js";
 
 /** The steps of one delegation, in order; each reports `start` and `done`. */
 export type DelegateStep = "attest" | "verify" | "seal" | "prove" | "check";
@@ -41,6 +42,12 @@ export type DelegateProofParameters = {
   devRoots?: DevRoots;
   /** The client's own collateral folders (they win over what the node serves). */
   collateralDir?: string | readonly string[];
+  /**
+   * The client's own collateral from its cache and the vendors' services (`prepareOwnCollateral`): listed after
+   * `collateralDir` and before what the node serves, so a node cannot replace the client's items with superseded
+   * ones. Off unless given (`{}` uses the default cache and Intel's and AMD's services).
+   */
+  collateralSources?: ClientCollateralSources;
   /**
    * The programId receipts must carry: the PrivateProofVerifier's. Default `circuitProgramId(circuit)`. A node
    * announcing another one is refused before the witness is sealed (RECEIPT_CONTEXT_MISMATCH).
@@ -141,17 +148,26 @@ export async function delegateProof(parameters: DelegateProofParameters): Promis
       }),
     );
 
-    const attested = await step("verify", () => {
-      const verified = verifyAttestation({
-        attestation,
-        nonce,
-        referenceValues: parameters.referenceValues,
-        now: clock(),
-        ...(parameters.trustedRoots ? { trustedRoots: parameters.trustedRoots } : {}),
-        ...(parameters.allowDevRoots ? { allowDevRoots: true } : {}),
-        ...(parameters.devRoots ? { devRoots: parameters.devRoots } : {}),
-        ...(parameters.collateralDir !== undefined ? { collateralDir: parameters.collateralDir } : {}),
-      });
+    const attested = await step("verify", async () => {
+      const now = clock();
+      const own = parameters.collateralSources ? await prepareOwnCollateral({ ...readAttestationBody(attestation), now, sources: parameters.collateralSources }) : undefined;
+      const collateralDir = [...listOf(parameters.collateralDir), ...(own?.dir ? [own.dir] : [])];
+      let verified: ReturnType<typeof verifyAttestation>;
+      try {
+        verified = verifyAttestation({
+          attestation,
+          nonce,
+          referenceValues: parameters.referenceValues,
+          now,
+          ...(parameters.trustedRoots ? { trustedRoots: parameters.trustedRoots } : {}),
+          ...(parameters.allowDevRoots ? { allowDevRoots: true } : {}),
+          ...(parameters.devRoots ? { devRoots: parameters.devRoots } : {}),
+          ...(collateralDir.length ? { collateralDir } : {}),
+          ...(own ? { onVerified: own.commit } : {}),
+        });
+      } finally {
+        own?.dispose();
+      }
       const announced = verified.programIds[circuit];
       if (announced === undefined) {
         throw new TeezkError("REQUEST_INVALID", `The prover does not prove circuit "${circuit}"; nothing was sealed`, {
@@ -242,6 +258,10 @@ export async function delegateProof(parameters: DelegateProofParameters): Promis
     // The client's copy of the witness; the caller's witnessInput object is the caller's to drop.
     witness.fill(0);
   }
+}
+
+function listOf(value: string | readonly string[] | undefined): string[] {
+  return value === undefined ? [] : typeof value === "string" ? [value] : [...value];
 }
 
 function parseBaseUrl(value: string): string {

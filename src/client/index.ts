@@ -20,3 +20,4 @@ export {
   type CheckProveResponseReturnType,
   type CheckProveResponseErrorType,
 } from "./checkProveResponse.js";
+export { prepareOwnCollateral, type ClientCollateralSources, type OwnCollateral } from "./ownCollateral.js";

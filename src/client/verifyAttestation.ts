@@ -29,6 +29,8 @@ export type VerifyAttestationParameters = {
   /** The client's own collateral folders; they win over collateral the node serves for the same items. */
   collateralDir?: string | readonly string[];
   now: Date;
+  /** Called once the evidence verified (signatures, chains, collateral), before binding and appraisal are judged. */
+  onVerified?: () => void;
 };
 
 export type VerifiedAttestation = {
@@ -63,7 +65,8 @@ const bytes32 = /^0x[0-9a-fA-F]{64}$/;
  * of it assessEvidence, so a GPU report on its own is GPU_NOT_AN_ENCLAVE and a policy naming NVIDIA_GPU needs the
  * GPU half (GPU_EVIDENCE_REQUIRED).
  * Collateral served by the node is verified like any other (its signatures chain to the trusted roots), in a
- * temporary folder removed afterwards.
+ * temporary folder removed afterwards, and comes after the client's own folders: it only fills in items the
+ * client has none of.
  */
 export function verifyAttestation(parameters: VerifyAttestationParameters): VerifyAttestationReturnType {
   const body = readAttestationBody(parameters.attestation);
@@ -98,6 +101,7 @@ export function verifyAttestation(parameters: VerifyAttestationParameters): Veri
       ...(gpuServed ? { gpuCollateralDir: gpuServed } : {}),
       ...(extraTrustedRoots.length ? { extraTrustedRoots } : {}),
     });
+    parameters.onVerified?.();
   } finally {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
@@ -126,7 +130,7 @@ export function verifyAttestation(parameters: VerifyAttestationParameters): Veri
   };
 }
 
-type AttestationBody = {
+export type AttestationBody = {
   kind: EvidenceKind;
   evidence: Uint8Array;
   collateral?: Record<string, string>;
@@ -143,7 +147,7 @@ function malformed(what: string): TeezkError {
   return new TeezkError("SERVICE_UNREACHABLE", `The prover's attestation answer is not a teezk attestation: ${what}`);
 }
 
-function readAttestationBody(value: unknown): AttestationBody {
+export function readAttestationBody(value: unknown): AttestationBody {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw malformed("not an object");
   const body = value as Record<string, unknown>;
   if (typeof body.kind !== "string" || !evidenceKinds.includes(body.kind as EvidenceKind)) throw malformed("unknown evidence kind");

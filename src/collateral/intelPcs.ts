@@ -54,9 +54,13 @@ export function intelPcsRequests(quoteBytes: Uint8Array, services: CollateralSer
   ];
 }
 
+/**
+ * Which CRL to ask for, by the issuer's CN. A name ending in Intel's CA name is enough (the simulated TEEs' dev CAs
+ * prefix it): this only picks a URL, and the CRL that comes back is verified against the pinned or dev roots.
+ */
 function pckCaType(issuer: string): "platform" | "processor" {
-  if (/CN=Intel SGX PCK Platform CA/.test(issuer)) return "platform";
-  if (/CN=Intel SGX PCK Processor CA/.test(issuer)) return "processor";
+  if (/CN=(?:[^\n]*\s)?Intel SGX PCK Platform CA(?:\n|$)/.test(issuer)) return "platform";
+  if (/CN=(?:[^\n]*\s)?Intel SGX PCK Processor CA(?:\n|$)/.test(issuer)) return "processor";
   throw new TeezkError("COLLATERAL_MISMATCH", "The PCK leaf is issued by neither the Intel SGX PCK Platform CA nor the Processor CA", {
     details: issuer.replace(/\n/g, ", "),
   });

@@ -73,6 +73,15 @@ describe("teezk serve prover + teezk delegate", () => {
     expect((await runCli(["serve", "prover", "--port", "0"])).code).toBe(2);
   });
 
+  it("--offline verifies with the client's own cache first (empty here, so the node's collateral fills in); flags without a source are usage errors", async () => {
+    const cacheDir = mkdtempSync(join(dir, "cache-"));
+    const args = ["delegate", "--circuit", "membership", "--witness", witnessFile, "--prover", String(prover.line.url), "--allow-dev-roots", "--json"];
+    const result = await runCli([...args, "--offline", "--cache-dir", cacheDir]);
+    expect(result.code, result.out + result.err).toBe(0);
+    expect((await runCli([...args, "--pcs-url", "http://127.0.0.1:1"])).code).toBe(2);
+    expect((await runCli([...args, "--offline", "--pcs-url", "http://127.0.0.1:1"])).code).toBe(2);
+  });
+
   it("a composite prover (--simulate tdx --gpu): the default dev policy refuses its GPU half, --gpu requires and appraises it", async () => {
     const composite = await spawnProver(["--simulate", "tdx", "--gpu", "--port", "0", "--json"]);
     try {

@@ -3,6 +3,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fixturePath } from "../../../src/fixtures/fixturesDir.js";
 import { readAmdExtensions } from "../../../src/evidence/sevsnp/readAmdExtensions.js";
+import type { DcapCollateral } from "../../../src/evidence/tdx/collateral/index.js";
+import type { DevRoots } from "../../../src/tee/simulated/index.js";
 import { ok, type StandInAnswer, type StandInHandler } from "./standIn.js";
 
 /** What a PCS (or PCCS) holds: signed JSON bodies as Intel serves them, CRLs as DER, issuer chains as PEM. */
@@ -99,6 +101,25 @@ export function pcsDataFromSample(sample: string): PcsData {
   };
   data.rootCaCrl = new Uint8Array(readFileSync(join(dir, "intel_root_ca_crl.der")));
   return data;
+}
+
+/**
+ * The PCS data of simulated DCAP collateral (src/tee/simulated, dev roots), as Intel would serve it: a PCS stand-in
+ * for a simulated TEE's platform. `pckCrl` replaces the PCK CRL (e.g. one that revokes the dev PCK leaf).
+ */
+export function pcsDataFromSimulated(collateral: DcapCollateral, devRoots: DevRoots, pckCrl?: Uint8Array): PcsData {
+  const tcbInfo = collateral.tcbInfo!;
+  const qeIdentity = collateral.qeIdentity!;
+  const pem = (certs: readonly X509Certificate[] = []) => certs.map((cert) => cert.toString()).join("");
+  const signed = (member: string, item: { signedBytes: Uint8Array; signature: Uint8Array }) =>
+    `{"${member}":${Buffer.from(item.signedBytes).toString("utf8")},"signature":"${Buffer.from(item.signature).toString("hex")}"}`;
+  const tee = tcbInfo.body.id === "TDX" ? "tdx" : "sgx";
+  return {
+    tcbInfos: [{ tee, fmspc: Buffer.from(tcbInfo.body.fmspc).toString("hex"), body: signed("tcbInfo", tcbInfo), chainPem: pem(tcbInfo.issuerChain) }],
+    qeIdentities: { [tee]: { body: signed("enclaveIdentity", qeIdentity), chainPem: pem(qeIdentity.issuerChain) } },
+    pckCrls: { platform: { der: pckCrl ?? collateral.pckCrls![0]!.der, chainPem: pem([devRoots.intel.pckCa.certificate, devRoots.intel.root.certificate]) } },
+    rootCaCrl: collateral.rootCaCrl!.der,
+  };
 }
 
 /** What the KDS holds per product: VCEKs (found by hwID and TCB, read from their own extensions), cert chains, CRLs. */
