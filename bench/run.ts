@@ -18,6 +18,7 @@ const suites: Array<() => Promise<BenchSuite>> = [
   async () => (await import("./delegate.js")).delegateBench,
   async () => (await import("./contracts.js")).contractsBench,
   async () => (await import("./verifierLoad.js")).verifierLoadBench,
+  async () => (await import("./collateral.js")).collateralBench,
 ];
 
 async function main(): Promise<void> {

@@ -65,32 +65,7 @@ export async function runVerifierLoad({ seconds, concurrency, workers }: Verifie
     const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
     const expectedSigner = `"signer":"${node.address}"`;
 
-    const drive = async (ms: number, record: boolean) => {
-      const latencies: number[] = [];
-      let errors = 0;
-      let firstError: string | undefined;
-      const deadline = performance.now() + ms;
-      const loop = async () => {
-        while (performance.now() < deadline) {
-          const start = performance.now();
-          try {
-            const { status, text } = await post(agent, target, body);
-            const ok = status === 200 && text.includes(expectedSigner) && (JSON.parse(text) as { appraisal?: { ok?: boolean } }).appraisal?.ok === true;
-            if (!ok) {
-              errors += 1;
-              firstError ??= `HTTP ${status}: ${text.slice(0, 200)}`;
-            }
-          } catch (error) {
-            errors += 1;
-            firstError ??= String(error);
-          }
-          if (record) latencies.push(performance.now() - start);
-        }
-      };
-      const began = performance.now();
-      await Promise.all(Array.from({ length: concurrency }, loop));
-      return { latencies, errors, firstError, elapsedMs: performance.now() - began };
-    };
+    const drive = (ms: number, record: boolean) => driveVerifyLoad({ agent, target, body, concurrency, expectedSigner, ms, record });
 
     const loadBefore = loadavg()[0]!.toFixed(1);
     await drive(WARMUP_SECONDS * 1000, false);
@@ -119,6 +94,40 @@ export async function runVerifierLoad({ seconds, concurrency, workers }: Verifie
     await node.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export type DriveVerifyLoadParameters = { agent: Agent; target: URL; body: Buffer; concurrency: number; expectedSigner: string; ms: number; record: boolean };
+export type DriveVerifyLoadReturnType = { latencies: number[]; errors: number; firstError: string | undefined; elapsedMs: number };
+
+/**
+ * `concurrency` loops posting `body` to `target` until `ms` have passed; an answer counts only when it is HTTP 200,
+ * appraised ok and signed by `expectedSigner` (`"signer":"0x…"`). Latencies are kept when `record`.
+ */
+export async function driveVerifyLoad({ agent, target, body, concurrency, expectedSigner, ms, record }: DriveVerifyLoadParameters): Promise<DriveVerifyLoadReturnType> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  const deadline = performance.now() + ms;
+  const loop = async () => {
+    while (performance.now() < deadline) {
+      const start = performance.now();
+      try {
+        const { status, text } = await post(agent, target, body);
+        const ok = status === 200 && text.includes(expectedSigner) && (JSON.parse(text) as { appraisal?: { ok?: boolean } }).appraisal?.ok === true;
+        if (!ok) {
+          errors += 1;
+          firstError ??= `HTTP ${status}: ${text.slice(0, 200)}`;
+        }
+      } catch (error) {
+        errors += 1;
+        firstError ??= String(error);
+      }
+      if (record) latencies.push(performance.now() - start);
+    }
+  };
+  const began = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  return { latencies, errors, firstError, elapsedMs: performance.now() - began };
 }
 
 type RunningNode = { url: string; address: string; stop: () => Promise<void> };
