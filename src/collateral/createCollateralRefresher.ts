@@ -1,11 +1,11 @@
 import { isTeezkError, TeezkError } from "../errors/index.js";
 import type { EvidenceKind } from "../evidence/detectEvidenceType.js";
-import { verifyEvidence } from "../evidence/verifyEvidence.js";
+import { loadCollateral, verifyEvidence, type LoadedCollateral } from "../evidence/verifyEvidence.js";
 import type { PinnedRoot } from "../util/x509.js";
 import { CollateralCache, defaultCacheDir } from "./collateralCache.js";
 import { collateralRequests, fetchCollateralTemporarily, type ServiceCollateralOptions } from "./fetchCollateral.js";
 import { refreshMargin } from "./resolveItems.js";
-import type { CollateralRequest, ParsedItem } from "./types.js";
+import type { CollateralRequest, ItemSource, ParsedItem } from "./types.js";
 
 export const DEFAULT_REFRESH_CHECK_MS = 60_000;
 /** Collateral sets a service keeps fresh; the oldest is forgotten (and refetched inline on its next use). */
@@ -36,9 +36,9 @@ export type CollateralRefreshReport = {
 
 export type CollateralRefresher = {
   /**
-   * Runs `verify` with a folder of `evidence`'s collateral. A set seen before comes from the cache only, never
-   * from the network (the background keeps it fresh); past its nextUpdate it is COLLATERAL_STALE. A set seen
-   * for the first time is fetched inline (cold cache) and tracked from then on.
+   * Runs `verify` with `evidence`'s collateral, loaded. A set seen before is the one the background keeps fresh,
+   * held loaded in memory: no network, no disk; at or past its first nextUpdate it is COLLATERAL_STALE. A set seen
+   * for the first time comes through the cache (fetched when not fresh there) and is tracked from then on.
    */
   verifyWith<T>(parameters: VerifyWithParameters<T>): Promise<T>;
   /** One background pass now (the timer calls it); a pass already running is joined, never doubled. */
@@ -54,7 +54,8 @@ export type VerifyWithParameters<T> = {
   evidence: Uint8Array;
   kind: EvidenceKind;
   now: Date;
-  verify: (dir: string | undefined) => T | Promise<T>;
+  /** Verifies with the loaded collateral (undefined for evidence whose collateral is not fetched); throws to refuse. */
+  verify: (collateral: LoadedCollateral | undefined) => T | Promise<T>;
 };
 
 type TrackedSet = {
@@ -63,6 +64,10 @@ type TrackedSet = {
   kind: EvidenceKind;
   /** The latest evidence that verified with this set: a refreshed set is verified with it before it is cached. */
   evidence: Uint8Array;
+  /** The set as last verified, parsed once: what requests use. */
+  loaded: LoadedCollateral | undefined;
+  /** The earliest nextUpdate among its items (ms): requests at or after it are COLLATERAL_STALE. */
+  validUntil: number;
   /** Where in [margin, 2·margin] before nextUpdate this set refreshes, so a fleet's nodes spread their fetches. */
   lead: number;
   lastError?: string;
@@ -110,14 +115,19 @@ export function createCollateralRefresher(parameters: CreateCollateralRefresherP
 
   async function refreshSet(set: TrackedSet, now: Date, report: CollateralRefreshReport): Promise<void> {
     try {
+      let loaded: LoadedCollateral | undefined;
       const { sources } = await fetchCollateralTemporarily({
         ...services,
         evidence: set.evidence,
         kind: set.kind,
         now,
         reuse: (item) => now.getTime() < refreshesAt(set, item),
-        verify: (dir) => verifyEvidence({ evidence: set.evidence, kind: set.kind, now, ...(dir ? { collateralDir: dir } : {}), ...(extraTrustedRoots ? { extraTrustedRoots } : {}) }),
+        verify: (dir) => {
+          loaded = dir ? loadCollateral(set.kind, [dir]) : undefined;
+          verifyEvidence({ evidence: set.evidence, kind: set.kind, now, ...(loaded ? { collateral: loaded } : {}), ...(extraTrustedRoots ? { extraTrustedRoots } : {}) });
+        },
       });
+      Object.assign(set, { loaded, validUntil: firstNextUpdate(sources) });
       report.refreshed += sources.filter((source) => source.source === "fetched").length;
       const fallback = sources.find((source) => source.refreshError);
       set.lastError = fallback?.refreshError;
@@ -130,21 +140,24 @@ export function createCollateralRefresher(parameters: CreateCollateralRefresherP
   }
 
   function refreshDue(): Promise<CollateralRefreshReport> {
-    running ??= (async () => {
+    if (running) return running;
+    const pass = (async () => {
       const report: CollateralRefreshReport = { due: 0, refreshed: 0, failed: [] };
-      try {
-        for (const set of [...sets.values()]) {
-          const now = clock();
-          if (!isDue(set, now.getTime())) continue;
-          report.due += 1;
-          await refreshSet(set, now, report);
-        }
-        return report;
-      } finally {
-        running = undefined;
+      for (const set of [...sets.values()]) {
+        const now = clock();
+        if (!isDue(set, now.getTime())) continue;
+        report.due += 1;
+        await refreshSet(set, now, report);
       }
+      return report;
     })();
-    return running;
+    // Cleared only after `running` was set: a pass with nothing due completes before the assignment would run.
+    const clear = () => {
+      if (running === pass) running = undefined;
+    };
+    running = pass;
+    pass.then(clear, clear);
+    return pass;
   }
 
   async function verifyWith<T>({ evidence, kind, now, verify }: VerifyWithParameters<T>): Promise<T> {
@@ -153,23 +166,29 @@ export function createCollateralRefresher(parameters: CreateCollateralRefresherP
     const id = requests.map((request) => request.key).join("\n");
     const known = sets.get(id);
     if (known) {
-      let result: T;
-      try {
-        ({ result } = await fetchCollateralTemporarily({ ...services, evidence, kind, now, offline: true, verify }));
-      } catch (error) {
-        if (!isTeezkError(error) || error.code !== "COLLATERAL_UNAVAILABLE_OFFLINE" || services.offline) throw error;
+      if (now.getTime() >= known.validUntil) {
         throw new TeezkError("COLLATERAL_STALE", `The ${kind} collateral this service keeps (${known.name}) is past its nextUpdate and its background refresh has not replaced it`, {
           details: `last refresh: ${known.lastError ?? "not yet run"}`,
           metaMessages: ["The service refuses rather than verify with stale collateral; check that it can reach its PCS/PCCS or KDS."],
-          cause: error,
         });
       }
+      const result = await verify(known.loaded);
       known.evidence = evidence;
       return result;
     }
-    const { result } = await fetchCollateralTemporarily({ ...services, evidence, kind, now, verify });
+    let loaded: LoadedCollateral | undefined;
+    const { result, sources } = await fetchCollateralTemporarily({
+      ...services,
+      evidence,
+      kind,
+      now,
+      verify: (dir) => {
+        loaded = dir ? loadCollateral(kind, [dir]) : undefined;
+        return verify(loaded);
+      },
+    });
     if (sets.size >= maxTracked) sets.delete(sets.keys().next().value!);
-    sets.set(id, { name: requests.map((request) => request.name).join(", "), requests, kind, evidence, lead: random() });
+    sets.set(id, { name: requests.map((request) => request.name).join(", "), requests, kind, evidence, loaded, validUntil: firstNextUpdate(sources), lead: random() });
     if (!timer) arm();
     return result;
   }
@@ -185,4 +204,8 @@ export function createCollateralRefresher(parameters: CreateCollateralRefresherP
       if (timer) clearTimeout(timer);
     },
   };
+}
+
+function firstNextUpdate(sources: readonly ItemSource[]): number {
+  return Math.min(...sources.map((source) => new Date(source.nextUpdate).getTime()));
 }

@@ -69,6 +69,9 @@ describe("a verifier node keeps fetched collateral fresh in the background (issu
     expect(fetched).toBeGreaterThan(0);
     setTime(window.marginStart - 2 * window.margin - 1);
     expect((await node.refreshCollateral()).due).toBe(0);
+    // A pass with nothing due does not block the next one.
+    setTime(window.marginStart);
+    expect((await node.refreshCollateral()).due).toBe(1);
   });
 
   it("a failing refresh keeps serving valid cache, then refuses with COLLATERAL_STALE at nextUpdate (never stale)", async () => {

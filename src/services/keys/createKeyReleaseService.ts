@@ -9,6 +9,7 @@ import type { Appraisal } from "../../policy/index.js";
 import { MAX_ARCHIVED_EVIDENCE_BYTES, type Archive } from "../../store/index.js";
 import { applyServiceLimits, createAdmissionGate, errorResponse, readJsonObject, type ServiceLimitOptions } from "../http/index.js";
 import { DEFAULT_MAX_CONCURRENT_VERIFICATIONS } from "../verifier/constants.js";
+import type { LoadedCollateral } from "../../evidence/verifyEvidence.js";
 import { createCollateralCache, serviceRefresher } from "../verifier/createCollateralCache.js";
 import type { EvidenceTrustParameters } from "../verifier/types.js";
 import type { CollateralRefreshReport } from "../../collateral/index.js";
@@ -175,7 +176,7 @@ export function createKeyReleaseService(parameters: CreateKeyReleaseServiceParam
     try {
       const resolved = collateralCache.resolve(request.evidenceBytes, request.kind);
       decoded = resolved.decoded;
-      const assess = (collateralDir?: string) =>
+      const assess = (fetched?: LoadedCollateral) =>
         assessEvidence({
           // Already decoded once: verifyEvidence sees binary and does not scan or decode the text again.
           evidence: resolved.decoded,
@@ -183,13 +184,13 @@ export function createKeyReleaseService(parameters: CreateKeyReleaseServiceParam
           kind: resolved.kind,
           referenceValues: key.referenceValues,
           expectedBinding: binding,
-          ...(resolved.collateral ? { collateral: resolved.collateral } : collateralDir ? { collateralDir } : {}),
+          ...(resolved.collateral ? { collateral: resolved.collateral } : fetched ? { collateral: fetched } : {}),
           ...(request.gpuEvidenceBytes ? { gpuEvidence: request.gpuEvidenceBytes } : {}),
           ...(request.gpuEvidenceBytes && resolved.gpuCollateralDir ? { gpuCollateralDir: resolved.gpuCollateralDir } : {}),
           ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
         });
       ({ claims, appraisal } =
-        resolved.collateral || !refresher ? assess() : await refresher.verifyWith({ evidence: resolved.decoded, kind: resolved.kind, now, verify: (dir) => assess(dir) }));
+        resolved.collateral || !refresher ? assess() : await refresher.verifyWith({ evidence: resolved.decoded, kind: resolved.kind, now, verify: (fetched) => assess(fetched) }));
     } catch (error) {
       const cause = isTeezkError(error) ? error : new TeezkError("INTERNAL", "verification failed unexpectedly");
       throw new Refusal(

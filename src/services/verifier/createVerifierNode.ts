@@ -176,7 +176,7 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
               evidence: resolved.decoded,
               kind: resolved.kind,
               now,
-              verify: (dir) => signer.assess({ ...signerRequest, ...(dir ? { collateralDir: dir } : {}) }),
+              verify: (collateral) => signer.assess({ ...signerRequest, ...(collateral ? { collateral } : {}) }),
             });
     } catch (error) {
       const refusal = isTeezkError(error) ? error : new TeezkError("INTERNAL", "the verifier failed while verifying the evidence", { cause: error });
