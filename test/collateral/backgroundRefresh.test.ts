@@ -93,9 +93,9 @@ describe("a verifier node keeps fetched collateral fresh in the background (issu
     setTime(window.marginStart);
     await waitUntil(() => pcs.requests.length > before);
     node.close();
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await new Promise((resolve) => setTimeout(resolve, 12));
     const closedAt = pcs.requests.length;
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await new Promise((resolve) => setTimeout(resolve, 12));
     expect(pcs.requests.length).toBe(closedAt);
   });
 });
