@@ -93,7 +93,11 @@ describe("a verifier node keeps fetched collateral fresh in the background (issu
     setTime(window.marginStart);
     await waitUntil(() => pcs.requests.length > before);
     node.close();
-    await new Promise((resolve) => setTimeout(resolve, 12));
+    // Let a pass in flight finish (joined; with nothing due no new pass fetches), then make every pass due again:
+    // a timer still running would fetch within ~3 of its 4 ms periods.
+    setTime(window.marginStart - 3 * window.margin);
+    await node.refreshCollateral();
+    setTime(window.marginStart);
     const closedAt = pcs.requests.length;
     await new Promise((resolve) => setTimeout(resolve, 12));
     expect(pcs.requests.length).toBe(closedAt);
