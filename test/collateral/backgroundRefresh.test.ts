@@ -7,7 +7,7 @@ import { CollateralCache, collateralRequests, refreshMargin } from "../../src/co
 import { serveApp, type ServeAppReturnType } from "../../src/services/http/index.js";
 import { createVerifierNode, requestVerdict, type VerifierNode } from "../../src/services/verifier/index.js";
 import { rejection } from "../support/rejection.js";
-import { startStandIn, type StandIn } from "./support/standIn.js";
+import { ok, startStandIn, type StandIn } from "./support/standIn.js";
 import { committee, referenceValues, tdxQuote, tdxSample } from "./support/tdxService.js";
 import { pcsDataFromSample, pcsHandler } from "./support/vendorStandIns.js";
 
@@ -85,6 +85,22 @@ describe("a verifier node keeps fetched collateral fresh in the background (issu
     const refused = await rejection(requestVerdict(url, { evidence: tdxQuote }));
     expect(refused.code).toBe("COLLATERAL_STALE");
     expect(refused.details).toMatch(/COLLATERAL_FETCH_FAILED/);
+  });
+
+  it("a refresh answered with a tampered TCB info is not cached or used: the verified set keeps serving", async () => {
+    const { pcs, node, url, window, setTime } = await start();
+    const tcbPath = pcs.requests.find((path) => path.startsWith("/tdx/certification/v4/tcb?"))!;
+    const genuine = pcsDataFromSample(tdxSample.id).tcbInfos[0]!;
+    const body = JSON.parse(genuine.body) as { tcbInfo: Record<string, unknown>; signature: string };
+    // Newer on its face (so not a rollback), but its signature no longer covers it.
+    const tampered = genuine.body.replace(`"issueDate":"${String(body.tcbInfo.issueDate)}"`, `"issueDate":"${new Date(window.marginStart).toISOString()}"`);
+    expect(tampered).not.toBe(genuine.body);
+    pcs.override(tcbPath, ok(tampered, "application/json", { "TCB-Info-Issuer-Chain": encodeURIComponent(genuine.chainPem) }));
+    setTime(window.marginStart + window.margin / 2);
+    const report = await node.refreshCollateral();
+    expect(report.failed).toHaveLength(1);
+    expect(report.failed[0]!.code).toBe("SIGNATURE_INVALID");
+    expect((await requestVerdict(url, { evidence: tdxQuote })).appraisal.ok).toBe(true);
   });
 
   it("the jittered timer runs passes by itself and stops on close", async () => {
