@@ -32,11 +32,16 @@ describe("verifier node on loopback: real evidence, verdicts, refusals, archive"
   let archive: Archive;
   let node: VerifierNode;
   let server: ServeAppReturnType;
+  let simulatedNitro: Uint8Array;
   const account = privateKeyToAccount(generatePrivateKey());
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "teezk-verifier-"));
     archive = openArchive(join(dir, "archive.sqlite"));
+    // Dev roots are generated before the server accepts connections: the key generation blocks the event loop for
+    // seconds on a loaded machine, long enough for the server's keep-alive timer to close the client's pooled
+    // connection just as the next request goes out on it (SERVICE_UNREACHABLE under load).
+    simulatedNitro = simulateEvidence({ vendor: "nitro", binding: `0x${"33".repeat(32)}`, devRoots: getDevRoots({ dir: join(dir, "dev-roots") }) }).evidence;
     const referenceValues = parseReferenceValues({
       version: 1,
       tee: {
@@ -147,8 +152,7 @@ describe("verifier node on loopback: real evidence, verdicts, refusals, archive"
   });
 
   it("evidence from a simulated TEE without --simulate-roots: ROOT_NOT_TRUSTED", async () => {
-    const simulated = simulateEvidence({ vendor: "nitro", binding: `0x${"33".repeat(32)}`, devRoots: getDevRoots({ dir: join(dir, "dev-roots") }) });
-    const error = await rejection(requestVerdict(server.url, { evidence: simulated.evidence }));
+    const error = await rejection(requestVerdict(server.url, { evidence: simulatedNitro }));
     expect({ code: error.code, message: error.message }).toMatchObject({ code: "ROOT_NOT_TRUSTED" });
   });
 
