@@ -35,6 +35,8 @@ describe("teezk serve prover + teezk delegate", () => {
   const witnessFile = join(dir, "witness.json");
   const archiveFile = join(dir, "prover.sqlite");
   let prover: Awaited<ReturnType<typeof spawnProver>>;
+  // Delegations the primary node acknowledged; the SIGTERM case checks that each left its proof and receipt.
+  let acknowledged = 0;
 
   beforeAll(async () => {
     writeFileSync(witnessFile, JSON.stringify(fixture.witnessInput, (_key, value) => (typeof value === "bigint" ? value.toString() : value)));
@@ -50,6 +52,7 @@ describe("teezk serve prover + teezk delegate", () => {
     expect(prover.line).toMatchObject({ service: "prover", tee: "simulated tdx", simulated: true });
     const result = await runCli(["delegate", "--circuit", "membership", "--witness", witnessFile, "--prover", String(prover.line.url), "--allow-dev-roots", "--json"]);
     expect(result.code, result.out + result.err).toBe(0);
+    acknowledged += 1;
     const body = JSON.parse(result.out) as { ok: boolean; enclaveAddress: string; proof: Groth16Proof; publicSignals: string[]; receipt: { nonce: string }; nonce: string };
     expect(body.ok).toBe(true);
     expect(body.enclaveAddress).toBe(prover.line.enclaveAddress);
@@ -78,6 +81,7 @@ describe("teezk serve prover + teezk delegate", () => {
     const args = ["delegate", "--circuit", "membership", "--witness", witnessFile, "--prover", String(prover.line.url), "--allow-dev-roots", "--json"];
     const result = await runCli([...args, "--offline", "--cache-dir", cacheDir]);
     expect(result.code, result.out + result.err).toBe(0);
+    acknowledged += 1;
     expect((await runCli([...args, "--pcs-url", "http://127.0.0.1:1"])).code).toBe(2);
     expect((await runCli([...args, "--offline", "--pcs-url", "http://127.0.0.1:1"])).code).toBe(2);
   });
@@ -134,9 +138,12 @@ describe("teezk serve prover + teezk delegate", () => {
     expect(await exited).toBe(0);
     const archive = openArchive(archiveFile);
     try {
-      expect(archive.count("proofs")).toBe(1);
-      expect(archive.count("receipts")).toBe(1);
-      expect(archive.list("receipts")[0]!.signer.toLowerCase()).toBe(String(prover.line.enclaveAddress).toLowerCase());
+      expect(acknowledged).toBeGreaterThan(0);
+      expect(archive.count("proofs")).toBe(acknowledged);
+      expect(archive.count("receipts")).toBe(acknowledged);
+      for (const receipt of archive.list("receipts")) {
+        expect(receipt.signer.toLowerCase()).toBe(String(prover.line.enclaveAddress).toLowerCase());
+      }
     } finally {
       archive.close();
     }
