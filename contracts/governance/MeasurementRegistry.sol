@@ -35,6 +35,8 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
     uint256 public constant SINK_NOTICE_GAS = 50_000;
     /// @notice TEE type of NVIDIA GPU claims: only ever the second half of a composite, never an enclave alone.
     uint8 public constant NVIDIA_GPU = 4;
+    /// @notice Most GPUs one composite registration carries (an 8-GPU HGX board).
+    uint256 public constant MAX_GPUS = 8;
 
     mapping(bytes32 programId => mapping(uint8 teeType => mapping(bytes32 measurement => MeasurementEntry))) private
         _entries;
@@ -53,6 +55,8 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
     address[] private _livenessSinks;
     /// @dev Keys of a TEE type admitted at or before this time were admitted under rules since tightened.
     mapping(uint8 teeType => uint64) private _policyTightenedAt;
+    mapping(bytes32 programId => bool) private _programRequiresGpu;
+    mapping(bytes32 programId => bool) private _programHasEntries;
 
     /// @param governor Holder of GOVERNOR_ROLE (a TimelockController in production).
     /// @param guardian Holder of GUARDIAN_ROLE; may be zero to appoint one later through the governor.
@@ -108,6 +112,16 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
         _policies[teeType] = policy;
         emit TeePolicySet(teeType, policy.acceptedTcbStatuses, policy.minSvn, policy.maxEvidenceAge);
         if (tightens) _tighten(teeType);
+    }
+
+    /// @inheritdoc IMeasurementRegistry
+    function setProgramRequiresGpu(bytes32 programId, bool required) external onlyRole(GOVERNOR_ROLE) {
+        if (programId == bytes32(0)) revert ZeroIdentifier();
+        // Each entry copies the flag when added, so a registration reads it from the entry word it reads anyway
+        // (no extra storage read on the ≤ 120k register path); it is therefore fixed before the first entry.
+        if (_programHasEntries[programId]) revert ProgramHasMeasurements(programId);
+        _programRequiresGpu[programId] = required;
+        emit ProgramGpuRequirementSet(programId, required);
     }
 
     /// @inheritdoc IMeasurementRegistry
@@ -272,8 +286,13 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
     }
 
     /// @inheritdoc IMeasurementRegistry
+    function programRequiresGpu(bytes32 programId) external view returns (bool) {
+        return _programRequiresGpu[programId];
+    }
+
+    /// @inheritdoc IMeasurementRegistry
     function checkClaims(bytes32 programId, Claims calldata claims) external view {
-        _checkClaims(programId, claims);
+        _checkStandalone(programId, claims);
     }
 
     /// @inheritdoc IMeasurementRegistry
@@ -282,11 +301,50 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
         view
         returns (uint32 entryId, uint64 validUntil, uint64 epoch)
     {
+        // Inline (not _checkStandalone): register's 120k budget is tight.
+        if (claims.teeType == NVIDIA_GPU) revert GpuClaimsNotStandalone(NVIDIA_GPU);
         MeasurementEntry storage entry = _checkClaims(programId, claims);
+        if (entry.requiresGpu) revert GpuEvidenceRequired(programId);
         return (entry.id, entry.validUntil, _livenessEpoch);
     }
 
+    /// @inheritdoc IMeasurementRegistry
+    function checkCompositeClaims(bytes32 programId, Claims calldata claims, Claims[] calldata gpus)
+        external
+        view
+        returns (uint32 entryId, uint64 validUntil, uint64 epoch, uint32[] memory gpuEntryIds)
+    {
+        if (claims.teeType == NVIDIA_GPU) revert GpuClaimsNotStandalone(NVIDIA_GPU);
+        MeasurementEntry storage entry = _checkClaims(programId, claims);
+        if (gpus.length == 0) revert GpuEvidenceRequired(programId);
+        if (gpus.length > MAX_GPUS) revert TooManyGpus(gpus.length, MAX_GPUS);
+        (entryId, validUntil, epoch) = (entry.id, entry.validUntil, _livenessEpoch);
+        gpuEntryIds = new uint32[](gpus.length);
+        for (uint256 i; i < gpus.length; ++i) {
+            Claims calldata gpu = gpus[i];
+            if (gpu.teeType != NVIDIA_GPU) revert NotGpuClaims(i, gpu.teeType);
+            // The GPU's nonce is the CPU claims' binding: this GPU answered this enclave's challenge.
+            if (gpu.reportData != claims.reportData) revert GpuBindingMismatch(i, claims.reportData, gpu.reportData);
+            MeasurementEntry storage gpuEntry = _checkClaims(programId, gpu);
+            gpuEntryIds[i] = gpuEntry.id;
+            if (gpuEntry.validUntil < validUntil) validUntil = gpuEntry.validUntil;
+        }
+    }
+
     // -------------------------------------------------------------------------------------------- internal
+
+    /// @dev The claims of an enclave registered on its own: never a GPU's (issue 12 item 2), and not for a program
+    /// whose measurements must come with GPU evidence (issue 12 item 6).
+    function _checkStandalone(bytes32 programId, Claims calldata claims)
+        private
+        view
+        returns (MeasurementEntry storage entry)
+    {
+        // A GPU report proves the GPU's firmware, not the CPU code holding the enclave key.
+        if (claims.teeType == NVIDIA_GPU) revert GpuClaimsNotStandalone(NVIDIA_GPU);
+        entry = _checkClaims(programId, claims);
+        if (entry.requiresGpu) revert GpuEvidenceRequired(programId);
+    }
 
     /// @dev Returns the entry the claims were admitted under (allowed now, so present).
     function _checkClaims(bytes32 programId, Claims calldata claims)
@@ -295,8 +353,6 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
         returns (MeasurementEntry storage entry)
     {
         uint8 teeType = claims.teeType;
-        // A GPU report proves the GPU's firmware, not the CPU code holding the enclave key (issue 12 item 2).
-        if (teeType == NVIDIA_GPU) revert GpuClaimsNotStandalone(teeType);
         entry = _entries[programId][teeType][claims.measurement];
         if (!_isAllowedEntry(entry, teeType, claims.measurement)) {
             revert MeasurementNotAllowed(programId, teeType, claims.measurement);
@@ -353,6 +409,8 @@ contract MeasurementRegistry is Governed, IMeasurementRegistry {
         entry.validFrom = validFrom;
         entry.validUntil = validUntil;
         entry.id = id;
+        if (teeType != NVIDIA_GPU && _programRequiresGpu[programId]) entry.requiresGpu = true;
+        if (!_programHasEntries[programId]) _programHasEntries[programId] = true;
         _entryMeasurements[id] = measurement;
         emit MeasurementAdded(programId, teeType, measurement, validFrom, validUntil);
     }

@@ -6,7 +6,8 @@ pragma solidity 0.8.30;
 /// vouches for exactly these ABI-encoded Claims. The EnclaveRegistry selects a path by id.
 /// @custom:security-contact security@teezk.invalid
 interface IAttestationVerifier {
-    /// @notice Reverts unless `proof` vouches for `encodedClaims` (= `abi.encode(Claims)`).
+    /// @notice Reverts unless `proof` vouches for `encodedClaims` (= `abi.encode(Claims)`, or for a composite
+    /// `abi.encode(Claims cpu, Claims[] gpus)`).
     /// @dev Caller responsibilities: a path says only that the evidence behind the claims verified against the
     /// vendor's chain. Binding, nonce freshness and measurement policy are the caller's (EnclaveRegistry) to check.
     function verifyAttestation(bytes calldata encodedClaims, bytes calldata proof) external view;

@@ -60,6 +60,9 @@ interface IEnclaveRegistry {
         bytes32 platformId,
         uint64 expiresAt
     );
+    /// @notice Emitted with EnclaveRegistered for a composite registration: the measurements of the GPUs whose
+    /// claims came with the CPU claims (all allowlisted for the program, all answering the enclave's binding).
+    event GpuClaimsRegistered(address indexed enclave, bytes32 indexed programId, bytes32[] gpuMeasurements);
     /// @notice Emitted when a key's liveness cache is taken again under the current liveness epoch.
     event LivenessRefreshed(address indexed enclave, bytes32 indexed programId, uint64 liveUntil, uint64 epoch);
     /// @notice Emitted when an enclave key is removed for every program, permanently.
@@ -91,6 +94,25 @@ interface IEnclaveRegistry {
     function register(
         bytes32 programId,
         Claims calldata claims,
+        address enclave,
+        bytes32 hpkeKeyHash,
+        bytes32 nonce,
+        uint8 path,
+        bytes calldata proof
+    ) external returns (uint64 expiresAt);
+
+    /// @notice Registers (or re-attests) `enclave` for `programId` as a composite: CPU `claims` that carry the
+    /// binding, and the claims of each GPU (type 4) attached to it, whose report data (the GPU's nonce) must equal
+    /// `claims.reportData` and whose measurements must be allowlisted under type 4 for the program
+    /// (MeasurementRegistry.checkCompositeClaims). The only way to register for a program that requires a GPU.
+    /// The key stays live only while the CPU entry and every GPU entry stay allowed.
+    /// @param gpus The GPUs' claims, 1 to MAX_GPUS.
+    /// @param proof The route-specific proof over `abi.encode(claims, gpus)` (the whole composite).
+    /// @dev Other parameters as register.
+    function registerComposite(
+        bytes32 programId,
+        Claims calldata claims,
+        Claims[] calldata gpus,
         address enclave,
         bytes32 hpkeKeyHash,
         bytes32 nonce,
@@ -141,6 +163,10 @@ interface IEnclaveRegistry {
 
     /// @notice The stored record of (`enclave`, `programId`); all zeros when never registered.
     function enclaveInfo(address enclave, bytes32 programId) external view returns (Enclave memory);
+
+    /// @notice The MeasurementRegistry entries of the GPUs of (`enclave`, `programId`)'s composite registration;
+    /// empty when its current registration has no GPUs.
+    function gpuEntries(address enclave, bytes32 programId) external view returns (uint32[] memory entryIds);
 
     /// @notice True when `enclave` was removed.
     function isRemoved(address enclave) external view returns (bool);

@@ -10,11 +10,13 @@ import {Claims} from "./IClaims.sol";
 interface IMeasurementRegistry {
     /// @notice Validity window of one allowed measurement. A zero `validFrom` means "not present". `id` (from 1, in
     /// order of addition) names the entry compactly: an EnclaveRegistry stores it instead of the 32-byte
-    /// (programId, measurement) pair.
+    /// (programId, measurement) pair. `requiresGpu`: a CPU measurement of a program that requires a GPU
+    /// (copied from the program's flag when added), admitted only with GPU claims (checkCompositeClaims).
     struct MeasurementEntry {
         uint64 validFrom;
         uint64 validUntil;
         uint32 id;
+        bool requiresGpu;
     }
 
     /// @notice Evidence policy for one TEE type.
@@ -64,6 +66,17 @@ interface IMeasurementRegistry {
     /// the GPU, not the CPU code that holds the key, so it is only ever the second half of a composite whose CPU
     /// claims carry the binding.
     error GpuClaimsNotStandalone(uint8 teeType);
+    /// @notice Thrown when a program that requires a GPU gets an enclave without GPU claims.
+    error GpuEvidenceRequired(bytes32 programId);
+    /// @notice Thrown when the GPU claims at `index` of a composite are not NVIDIA GPU claims (type 4).
+    error NotGpuClaims(uint256 index, uint8 teeType);
+    /// @notice Thrown when the GPU claims at `index` of a composite do not carry the CPU claims' binding as their
+    /// nonce (report data): the GPU did not answer this enclave's challenge.
+    error GpuBindingMismatch(uint256 index, bytes32 expected, bytes32 reportData);
+    /// @notice Thrown when a composite carries more than MAX_GPUS GPU claims.
+    error TooManyGpus(uint256 count, uint256 max);
+    /// @notice Thrown when setting a program's GPU requirement after measurements were added for it.
+    error ProgramHasMeasurements(bytes32 programId);
     /// @notice Thrown when allowing an already allowed root hash or disallowing one not allowed.
     error RootHashUnchanged(uint8 teeType, bytes32 rootHash, bool allowed);
     /// @notice Thrown when adding a liveness sink that is already added.
@@ -100,6 +113,8 @@ interface IMeasurementRegistry {
     event RootMinSvnSet(uint8 indexed teeType, bytes32 indexed rootHash, uint48 minSvn);
     /// @notice Emitted when the governor allows or disallows a root certificate hash for a TEE type.
     event RootHashSet(uint8 indexed teeType, bytes32 indexed rootHash, bool allowed);
+    /// @notice Emitted when the governor says whether a program's enclaves must come with GPU claims.
+    event ProgramGpuRequirementSet(bytes32 indexed programId, bool required);
     /// @notice Emitted when a TEE type's admission rules tighten (a root disallowed, a TCB status no longer
     /// accepted, a lane of the type's or a root's SVN minimum raised): every key of that type admitted at or before
     /// `at` stops being live at once and must re-attest.
@@ -133,6 +148,10 @@ interface IMeasurementRegistry {
     /// @notice Sets the evidence policy of `teeType`. Governor only. When it accepts a TCB status fewer or raises
     /// the SVN minimum, every live key of the type stops being live at once (see policyTightenedAt).
     function setTeePolicy(uint8 teeType, TeePolicy calldata policy) external;
+
+    /// @notice Says whether `programId`'s enclaves must come with NVIDIA GPU claims (a composite registration).
+    /// Governor only, before the program's first measurement (entries copy the flag).
+    function setProgramRequiresGpu(bytes32 programId, bool required) external;
 
     /// @notice Allows or disallows a root certificate hash (sha256 of its DER) for `teeType`. Governor only.
     /// Disallowing one stops every live key of the type being live at once (see policyTightenedAt).
@@ -198,16 +217,33 @@ interface IMeasurementRegistry {
     function rootMinSvn(uint8 teeType, bytes32 rootHash) external view returns (uint48);
 
     /// @notice Reverts with the first failed rule when `claims` are not acceptable for `programId` now as an
-    /// enclave's claims: not GPU claims (type 4), measurement allowed, TCB status accepted, evidence age, root hash,
-    /// SVN lanes against the TEE type's and the root's minimums, not debug.
+    /// enclave's claims on their own: not GPU claims (type 4), measurement allowed, TCB status accepted, evidence
+    /// age, root hash, SVN lanes against the TEE type's and the root's minimums, not debug, and not a program that
+    /// requires a GPU.
     function checkClaims(bytes32 programId, Claims calldata claims) external view;
 
+    /// @notice True when `programId`'s enclaves must come with NVIDIA GPU claims.
+    function programRequiresGpu(bytes32 programId) external view returns (bool);
+
     /// @notice checkClaims, then what a registry caches about the admission: the entry's id, the end of its window,
-    /// and the current liveness epoch.
+    /// and the current liveness epoch. Reverts with GpuEvidenceRequired for a program that requires a GPU.
     function checkClaimsEntry(bytes32 programId, Claims calldata claims)
         external
         view
         returns (uint32 entryId, uint64 validUntil, uint64 epoch);
+
+    /// @notice Checks a composite: `claims` are the CPU enclave's (as checkClaims, except that a program requiring a
+    /// GPU is fine), and each of `gpus` (1..MAX_GPUS) is NVIDIA GPU claims whose report data (the GPU nonce) equals
+    /// `claims.reportData` and which pass the program's type-4 allowlist and policy (measurement, TCB status, SVN,
+    /// age, root, not debug).
+    /// @return entryId The CPU claims' entry.
+    /// @return validUntil The earliest window end of the CPU and GPU entries.
+    /// @return epoch The current liveness epoch.
+    /// @return gpuEntryIds The entry of each GPU's measurement, in order.
+    function checkCompositeClaims(bytes32 programId, Claims calldata claims, Claims[] calldata gpus)
+        external
+        view
+        returns (uint32 entryId, uint64 validUntil, uint64 epoch, uint32[] memory gpuEntryIds);
 
     /// @notice The measurement of entry `entryId`; zero when no such entry.
     function entryMeasurement(uint32 entryId) external view returns (bytes32);

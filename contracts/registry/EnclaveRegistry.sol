@@ -31,6 +31,8 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
     uint64 public constant MAX_REGISTRATION_TTL = 30 days;
     /// @notice How long an issued challenge stays usable.
     uint64 public constant CHALLENGE_TTL = 1 hours;
+    /// @notice TEE type of the GPU claims a composite registration carries.
+    uint8 public constant NVIDIA_GPU = 4;
 
     struct Route {
         IAttestationVerifier verifier;
@@ -47,6 +49,7 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
         uint8 path;
         uint32 entryId;
         uint64 epoch;
+        uint8 gpuCount;
     }
 
     /// @dev One word per (programId, nonce): an issued challenge's expiry and whether a registration used the nonce,
@@ -66,6 +69,8 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
     mapping(address enclave => mapping(bytes32 programId => Record)) private _records;
     mapping(address enclave => bool) private _removed;
     mapping(bytes32 programId => mapping(bytes32 nonce => NonceState)) private _nonces;
+    /// @dev The GPU entries of a composite registration; read only while the record's gpuCount is non-zero.
+    mapping(address enclave => mapping(bytes32 programId => uint32[] entryIds)) private _gpuEntries;
 
     /// @param measurementRegistry_ The allowlist and policy this registry applies.
     /// @param governor Holder of GOVERNOR_ROLE (a TimelockController in production).
@@ -87,19 +92,35 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
         uint8 path,
         bytes calldata proof
     ) external returns (uint64 expiresAt) {
+        // Inline rather than through the helpers registerComposite shares: register's 120k budget is tight.
         if (enclave == address(0) || programId == bytes32(0)) revert InvalidEnclave(enclave, programId);
         if (_removed[enclave]) revert EnclaveIsRemoved(enclave);
-
         Route storage r = _routes[path];
         if (address(r.verifier) == address(0)) revert RouteNotFound(path);
         if (r.frozen) revert RouteIsFrozen(path);
         r.verifier.verifyAttestation(abi.encode(claims), proof);
-
         bytes32 expected = keccak256(abi.encode(BINDING_TAG, enclave, hpkeKeyHash, nonce));
         if (expected != claims.reportData) revert BindingMismatch(expected, claims.reportData);
-
         _consumeNonce(programId, nonce);
         expiresAt = _store(enclave, programId, claims, path, hpkeKeyHash);
+    }
+
+    /// @inheritdoc IEnclaveRegistry
+    function registerComposite(
+        bytes32 programId,
+        Claims calldata claims,
+        Claims[] calldata gpus,
+        address enclave,
+        bytes32 hpkeKeyHash,
+        bytes32 nonce,
+        uint8 path,
+        bytes calldata proof
+    ) external returns (uint64 expiresAt) {
+        _checkKey(enclave, programId);
+        _verifyProof(path, abi.encode(claims, gpus), proof);
+        _checkBindingAndNonce(programId, enclave, hpkeKeyHash, nonce, claims.reportData);
+        expiresAt = _storeComposite(enclave, programId, claims, gpus, path);
+        _emitRegistered(enclave, programId, claims, path, hpkeKeyHash, expiresAt);
     }
 
     /// @inheritdoc IEnclaveRegistry
@@ -193,6 +214,11 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
     }
 
     /// @inheritdoc IEnclaveRegistry
+    function gpuEntries(address enclave, bytes32 programId) external view returns (uint32[] memory entryIds) {
+        if (_records[enclave][programId].gpuCount != 0) entryIds = _gpuEntries[enclave][programId];
+    }
+
+    /// @inheritdoc IEnclaveRegistry
     function isRemoved(address enclave) external view returns (bool) {
         return _removed[enclave];
     }
@@ -221,6 +247,55 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
 
     // -------------------------------------------------------------------------------------------- internal
 
+    function _checkKey(address enclave, bytes32 programId) private view {
+        if (enclave == address(0) || programId == bytes32(0)) revert InvalidEnclave(enclave, programId);
+        if (_removed[enclave]) revert EnclaveIsRemoved(enclave);
+    }
+
+    /// @dev The route's proof over the encoded claims (one Claims, or a composite's (Claims, Claims[])).
+    function _verifyProof(uint8 path, bytes memory encodedClaims, bytes calldata proof) private view {
+        Route storage r = _routes[path];
+        if (address(r.verifier) == address(0)) revert RouteNotFound(path);
+        if (r.frozen) revert RouteIsFrozen(path);
+        r.verifier.verifyAttestation(encodedClaims, proof);
+    }
+
+    /// @dev The DESIGN §3 binding recomputed, then the nonce consumed.
+    function _checkBindingAndNonce(
+        bytes32 programId,
+        address enclave,
+        bytes32 hpkeKeyHash,
+        bytes32 nonce,
+        bytes32 reportData
+    ) private {
+        bytes32 expected = keccak256(abi.encode(BINDING_TAG, enclave, hpkeKeyHash, nonce));
+        if (expected != reportData) revert BindingMismatch(expected, reportData);
+        _consumeNonce(programId, nonce);
+    }
+
+    /// @dev The composite's policy (MeasurementRegistry.checkCompositeClaims), then its GPU entries stored and
+    /// announced. Other GPUs than the live record's (or GPUs where it had none) bring other windows, which may end
+    /// before what was cached for the key, so the epoch advances as for another entry (_mayEndSooner, which _store
+    /// applies to the CPU entry and expiry). Dropping GPUs only removes constraints.
+    function _admitComposite(address enclave, bytes32 programId, Claims calldata claims, Claims[] calldata gpus)
+        private
+        returns (uint32 entryId, uint64 validUntil, uint64 epoch, uint8 gpuCount)
+    {
+        uint32[] memory gpuEntryIds;
+        (entryId, validUntil, epoch, gpuEntryIds) = _measurementRegistry.checkCompositeClaims(programId, claims, gpus);
+        gpuCount = uint8(gpuEntryIds.length); // at most MAX_GPUS (8)
+        if (_records[enclave][programId].expiresAt > block.timestamp && !_sameGpuEntries(enclave, programId, gpuEntryIds)) {
+            _measurementRegistry.advanceLivenessEpoch();
+            epoch = _measurementRegistry.livenessEpoch();
+        }
+        _gpuEntries[enclave][programId] = gpuEntryIds;
+        bytes32[] memory gpuMeasurements = new bytes32[](gpus.length);
+        for (uint256 i; i < gpus.length; ++i) {
+            gpuMeasurements[i] = gpus[i].measurement;
+        }
+        emit GpuClaimsRegistered(enclave, programId, gpuMeasurements);
+    }
+
     /// @dev 0 when not live, else the TEE type (never 0 for a registered record: the MeasurementRegistry only
     /// holds types 1..5). Fast path: the cache taken at registration is exact while the liveness epoch has not
     /// moved, because every event that can end liveness before `liveUntil` (revocation, rotation, removal)
@@ -235,7 +310,36 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
         ) {
             return 0;
         }
+        if (r.gpuCount != 0 && _gpusAllowedUntil(enclave, programId, r.registeredAt) == 0) return 0;
         return r.teeType;
+    }
+
+    /// @dev The earliest window end of a composite's GPU entries, or 0 when one is no longer allowed (revoked,
+    /// rotated away, its type's rules tightened since registration).
+    function _gpusAllowedUntil(address enclave, bytes32 programId, uint64 registeredAt)
+        private
+        view
+        returns (uint64 until)
+    {
+        uint32[] storage ids = _gpuEntries[enclave][programId];
+        until = type(uint64).max;
+        for (uint256 i; i < ids.length; ++i) {
+            uint64 end = _measurementRegistry.entryAllowedUntil(programId, NVIDIA_GPU, ids[i], registeredAt);
+            if (end < until) until = end;
+        }
+    }
+
+    function _sameGpuEntries(address enclave, bytes32 programId, uint32[] memory entryIds)
+        private
+        view
+        returns (bool)
+    {
+        if (_records[enclave][programId].gpuCount != entryIds.length) return false;
+        uint32[] storage previous = _gpuEntries[enclave][programId];
+        for (uint256 i; i < entryIds.length; ++i) {
+            if (previous[i] != entryIds[i]) return false;
+        }
+        return true;
     }
 
     /// @dev The full check, as a cacheable answer: live now, and nothing can end it before `liveUntil` without
@@ -247,37 +351,81 @@ contract EnclaveRegistry is Governed, IEnclaveRegistry {
         uint64 expiresAt = r.expiresAt;
         if (expiresAt <= block.timestamp || _removed[enclave]) return (0, epoch);
         uint64 windowEnd = _measurementRegistry.entryAllowedUntil(programId, r.teeType, r.entryId, r.registeredAt);
+        if (r.gpuCount != 0) {
+            uint64 gpusEnd = _gpusAllowedUntil(enclave, programId, r.registeredAt);
+            if (gpusEnd < windowEnd) windowEnd = gpusEnd;
+        }
         if (windowEnd == 0) return (0, epoch);
         liveUntil = windowEnd < expiresAt ? windowEnd : expiresAt;
     }
 
-    /// @dev Applies the policy (reverting with the MeasurementRegistry's error), writes the record word, emits.
+    /// @dev A composite's admission and record: the record as any, then its GPU count.
+    function _storeComposite(
+        address enclave,
+        bytes32 programId,
+        Claims calldata claims,
+        Claims[] calldata gpus,
+        uint8 path
+    ) private returns (uint64 expiresAt) {
+        (uint32 entryId, uint64 validUntil, uint64 epoch, uint8 gpuCount) =
+            _admitComposite(enclave, programId, claims, gpus);
+        expiresAt = _writeRecord(enclave, programId, claims.teeType, path, entryId, validUntil, epoch);
+        _records[enclave][programId].gpuCount = gpuCount;
+    }
+
+    /// @dev Applies the standalone policy (reverting with the MeasurementRegistry's error), writes the record word,
+    /// emits.
     function _store(address enclave, bytes32 programId, Claims calldata claims, uint8 path, bytes32 hpkeKeyHash)
         private
         returns (uint64 expiresAt)
     {
-        expiresAt = uint64(block.timestamp) + _registrationTtl;
-        {
-            (uint32 entryId, uint64 validUntil, uint64 epoch) =
-                _measurementRegistry.checkClaimsEntry(programId, claims);
-            if (_mayEndSooner(enclave, programId, entryId, expiresAt)) {
-                _measurementRegistry.advanceLivenessEpoch();
-                epoch = _measurementRegistry.livenessEpoch();
-            }
-            // uint40 holds times until the year 36812; validUntil may be "no end" (2^64 - 1), so it is capped first.
-            _records[enclave][programId] = Record({
-                expiresAt: uint40(expiresAt),
-                registeredAt: uint40(block.timestamp),
-                liveUntil: uint40(validUntil < expiresAt ? validUntil : expiresAt),
-                teeType: claims.teeType,
-                path: path,
-                entryId: entryId,
-                epoch: epoch
-            });
-        }
+        (uint32 entryId, uint64 validUntil, uint64 epoch) = _measurementRegistry.checkClaimsEntry(programId, claims);
+        expiresAt = _writeRecord(enclave, programId, claims.teeType, path, entryId, validUntil, epoch);
         emit EnclaveRegistered(
             enclave, programId, claims.measurement, claims.teeType, path, hpkeKeyHash, claims.platformId, expiresAt
         );
+    }
+
+    function _emitRegistered(
+        address enclave,
+        bytes32 programId,
+        Claims calldata claims,
+        uint8 path,
+        bytes32 hpkeKeyHash,
+        uint64 expiresAt
+    ) private {
+        emit EnclaveRegistered(
+            enclave, programId, claims.measurement, claims.teeType, path, hpkeKeyHash, claims.platformId, expiresAt
+        );
+    }
+
+    /// @dev The record word (no GPUs; a composite sets its count after), with the epoch advanced first when the new
+    /// record may end sooner than what was cached for the key.
+    function _writeRecord(
+        address enclave,
+        bytes32 programId,
+        uint8 teeType,
+        uint8 path,
+        uint32 entryId,
+        uint64 validUntil,
+        uint64 epoch
+    ) private returns (uint64 expiresAt) {
+        expiresAt = uint64(block.timestamp) + _registrationTtl;
+        if (_mayEndSooner(enclave, programId, entryId, expiresAt)) {
+            _measurementRegistry.advanceLivenessEpoch();
+            epoch = _measurementRegistry.livenessEpoch();
+        }
+        // uint40 holds times until the year 36812; validUntil may be "no end" (2^64 - 1), so it is capped first.
+        _records[enclave][programId] = Record({
+            expiresAt: uint40(expiresAt),
+            registeredAt: uint40(block.timestamp),
+            liveUntil: uint40(validUntil < expiresAt ? validUntil : expiresAt),
+            teeType: teeType,
+            path: path,
+            entryId: entryId,
+            epoch: epoch,
+            gpuCount: 0
+        });
     }
 
     /// @dev Re-attesting under the same entry with the same lifetime only lengthens liveness. Under another entry
