@@ -7,7 +7,8 @@ import {ISP1Verifier} from "../interfaces/ISP1Verifier.sol";
 
 /// @title Sp1AttestationVerifier
 /// @notice Attestation path where an SP1 program (zkprogram, `attest` mode) verified the vendor evidence and
-/// committed `abi.encode(Claims)` as its public values.
+/// committed `abi.encode(Claims)` as its public values. It cannot vouch for composite CPU+GPU claims (the program
+/// commits no composite journal yet): registerComposite through it reverts CompositeNotSupported.
 /// @dev Immutable: a new program version is a new route in the EnclaveRegistry, and the old route is frozen.
 /// @custom:security-contact security@teezk.invalid
 contract Sp1AttestationVerifier is IAttestationVerifier, IGoverned {
@@ -15,6 +16,8 @@ contract Sp1AttestationVerifier is IAttestationVerifier, IGoverned {
     ISP1Verifier public immutable sp1Verifier;
     /// @notice The verification key of the teezk SP1 program.
     bytes32 public immutable programVKey;
+    /// @notice Length of `abi.encode(Claims)`, the `attest` mode's public values.
+    uint256 public constant ENCODED_CLAIMS_BYTES = 288;
 
     /// @param sp1Verifier_ The SP1 verifier gateway.
     /// @param programVKey_ The SP1 program's verification key.
@@ -26,6 +29,9 @@ contract Sp1AttestationVerifier is IAttestationVerifier, IGoverned {
 
     /// @inheritdoc IAttestationVerifier
     function verifyAttestation(bytes calldata encodedClaims, bytes calldata proof) external view {
+        // The program's attest mode commits one Claims record and no composite journal: anything longer would be
+        // another mode's public values read as a composite (issue 12 item 6).
+        if (encodedClaims.length != ENCODED_CLAIMS_BYTES) revert CompositeNotSupported(encodedClaims.length);
         sp1Verifier.verifyProof(programVKey, encodedClaims, proof);
     }
 }

@@ -6,6 +6,10 @@ pragma solidity 0.8.30;
 /// vouches for exactly these ABI-encoded Claims. The EnclaveRegistry selects a path by id.
 /// @custom:security-contact security@teezk.invalid
 interface IAttestationVerifier {
+    /// @notice Thrown by a path that vouches only for one Claims record (`abi.encode(Claims)`, 288 bytes) when
+    /// asked to vouch for `encodedLength` bytes, such as a composite's `abi.encode(Claims cpu, Claims[] gpus)`.
+    error CompositeNotSupported(uint256 encodedLength);
+
     /// @notice Reverts unless `proof` vouches for `encodedClaims` (= `abi.encode(Claims)`, or for a composite
     /// `abi.encode(Claims cpu, Claims[] gpus)`).
     /// @dev Caller responsibilities: a path says only that the evidence behind the claims verified against the
