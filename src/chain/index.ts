@@ -35,6 +35,12 @@ export {
   type RegisterEnclaveReturnType,
   type RegisterEnclaveErrorType,
 } from "./registerEnclave.js";
+export {
+  registerComposite,
+  type RegisterCompositeParameters,
+  type RegisterCompositeReturnType,
+  type RegisterCompositeErrorType,
+} from "./registerComposite.js";
 export { verifyReceipt, type VerifyReceiptParameters, type VerifyReceiptReturnType, type VerifyReceiptErrorType } from "./verifyReceipt.js";
 export {
   consumeReceipt,

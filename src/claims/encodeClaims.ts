@@ -24,14 +24,26 @@ export function encodeClaims(claims: Claims): Hex {
   return encodeAbiParameters([claimsAbiParameter], [claims]);
 }
 
+/** Bytes of `abi.encode(Claims)`: nine static words. */
+export const ENCODED_CLAIMS_BYTES = 9 * 32;
+
 export function decodeClaims(encoded: Hex): Claims {
-  let decoded: readonly [{ teeType: number; measurement: Hex; reportData: Hex; platformId: Hex; rootHash: Hex; timestamp: bigint; tcbStatus: number; svn: number; debug: boolean }];
+  // The ABI decoder ignores trailing bytes: a composite's encoding would read as its CPU claims alone.
+  if ((encoded.length - 2) / 2 !== ENCODED_CLAIMS_BYTES) {
+    throw new TeezkError("MALFORMED", `Not an ABI-encoded Claims record: ${(encoded.length - 2) / 2} bytes, not ${ENCODED_CLAIMS_BYTES}`);
+  }
+  let decoded: readonly [DecodedClaims];
   try {
     decoded = decodeAbiParameters([claimsAbiParameter], encoded);
   } catch (error) {
     throw new TeezkError("MALFORMED", "Not an ABI-encoded Claims record", { cause: error });
   }
-  const [value] = decoded;
+  return checkedClaims(decoded[0]);
+}
+
+type DecodedClaims = { teeType: number; measurement: Hex; reportData: Hex; platformId: Hex; rootHash: Hex; timestamp: bigint; tcbStatus: number; svn: number; debug: boolean };
+
+function checkedClaims(value: DecodedClaims): Claims {
   if (!Object.values(TeeType).includes(value.teeType as TeeType)) {
     throw new TeezkError("MALFORMED", `Unknown teeType ${value.teeType}`);
   }
@@ -44,4 +56,38 @@ export function decodeClaims(encoded: Hex): Claims {
 /** keccak256 of the encoding: what committee verdicts sign and contracts index by. */
 export function claimsHash(claims: Claims): Hex {
   return keccak256(encodeClaims(claims));
+}
+
+/** A composite CPU+GPU registration's claims: the enclave's (carrying the binding) and each GPU's (DESIGN §3). */
+export type CompositeClaims = { claims: Claims; gpuClaims: Claims[] };
+
+const compositeAbiParameters = [claimsAbiParameter, { ...claimsAbiParameter, type: "tuple[]", name: "gpus" }] as const;
+
+/**
+ * `abi.encode(Claims cpu, Claims[] gpus)`: what EnclaveRegistry.registerComposite hands its route, so what
+ * committee verdicts over a composite sign the hash of (the whole composite, not the CPU half alone).
+ */
+export function encodeCompositeClaims({ claims, gpuClaims }: CompositeClaims): Hex {
+  return encodeAbiParameters(compositeAbiParameters, [claims, gpuClaims]);
+}
+
+/** The inverse of encodeCompositeClaims; bytes that are not exactly its encoding are MALFORMED. */
+export function decodeCompositeClaims(encoded: Hex): CompositeClaims {
+  let decoded: readonly [DecodedClaims, readonly DecodedClaims[]];
+  try {
+    decoded = decodeAbiParameters(compositeAbiParameters, encoded);
+  } catch (error) {
+    throw new TeezkError("MALFORMED", "Not an ABI-encoded composite (Claims, Claims[])", { cause: error });
+  }
+  const composite = { claims: checkedClaims(decoded[0]), gpuClaims: decoded[1].map(checkedClaims) };
+  // Canonical only: trailing bytes or odd offsets would let two byte strings (two verdict hashes) mean one composite.
+  if (encodeCompositeClaims(composite).toLowerCase() !== encoded.toLowerCase()) {
+    throw new TeezkError("MALFORMED", "The composite claims are not in canonical ABI encoding");
+  }
+  return composite;
+}
+
+/** Decodes what a committee verdict is over: one Claims record (288 bytes) or a composite. */
+export function decodeVerdictClaims(encoded: Hex): CompositeClaims {
+  return (encoded.length - 2) / 2 === ENCODED_CLAIMS_BYTES ? { claims: decodeClaims(encoded), gpuClaims: [] } : decodeCompositeClaims(encoded);
 }

@@ -1,5 +1,15 @@
 export * from "./types.js";
-export { encodeClaims, decodeClaims, claimsHash, claimsAbiParameter } from "./encodeClaims.js";
+export {
+  encodeClaims,
+  decodeClaims,
+  claimsHash,
+  claimsAbiParameter,
+  encodeCompositeClaims,
+  decodeCompositeClaims,
+  decodeVerdictClaims,
+  ENCODED_CLAIMS_BYTES,
+  type CompositeClaims,
+} from "./encodeClaims.js";
 export { claimsToJson, type ClaimsJson } from "./claimsJson.js";
 export { measurementDigest, sha256Hex } from "./measurementDigest.js";
 export { computeBinding, computeBindingFromKeyHash, type ComputeBindingParameters, type ComputeBindingFromKeyHashParameters } from "./computeBinding.js";

@@ -1,5 +1,5 @@
-import type { Address, Hex, LocalAccount } from "viem";
-import { claimsHash, encodeClaims, type Claims } from "../claims/index.js";
+import { keccak256, type Address, type Hex, type LocalAccount } from "viem";
+import { encodeClaims, encodeCompositeClaims, type Claims } from "../claims/index.js";
 import { signVerdict, type Verdict } from "../chain/signVerdict.js";
 import { TeezkError } from "../errors/index.js";
 import type { EvidenceKind } from "../evidence/detectEvidenceType.js";
@@ -37,8 +37,14 @@ export type VerifierSignerRequest = {
 
 export type VerifierSignerVerdict = {
   kind: EvidenceKind;
+  /** The CPU claims: the enclave's, carrying the binding. */
   claims: Claims;
-  /** abi.encode(claims): what EnclaveRegistry.register passes to the committee verifier. */
+  /** Composite evidence: each GPU's claims, in the evidence's order (their nonce is the CPU binding). */
+  gpuClaims?: Claims[];
+  /**
+   * What the route's proof is over: abi.encode(claims) for EnclaveRegistry.register, or for composite evidence
+   * abi.encode(claims, gpuClaims) for registerComposite, so the verdict covers every part the contract checks.
+   */
   encodedClaims: Hex;
   claimsHash: Hex;
   appraisal: Appraisal;
@@ -58,7 +64,7 @@ export type VerifierSigner = {
   /**
    * Assesses the evidence (assessEvidence: verifies it, CPU and any GPU half, checks the binding, appraises every
    * part; a GPU report on its own is GPU_NOT_AN_ENCLAVE) and signs the EIP-712
-   * `Verdict(claimsHash)` the CommitteeAttestationVerifier checks. Evidence that does not verify is rejected with
+   * `Verdict(claimsHash)` the CommitteeAttestationVerifier checks (over the whole composite when GPUs came with it). Evidence that does not verify is rejected with
    * the verifier's own code (ROOT_NOT_TRUSTED, CERT_EXPIRED, …); a failed appraisal is VERDICT_REFUSED listing
    * every failed rule.
    */
@@ -80,7 +86,7 @@ export function createVerifierSigner(parameters: CreateVerifierSignerParameters)
     if (!(request.now instanceof Date) || Number.isNaN(request.now.getTime())) {
       throw new TeezkError("CONFIG_INVALID", "The verifier node needs `now` as a valid Date");
     }
-    const { kind, claims, appraisal } = assessEvidence({
+    const { kind, claims, gpu, appraisal } = assessEvidence({
       evidence: request.evidence,
       now: request.now,
       referenceValues,
@@ -92,8 +98,11 @@ export function createVerifierSigner(parameters: CreateVerifierSignerParameters)
       ...(request.gpuCollateralDir ? { gpuCollateralDir: request.gpuCollateralDir } : {}),
       ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
     });
-    const hash = claimsHash(claims);
-    const assessed = { kind, claims, encodedClaims: encodeClaims(claims), claimsHash: hash, appraisal };
+    const gpuClaims = gpu?.map((part) => part.claims);
+    // A verdict over the CPU half alone would let a relayer register the enclave without (or with other) GPUs.
+    const encodedClaims = gpuClaims ? encodeCompositeClaims({ claims, gpuClaims }) : encodeClaims(claims);
+    const hash = keccak256(encodedClaims);
+    const assessed = { kind, claims, ...(gpuClaims ? { gpuClaims } : {}), encodedClaims, claimsHash: hash, appraisal };
     if (!appraisal.ok) return assessed;
     return { ...assessed, verdict: await signVerdict({ account, claimsHash: hash, committee }) };
   };

@@ -4,7 +4,10 @@ import {
   claimsHash,
   computeBinding,
   decodeClaims,
+  decodeCompositeClaims,
+  decodeVerdictClaims,
   encodeClaims,
+  encodeCompositeClaims,
   MAX_SVN,
   packSvnLanes,
   svnAtLeast,
@@ -67,6 +70,27 @@ describe("encodeClaims", () => {
     expect(() => decodeClaims("0x1234")).toThrow(/MALFORMED/);
     const badType = encodeClaims({ ...claims, teeType: 9 as never });
     expect(() => decodeClaims(badType)).toThrow(/Unknown teeType/);
+  });
+});
+
+describe("encodeCompositeClaims", () => {
+  const gpuClaims: Claims[] = [{ ...claims, teeType: TeeType.NVIDIA_GPU, measurement: `0x${"05".repeat(32)}` }];
+
+  it("is abi.encode(Claims cpu, Claims[] gpus): the CPU's nine words, the array's offset, length and elements", () => {
+    const encoded = encodeCompositeClaims({ claims, gpuClaims });
+    expect(encoded.slice(0, 2 + 64 * 9)).toBe(encodeClaims(claims));
+    expect(BigInt(`0x${encoded.slice(2 + 64 * 9, 2 + 64 * 10)}`)).toBe(320n);
+    expect(BigInt(`0x${encoded.slice(2 + 64 * 10, 2 + 64 * 11)}`)).toBe(1n);
+    expect(`0x${encoded.slice(2 + 64 * 11)}`).toBe(encodeClaims(gpuClaims[0]!));
+    expect(decodeCompositeClaims(encoded)).toEqual({ claims, gpuClaims });
+    expect(decodeVerdictClaims(encoded)).toEqual({ claims, gpuClaims });
+    expect(decodeVerdictClaims(encodeClaims(claims))).toEqual({ claims, gpuClaims: [] });
+  });
+
+  it("a composite never decodes as its CPU claims alone, and only its canonical encoding decodes", () => {
+    const encoded = encodeCompositeClaims({ claims, gpuClaims });
+    expect(() => decodeClaims(encoded)).toThrow(/Not an ABI-encoded Claims record/);
+    expect(() => decodeCompositeClaims(`${encoded}${"00".repeat(32)}` as Hex)).toThrow(/canonical/);
   });
 });
 

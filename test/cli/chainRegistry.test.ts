@@ -244,8 +244,17 @@ describe("teezk registry … on the in-process chain", () => {
       const { verifierUrls: _http, ...offline } = base;
       expect((await rejection(registryRegister({ ...offline, verdictsFile: gpuVerdicts }))).code).toBe("GPU_NOT_AN_ENCLAVE");
 
+      // The verdicts cover the composite, so it registers through registerComposite: the GPU must be allowlisted on chain too.
+      expect((await rejection(registryRegister({ ...base, evidenceFile, gpuEvidenceFile }))).details).toContain(`MeasurementNotAllowed(${PROGRAM_ID}, 4, ${gpuProbe.measurement})`);
+      await allowClaims(system, gpuProbe);
       const registered = await registryRegister({ ...base, evidenceFile, gpuEvidenceFile });
-      expect(registered.json).toMatchObject({ enclave: other.address, verdicts: 3, teeType: probe.teeType, measurement: probe.measurement });
+      expect(registered.json).toMatchObject({
+        enclave: other.address,
+        verdicts: 3,
+        teeType: probe.teeType,
+        measurement: probe.measurement,
+        gpuMeasurements: [gpuProbe.measurement],
+      });
     } finally {
       await Promise.all(servers.map((s) => s.close()));
     }

@@ -56,6 +56,11 @@ const HINTS: Record<string, (args: string[]) => string> = {
     `Signatures span ${vendors} vendor(s); ${min} distinct vendors are required (\`roots status\`): add signatures from enclaves of other vendors (TDX and SGX are both Intel).`,
   NotAnEnclave: ([signer, teeType]) =>
     `${signer} has TEE type ${teeType}, which is no enclave's: an NVIDIA GPU only counts as the second half of a CPU enclave's composite evidence.`,
+  GpuEvidenceRequired: () => "The program requires a GPU: register with composite evidence (`registry register --evidence <cpu> --gpu <gpu>`).",
+  GpuBindingMismatch: ([index]) => `GPU ${index}'s nonce is not the enclave's binding: the GPU must attest with the CPU evidence's report data as its nonce.`,
+  NotGpuClaims: ([index, teeType]) => `Composite part ${index} has TEE type ${teeType}: only NVIDIA GPU claims (type 4) go with the CPU claims.`,
+  TooManyGpus: ([count, max]) => `${count} GPUs in one composite; a registration carries at most ${max}.`,
+  CompositeNotSupported: () => "This attestation route vouches only for one Claims record (the SP1 program commits no composite journal): register a composite through the committee route.",
   ConflictSignersAlreadyRemoved: () => "Every signer was already removed or reported: a punished key cannot halt the contract again.",
   EpochDisputed: () => "A conflict disputes this epoch: only a ZK proof settles it (`roots submit-zk`); `roots status --epoch` shows both roots.",
   ContractHalted: () => "MultiProverRoots is halted after a conflict: only `roots submit-zk` finalizes until governance resumes it.",

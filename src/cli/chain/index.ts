@@ -173,7 +173,7 @@ export function registerChainCommands(program: Command, io: CliIo, setExitCode: 
       .requiredOption("--enclave <address>", "the enclave's signing address")
       .requiredOption("--nonce <hex32>", "the challenge (registry challenge) or block hash bound into the evidence")
       .option("--evidence <file>", "the enclave's evidence, sent to every --verifier node")
-      .option("--gpu <file>", "with --evidence: the GPU half of composite CPU+GPU evidence (needed when the program's policy names GPU measurements)")
+      .option("--gpu <file>", "with --evidence: the GPU half of composite CPU+GPU evidence; the nodes sign over the whole composite and it registers through registerComposite (needed when the program requires a GPU)")
       .option("--verifier <url>", "verifier node (teezk serve verifier) to ask for a verdict; repeat per committee member", repeat)
       .option("--verdicts <file>", "instead of --evidence/--verifier: collected verdicts (verifier-node answers as a JSON array, or { encodedClaims, verdicts })")
       .option("--hpke-key-hash <hex32>", "keccak256 of the enclave's HPKE public key")

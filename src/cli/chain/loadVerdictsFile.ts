@@ -1,12 +1,14 @@
 import { getAddress, isAddress, isHex, keccak256, type Hex } from "viem";
 import type { Verdict } from "../../chain/index.js";
-import { decodeClaims, type Claims } from "../../claims/index.js";
+import { decodeVerdictClaims, type Claims } from "../../claims/index.js";
 import { TeezkError } from "../../errors/index.js";
 import { parseSignature, readJsonFile } from "./parseCliValues.js";
 
 export type VerdictsFile = {
   claims: Claims;
-  /** abi.encode(claims), exactly as the nodes signed over its hash. */
+  /** The GPUs' claims of a composite (empty for CPU-only evidence). */
+  gpuClaims: Claims[];
+  /** abi.encode(claims), or a composite's abi.encode(claims, gpuClaims), exactly as the nodes signed over its hash. */
   encodedClaims: Hex;
   claimsHash: Hex;
   verdicts: Verdict[];
@@ -21,6 +23,7 @@ const MAX_VERDICTS = 256;
  *   `[{ "encodedClaims": "0x…", "claimsHash": "0x…", "verdict": { "signer": "0x…", "signature": "0x…" } }, …]`
  *   (VerifierSignerVerdict of src/services/verifierSigner.ts; other fields such as `claims` are ignored);
  * - a collected file: `{ "encodedClaims": "0x…", "verdicts": [{ "signer": "0x…", "signature": "0x…" }, …] }`.
+ * `encodedClaims` is abi.encode(claims), or for composite evidence abi.encode(claims, gpuClaims).
  * Every answer must be over the same encoded claims: verdicts over different claims cannot add up to a quorum.
  */
 export function loadVerdictsFile(path: string): VerdictsFile {
@@ -54,11 +57,11 @@ export function loadVerdictsFile(path: string): VerdictsFile {
     if (typeof verdict.signer !== "string" || !isAddress(verdict.signer, { strict: false })) return fail(`entry ${i}: verdict.signer is not an address`);
     verdicts.push({ signer: getAddress(verdict.signer), signature: parseSignature(verdict.signature, `The verdicts file ${path}: entry ${i}`) });
   });
-  let claims: Claims;
+  let decoded: { claims: Claims; gpuClaims: Claims[] };
   try {
-    claims = decodeClaims(encodedClaims!);
+    decoded = decodeVerdictClaims(encodedClaims!);
   } catch (cause) {
-    return fail(`encodedClaims is not an ABI-encoded Claims record (${cause instanceof Error ? cause.message.split("\n")[0] : String(cause)})`);
+    return fail(`encodedClaims is neither an ABI-encoded Claims record nor a composite (${cause instanceof Error ? cause.message.split("\n")[0] : String(cause)})`);
   }
-  return { claims, encodedClaims: encodedClaims!, claimsHash: keccak256(encodedClaims!), verdicts };
+  return { ...decoded, encodedClaims: encodedClaims!, claimsHash: keccak256(encodedClaims!), verdicts };
 }

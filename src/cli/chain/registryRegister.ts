@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { getAddress, recoverAddress, type Address, type Hex } from "viem";
-import { hashVerdict, registerEnclave, type TeezkClients } from "../../chain/index.js";
+import { hashVerdict, measurementRegistryAbi, registerComposite, registerEnclave, type TeezkClients } from "../../chain/index.js";
 import { computeBindingFromKeyHash, TeeType, teeTypeName } from "../../claims/index.js";
 import { TeezkError } from "../../errors/index.js";
 import { gpuNotAnEnclave, MAX_EVIDENCE_FILE_BYTES } from "../../evidence/verifyEvidence.js";
@@ -42,7 +42,10 @@ export type RegistryRegisterErrorType = TeezkError;
  * nodes signed over its evidence's claims: asked here over HTTP (`evidenceFile` + `verifierUrls`,
  * requestCommitteeVerdicts with the expected binding and one verification time for every node) or collected beforehand (`verdictsFile`). Before any transaction it checks what the
  * contract would otherwise refuse with less context: that the claims carry the DESIGN §3 binding of (enclave,
- * HPKE key, nonce) and that each verdict is signed by its stated node for this committee and chain.
+ * HPKE key, nonce) and that each verdict is signed by its stated node for this committee and chain. Composite
+ * evidence (`gpuEvidenceFile`, or verdicts over a composite) registers through registerComposite, GPUs checked to
+ * answer the binding; a program that requires a GPU (MeasurementRegistry) without GPU evidence is
+ * GPU_EVIDENCE_REQUIRED before any request.
  */
 export async function registryRegister(parameters: RegistryRegisterParameters): Promise<ChainCommandOutput> {
   const { deployment, publicClient, walletClient, programId, enclave, hpkeKeyHash, nonce } = parameters;
@@ -53,9 +56,20 @@ export async function registryRegister(parameters: RegistryRegisterParameters): 
   const chainId = await publicClient.getChainId().catch((error: unknown) => {
     throw explainChainError(error, "registry register");
   });
+  const requiresGpu = await programRequiresGpu(parameters, programId);
+  if (requiresGpu && "evidenceFile" in parameters && parameters.gpuEvidenceFile === undefined) throw gpuEvidenceRequired(programId);
   const file = "verdictsFile" in parameters ? loadVerdictsFile(parameters.verdictsFile) : await askVerifierNodes(parameters, binding, { chainId, verifyingContract: committee });
   // Verdicts collected elsewhere may be over a GPU's claims: no enclave stands behind them (the nodes refuse to sign them).
   if (file.claims.teeType === TeeType.NVIDIA_GPU) throw gpuNotAnEnclave();
+  if (requiresGpu && file.gpuClaims.length === 0) throw gpuEvidenceRequired(programId);
+  for (const [i, gpu] of file.gpuClaims.entries()) {
+    if (gpu.teeType !== TeeType.NVIDIA_GPU) throw new TeezkError("MALFORMED", `GPU claims ${i} have TEE type ${gpu.teeType}, not NVIDIA_GPU (${TeeType.NVIDIA_GPU})`);
+    if (gpu.reportData.toLowerCase() !== binding) {
+      throw new TeezkError("BORROWED_GPU_REPORT", `GPU ${i}'s nonce is not the binding of --enclave, --hpke-key-hash and --nonce`, {
+        details: `GPU nonce ${gpu.reportData}, expected ${binding}`,
+      });
+    }
+  }
   if (file.claims.reportData.toLowerCase() !== binding) {
     throw new TeezkError("BINDING_MISMATCH", "The verified claims' reportData is not the binding of --enclave, --hpke-key-hash and --nonce", {
       details: `reportData ${file.claims.reportData}, expected ${binding}`,
@@ -77,18 +91,51 @@ export async function registryRegister(parameters: RegistryRegisterParameters): 
     }
   }
   try {
-    const tx = await registerEnclave({ publicClient, walletClient, enclaveRegistry, programId, claims: file.claims, enclave, hpkeKeyHash, nonce, verdicts: file.verdicts });
+    const common = { publicClient, walletClient, enclaveRegistry, programId, claims: file.claims, enclave, hpkeKeyHash, nonce, verdicts: file.verdicts };
+    // The verdicts are over the whole composite when GPUs came with the evidence: only registerComposite checks them.
+    const tx = file.gpuClaims.length > 0 ? await registerComposite({ ...common, gpuClaims: file.gpuClaims }) : await registerEnclave(common);
     const tee = teeTypeName(file.claims.teeType) ?? String(file.claims.teeType);
+    const gpus = file.gpuClaims.length > 0 ? ` and ${file.gpuClaims.length} GPU(s)` : "";
     return transactionOutput(
       "registry register",
-      `registered ${tee} enclave ${enclave} for program ${programId} with ${file.verdicts.length} verdict(s), live until ${isoTime(tx.expiresAt)}`,
+      `registered ${tee} enclave ${enclave}${gpus} for program ${programId} with ${file.verdicts.length} verdict(s), live until ${isoTime(tx.expiresAt)}`,
       tx,
       deployment,
-      { enclave, programId, teeType: file.claims.teeType, measurement: file.claims.measurement, claimsHash: file.claimsHash, verdicts: file.verdicts.length, expiresAt: tx.expiresAt },
+      {
+        enclave,
+        programId,
+        teeType: file.claims.teeType,
+        measurement: file.claims.measurement,
+        ...(file.gpuClaims.length > 0 ? { gpuMeasurements: file.gpuClaims.map((gpu) => gpu.measurement) } : {}),
+        claimsHash: file.claimsHash,
+        verdicts: file.verdicts.length,
+        expiresAt: tx.expiresAt,
+      },
     );
   } catch (error) {
     throw explainChainError(error, "registry register");
   }
+}
+
+/**
+ * Whether the program's enclaves must come with GPU claims (MeasurementRegistry.programRequiresGpu): asked before
+ * the nodes, so a missing --gpu is said plainly rather than as the contract's GpuEvidenceRequired. Without a
+ * MeasurementRegistry address the contract still refuses.
+ */
+async function programRequiresGpu(parameters: RegistryRegisterParameters, programId: Hex): Promise<boolean> {
+  const measurementRegistry = parameters.deployment.measurementRegistry;
+  if (!measurementRegistry) return false;
+  return parameters.publicClient
+    .readContract({ address: measurementRegistry, abi: measurementRegistryAbi, functionName: "programRequiresGpu", args: [programId] })
+    .catch((error: unknown) => {
+      throw explainChainError(error, "registry register");
+    });
+}
+
+function gpuEvidenceRequired(programId: Hex): TeezkError {
+  return new TeezkError("GPU_EVIDENCE_REQUIRED", `Program ${programId} requires a GPU: its enclaves register only with composite CPU+GPU evidence`, {
+    metaMessages: ["Pass the GPU half with --gpu <file> (verifier nodes then sign over the whole composite), or verdicts collected over composite evidence."],
+  });
 }
 
 /**
@@ -114,7 +161,7 @@ async function askVerifierNodes(
     committee,
     ...(parameters.timeoutMs ? { timeoutMs: parameters.timeoutMs } : {}),
   });
-  return { claims: answered.claims, encodedClaims: answered.encodedClaims, claimsHash: answered.claimsHash, verdicts: answered.verdicts };
+  return { claims: answered.claims, gpuClaims: answered.gpuClaims ?? [], encodedClaims: answered.encodedClaims, claimsHash: answered.claimsHash, verdicts: answered.verdicts };
 }
 
 function readEvidence(path: string): Uint8Array {

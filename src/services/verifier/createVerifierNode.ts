@@ -186,7 +186,7 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
       throw refusal;
     }
 
-    const { kind, claims, encodedClaims, claimsHash, appraisal, verdict } = assessment;
+    const { kind, claims, gpuClaims, encodedClaims, claimsHash, appraisal, verdict } = assessment;
     const ids: VerifierArchiveIds | undefined = await batcher?.record((into) =>
       recordVerifierDecision({
         archive: into,
@@ -208,6 +208,7 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
     return {
       kind,
       claims: claimsToJson(claims),
+      ...(gpuClaims ? { gpuClaims: gpuClaims.map(claimsToJson) } : {}),
       encodedClaims,
       claimsHash,
       appraisal,

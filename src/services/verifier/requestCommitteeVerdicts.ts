@@ -24,6 +24,8 @@ export type RequestCommitteeVerdictsReturnType = {
   answers: RequestVerdictReturnType[];
   /** The claims every node signed over (they all read the same). */
   claims: Claims;
+  /** With GPU evidence: the GPUs' claims, signed over with `claims` as one composite. */
+  gpuClaims?: Claims[];
   encodedClaims: Hex;
   claimsHash: Hex;
   verdicts: { signer: Address; signature: Hex }[];
@@ -78,6 +80,7 @@ export async function requestCommitteeVerdicts(parameters: RequestCommitteeVerdi
     at,
     answers,
     claims: first.claims,
+    ...(first.gpuClaims ? { gpuClaims: first.gpuClaims } : {}),
     encodedClaims: first.encodedClaims,
     claimsHash: first.claimsHash,
     verdicts: answers.map((answer) => answer.verdict),

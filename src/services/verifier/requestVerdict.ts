@@ -1,7 +1,7 @@
 import { hashTypedData, isAddressEqual, keccak256, recoverAddress, type Address, type Hex } from "viem";
 import { z } from "zod";
 import { committeeDomain, verdictTypes } from "../../chain/typedData.js";
-import { decodeClaims, type Claims } from "../../claims/index.js";
+import { decodeClaims, decodeCompositeClaims, type Claims } from "../../claims/index.js";
 import { TeezkError } from "../../errors/index.js";
 import type { EvidenceKind } from "../../evidence/detectEvidenceType.js";
 import type { Appraisal } from "../../policy/index.js";
@@ -31,8 +31,11 @@ export type RequestVerdictParameters = {
   timeoutMs?: number;
 };
 
-/** The node's answer, checked; `claims` decoded from `encodedClaims` (the signed bytes), not taken from the JSON copy. */
-export type RequestVerdictReturnType = Omit<VerifyResponseBody, "claims"> & { claims: Claims };
+/**
+ * The node's answer, checked; `claims` (and with GPU evidence `gpuClaims`) decoded from `encodedClaims` (the
+ * signed bytes), not taken from the JSON copy.
+ */
+export type RequestVerdictReturnType = Omit<VerifyResponseBody, "claims" | "gpuClaims"> & { claims: Claims; gpuClaims?: Claims[] };
 export type RequestVerdictErrorType = TeezkError;
 
 const hex = z.string().regex(/^0x(?:[0-9a-fA-F]{2})*$/);
@@ -85,10 +88,14 @@ export async function requestVerdict(url: string, parameters: RequestVerdictPara
     throw new TeezkError("VERDICT_INVALID", `${url} answered with claims that do not hash to its claims hash`);
   }
   let claims: Claims;
+  let gpuClaims: Claims[] | undefined;
   try {
-    claims = decodeClaims(encodedClaims);
+    // Sent GPU evidence, the verdict must cover the composite; sent none, one Claims record.
+    if (parameters.gpuEvidence !== undefined) ({ claims, gpuClaims } = decodeCompositeClaims(encodedClaims));
+    else claims = decodeClaims(encodedClaims);
   } catch (cause) {
-    throw new TeezkError("VERDICT_INVALID", `${url} answered with encoded claims that do not decode`, { cause });
+    const expected = parameters.gpuEvidence !== undefined ? "a composite (Claims, Claims[])" : "one Claims record";
+    throw new TeezkError("VERDICT_INVALID", `${url} answered with encoded claims that are not ${expected}`, { cause });
   }
   const verdict = { signer: value.verdict.signer as Address, signature: value.verdict.signature as Hex };
   if (parameters.expectedSigner && !isAddressEqual(parameters.expectedSigner, verdict.signer)) {
@@ -111,6 +118,7 @@ export async function requestVerdict(url: string, parameters: RequestVerdictPara
   return {
     kind: value.kind,
     claims,
+    ...(gpuClaims ? { gpuClaims } : {}),
     encodedClaims,
     claimsHash,
     appraisal: value.appraisal as Appraisal,

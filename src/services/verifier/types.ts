@@ -32,7 +32,12 @@ export type VerifyResponseBody = {
   kind: EvidenceKind;
   /** DESIGN §2 claims; the uint64 timestamp as a JSON number (seconds). */
   claims: ClaimsJson;
-  /** abi.encode(claims): the bytes EnclaveRegistry.register passes on; authoritative over `claims`. */
+  /** Composite evidence: each GPU's claims (DESIGN §2), in order. */
+  gpuClaims?: ClaimsJson[];
+  /**
+   * abi.encode(claims), the bytes EnclaveRegistry.register passes on, or for composite evidence
+   * abi.encode(claims, gpuClaims), registerComposite's; authoritative over `claims` and `gpuClaims`.
+   */
   encodedClaims: Hex;
   claimsHash: Hex;
   appraisal: Appraisal;
