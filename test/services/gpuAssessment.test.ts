@@ -2,10 +2,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Hex } from "viem";
+import { keccak256, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateHpkeKeyPair } from "../../src/channel/index.js";
+import { encodeCompositeClaims } from "../../src/claims/index.js";
 import { verifyGpuEvidenceSet } from "../../src/evidence/nvidia/index.js";
 import { parseReferenceValues, type ReferenceValuesInput } from "../../src/policy/index.js";
 import { serveApp, type ServeAppReturnType } from "../../src/services/http/index.js";
@@ -123,6 +124,9 @@ describe("GPU evidence at the verifier node and the key-release service (simulat
     const answer = await requestVerdict(await verifierNode(tee), { evidence: nitro(binding), gpuEvidence: gpu(binding), expectedBinding: binding });
     expect(answer.appraisal.evaluated).toContain("gpu[0].measurement");
     expect(answer.claims.reportData).toBe(binding);
+    // The verdict covers the whole composite (what EnclaveRegistry.registerComposite hands the committee route).
+    expect(answer.gpuClaims?.map((claims) => claims.measurement)).toEqual([gpuMeasurement]);
+    expect(answer.claimsHash).toBe(keccak256(encodeCompositeClaims({ claims: answer.claims, gpuClaims: answer.gpuClaims! })));
 
     const enclave = { address: privateKeyToAccount(generatePrivateKey()).address, keyPair: await generateHpkeKeyPair() };
     const released = await requestKeyRelease(await keyService(tee), {

@@ -195,6 +195,7 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
         evidence: archived,
         teeType: claims.teeType,
         claims,
+        ...(gpuClaims ? { gpuClaims } : {}),
         claimsHash,
         appraisal,
         ...(verdict ? { verdict } : {}),

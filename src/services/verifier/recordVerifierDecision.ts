@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Address, Hex } from "viem";
-import type { Claims } from "../../claims/index.js";
+import { claimsToJson, type Claims } from "../../claims/index.js";
 import type { ContractDomain } from "../../receipts/types.js";
 import type { Appraisal } from "../../policy/index.js";
 import { MAX_ARCHIVED_EVIDENCE_BYTES, type Archive } from "../../store/index.js";
@@ -19,6 +19,8 @@ export type RecordVerifierDecisionParameters = {
   evidence: Uint8Array;
   teeType?: number;
   claims?: Claims;
+  /** Composite evidence: the GPUs' claims, signed over with `claims` (claimsHash is the composite's). */
+  gpuClaims?: Claims[];
   claimsHash?: Hex;
   appraisal?: Appraisal;
   /** Present when the node signed. */
@@ -64,7 +66,13 @@ export function recordVerifierDecision(parameters: RecordVerifierDecisionParamet
     ...(evidence ? { evidenceId: evidence.id } : {}),
     ...(parameters.verdict ? { signature: parameters.verdict.signature } : {}),
     payload: parameters.verdict
-      ? { primaryType: "Verdict", domain, message: { claimsHash: parameters.claimsHash } }
+      ? {
+          primaryType: "Verdict",
+          domain,
+          message: { claimsHash: parameters.claimsHash },
+          // The evidence row keeps the CPU claims; with these the archived hash can be recomputed.
+          ...(parameters.gpuClaims ? { gpuClaims: parameters.gpuClaims.map(claimsToJson) } : {}),
+        }
       : {
           refused: { code: refusal.code, message: refusal.message.slice(0, MAX_ARCHIVED_REFUSAL_CHARS) },
           evidence: { sha256: `0x${createHash("sha256").update(parameters.evidence).digest("hex")}`, bytes: parameters.evidence.length },
