@@ -27,6 +27,11 @@ export type BuildAllowMeasurementCallsParameters = {
   policy?: TeePolicy;
   /** Also allow these root certificate hashes (sha256 of the DER) for the TEE type. */
   allowRootHashes?: readonly Hex[];
+  /**
+   * First mark the program as requiring a GPU (setProgramRequiresGpu): its enclaves then register only as
+   * composites (registerComposite). Only before the program's first measurement (ProgramHasMeasurements after).
+   */
+  requireGpu?: boolean;
 };
 export type BuildAllowMeasurementCallsErrorType = TeezkError;
 
@@ -43,6 +48,9 @@ export function buildAllowMeasurementCalls(parameters: BuildAllowMeasurementCall
   if (!Number.isInteger(teeType) || teeType < 1 || teeType > 5) throw new TeezkError("CONFIG_INVALID", `teeType ${teeType} is not 1..5`);
   const call = (data: Hex): TimelockCall => ({ target: measurementRegistry, value: 0n, data });
   const calls: TimelockCall[] = [];
+  if (parameters.requireGpu) {
+    calls.push(call(encodeFunctionData({ abi: measurementRegistryAbi, functionName: "setProgramRequiresGpu", args: [programId, true] })));
+  }
   if (parameters.policy) {
     calls.push(call(encodeFunctionData({ abi: measurementRegistryAbi, functionName: "setTeePolicy", args: [teeType, parameters.policy] })));
   }

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { encodeFunctionData, keccak256, toHex, type Hex } from "viem";
+import { keccak256, toHex, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   buildAllowMeasurementCalls,
@@ -11,7 +11,6 @@ import {
   registerEnclave,
   signVerdict,
   tcbStatusBitmap,
-  type TimelockCall,
 } from "../../src/chain/index.js";
 import { computeBinding, encodeCompositeClaims, type Claims } from "../../src/claims/index.js";
 import { registryRegister, registryStatus, type ChainDeployment } from "../../src/cli/chain/index.js";
@@ -94,25 +93,20 @@ describe("teezk registry register --gpu: composite CPU+GPU enclaves on chain", (
 
     const measurementRegistry = system.addresses.measurementRegistry;
     const policy = { acceptedTcbStatuses: tcbStatusBitmap(ACCEPTED_STATUSES), minSvn: 0, maxEvidenceAge: MAX_EVIDENCE_AGE };
-    const requireGpu = (programId: Hex): TimelockCall => ({
-      target: measurementRegistry,
-      value: 0n,
-      data: encodeFunctionData({ abi: measurementRegistryAbi, functionName: "setProgramRequiresGpu", args: [programId, true] }),
-    });
-    const allow = (programId: Hex, claims: Claims, withPolicy: boolean) =>
+    // The first batch of each program marks it as requiring a GPU (what `registry schedule-allow --require-gpu` proposes).
+    const allow = (programId: Hex, claims: Claims, withPolicy: boolean, requireGpu = false) =>
       buildAllowMeasurementCalls({
         measurementRegistry,
         programId,
         teeType: claims.teeType,
         measurement: claims.measurement,
         ...(withPolicy ? { policy, allowRootHashes: [claims.rootHash] } : {}),
+        requireGpu,
       });
     await system.govern([
-      requireGpu(GPU_PROGRAM),
-      requireGpu(OTHER_GPU_PROGRAM),
-      ...allow(GPU_PROGRAM, tdxProbe, true),
+      ...allow(GPU_PROGRAM, tdxProbe, true, true),
+      ...allow(OTHER_GPU_PROGRAM, tdxProbe, false, true),
       ...allow(GPU_PROGRAM, gpuProbe, true),
-      ...allow(OTHER_GPU_PROGRAM, tdxProbe, false),
       ...allow(OTHER_GPU_PROGRAM, { ...gpuProbe, measurement: keccak256(toHex("another GPU firmware")) }, false),
     ]);
     gpuNodes = await serveNodes([tdxProbe, gpuProbe]);

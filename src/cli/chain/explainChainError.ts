@@ -57,6 +57,7 @@ const HINTS: Record<string, (args: string[]) => string> = {
   NotAnEnclave: ([signer, teeType]) =>
     `${signer} has TEE type ${teeType}, which is no enclave's: an NVIDIA GPU only counts as the second half of a CPU enclave's composite evidence.`,
   GpuEvidenceRequired: () => "The program requires a GPU: register with composite evidence (`registry register --evidence <cpu> --gpu <gpu>`).",
+  ProgramHasMeasurements: () => "A program's GPU requirement is set before its first measurement (entries copy it): use a new program id for GPU enclaves.",
   GpuBindingMismatch: ([index]) => `GPU ${index}'s nonce is not the enclave's binding: the GPU must attest with the CPU evidence's report data as its nonce.`,
   NotGpuClaims: ([index, teeType]) => `Composite part ${index} has TEE type ${teeType}: only NVIDIA GPU claims (type 4) go with the CPU claims.`,
   TooManyGpus: ([count, max]) => `${count} GPUs in one composite; a registration carries at most ${max}.`,

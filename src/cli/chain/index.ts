@@ -84,6 +84,7 @@ export function registerChainCommands(program: Command, io: CliIo, setExitCode: 
       .option("--min-svn <n>", "TEE policy minimum SVN (default 0)")
       .option("--max-evidence-age <seconds>", "TEE policy maximum evidence age")
       .option("--allow-root <sha256>", "also allow this root certificate hash for the TEE type; repeatable", repeat)
+      .option("--require-gpu", "first mark the program as requiring a GPU (only before its first measurement): its enclaves then register only with --gpu composites")
       .option("--delay <seconds>", "timelock delay (default: the timelock's minimum)")
       .option("--salt <hex32>", "operation salt (default: random)")
       .requiredOption("--save <file>", "write the operation (calls, salt) here for `registry execute --operation`; must not exist"),
@@ -101,6 +102,7 @@ export function registerChainCommands(program: Command, io: CliIo, setExitCode: 
         ...opt(raw.minSvn, (v) => ({ minSvn: Number(parseUint(v, "--min-svn", (1n << 48n) - 1n)) })),
         ...opt(raw.maxEvidenceAge, (v) => ({ maxEvidenceAge: parseUint(v, "--max-evidence-age") })),
         ...(Array.isArray(raw.allowRoot) ? { allowRoots: raw.allowRoot.map((h) => parseBytes32(h, "--allow-root")) } : {}),
+        ...(raw.requireGpu === true ? { requireGpu: true } : {}),
         ...opt(raw.delay, (v) => ({ delay: parseUint(v, "--delay", (1n << 256n) - 1n) })),
         ...opt(raw.salt, (v) => ({ salt: parseBytes32(v, "--salt") })),
         ...opt(raw.save, (v) => ({ save: v })),

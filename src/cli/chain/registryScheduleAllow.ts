@@ -19,6 +19,8 @@ export type RegistryScheduleAllowParameters = TeezkClients & {
   minSvn?: number;
   maxEvidenceAge?: bigint;
   allowRoots?: readonly Hex[];
+  /** Also mark the program as requiring a GPU (before its first measurement): it then registers composites only. */
+  requireGpu?: boolean;
   /** Default: the timelock's minimum delay. */
   delay?: bigint;
   /** Default: random, so two equal proposals are two operations. */
@@ -54,6 +56,7 @@ export async function registryScheduleAllow(parameters: RegistryScheduleAllowPar
       ? { policy: { acceptedTcbStatuses: tcbStatusBitmap(parameters.acceptTcb), minSvn: parameters.minSvn ?? 0, maxEvidenceAge: parameters.maxEvidenceAge } }
       : {}),
     ...(parameters.allowRoots?.length ? { allowRootHashes: parameters.allowRoots } : {}),
+    ...(parameters.requireGpu ? { requireGpu: true } : {}),
   });
   if (parameters.save) checkOperationFilePath(parameters.save);
   const salt = parameters.salt ?? toHex(crypto.getRandomValues(new Uint8Array(32)));
