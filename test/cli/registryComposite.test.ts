@@ -4,7 +4,6 @@ import { keccak256, toHex, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   buildAllowMeasurementCalls,
-  enclaveRegistryAbi,
   issueChallenge,
   measurementRegistryAbi,
   registerComposite,
@@ -120,20 +119,15 @@ describe("teezk registry register --gpu: composite CPU+GPU enclaves on chain", (
     const { account, evidenceFile, gpuEvidenceFile, base } = await enclaveFor(GPU_PROGRAM, "composite ok");
     const registered = await registryRegister({ ...base, evidenceFile, gpuEvidenceFile, verifierUrls: gpuNodes });
     expect(registered.json).toMatchObject({ enclave: account.address, verdicts: 3, teeType: tdxProbe.teeType, gpuMeasurements: [gpuProbe.measurement] });
-    expect((await registryStatus({ ...system.clients, deployment, enclave: account.address, programId: GPU_PROGRAM })).json.enclave).toMatchObject({ live: true });
-    const gpuEntries = await system.clients.publicClient.readContract({
-      address: system.addresses.enclaveRegistry,
-      abi: enclaveRegistryAbi,
-      functionName: "gpuEntries",
-      args: [account.address, GPU_PROGRAM],
-    });
+    const status = await registryStatus({ ...system.clients, deployment, enclave: account.address, programId: GPU_PROGRAM });
     const entry = await system.clients.publicClient.readContract({
       address: system.addresses.measurementRegistry,
       abi: measurementRegistryAbi,
       functionName: "measurementEntry",
       args: [GPU_PROGRAM, 4, gpuProbe.measurement],
     });
-    expect(gpuEntries).toEqual([entry.id]);
+    expect(status.json.enclave).toMatchObject({ live: true, gpuEntryIds: [entry.id] });
+    expect(status.text).toContain(`with 1 GPU(s) (MeasurementRegistry entries ${entry.id})`);
   });
 
   it("a CPU-only enclave for the GPU program: refused by the CLI, and on chain (GpuEvidenceRequired) even with verdicts from nodes that ignore GPUs", async () => {

@@ -70,17 +70,20 @@ export async function registryStatus(parameters: RegistryStatusParameters): Prom
     }
     if (enclave !== undefined && programId !== undefined) {
       const registry = requireAddress(deployment, "enclaveRegistry");
-      const [info, live, removed] = await Promise.all([
+      const [info, live, removed, gpuEntryIds] = await Promise.all([
         publicClient.readContract({ address: registry, abi: enclaveRegistryAbi, functionName: "enclaveInfo", args: [enclave, programId] }),
         publicClient.readContract({ address: registry, abi: enclaveRegistryAbi, functionName: "isLive", args: [enclave, programId] }),
         publicClient.readContract({ address: registry, abi: enclaveRegistryAbi, functionName: "isRemoved", args: [enclave] }),
+        publicClient.readContract({ address: registry, abi: enclaveRegistryAbi, functionName: "gpuEntries", args: [enclave, programId] }),
       ]);
-      fields.enclave = { enclave, programId, live, removed, ...info };
+      fields.enclave = { enclave, programId, live, removed, ...info, gpuEntryIds: [...gpuEntryIds] };
       lines.push(
         info.registeredAt === 0n
           ? `enclave ${enclave}: never registered for program ${programId}${removed ? " (REMOVED)" : ""}`
           : `enclave ${enclave}: ${live ? "LIVE" : "not live"}${removed ? " (REMOVED)" : ""} for program ${programId}; ` +
-              `${teeTypeName(info.teeType) ?? info.teeType} measurement ${info.measurement}, expires ${isoTime(info.expiresAt)}`,
+              `${teeTypeName(info.teeType) ?? info.teeType} measurement ${info.measurement}` +
+              (gpuEntryIds.length > 0 ? ` with ${gpuEntryIds.length} GPU(s) (MeasurementRegistry entries ${gpuEntryIds.join(", ")})` : "") +
+              `, expires ${isoTime(info.expiresAt)}`,
       );
     }
     if (lines.length === 0) {
