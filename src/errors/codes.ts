@@ -74,7 +74,7 @@ export const errorCodes = {
   TEE_TYPE_NOT_ALLOWED: "the policy has no reference values for this TEE type",
   ROOT_NOT_ALLOWED: "the root certificate is not one the policy allows",
   CHECK_NOT_PERFORMED: "the policy requires a check that verification did not perform (missing collateral)",
-  GPU_EVIDENCE_REQUIRED: "the policy names GPU reference values but the evidence has no GPU half",
+  GPU_EVIDENCE_REQUIRED: "the policy names GPU reference values, or the program requires a GPU on chain (setProgramRequiresGpu), but the evidence has no GPU half",
 
   // ── runtime, channel, prover, chain, services ─────────────────────────────────────────────
   TEE_UNAVAILABLE: "no TEE of the requested kind is available on this machine",
