@@ -59,6 +59,10 @@ export const errorCodes = {
   BORROWED_GPU_REPORT: "the GPU evidence was produced for another session: its nonce is not the CPU binding",
   GPU_FWID_MISMATCH: "the firmware id in the GPU report differs from the one its device leaf certificate certifies",
   GPU_EVIDENCE_SET_INVALID: "a multi-GPU evidence set is inconsistent: GPUs with different nonces or one GPU listed twice",
+  RIM_INVALID: "an NVIDIA RIM is not a well-formed, bounded SWID tag with exactly one enveloped XML signature over the whole document",
+  RIM_SIGNATURE_INVALID: "an NVIDIA RIM's XML signature (digest or ECDSA value) does not verify with its signer certificate",
+  RIM_MISMATCH: "an active GPU measurement block matches none of the golden values its RIM lists for that index",
+  RIM_VERSION_MISMATCH: "an NVIDIA RIM is for another driver or VBIOS version than the GPU report states",
   GPU_NOT_AN_ENCLAVE: "GPU evidence alone is no enclave (its nonce is chosen by whoever drives the GPU): it is accepted only as the GPU half of composite CPU+GPU evidence",
 
   // ── policy (appraisal failures are reported per rule, with these codes) ───────────────────

@@ -10,3 +10,14 @@ export async function rejection(promise: Promise<unknown>): Promise<TeezkError> 
   }
   throw new Error("expected a rejection");
 }
+
+/** The code of the TeezkError `fn` throws, or "OK" when it returns (anything else thrown fails the test). */
+export function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    if (isTeezkError(error)) return error.code;
+    throw error;
+  }
+  return "OK";
+}

@@ -20,7 +20,10 @@ export {
   type GpuMeasurementMismatch,
   type AppraiseGpuMeasurementsParameters,
 } from "./appraiseGpuMeasurements.js";
-export { NVIDIA_PINNED_ROOTS } from "./pinnedRoots.js";
+export { NVIDIA_PINNED_ROOTS, NVIDIA_RIM_PINNED_ROOTS } from "./pinnedRoots.js";
+export { verifyGpuRim, MAX_GPU_RIM_BYTES, type VerifyGpuRimParameters, type VerifiedGpuRim, type VerifyGpuRimErrorType } from "./verifyGpuRim.js";
+export type { GpuRimMeasurement } from "./parseSignedRim.js";
+export { appraiseGpuRims, gpuRimIds, type AppraiseGpuRimsParameters, type AppraiseGpuRimsReturnType } from "./appraiseGpuRims.js";
 export {
   MAX_GPU_EVIDENCE_BYTES,
   MAX_GPU_REPORT_BYTES,

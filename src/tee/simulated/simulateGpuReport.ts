@@ -12,6 +12,10 @@ export type SimulateGpuReportParameters = {
   devRoots: DevRoots;
   /** `measurement1` … `measurement64` (48 bytes each) and `fwid` (48 bytes). */
   registers?: Readonly<Record<string, Hex>>;
+  /** Opaque DRIVER_VERSION; default SIMULATED_PLATFORM's (a report for a real RIM names that RIM's version). */
+  driverVersion?: string;
+  /** Opaque VBIOS_VERSION in nvtrust's dotted rendering ("96.00.5E.00.01"); default SIMULATED_PLATFORM's. */
+  vbiosVersion?: string;
 };
 
 export type SimulateGpuReportReturnType = {
@@ -52,8 +56,8 @@ export function simulateGpuReport(parameters: SimulateGpuReportParameters): Simu
   const responderNonce = createHash("sha256").update("teezk simulated nvidia responder nonce").update(nonce).digest();
   const counters = Buffer.alloc(4 * SIMULATED_GPU_BLOCK_COUNT);
   const opaque = Buffer.concat([
-    tlv(3, text(SIMULATED_PLATFORM.gpuDriverVersion)),
-    tlv(6, Buffer.from(SIMULATED_PLATFORM.gpuVbiosVersionBytes, "hex")),
+    tlv(3, text(parameters.driverVersion ?? SIMULATED_PLATFORM.gpuDriverVersion)),
+    tlv(6, parameters.vbiosVersion ? vbiosVersionBytes(parameters.vbiosVersion) : Buffer.from(SIMULATED_PLATFORM.gpuVbiosVersionBytes, "hex")),
     tlv(11, Buffer.from([0x00])),
     tlv(12, counters),
     tlv(15, text(SIMULATED_PLATFORM.gpuChipSku)),
@@ -92,6 +96,13 @@ function leafFor(devRoots: DevRoots, fwid: Uint8Array): X509Certificate {
     notAfter: persisted.validToDate,
     extensions: [{ oid: TCG_DICE_TCB_INFO_OID, value: diceTcbInfo(fwid) }],
   });
+}
+
+/** The inverse of parseGpuOpaqueData's rendering: "96.00.5E.00.01" → 00 5e 00 96 01 00 00 00. */
+function vbiosVersionBytes(version: string): Buffer {
+  const digits = version.replace(/\./g, "");
+  if (!/^[0-9a-fA-F]{10}$/.test(digits)) throw new RangeError(`VBIOS version ${version} is not five dotted hex bytes`);
+  return Buffer.from(`000000${digits.slice(8)}${digits.slice(0, 8)}`, "hex").reverse();
 }
 
 function tlv(type: number, value: Uint8Array): Buffer {
