@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseGpuReport } from "../../../src/evidence/nvidia/parseGpuReport.js";
 import { MAX_GPU_TRAILING_ZERO_BYTES } from "../../../src/evidence/nvidia/types.js";
-import { isTeezkError } from "../../../src/errors/index.js";
 import { hopperReport, layoutOf, ppcieEntries, ppcieReport } from "./samples.js";
+import { codeOf } from "../../support/rejection.js";
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (isTeezkError(error)) return error.code;
-    throw error;
-  }
-  return "OK";
-}
 
 describe("parseGpuReport on the real hopper sample", () => {
   const bytes = hopperReport();

@@ -10,24 +10,15 @@ import {
   verifyGpuEvidence,
   verifyGpuEvidenceSet,
 } from "../../../src/evidence/nvidia/index.js";
-import { isTeezkError } from "../../../src/errors/index.js";
 import { encodeClaims, TcbStatus, TeeType } from "../../../src/claims/index.js";
 import { fixturePath } from "../../../src/fixtures/fixturesDir.js";
 import { decodeEvidenceInput } from "../../../src/util/bytes.js";
 import { createFakeDevice, type FakeDevice } from "./fakeDevice.js";
 import { HOPPER_DIR, PPCIE_JSON, hopperChainPem, hopperReport, layoutOf, pemCertificates, ppcieChainPem, ppcieEntries, ppcieReport, rootDer, sha256 } from "./samples.js";
+import { codeOf } from "../../support/rejection.js";
 
 const NOW = new Date("2025-06-01T00:00:00Z");
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (isTeezkError(error)) return error.code;
-    throw error;
-  }
-  return "OK";
-}
 
 function hex(bytes: Uint8Array): `0x${string}` {
   return `0x${Buffer.from(bytes).toString("hex")}`;
