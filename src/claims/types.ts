@@ -66,7 +66,9 @@ export type CheckName =
   | "pckRevocation"
   | "rootRevocation"
   | "tcbExtensions"
-  | "revocation";
+  | "revocation"
+  /** NVIDIA: the driver and VBIOS RIMs verified and every active measurement matched. */
+  | "rim";
 export type CheckOutcome = "passed" | "not_checked";
 export type Checks = Partial<Record<CheckName, CheckOutcome>>;
 

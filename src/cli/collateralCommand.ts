@@ -13,6 +13,7 @@ export type CollateralServiceOptions = {
   offline?: boolean;
   pcsUrl?: string;
   kdsUrl?: string;
+  nvidiaRimUrl?: string;
   cacheDir?: string;
   fetchTimeout?: string;
   snpProduct?: SnpProduct;
@@ -28,6 +29,7 @@ export function addCollateralServiceOptions(command: Command): Command {
     .option("--offline", "never contact a service: use only the collateral cache, and say what is missing")
     .option("--pcs-url <url>", "Intel PCS v4 or a PCCS (default https://api.trustedservices.intel.com)")
     .option("--kds-url <url>", "AMD KDS (default https://kdsintf.amd.com)")
+    .option("--nvidia-rim-url <url>", "NVIDIA RIM service (default https://rim.attestation.nvidia.com)")
     .option("--cache-dir <dir>", "collateral cache (default $TEEZK_CACHE_DIR, else $TEEZK_HOME/collateral-cache, else ~/.teezk/collateral-cache)")
     .option("--fetch-timeout <ms>", "per-request timeout in milliseconds (default 10000)")
     .addOption(new Option("--snp-product <product>", "SEV-SNP product for v2 reports, which carry no CPUID (default Milan)").choices(["Milan", "Genoa", "Turin"]))
@@ -58,6 +60,7 @@ export async function withFetchedCollateral<T>(
     ...(options.offline ? { offline: true } : {}),
     ...(options.pcsUrl ? { pcsUrl: options.pcsUrl } : {}),
     ...(options.kdsUrl ? { kdsUrl: options.kdsUrl } : {}),
+    ...(options.nvidiaRimUrl ? { nvidiaRimUrl: options.nvidiaRimUrl } : {}),
     ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
     ...(timeoutMs ? { timeoutMs } : {}),
     ...(options.snpProduct ? { snpProduct: options.snpProduct } : {}),
@@ -70,7 +73,7 @@ type CollateralFetchOptions = CollateralServiceOptions & { out?: string; at?: st
 
 /** Adds `teezk collateral fetch` to the program. */
 export function registerCollateralCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  const collateral = program.command("collateral").description("Collateral from the vendors' services (Intel PCS/PCCS, AMD KDS), cached");
+  const collateral = program.command("collateral").description("Collateral from the vendors' services (Intel PCS/PCCS, AMD KDS, NVIDIA RIM service), cached");
   const fetch = collateral
     .command("fetch")
     .description("Write the complete collateral folder for a piece of evidence (the files `teezk verify --collateral` reads), verified with it")
@@ -94,13 +97,13 @@ export async function collateralFetchCommand(file: string, options: CollateralFe
       options.type,
       now,
       options,
-      (dir) => dir && verifyEvidence({ evidence, now, collateralDir: dir, ...(options.type ? { kind: options.type } : {}) }),
+      (dir) => dir && verifyEvidence({ evidence, now, collateralDir: dir, inspectStandaloneGpu: true, ...(options.type ? { kind: options.type } : {}) }),
       options.out,
     );
     if (options.json) {
       io.out(`${JSON.stringify({ ok: true, type: fetched.kind, dir: fetched.dir ?? null, items: fetched.sources })}\n`);
     } else if (!fetched.dir) {
-      io.out(`${fetched.kind} evidence: no collateral is fetched for it (Nitro documents carry their chain; NVIDIA RIMs are not fetched yet)\n`);
+      io.out(`${fetched.kind} evidence: no collateral is fetched for it (Nitro documents carry their chain)\n`);
     } else {
       io.out(`wrote ${fetched.dir} for ${fetched.kind} evidence, verified with it as of ${now.toISOString()}\n`);
       for (const item of fetched.sources) io.out(`  ${item.name}: ${describeSource(item.source, item.refreshError)} (valid until ${item.nextUpdate})\n`);

@@ -8,6 +8,7 @@ import { loadReferenceValues, type Appraisal } from "../policy/index.js";
 import { ExitCode, UsageError, type CliIo, type VerifyCommandOptions } from "./main.js";
 import { reportCommandError } from "./reportCommandError.js";
 import { describeSource, withFetchedCollateral } from "./collateralCommand.js";
+import type { ItemSource } from "../collateral/index.js";
 
 export async function verifyCommand(file: string, options: VerifyCommandOptions, io: CliIo): Promise<number> {
   const now = parseAt(options.at);
@@ -16,14 +17,14 @@ export async function verifyCommand(file: string, options: VerifyCommandOptions,
     const gpuEvidence = options.gpu ? readEvidenceFile(options.gpu, "GPU evidence") : undefined;
     const referenceValues = options.policy ? loadReferenceValues(options.policy) : undefined;
     const extraTrustedRoots = options.trustRoot?.map(parseTrustRoot);
-    const run = (collateralDir: readonly string[] | undefined) => {
+    const run = (collateralDir: readonly string[] | undefined, gpuCollateralDir = options.gpuCollateral) => {
       const verifyParameters: VerifyEvidenceParameters = {
         evidence,
         now,
         ...(options.type ? { kind: options.type } : {}),
         ...(collateralDir ? { collateralDir } : {}),
         ...(gpuEvidence ? { gpuEvidence } : {}),
-        ...(options.gpuCollateral ? { gpuCollateralDir: options.gpuCollateral } : {}),
+        ...(gpuCollateralDir ? { gpuCollateralDir } : {}),
         ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
       };
       // With a policy the file is judged as every service judges it; without one a GPU report may be inspected
@@ -35,9 +36,25 @@ export async function verifyCommand(file: string, options: VerifyCommandOptions,
     // Without --collateral the collateral comes from the vendor's service or the cache (issue 15): the same
     // folder the verifier reads, so the checks are the same as with a hand-made one. --no-fetch verifies
     // without any (TCB status UNKNOWN, revocation not checked), as before.
-    const fetched = options.collateral || options.fetch === false ? undefined : await withFetchedCollateral(evidence, options.type, now, options, (dir) => run(dir ? [dir] : undefined));
-    const { verified, appraisal } = fetched ? fetched.result : run(options.collateral);
-    const sources = fetched?.sources ?? [];
+    // The GPU half's RIMs likewise, when --gpu comes without --gpu-collateral: the CPU's verification runs
+    // inside the GPU fetch, so one verification sees both folders.
+    const fetchGpu = gpuEvidence && !options.gpuCollateral && options.fetch !== false;
+    type Outcome = { result: ReturnType<typeof run>; sources: ItemSource[] };
+    const verifyCpu = async (gpuDir: string | undefined): Promise<Outcome> => {
+      const gpuCollateralDir = gpuDir ?? options.gpuCollateral;
+      if (options.collateral || options.fetch === false) return { result: run(options.collateral, gpuCollateralDir), sources: [] };
+      return withFetchedCollateral(evidence, options.type, now, options, (dir) => run(dir ? [dir] : undefined, gpuCollateralDir));
+    };
+    let outcome: Outcome;
+    if (fetchGpu) {
+      const gpu = await withFetchedCollateral<Promise<Outcome>>(gpuEvidence, "nvidia", now, options, (gpuDir) => verifyCpu(gpuDir));
+      const cpu = await gpu.result;
+      outcome = { result: cpu.result, sources: [...cpu.sources, ...gpu.sources] };
+    } else {
+      outcome = await verifyCpu(undefined);
+    }
+    const { verified, appraisal } = outcome.result;
+    const sources = outcome.sources;
     const ok = appraisal?.ok ?? true;
     if (options.json) {
       io.out(`${JSON.stringify({ ...jsonReport(verified, appraisal, ok), collateralSources: sources })}\n`);

@@ -35,6 +35,8 @@ export type CollateralServices = {
   rootCrlUrl?: string;
   /** AMD KDS. Default https://kdsintf.amd.com. */
   kdsUrl?: string;
+  /** NVIDIA's RIM service. Default https://rim.attestation.nvidia.com. */
+  nvidiaRimUrl?: string;
 };
 
 export type FetchOptions = CollateralServices & {

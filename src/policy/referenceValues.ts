@@ -22,6 +22,7 @@ const checkName = z.enum([
   "rootRevocation",
   "tcbExtensions",
   "revocation",
+  "rim",
 ] as const satisfies readonly CheckName[]);
 
 const SNP_PRODUCT_NAMES = ["Milan", "Genoa", "Turin"] as const;

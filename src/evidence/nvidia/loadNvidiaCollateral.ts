@@ -2,27 +2,54 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { TeezkError } from "../../errors/index.js";
 import { parseChainPem } from "./resolveGpuEntries.js";
+import { MAX_GPU_RIM_BYTES } from "./verifyGpuRim.js";
 import type { NvidiaCollateral } from "./types.js";
 
 const CHAIN_FILE = "cert-chain.pem";
 const MAX_CHAIN_FILE_BYTES = 64 * 1024;
+const RIM_SUFFIX = ".swidtag";
+/** Two RIMs per distinct GPU firmware; a board of 8 identical GPUs needs 2. */
+const MAX_RIM_FILES = 32;
 
 export type LoadNvidiaCollateralReturnType = NvidiaCollateral;
 export type LoadNvidiaCollateralErrorType = "COLLATERAL_MISSING" | "INPUT_TOO_LARGE" | "CERT_PARSE" | "CERT_CHAIN_INVALID";
 
 /**
  * Reads the GPU device certificate chain (PEM, leaf first) from a collateral folder: `cert-chain.pem`, or the
- * folder's only `*.pem` file. A path to a PEM file is accepted as well. Certificates are parsed here so that
- * verification stays pure and fast; nothing is verified until `verifyGpuEvidence`.
+ * folder's only `*.pem` file; and the RIMs, `<RIM service id>.swidtag` (what `teezk collateral fetch` writes).
+ * A folder of RIMs only serves JSON evidence, whose GPUs carry their chains. A path to a PEM file is accepted
+ * as well. Certificates are parsed here so that verification stays pure and fast; nothing is verified until
+ * `verifyGpuEvidence`.
  */
 export function loadNvidiaCollateral(dir: string): LoadNvidiaCollateralReturnType {
+  const rims = loadRims(dir);
+  if (rims && !readdirSync(dir).some((name) => name.toLowerCase().endsWith(".pem"))) return { certificateChain: [], rims, source: dir };
   const file = chainFile(dir);
   const size = statSync(file).size;
   if (size > MAX_CHAIN_FILE_BYTES) {
     throw new TeezkError("INPUT_TOO_LARGE", `${file} is ${size} bytes; a GPU device chain is at most ${MAX_CHAIN_FILE_BYTES}`);
   }
   const pem = readFileSync(file, "latin1");
-  return { certificateChain: parseChainPem(pem, `GPU device certificate chain ${file}`), source: file };
+  return { certificateChain: parseChainPem(pem, `GPU device certificate chain ${file}`), ...(rims ? { rims } : {}), source: file };
+}
+
+function loadRims(dir: string): Record<string, Uint8Array> | undefined {
+  let names: string[];
+  try {
+    names = statSync(dir).isDirectory() ? readdirSync(dir).filter((name) => name.endsWith(RIM_SUFFIX)) : [];
+  } catch {
+    return undefined;
+  }
+  if (names.length === 0) return undefined;
+  if (names.length > MAX_RIM_FILES) throw new TeezkError("INPUT_TOO_LARGE", `${dir} holds ${names.length} RIM files; at most ${MAX_RIM_FILES} are read`);
+  const rims: Record<string, Uint8Array> = {};
+  for (const name of names) {
+    const path = join(dir, name);
+    const size = statSync(path).size;
+    if (size > MAX_GPU_RIM_BYTES) throw new TeezkError("INPUT_TOO_LARGE", `${path} is ${size} bytes; a RIM is at most ${MAX_GPU_RIM_BYTES}`);
+    rims[name.slice(0, -RIM_SUFFIX.length)] = new Uint8Array(readFileSync(path));
+  }
+  return rims;
 }
 
 function chainFile(dir: string): string {

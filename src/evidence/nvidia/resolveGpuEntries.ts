@@ -20,19 +20,21 @@ const MAX_CHAIN_PEM_CHARS = 64 * 1024;
  * whitespace); an SPDM report starts with its version byte 0x11, so the two never collide. A chain inside the
  * evidence wins over the collateral one: each GPU has its own leaf, and a set cannot share one file.
  */
-export function resolveGpuEntries(evidence: Uint8Array, collateral: NvidiaCollateral | undefined): ResolvedGpuEntry[] {
+export function resolveGpuEntries(evidence: Uint8Array, collateral: NvidiaCollateral | undefined, options: { chainOptional?: boolean } = {}): ResolvedGpuEntry[] {
   if (evidence.length > MAX_GPU_EVIDENCE_BYTES) {
     throw new TeezkError("INPUT_TOO_LARGE", `GPU evidence of ${evidence.length} bytes exceeds the ${MAX_GPU_EVIDENCE_BYTES}-byte cap`);
   }
   if (evidence.length === 0) throw new TeezkError("INPUT_EMPTY", "The GPU evidence is empty");
   if (!isJson(evidence)) {
-    return [{ report: evidence, certificateChain: collateralChain(collateral, "the report"), nonce: undefined, arch: undefined }];
+    return [{ report: evidence, certificateChain: options.chainOptional ? [] : collateralChain(collateral, "the report"), nonce: undefined, arch: undefined }];
   }
   return parseGpuEvidenceJson(evidence).map((entry, index) => ({
     report: entry.report,
     certificateChain:
       entry.certificateChainPem === undefined
-        ? collateralChain(collateral, `GPU ${index}`)
+        ? options.chainOptional
+          ? []
+          : collateralChain(collateral, `GPU ${index}`)
         : parseChainPem(entry.certificateChainPem, `GPU ${index} device certificate chain`),
     nonce: entry.nonce,
     arch: entry.arch,

@@ -98,6 +98,8 @@ export type GpuReport = {
 /** What a deployment supplies beside a bare report: the device certificate chain, leaf first. */
 export type NvidiaCollateral = {
   certificateChain: readonly X509Certificate[];
+  /** Driver and VBIOS RIMs by RIM service id (`<id>.swidtag` files), unverified until used. */
+  rims?: Readonly<Record<string, Uint8Array>>;
   /** Where the chain came from (a file path), for messages. */
   source?: string;
 };

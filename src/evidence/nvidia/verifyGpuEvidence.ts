@@ -1,7 +1,8 @@
 import { TeezkError } from "../../errors/index.js";
 import type { Hex } from "../../util/bytes.js";
+import type { PinnedRoot } from "../../util/x509.js";
 import type { VerifiedEvidence, VerifyEvidenceParameters } from "../types.js";
-import { NVIDIA_PINNED_ROOTS } from "./pinnedRoots.js";
+import { NVIDIA_PINNED_ROOTS, NVIDIA_RIM_PINNED_ROOTS } from "./pinnedRoots.js";
 import { resolveGpuEntries } from "./resolveGpuEntries.js";
 import type { NvidiaCollateral } from "./types.js";
 import { verifyGpuReport, type VerifyGpuReportErrorType } from "./verifyGpuReport.js";
@@ -31,8 +32,15 @@ export function verifyGpuEvidence(parameters: VerifyGpuEvidenceParameters): Veri
     pinnedRoots: [...NVIDIA_PINNED_ROOTS, ...(parameters.extraTrustedRoots ?? [])],
     rootCertificates: parameters.rootCertificates,
     expectedNonce: parameters.expectedNonce ?? entry.nonce,
+    ...rimParameters(parameters),
     extraRegisters: entry.arch === undefined ? {} : { arch: entry.arch },
   });
   const { report: _report, ...evidence } = verified;
   return evidence;
+}
+
+/** The collateral's RIMs and the roots their signer chains may end at (NVIDIA's, plus the caller's extra pins). */
+export function rimParameters(parameters: VerifyGpuEvidenceParameters): { rims?: Readonly<Record<string, Uint8Array>>; rimPinnedRoots: PinnedRoot[] } {
+  const rims = parameters.collateral?.rims;
+  return { ...(rims ? { rims } : {}), rimPinnedRoots: [...NVIDIA_RIM_PINNED_ROOTS, ...(parameters.extraTrustedRoots ?? [])] };
 }

@@ -2,7 +2,7 @@ import { TeezkError } from "../../errors/index.js";
 import type { VerifiedEvidence } from "../types.js";
 import { NVIDIA_PINNED_ROOTS } from "./pinnedRoots.js";
 import { resolveGpuEntries } from "./resolveGpuEntries.js";
-import type { VerifyGpuEvidenceErrorType, VerifyGpuEvidenceParameters } from "./verifyGpuEvidence.js";
+import { rimParameters, type VerifyGpuEvidenceErrorType, type VerifyGpuEvidenceParameters } from "./verifyGpuEvidence.js";
 import { verifyGpuReport } from "./verifyGpuReport.js";
 
 export type VerifyGpuEvidenceSetParameters = VerifyGpuEvidenceParameters;
@@ -30,6 +30,7 @@ export function verifyGpuEvidenceSet(parameters: VerifyGpuEvidenceSetParameters)
         pinnedRoots,
         rootCertificates: parameters.rootCertificates,
         expectedNonce: parameters.expectedNonce ?? entry.nonce,
+        ...rimParameters(parameters),
         extraRegisters: { gpuIndex: String(index), ...(entry.arch === undefined ? {} : { arch: entry.arch }) },
       });
     } catch (error) {

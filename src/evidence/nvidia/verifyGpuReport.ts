@@ -5,6 +5,7 @@ import { TeezkError } from "../../errors/index.js";
 import { bytesEqual, toHex, type Hex } from "../../util/bytes.js";
 import { verifyCertificateChain, type PinnedRoot } from "../../util/x509.js";
 import { certifiedGpuFwid } from "./certifiedGpuFwid.js";
+import { checkGpuRims } from "./checkGpuRims.js";
 import { parseGpuReport } from "./parseGpuReport.js";
 import { MAX_GPU_CHAIN_CERTIFICATES, type GpuReport } from "./types.js";
 
@@ -20,6 +21,10 @@ export type VerifyGpuReportParameters = {
   expectedNonce?: Hex;
   /** Unsigned metadata from a JSON envelope to copy into the registers (e.g. arch). */
   extraRegisters?: Record<string, string>;
+  /** RIMs by RIM service id; with this GPU's two, `checks.rim` is judged (see checkGpuRims). */
+  rims?: Readonly<Record<string, Uint8Array>>;
+  /** Roots RIM signer chains may end at (NVIDIA_RIM_PINNED_ROOTS, plus dev roots in tests). */
+  rimPinnedRoots?: readonly PinnedRoot[];
 };
 
 export type VerifyGpuReportReturnType = VerifiedEvidence & { report: GpuReport };
@@ -37,16 +42,21 @@ export type VerifyGpuReportErrorType =
   | "UNSUPPORTED_ALGORITHM"
   | "GPU_FWID_MISMATCH"
   | "GPU_NONCE_MISMATCH"
-  | "CONFIG_INVALID";
+  | "CONFIG_INVALID"
+  | "RIM_INVALID"
+  | "RIM_SIGNATURE_INVALID"
+  | "RIM_MISMATCH"
+  | "RIM_VERSION_MISMATCH";
 
 /**
  * Verifies one GPU report against its device chain: structure, chain to a pinned root at `now`, the ECDSA
  * P-384 signature over SHA-384(request ‖ response-without-signature) by the leaf key, the firmware id the leaf
  * certifies, then the nonce. Returns DESIGN §2 claims (see `gpuClaimsRules` below for each field).
  *
- * Caller responsibilities: OCSP revocation of the device chain is not checked (no responses offline:
- * `checks.revocation` is "not_checked"), and measurements are not compared with RIMs here — use
- * `appraiseGpuMeasurements` with golden values taken from RIMs whose signatures were checked elsewhere.
+ * With the GPU's driver and VBIOS RIMs in `rims`, both are verified (XML-DSig, chain to `rimPinnedRoots` at
+ * `now`) and every active measurement compared (`checks.rim` "passed"); without them `checks.rim` is
+ * "not_checked". Caller responsibility: OCSP revocation of the device chain is not checked
+ * (`checks.revocation` is "not_checked").
  */
 export function verifyGpuReport(parameters: VerifyGpuReportParameters): VerifyGpuReportReturnType {
   const { certificateChain, now, pinnedRoots, rootCertificates = [], expectedNonce, extraRegisters = {} } = parameters;
@@ -82,6 +92,7 @@ export function verifyGpuReport(parameters: VerifyGpuReportParameters): VerifyGp
     });
   }
 
+  const rims = checkGpuRims({ report, rims: parameters.rims, now, pinnedRoots: parameters.rimPinnedRoots ?? [] });
   return {
     claims: {
       teeType: TeeType.NVIDIA_GPU,
@@ -103,8 +114,9 @@ export function verifyGpuReport(parameters: VerifyGpuReportParameters): VerifyGp
       ...gpuRegisters(report),
       fwidCertified: certifiedFwid !== undefined && reportFwid !== undefined && reportFwid.length > 0,
       rootName: chain.rootName,
+      ...rims.registers,
     },
-    checks: { signature: "passed", certChain: "passed", validity: "passed", revocation: "not_checked" },
+    checks: { signature: "passed", certChain: "passed", validity: "passed", revocation: "not_checked", rim: rims.rim },
     advisoryIds: [],
     report,
   };

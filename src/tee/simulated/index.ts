@@ -10,6 +10,7 @@ export { simulateDcapCollateral, type SimulateDcapCollateralParameters } from ".
 export { simulateDcapQuote, TDX_REGISTERS, SGX_REGISTERS, type SimulateDcapQuoteParameters } from "./simulateDcapQuote.js";
 export { simulateSnpReport, SNP_REGISTERS, type SimulateSnpReportParameters, type SimulateSnpReportReturnType } from "./simulateSnpReport.js";
 export { simulateGpuReport, GPU_REGISTERS, type SimulateGpuReportParameters, type SimulateGpuReportReturnType } from "./simulateGpuReport.js";
+export { simulateGpuRim, simulateGpuRims, type SimulateGpuRimParameters } from "./simulateGpuRim.js";
 export { simulatedRegister, SIMULATED_PLATFORM, SIMULATED_GPU_BLOCK_COUNT } from "./simulatedDefaults.js";
 export { DEV_ROOT_LABEL, issueDevCertificate, type IssueDevCertificateParameters, type DevIssuer } from "./issueDevCertificate.js";
 export { simulatedVendors, type SimulatedVendor, type DevRoots, type DevKeyPair, type DevRootFamily } from "./types.js";

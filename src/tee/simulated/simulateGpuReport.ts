@@ -62,6 +62,7 @@ export function simulateGpuReport(parameters: SimulateGpuReportParameters): Simu
     tlv(12, counters),
     tlv(15, text(SIMULATED_PLATFORM.gpuChipSku)),
     tlv(17, text(SIMULATED_PLATFORM.gpuProject)),
+    tlv(18, text(SIMULATED_PLATFORM.gpuProjectSku)),
     tlv(20, r.fwid!),
     tlv(21, Buffer.from([0x00])),
     tlv(34, u16(1)),

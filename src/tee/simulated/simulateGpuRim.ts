@@ -1,5 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
+import { gpuRimIds } from "../../evidence/nvidia/appraiseGpuRims.js";
 import { RIM_XMLDSIG, rimSignedXml } from "../../evidence/nvidia/gpuRimXml.js";
+import { parseGpuReport } from "../../evidence/nvidia/parseGpuReport.js";
 import { issueDevCertificate } from "./issueDevCertificate.js";
 import type { DevRoots } from "./types.js";
 
@@ -49,4 +51,21 @@ export function simulateGpuRim({ devRoots, version, measurements }: SimulateGpuR
   signed.getKeyInfoContent = () => `<ds:X509Data><ds:X509Certificate>${der(signer)}</ds:X509Certificate><ds:X509Certificate>${der(root.certificate)}</ds:X509Certificate></ds:X509Data>`;
   signed.computeSignature(xml, { prefix: "ds", location: { reference: "/*", action: "append" } });
   return new Uint8Array(Buffer.from(signed.getSignedXml(), "utf8"));
+}
+
+/** The indexes NVIDIA's Hopper RIMs mark active: the driver RIM 7 and 21–40, the VBIOS RIM 0–6 and 8–12. */
+const DRIVER_INDEXES = [7, ...Array.from({ length: 20 }, (_, i) => 21 + i)];
+const VBIOS_INDEXES = [0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12];
+
+/**
+ * The driver and VBIOS RIMs of a simulated GPU report, by RIM service id (the `<id>.swidtag` files a collateral
+ * folder holds), golden values taken from the report itself: what NVIDIA would publish for that firmware.
+ */
+export function simulateGpuRims({ devRoots, report }: { devRoots: DevRoots; report: Uint8Array }): Record<string, Uint8Array> {
+  const parsed = parseGpuReport(report);
+  const ids = gpuRimIds(parsed);
+  const values = new Map(parsed.response.blocks.map((block) => [block.index - 1, Buffer.from(block.value).toString("hex")]));
+  const rim = (version: string, indexes: readonly number[]) =>
+    simulateGpuRim({ devRoots, version, measurements: indexes.filter((index) => values.has(index)).map((index) => ({ index, values: [values.get(index)!] })) });
+  return { [ids.driver]: rim(parsed.response.opaque.driverVersion!, DRIVER_INDEXES), [ids.vbios]: rim(parsed.response.opaque.vbiosVersion!, VBIOS_INDEXES) };
 }

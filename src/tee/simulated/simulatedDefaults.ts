@@ -32,6 +32,8 @@ export const SIMULATED_PLATFORM = Object.freeze({
   gpuDriverVersion: "550.54.15",
   /** Raw 8 bytes of VBIOS_VERSION; nvtrust renders them 96.00.A5.00.01. */
   gpuVbiosVersionBytes: "00a5009601000000",
-  gpuProject: "G520-0200",
+  /** PROJECT and PROJECT_SKU as the real ppcie H100s state them: the VBIOS RIM id is NV_GPU_VBIOS_G520_0200_882_9600A50001. */
+  gpuProject: "G520",
+  gpuProjectSku: "0200",
   gpuChipSku: "882",
 });

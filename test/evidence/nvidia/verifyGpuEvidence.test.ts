@@ -59,7 +59,7 @@ describe("verifyGpuEvidence: real nvtrust hopper sample (hex file + cert-chain.p
     expect(registers.fwidCertified).toBe(true);
     expect(typeof registers.driverVersion).toBe("string");
     expect(registers.vbiosVersion).toMatch(/^[0-9A-F]{2}(\.[0-9A-F]{2}){4}$/);
-    expect(checks).toEqual({ signature: "passed", certChain: "passed", validity: "passed", revocation: "not_checked" });
+    expect(checks).toEqual({ signature: "passed", certChain: "passed", validity: "passed", revocation: "not_checked", rim: "not_checked" });
   });
 
   it("verifies at today's date too (certificates run to 9999)", () => {
