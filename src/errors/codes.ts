@@ -63,6 +63,8 @@ export const errorCodes = {
   RIM_SIGNATURE_INVALID: "an NVIDIA RIM's XML signature (digest or ECDSA value) does not verify with its signer certificate",
   RIM_MISMATCH: "an active GPU measurement block matches none of the golden values its RIM lists for that index",
   RIM_VERSION_MISMATCH: "an NVIDIA RIM is for another driver or VBIOS version than the GPU report states",
+  OCSP_RESPONSE_INVALID: "an OCSP answer for a GPU device certificate is not a successful basic response signed by the issuer or its delegated responder for that certificate (or does not echo the nonce)",
+  OCSP_CERT_UNKNOWN: "NVIDIA's OCSP responder answered \"unknown\" for a GPU device certificate",
   GPU_NOT_AN_ENCLAVE: "GPU evidence alone is no enclave (its nonce is chosen by whoever drives the GPU): it is accepted only as the GPU half of composite CPU+GPU evidence",
 
   // ── policy (appraisal failures are reported per rule, with these codes) ───────────────────
