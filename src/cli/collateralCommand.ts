@@ -14,6 +14,7 @@ export type CollateralServiceOptions = {
   pcsUrl?: string;
   kdsUrl?: string;
   nvidiaRimUrl?: string;
+  nvidiaOcspUrl?: string;
   cacheDir?: string;
   fetchTimeout?: string;
   snpProduct?: SnpProduct;
@@ -30,6 +31,7 @@ export function addCollateralServiceOptions(command: Command): Command {
     .option("--pcs-url <url>", "Intel PCS v4 or a PCCS (default https://api.trustedservices.intel.com)")
     .option("--kds-url <url>", "AMD KDS (default https://kdsintf.amd.com)")
     .option("--nvidia-rim-url <url>", "NVIDIA RIM service (default https://rim.attestation.nvidia.com)")
+    .option("--nvidia-ocsp-url <url>", "NVIDIA OCSP responder for GPU device chains (default https://ocsp.ndis.nvidia.com)")
     .option("--cache-dir <dir>", "collateral cache (default $TEEZK_CACHE_DIR, else $TEEZK_HOME/collateral-cache, else ~/.teezk/collateral-cache)")
     .option("--fetch-timeout <ms>", "per-request timeout in milliseconds (default 10000)")
     .addOption(new Option("--snp-product <product>", "SEV-SNP product for v2 reports, which carry no CPUID (default Milan)").choices(["Milan", "Genoa", "Turin"]))
@@ -61,6 +63,7 @@ export async function withFetchedCollateral<T>(
     ...(options.pcsUrl ? { pcsUrl: options.pcsUrl } : {}),
     ...(options.kdsUrl ? { kdsUrl: options.kdsUrl } : {}),
     ...(options.nvidiaRimUrl ? { nvidiaRimUrl: options.nvidiaRimUrl } : {}),
+    ...(options.nvidiaOcspUrl ? { nvidiaOcspUrl: options.nvidiaOcspUrl } : {}),
     ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
     ...(timeoutMs ? { timeoutMs } : {}),
     ...(options.snpProduct ? { snpProduct: options.snpProduct } : {}),

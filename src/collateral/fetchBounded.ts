@@ -11,6 +11,8 @@ export type FetchBoundedParameters = {
   fetch?: FetchLike;
   /** Abandons the request early (sibling requests of one evidence stop once one of them has failed). */
   signal?: AbortSignal;
+  /** POST this body (an OCSP request) instead of a GET. */
+  post?: { body: Uint8Array; contentType: string };
 };
 
 export type FetchedResponse = { url: string; status: number; headers: Headers; body: Uint8Array };
@@ -21,11 +23,14 @@ export type FetchedResponse = { url: string; status: number; headers: Headers; b
  * (fewer bytes than Content-Length, or the connection reset mid-body), a body over the cap, or the deadline.
  * A slow server therefore costs at most `timeoutMs`, never a hang.
  */
-export async function fetchBounded({ url, timeoutMs, maxBytes, fetch: fetchImpl = fetch, signal: cancel }: FetchBoundedParameters): Promise<FetchedResponse> {
+export async function fetchBounded({ url, timeoutMs, maxBytes, fetch: fetchImpl = fetch, signal: cancel, post }: FetchBoundedParameters): Promise<FetchedResponse> {
   const deadline = AbortSignal.timeout(timeoutMs);
   const signal = cancel ? AbortSignal.any([deadline, cancel]) : deadline;
   try {
-    const response = await fetchImpl(url, { signal, headers: { accept: "*/*" } });
+    const response = await fetchImpl(
+      url,
+      post ? { signal, method: "POST", body: Buffer.from(post.body), headers: { accept: "*/*", "content-type": post.contentType } } : { signal, headers: { accept: "*/*" } },
+    );
     if (response.status !== 200) {
       await response.body?.cancel().catch(() => undefined);
       throw new TeezkError("COLLATERAL_FETCH_FAILED", `${url} answered HTTP ${response.status}`, { details: `status ${response.status}` });

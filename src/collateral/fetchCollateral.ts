@@ -8,7 +8,7 @@ import { decodeEvidenceInput } from "../util/bytes.js";
 import { amdKdsRequests } from "./amdKds.js";
 import { CollateralCache, defaultCacheDir } from "./collateralCache.js";
 import { intelPcsRequests } from "./intelPcs.js";
-import { nvidiaRimRequests } from "./nvidiaRim.js";
+import { nvidiaOcspRequests, nvidiaRimRequests } from "./nvidiaRim.js";
 import { resolveItems } from "./resolveItems.js";
 import type { CollateralRequest, FetchOptions, ItemSource, ParsedItem } from "./types.js";
 
@@ -49,7 +49,8 @@ export type FetchCollateralReturnType<T> = { kind: EvidenceKind; result: T; sour
 /**
  * Collateral for a piece of evidence from the vendor's service (Intel PCS/PCCS for TDX and SGX quotes, AMD KDS
  * for SEV-SNP reports, NVIDIA's RIM service for GPU evidence) or the cache, written as a folder the verifier
- * reads, then verified with it. Nitro needs none (its document carries its chain); NVIDIA OCSP is not fetched yet.
+ * reads, then verified with it (NVIDIA: RIMs and the OCSP answers for the device chains JSON evidence carries).
+ * Nitro needs none (its document carries its chain).
  */
 export async function fetchCollateral<T>(parameters: FetchCollateralParameters<T>): Promise<FetchCollateralReturnType<T>> {
   const decoded = decodeEvidenceInput(parameters.evidence, MAX_EVIDENCE_BYTES).bytes;
@@ -85,7 +86,7 @@ export function collateralRequests(evidence: Uint8Array, kind: EvidenceKind, opt
         ...(options.kdsCrl === false ? { crl: false } : {}),
       });
     case "nvidia":
-      return nvidiaRimRequests(evidence, options);
+      return [...nvidiaRimRequests(evidence, options), ...nvidiaOcspRequests(evidence, options)];
     case "nitro":
       return [];
   }

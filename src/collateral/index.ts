@@ -6,4 +6,4 @@ export { amdKdsRequests, DEFAULT_KDS_URL, type AmdKdsOptions } from "./amdKds.js
 export { resolveItems, refreshMargin, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_BYTES } from "./resolveItems.js";
 export type * from "./types.js";
 export { createCollateralRefresher, DEFAULT_REFRESH_CHECK_MS, type CollateralRefresher, type CollateralRefreshReport, type CreateCollateralRefresherParameters } from "./createCollateralRefresher.js";
-export { nvidiaRimRequests, DEFAULT_NVIDIA_RIM_URL, rimFileName } from "./nvidiaRim.js";
+export { nvidiaRimRequests, nvidiaOcspRequests, DEFAULT_NVIDIA_RIM_URL, DEFAULT_NVIDIA_OCSP_URL, rimFileName } from "./nvidiaRim.js";

@@ -1,14 +1,17 @@
 import { createHash } from "node:crypto";
+import { AsnConvert } from "@peculiar/asn1-schema";
 import { TeezkError } from "../errors/index.js";
 import { gpuRimIds } from "../evidence/nvidia/appraiseGpuRims.js";
 import { parseGpuReport } from "../evidence/nvidia/parseGpuReport.js";
 import { resolveGpuEntries } from "../evidence/nvidia/resolveGpuEntries.js";
+import { buildOcspRequest, ocspCertId, ocspWindow, type OcspPair } from "../evidence/nvidia/gpuOcsp.js";
 import { MAX_GPU_RIM_BYTES } from "../evidence/nvidia/verifyGpuRim.js";
 import { parseCertificate } from "../util/x509.js";
 import { trimSlash } from "./intelPcs.js";
 import type { CollateralRequest, ParsedItem, StoredResponse } from "./types.js";
 
 export const DEFAULT_NVIDIA_RIM_URL = "https://rim.attestation.nvidia.com";
+export const DEFAULT_NVIDIA_OCSP_URL = "https://ocsp.ndis.nvidia.com";
 /** The file a RIM is written to in a collateral folder (loadNvidiaCollateral reads `<RIM id>.swidtag`). */
 export const rimFileName = (id: string) => `${id}.swidtag`;
 const RIM_ID = /^NV_GPU_(?:DRIVER|VBIOS)_[0-9A-Za-z._-]{1,80}$/;
@@ -61,4 +64,41 @@ function rimItem(response: StoredResponse, id: string, url: string): ParsedItem 
   }
   const certificate = parseCertificate(new Uint8Array(Buffer.from(signer[1]!.replace(/\s+/g, ""), "base64")), `${id} signer certificate`);
   return { files: { [rimFileName(id)]: rim }, issued: certificate.validFromDate, nextUpdate: certificate.validToDate };
+}
+
+/**
+ * OCSP requests for the device chains GPU evidence carries (JSON documents embed one per GPU; a raw report's chain
+ * is in a folder, so none is asked for it): one POST per certificate below the root, SHA-384 CertID, each asked
+ * once. No nonce: answers are cached and reused until their nextUpdate like any other collateral item (RFC 6960
+ * freshness by thisUpdate/nextUpdate), so a nonce could not be echoed by a cached answer.
+ */
+export function nvidiaOcspRequests(evidence: Uint8Array, options: { nvidiaOcspUrl?: string }): CollateralRequest[] {
+  const url = options.nvidiaOcspUrl ?? DEFAULT_NVIDIA_OCSP_URL;
+  const requests = new Map<string, CollateralRequest>();
+  for (const entry of resolveGpuEntries(evidence, { certificateChain: [] }, { chainOptional: true })) {
+    entry.certificateChain.slice(0, -1).forEach((certificate, index) => {
+      const pair = { certificate, issuer: entry.certificateChain[index + 1]! };
+      const certId = createHash("sha256").update(Buffer.from(AsnConvert.serialize(ocspCertId(pair)))).digest("hex");
+      if (requests.has(certId)) return;
+      const subject = certificate.subject.split("\n").find((part) => part.startsWith("CN=")) ?? certificate.serialNumber;
+      requests.set(certId, {
+        name: `NVIDIA OCSP ${subject}`,
+        url,
+        key: `nvidia-ocsp:${certId}`,
+        keepHeaders: [],
+        post: { body: buildOcspRequest(pair), contentType: "application/ocsp-request" },
+        parse: (response) => ocspItem(response, pair, `${certId}.ocsp`, url),
+      });
+    });
+  }
+  return [...requests.values()];
+}
+
+/** A successful basic OCSP answer holding this certificate's response; its window is thisUpdate..nextUpdate. */
+function ocspItem(response: StoredResponse, pair: OcspPair, file: string, url: string): ParsedItem {
+  const window = ocspWindow(response.body, pair);
+  if (!window?.nextUpdate) {
+    throw new TeezkError("COLLATERAL_INVALID", `${url}: the answer is not a successful OCSP response with a nextUpdate for the certificate asked (truncated, an error status, another certificate?)`);
+  }
+  return { files: { [file]: response.body }, issued: window.thisUpdate, nextUpdate: window.nextUpdate };
 }

@@ -113,6 +113,7 @@ async function fetchItem(request: CollateralRequest, options: FetchOptions, sign
   const response = await fetchBounded({
     url: request.url,
     signal,
+    ...(request.post ? { post: request.post } : {}),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
     ...(options.fetch ? { fetch: options.fetch } : {}),

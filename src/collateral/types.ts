@@ -22,6 +22,8 @@ export type CollateralRequest = {
    * key, so a PCCS, Intel's PCS and offline runs share one history (and one rollback floor).
    */
   key: string;
+  /** A POST body instead of a GET (OCSP requests). */
+  post?: { body: Uint8Array; contentType: string };
   /** Names of the response headers kept with the body (case-insensitive). */
   keepHeaders: readonly string[];
   /** Throws COLLATERAL_INVALID when the answer is not what the service documents. */
@@ -37,6 +39,8 @@ export type CollateralServices = {
   kdsUrl?: string;
   /** NVIDIA's RIM service. Default https://rim.attestation.nvidia.com. */
   nvidiaRimUrl?: string;
+  /** NVIDIA's OCSP responder. Default https://ocsp.ndis.nvidia.com. */
+  nvidiaOcspUrl?: string;
 };
 
 export type FetchOptions = CollateralServices & {

@@ -2,7 +2,12 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { X509Certificate } from "node:crypto";
+import { OCSPRequest } from "@peculiar/asn1-ocsp";
+import { AsnConvert } from "@peculiar/asn1-schema";
 import { afterEach, describe, expect, it } from "vitest";
+import { ocspCertId } from "../../src/evidence/nvidia/gpuOcsp.js";
+import { simulateGpuOcsp } from "../../src/tee/simulated/simulateGpuOcsp.js";
 import { nvidiaRimRequests } from "../../src/collateral/index.js";
 import { fixturePath } from "../../src/fixtures/fixturesDir.js";
 import { devRootPin, getDevRoots, simulateGpuReport, simulateGpuRim, simulateGpuRims } from "../../src/tee/simulated/index.js";
@@ -21,12 +26,33 @@ function gpu(registers: Record<string, `0x${string}`> = {}) {
   const document = [{ arch: "HOPPER", nonce: BINDING.slice(2), evidence: Buffer.from(report).toString("base64"), certificate: Buffer.from(pem).toString("base64") }];
   const file = join(mkdtempSync(join(tmpdir(), "teezk-gpu-")), "gpu.json");
   writeFileSync(file, JSON.stringify(document));
-  return { file, report, rims: simulateGpuRims({ devRoots, report }) };
+  return { file, report, certificateChain, rims: simulateGpuRims({ devRoots, report }) };
+}
+
+type OcspOptions = { status?: "good" | "revoked"; stale?: boolean };
+
+/**
+ * NVIDIA's OCSP responder: POST application/ocsp-request → application/ocsp-response, the answer for the
+ * CertID asked, signed by the certificate's issuing (dev) CA.
+ */
+function ocspResponder(chain: readonly X509Certificate[], options: OcspOptions = {}) {
+  return (body: Uint8Array): StandInAnswer | undefined => {
+    const asked = AsnConvert.parse(Buffer.from(body), OCSPRequest).tbsRequest.requestList[0]!.reqCert;
+    const now = new Date();
+    const window = options.stale ? { thisUpdate: new Date(now.getTime() - 48 * 3_600_000), nextUpdate: new Date(now.getTime() - 60_000) } : {};
+    const answers = simulateGpuOcsp({ devRoots, certificateChain: chain, now, ...window, ...(options.status ? { status: options.status } : {}) });
+    const index = chain.slice(0, -1).findIndex((certificate, i) => {
+      const id = ocspCertId({ certificate, issuer: chain[i + 1]! });
+      return Buffer.from(id.serialNumber).equals(Buffer.from(asked.serialNumber)) && Buffer.from(id.issuerKeyHash.buffer).equals(Buffer.from(asked.issuerKeyHash.buffer));
+    });
+    return index < 0 ? undefined : ok(answers[index]!, "application/ocsp-response");
+  };
 }
 
 /** NVIDIA's RIM service: GET /v1/rim/<id> → application/json `{ id, rim: base64, sha256 }`; unknown ids 404. */
-function rimService(rims: Record<string, Uint8Array>) {
-  return (path: string): StandInAnswer | undefined => {
+function rimService(rims: Record<string, Uint8Array>, ocsp?: (body: Uint8Array) => StandInAnswer | undefined) {
+  return (path: string, _query?: URLSearchParams, body?: Uint8Array): StandInAnswer | undefined => {
+    if (path === "/ocsp") return ocsp && body ? ocsp(body) : undefined;
     const id = /^\/v1\/rim\/([^/]+)$/.exec(path)?.[1];
     const rim = id ? rims[id] : undefined;
     if (!id || !rim) return undefined;
@@ -39,14 +65,14 @@ const standIns: StandIn[] = [];
 afterEach(async () => {
   await Promise.all(standIns.splice(0).map((standIn) => standIn.close()));
 });
-async function serve(rims: Record<string, Uint8Array>) {
-  const standIn = await startStandIn(rimService(rims));
+async function serve(rims: Record<string, Uint8Array>, ocsp?: (body: Uint8Array) => StandInAnswer | undefined) {
+  const standIn = await startStandIn(rimService(rims, ocsp));
   standIns.push(standIn);
   return standIn;
 }
 
 async function verifyGpu(file: string, url: string, cacheDir: string, ...extra: string[]) {
-  const result = await runCli(["verify", file, "--type", "nvidia", "--at", AT, "--json", "--trust-root", pin, "--nvidia-rim-url", url, "--cache-dir", cacheDir, ...extra]);
+  const result = await runCli(["verify", file, "--type", "nvidia", "--at", AT, "--json", "--trust-root", pin, "--nvidia-rim-url", url, "--nvidia-ocsp-url", `${url}/ocsp`, "--cache-dir", cacheDir, ...extra]);
   return { ...result, report: JSON.parse(result.out) as { ok: boolean; code?: string; checks?: Record<string, string>; collateralSources: { name: string; source: string }[] } };
 }
 
@@ -66,25 +92,25 @@ describe("NVIDIA RIM service fetcher (issue 15 item 4)", () => {
   });
 
   it("fetches both RIMs from the stand-in, verifies them (checks.rim passed), caches them; --offline then uses the cache", async () => {
-    const { file, rims } = gpu();
-    const standIn = await serve(rims);
+    const { file, rims, certificateChain } = gpu();
+    const standIn = await serve(rims, ocspResponder(certificateChain));
     const cacheDir = mkdtempSync(join(tmpdir(), "teezk-cache-"));
     const first = await verifyGpu(file, standIn.url, cacheDir);
-    expect(first.report).toMatchObject({ ok: true, checks: { rim: "passed", signature: "passed" } });
-    expect(first.report.collateralSources.map((item) => item.source)).toEqual(["fetched", "fetched"]);
-    expect(standIn.requests.sort()).toEqual(Object.keys(rims).map((id) => `/v1/rim/${id}`).sort());
-    expect(readdirSync(cacheDir)).toHaveLength(2);
+    expect(first.report).toMatchObject({ ok: true, checks: { rim: "passed", signature: "passed", revocation: "passed" } });
+    expect(first.report.collateralSources.map((item) => item.source)).toEqual(Array(5).fill("fetched"));
+    expect(standIn.requests.sort()).toEqual([...Object.keys(rims).map((id) => `/v1/rim/${id}`), ...Array(3).fill("/ocsp")].sort());
+    expect(readdirSync(cacheDir)).toHaveLength(5);
     const offline = await verifyGpu(file, standIn.url, cacheDir, "--offline");
-    expect(offline.report).toMatchObject({ ok: true, checks: { rim: "passed" } });
-    expect(standIn.requests).toHaveLength(2);
+    expect(offline.report).toMatchObject({ ok: true, checks: { rim: "passed", revocation: "passed" } });
+    expect(standIn.requests).toHaveLength(5);
   });
 
   it("a RIM whose golden value differs from the report's block: RIM_MISMATCH, nothing cached", async () => {
-    const { file, report, rims } = gpu();
+    const { file, report, rims, certificateChain } = gpu();
     const other = gpu({ measurement1: `0x${"77".repeat(48)}` });
     const vbiosId = Object.keys(rims).find((id) => id.startsWith("NV_GPU_VBIOS_"))!;
     expect(Object.keys(other.rims)).toContain(vbiosId);
-    const standIn = await serve({ ...rims, [vbiosId]: other.rims[vbiosId]! });
+    const standIn = await serve({ ...rims, [vbiosId]: other.rims[vbiosId]! }, ocspResponder(certificateChain));
     const cacheDir = mkdtempSync(join(tmpdir(), "teezk-cache-"));
     const result = await verifyGpu(file, standIn.url, cacheDir);
     expect(result.code).toBe(1);
@@ -94,18 +120,33 @@ describe("NVIDIA RIM service fetcher (issue 15 item 4)", () => {
   });
 
   it("a RIM signed under a root nobody pinned: ROOT_NOT_TRUSTED; an unknown id: 404 → COLLATERAL_FETCH_FAILED; another id's answer: COLLATERAL_INVALID", async () => {
-    const { file, rims } = gpu();
+    const { file, rims, certificateChain } = gpu();
     const [driverId, vbiosId] = Object.keys(rims) as [string, string];
+    const responder = ocspResponder(certificateChain);
     const stranger = getDevRoots({ dir: mkdtempSync(join(tmpdir(), "teezk-other-roots-")) });
     const foreign = simulateGpuRim({ devRoots: stranger, version: "550.54.15", measurements: [] });
     const cacheDir = mkdtempSync(join(tmpdir(), "teezk-cache-"));
-    const signedElsewhere = await serve({ ...rims, [driverId]: foreign });
+    const signedElsewhere = await serve({ ...rims, [driverId]: foreign }, responder);
     expect((await verifyGpu(file, signedElsewhere.url, cacheDir)).report).toMatchObject({ ok: false, code: "ROOT_NOT_TRUSTED" });
-    const missing = await serve({ [vbiosId]: rims[vbiosId]! });
+    const missing = await serve({ [vbiosId]: rims[vbiosId]! }, responder);
     expect((await verifyGpu(file, missing.url, cacheDir)).report).toMatchObject({ ok: false, code: "COLLATERAL_FETCH_FAILED" });
-    const swapped = await startStandIn((path) => rimService(rims)(path.replace(driverId, vbiosId)));
+    const swapped = await startStandIn((path, query, body) => rimService(rims, responder)(path.replace(driverId, vbiosId), query, body));
     standIns.push(swapped);
     expect((await verifyGpu(file, swapped.url, cacheDir)).report).toMatchObject({ ok: false, code: "COLLATERAL_INVALID" });
+    expect(readdirSync(cacheDir)).toEqual([]);
+  });
+});
+
+describe("NVIDIA OCSP through the stand-in responder (issue 15 item 4)", () => {
+  it("a revoked device certificate refuses (CERT_REVOKED), a stale answer refuses (COLLATERAL_EXPIRED), a responder that is down is COLLATERAL_FETCH_FAILED; nothing is cached", async () => {
+    const { file, rims, certificateChain } = gpu();
+    const cacheDir = mkdtempSync(join(tmpdir(), "teezk-cache-"));
+    const revoked = await serve(rims, ocspResponder(certificateChain, { status: "revoked" }));
+    expect((await verifyGpu(file, revoked.url, cacheDir)).report).toMatchObject({ ok: false, code: "CERT_REVOKED" });
+    const stale = await serve(rims, ocspResponder(certificateChain, { stale: true }));
+    expect((await verifyGpu(file, stale.url, cacheDir)).report).toMatchObject({ ok: false, code: "COLLATERAL_EXPIRED" });
+    const down = await serve(rims);
+    expect((await verifyGpu(file, down.url, cacheDir)).report).toMatchObject({ ok: false, code: "COLLATERAL_FETCH_FAILED" });
     expect(readdirSync(cacheDir)).toEqual([]);
   });
 });

@@ -116,6 +116,47 @@ export function checkOcspResponse({ response, pair, issuerChain, now, pinnedRoot
   return { status: "good", thisUpdate: single.thisUpdate, nextUpdate: single.nextUpdate };
 }
 
+/** Whether `response` holds an answer for `pair` (a quick match before the full check; false for anything unparsable). */
+export function ocspAnswersFor(response: Uint8Array, pair: OcspPair): boolean {
+  return ocspWindow(response, pair) !== undefined;
+}
+
+/** The thisUpdate / nextUpdate of `response`'s answer for `pair`, unverified (the cache's freshness window). */
+export function ocspWindow(response: Uint8Array, pair: OcspPair): { thisUpdate: Date; nextUpdate: Date | undefined } | undefined {
+  try {
+    const single = parseBasic(response, "").tbsResponseData.responses.find((candidate) => matches(candidate, pair));
+    return single && { thisUpdate: single.thisUpdate, nextUpdate: single.nextUpdate };
+  } catch {
+    return undefined;
+  }
+}
+
+export type CheckGpuChainOcspParameters = {
+  /** The verified device chain, leaf first, ending at its root. */
+  chain: readonly X509Certificate[];
+  responses: readonly Uint8Array[] | undefined;
+  now: Date;
+  pinnedRoots: readonly PinnedRoot[];
+};
+
+/**
+ * Revocation of a device chain by OCSP: every certificate below the root needs an answer that checks out
+ * ("passed"); with no answer for some certificate it is "not_checked" (the policy decides); any answer that is
+ * revoked, stale, unknown or invalid throws.
+ */
+export function checkGpuChainOcsp({ chain, responses, now, pinnedRoots }: CheckGpuChainOcspParameters): "passed" | "not_checked" {
+  if (!responses || responses.length === 0) return "not_checked";
+  let covered = 0;
+  for (let index = 0; index < chain.length - 1; index++) {
+    const pair = { certificate: chain[index]!, issuer: chain[index + 1]! };
+    const response = responses.find((candidate) => ocspAnswersFor(candidate, pair));
+    if (!response) continue;
+    checkOcspResponse({ response, pair, issuerChain: chain.slice(index + 1), now, pinnedRoots });
+    covered++;
+  }
+  return covered === chain.length - 1 ? "passed" : "not_checked";
+}
+
 function parseBasic(response: Uint8Array, subject: string): BasicOCSPResponse {
   let outer: OCSPResponse;
   try {

@@ -2,13 +2,14 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { TeezkError } from "../../errors/index.js";
 import { parseChainPem } from "./resolveGpuEntries.js";
+import { MAX_OCSP_RESPONSE_BYTES } from "./gpuOcsp.js";
 import { MAX_GPU_RIM_BYTES } from "./verifyGpuRim.js";
 import type { NvidiaCollateral } from "./types.js";
 
 const CHAIN_FILE = "cert-chain.pem";
 const MAX_CHAIN_FILE_BYTES = 64 * 1024;
 const RIM_SUFFIX = ".swidtag";
-/** Two RIMs per distinct GPU firmware; a board of 8 identical GPUs needs 2. */
+/** Two RIMs per distinct GPU firmware (a board of 8 identical GPUs needs 2), OCSP answers 3 per GPU. */
 const MAX_RIM_FILES = 32;
 
 export type LoadNvidiaCollateralReturnType = NvidiaCollateral;
@@ -22,34 +23,38 @@ export type LoadNvidiaCollateralErrorType = "COLLATERAL_MISSING" | "INPUT_TOO_LA
  * `verifyGpuEvidence`.
  */
 export function loadNvidiaCollateral(dir: string): LoadNvidiaCollateralReturnType {
-  const rims = loadRims(dir);
-  if (rims && !readdirSync(dir).some((name) => name.toLowerCase().endsWith(".pem"))) return { certificateChain: [], rims, source: dir };
+  const rimFiles = loadFiles(dir, RIM_SUFFIX, MAX_GPU_RIM_BYTES);
+  const rims = rimFiles && Object.fromEntries(Object.entries(rimFiles).map(([name, bytes]) => [name.slice(0, -RIM_SUFFIX.length), bytes]));
+  const ocspFiles = loadFiles(dir, ".ocsp", MAX_OCSP_RESPONSE_BYTES);
+  const extra = { ...(rims ? { rims } : {}), ...(ocspFiles ? { ocsp: Object.values(ocspFiles) } : {}) };
+  if ((rims || ocspFiles) && !readdirSync(dir).some((name) => name.toLowerCase().endsWith(".pem"))) return { certificateChain: [], ...extra, source: dir };
   const file = chainFile(dir);
   const size = statSync(file).size;
   if (size > MAX_CHAIN_FILE_BYTES) {
     throw new TeezkError("INPUT_TOO_LARGE", `${file} is ${size} bytes; a GPU device chain is at most ${MAX_CHAIN_FILE_BYTES}`);
   }
   const pem = readFileSync(file, "latin1");
-  return { certificateChain: parseChainPem(pem, `GPU device certificate chain ${file}`), ...(rims ? { rims } : {}), source: file };
+  return { certificateChain: parseChainPem(pem, `GPU device certificate chain ${file}`), ...extra, source: file };
 }
 
-function loadRims(dir: string): Record<string, Uint8Array> | undefined {
+/** The folder's `*<suffix>` files by name (RIMs, OCSP answers), each and their count capped. */
+function loadFiles(dir: string, suffix: string, maxBytes: number): Record<string, Uint8Array> | undefined {
   let names: string[];
   try {
-    names = statSync(dir).isDirectory() ? readdirSync(dir).filter((name) => name.endsWith(RIM_SUFFIX)) : [];
+    names = statSync(dir).isDirectory() ? readdirSync(dir).filter((name) => name.endsWith(suffix)) : [];
   } catch {
     return undefined;
   }
   if (names.length === 0) return undefined;
-  if (names.length > MAX_RIM_FILES) throw new TeezkError("INPUT_TOO_LARGE", `${dir} holds ${names.length} RIM files; at most ${MAX_RIM_FILES} are read`);
-  const rims: Record<string, Uint8Array> = {};
+  if (names.length > MAX_RIM_FILES) throw new TeezkError("INPUT_TOO_LARGE", `${dir} holds ${names.length} ${suffix} files; at most ${MAX_RIM_FILES} are read`);
+  const files: Record<string, Uint8Array> = {};
   for (const name of names) {
     const path = join(dir, name);
     const size = statSync(path).size;
-    if (size > MAX_GPU_RIM_BYTES) throw new TeezkError("INPUT_TOO_LARGE", `${path} is ${size} bytes; a RIM is at most ${MAX_GPU_RIM_BYTES}`);
-    rims[name.slice(0, -RIM_SUFFIX.length)] = new Uint8Array(readFileSync(path));
+    if (size > maxBytes) throw new TeezkError("INPUT_TOO_LARGE", `${path} is ${size} bytes; at most ${maxBytes} are read`);
+    files[name] = new Uint8Array(readFileSync(path));
   }
-  return rims;
+  return files;
 }
 
 function chainFile(dir: string): string {

@@ -100,6 +100,8 @@ export type NvidiaCollateral = {
   certificateChain: readonly X509Certificate[];
   /** Driver and VBIOS RIMs by RIM service id (`<id>.swidtag` files), unverified until used. */
   rims?: Readonly<Record<string, Uint8Array>>;
+  /** DER OCSP answers for the device chain's certificates (`*.ocsp` files), unverified until used. */
+  ocsp?: readonly Uint8Array[];
   /** Where the chain came from (a file path), for messages. */
   source?: string;
 };

@@ -40,7 +40,7 @@ export function verifyGpuEvidence(parameters: VerifyGpuEvidenceParameters): Veri
 }
 
 /** The collateral's RIMs and the roots their signer chains may end at (NVIDIA's, plus the caller's extra pins). */
-export function rimParameters(parameters: VerifyGpuEvidenceParameters): { rims?: Readonly<Record<string, Uint8Array>>; rimPinnedRoots: PinnedRoot[] } {
-  const rims = parameters.collateral?.rims;
-  return { ...(rims ? { rims } : {}), rimPinnedRoots: [...NVIDIA_RIM_PINNED_ROOTS, ...(parameters.extraTrustedRoots ?? [])] };
+export function rimParameters(parameters: VerifyGpuEvidenceParameters): { rims?: Readonly<Record<string, Uint8Array>>; rimPinnedRoots: PinnedRoot[]; ocspResponses?: readonly Uint8Array[] } {
+  const { rims, ocsp } = parameters.collateral ?? {};
+  return { ...(rims ? { rims } : {}), ...(ocsp ? { ocspResponses: ocsp } : {}), rimPinnedRoots: [...NVIDIA_RIM_PINNED_ROOTS, ...(parameters.extraTrustedRoots ?? [])] };
 }

@@ -6,6 +6,7 @@ import { bytesEqual, toHex, type Hex } from "../../util/bytes.js";
 import { verifyCertificateChain, type PinnedRoot } from "../../util/x509.js";
 import { certifiedGpuFwid } from "./certifiedGpuFwid.js";
 import { checkGpuRims } from "./checkGpuRims.js";
+import { checkGpuChainOcsp } from "./gpuOcsp.js";
 import { parseGpuReport } from "./parseGpuReport.js";
 import { MAX_GPU_CHAIN_CERTIFICATES, type GpuReport } from "./types.js";
 
@@ -25,6 +26,8 @@ export type VerifyGpuReportParameters = {
   rims?: Readonly<Record<string, Uint8Array>>;
   /** Roots RIM signer chains may end at (NVIDIA_RIM_PINNED_ROOTS, plus dev roots in tests). */
   rimPinnedRoots?: readonly PinnedRoot[];
+  /** OCSP answers for the device chain; with one for every certificate below the root, `checks.revocation` is judged. */
+  ocspResponses?: readonly Uint8Array[];
 };
 
 export type VerifyGpuReportReturnType = VerifiedEvidence & { report: GpuReport };
@@ -46,7 +49,11 @@ export type VerifyGpuReportErrorType =
   | "RIM_INVALID"
   | "RIM_SIGNATURE_INVALID"
   | "RIM_MISMATCH"
-  | "RIM_VERSION_MISMATCH";
+  | "RIM_VERSION_MISMATCH"
+  | "CERT_REVOKED"
+  | "COLLATERAL_EXPIRED"
+  | "OCSP_RESPONSE_INVALID"
+  | "OCSP_CERT_UNKNOWN";
 
 /**
  * Verifies one GPU report against its device chain: structure, chain to a pinned root at `now`, the ECDSA
@@ -55,8 +62,8 @@ export type VerifyGpuReportErrorType =
  *
  * With the GPU's driver and VBIOS RIMs in `rims`, both are verified (XML-DSig, chain to `rimPinnedRoots` at
  * `now`) and every active measurement compared (`checks.rim` "passed"); without them `checks.rim` is
- * "not_checked". Caller responsibility: OCSP revocation of the device chain is not checked
- * (`checks.revocation` is "not_checked").
+ * "not_checked". With OCSP answers for every certificate below the root (`ocspResponses`), each is checked
+ * (checkOcspResponse) and `checks.revocation` is "passed"; otherwise "not_checked".
  */
 export function verifyGpuReport(parameters: VerifyGpuReportParameters): VerifyGpuReportReturnType {
   const { certificateChain, now, pinnedRoots, rootCertificates = [], expectedNonce, extraRegisters = {} } = parameters;
@@ -92,6 +99,7 @@ export function verifyGpuReport(parameters: VerifyGpuReportParameters): VerifyGp
     });
   }
 
+  const revocation = checkGpuChainOcsp({ chain: chain.chain, responses: parameters.ocspResponses, now, pinnedRoots });
   const rims = checkGpuRims({ report, rims: parameters.rims, now, pinnedRoots: parameters.rimPinnedRoots ?? [] });
   return {
     claims: {
@@ -116,7 +124,7 @@ export function verifyGpuReport(parameters: VerifyGpuReportParameters): VerifyGp
       rootName: chain.rootName,
       ...rims.registers,
     },
-    checks: { signature: "passed", certChain: "passed", validity: "passed", revocation: "not_checked", rim: rims.rim },
+    checks: { signature: "passed", certChain: "passed", validity: "passed", revocation, rim: rims.rim },
     advisoryIds: [],
     report,
   };

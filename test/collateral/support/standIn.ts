@@ -12,7 +12,8 @@ export type StandInAnswer = {
   truncateAt?: number;
 };
 
-export type StandInHandler = (path: string, query: URLSearchParams) => StandInAnswer | undefined;
+/** `body` is the request body (empty for a GET): an OCSP responder answers what was POSTed. */
+export type StandInHandler = (path: string, query: URLSearchParams, body?: Uint8Array) => StandInAnswer | undefined;
 
 export type StandIn = {
   url: string;
@@ -35,11 +36,13 @@ export async function startStandIn(handler: StandInHandler): Promise<StandIn> {
   const overrides = new Map<string, StandInAnswer>();
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+  const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? "/", "http://stand-in");
     const pathAndQuery = `${url.pathname}${url.search}`;
     requests.push(pathAndQuery);
-    const answer = overrides.get(pathAndQuery) ?? handler(url.pathname, url.searchParams) ?? notFound();
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const answer = overrides.get(pathAndQuery) ?? handler(url.pathname, url.searchParams, new Uint8Array(Buffer.concat(chunks))) ?? notFound();
     const send = () => {
       timers.delete(timer);
       response.writeHead(answer.status, { ...answer.headers, "content-length": String(answer.body.length) });
