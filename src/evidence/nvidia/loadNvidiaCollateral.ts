@@ -26,7 +26,9 @@ export function loadNvidiaCollateral(dir: string): LoadNvidiaCollateralReturnTyp
   const rimFiles = loadFiles(dir, RIM_SUFFIX, MAX_GPU_RIM_BYTES);
   const rims = rimFiles && Object.fromEntries(Object.entries(rimFiles).map(([name, bytes]) => [name.slice(0, -RIM_SUFFIX.length), bytes]));
   const ocspFiles = loadFiles(dir, ".ocsp", MAX_OCSP_RESPONSE_BYTES);
-  const extra = { ...(rims ? { rims } : {}), ...(ocspFiles ? { ocsp: Object.values(ocspFiles) } : {}) };
+  // A folder carried as text (a service's JSON collateral map) holds OCSP answers in base64.
+  const ocsp = ocspFiles && Object.values(ocspFiles).map((bytes) => (bytes[0] === 0x30 ? bytes : new Uint8Array(Buffer.from(Buffer.from(bytes).toString("latin1"), "base64"))));
+  const extra = { ...(rims ? { rims } : {}), ...(ocsp ? { ocsp } : {}) };
   if ((rims || ocspFiles) && !readdirSync(dir).some((name) => name.toLowerCase().endsWith(".pem"))) return { certificateChain: [], ...extra, source: dir };
   const file = chainFile(dir);
   const size = statSync(file).size;

@@ -9,7 +9,9 @@ import type { DcapCollateral, IntelTcbStatus } from "../../evidence/tdx/collater
 import { crlPem, issueDevCrl } from "./issueDevCrl.js";
 import { simulateDcapCollateral } from "./simulateDcapCollateral.js";
 import { simulateDcapQuote } from "./simulateDcapQuote.js";
+import { simulateGpuOcsp } from "./simulateGpuOcsp.js";
 import { simulateGpuReport } from "./simulateGpuReport.js";
+import { simulateGpuRims } from "./simulateGpuRim.js";
 import { simulateNitroDocument } from "./simulateNitroDocument.js";
 import { simulateSnpReport } from "./simulateSnpReport.js";
 import { simulatedVendors, type DevRoots, type SimulatedVendor } from "./types.js";
@@ -48,10 +50,11 @@ export type SimulateEvidenceReturnType = {
   evidence: Uint8Array;
   /**
    * What the vendor's verifier takes besides the evidence: TDX/SGX signed TCB info and QE identity (optional:
-   * without it the TCB status is UNKNOWN), SNP VCEK/ASK/ARK, NVIDIA spdm the device chain.
+   * without it the TCB status is UNKNOWN), SNP VCEK/ASK/ARK, NVIDIA the device chain (spdm; json embeds it), the
+   * driver and VBIOS RIMs and the chain's OCSP answers, all under the dev root.
    */
   collateral?: DcapCollateral | SnpCollateral | NvidiaCollateral;
-  /** The same collateral as files for a collateral folder (`teezk verify --collateral`): name → PEM text. */
+  /** The same collateral as files for a collateral folder (`teezk verify --collateral`): name → PEM, XML or base64 text. */
   collateralFiles?: Record<string, string>;
   /** Pass as `extraTrustedRoots: [trustedRoot]` to accept this evidence; production never should. */
   trustedRoot: PinnedRoot;
@@ -118,13 +121,21 @@ export function simulateEvidence(parameters: SimulateEvidenceParameters): Simula
       const { report, certificateChain } = simulateGpuReport(common);
       const pem = certificateChain.map((cert) => cert.toString()).join("");
       const rootCertificate = devRoots.nvidia.root.certificate;
+      // What NVIDIA's RIM service and OCSP responder would answer for this GPU, so the simulated GPU half passes
+      // the RIM and revocation checks as a real one with fetched collateral does.
+      const rims = simulateGpuRims({ devRoots, report });
+      const ocsp = simulateGpuOcsp({ devRoots, certificateChain, now });
+      const files: Record<string, string> = {
+        ...Object.fromEntries(Object.entries(rims).map(([id, bytes]) => [`${id}.swidtag`, Buffer.from(bytes).toString("utf8")])),
+        ...Object.fromEntries(ocsp.map((der, index) => [`chain-${index}.ocsp`, Buffer.from(der).toString("base64")])),
+      };
       if (parameters.gpuFormat === "json") {
         const document = [
           { arch: "HOPPER", nonce: toHex(report.subarray(4, 36)).slice(2), evidence: Buffer.from(report).toString("base64"), certificate: Buffer.from(pem).toString("base64") },
         ];
-        return { vendor, evidence: new Uint8Array(Buffer.from(JSON.stringify(document))), trustedRoot, rootCertificate };
+        return { vendor, evidence: new Uint8Array(Buffer.from(JSON.stringify(document))), collateral: { certificateChain: [], rims, ocsp }, collateralFiles: files, trustedRoot, rootCertificate };
       }
-      return { vendor, evidence: report, collateral: { certificateChain }, collateralFiles: { "cert-chain.pem": pem }, trustedRoot, rootCertificate };
+      return { vendor, evidence: report, collateral: { certificateChain, rims, ocsp }, collateralFiles: { "cert-chain.pem": pem, ...files }, trustedRoot, rootCertificate };
     }
   }
 }
