@@ -205,7 +205,8 @@ describe("simulateEvidence - sevsnp", () => {
 
 describe("simulateEvidence - nvidia", () => {
   it("SPDM report verifies with its chain: nonce = binding at request bytes 4..36, 64 blocks digest", () => {
-    const sim = simulateEvidence({ vendor: "nvidia", binding, devRoots });
+    // At the verification time: the simulated OCSP answers are current for a day from their issue.
+    const sim = simulateEvidence({ vendor: "nvidia", binding, devRoots, now });
     expect(Array.from(sim.evidence.subarray(0, 4))).toEqual([0x11, 0xe0, 0x01, 0xff]);
     expect(hex(sim.evidence.subarray(4, 36))).toBe(binding);
     const { claims, registers } = verify(sim, true);
@@ -216,12 +217,13 @@ describe("simulateEvidence - nvidia", () => {
     expect(registers.fwidCertified).toBe(true);
     expect(registers.fwid).toBe(hex(label("nvidia", "fwid")));
     expect(registers.driverVersion).toBe("550.54.15");
+    expect(verify(sim, true).checks).toMatchObject({ rim: "passed", revocation: "passed" });
   });
 
-  it("nvtrust JSON form verifies without collateral; another firmware id gets a leaf certifying it", () => {
+  it("nvtrust JSON form verifies with its embedded chain (collateral: RIMs and OCSP only); another firmware id gets a leaf certifying it", () => {
     const fwid = new Uint8Array(48).fill(0x42);
-    const sim = simulateEvidence({ vendor: "nvidia", binding, devRoots, gpuFormat: "json", registers: { fwid: hex(fwid) as Hex } });
-    expect(sim.collateral).toBeUndefined();
+    const sim = simulateEvidence({ vendor: "nvidia", binding, devRoots, gpuFormat: "json", registers: { fwid: hex(fwid) as Hex }, now });
+    expect((sim.collateral as { certificateChain: unknown[] }).certificateChain).toEqual([]);
     const { claims, registers } = verify(sim, true);
     expect(claims.reportData).toBe(binding);
     expect(registers.fwid).toBe(hex(fwid));
