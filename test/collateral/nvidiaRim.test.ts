@@ -10,7 +10,7 @@ import { ocspCertId } from "../../src/evidence/nvidia/gpuOcsp.js";
 import { simulateGpuOcsp } from "../../src/tee/simulated/simulateGpuOcsp.js";
 import { nvidiaRimRequests } from "../../src/collateral/index.js";
 import { fixturePath } from "../../src/fixtures/fixturesDir.js";
-import { devRootPin, getDevRoots, simulateGpuReport, simulateGpuRim, simulateGpuRims } from "../../src/tee/simulated/index.js";
+import { devRootPin, getDevRoots, simulateEvidence, simulateGpuReport, simulateGpuRim, simulateGpuRims } from "../../src/tee/simulated/index.js";
 import { runCli } from "../cli/support/runCli.js";
 import { ok, startStandIn, type StandIn, type StandInAnswer } from "./support/standIn.js";
 
@@ -148,5 +148,36 @@ describe("NVIDIA OCSP through the stand-in responder (issue 15 item 4)", () => {
     const down = await serve(rims);
     expect((await verifyGpu(file, down.url, cacheDir)).report).toMatchObject({ ok: false, code: "COLLATERAL_FETCH_FAILED" });
     expect(readdirSync(cacheDir)).toEqual([]);
+  });
+});
+
+describe("teezk verify <cpu> --gpu <gpu.json> fetches the GPU half's RIMs and OCSP answers (issue 15 item 4)", () => {
+  it("composite Nitro + GPU with a policy requiring rim and revocation: passes with the stand-ins, refuses (RIM_MISMATCH) when the RIM service serves another firmware's RIM", async () => {
+    const { file, rims, certificateChain } = gpu();
+    const dir = mkdtempSync(join(tmpdir(), "teezk-composite-"));
+    const nitro = simulateEvidence({ vendor: "nitro", binding: BINDING, devRoots });
+    const cpuFile = join(dir, "nitro.bin");
+    writeFileSync(cpuFile, nitro.evidence);
+    const policyFile = join(dir, "policy.json");
+    const probe = await serve(rims, ocspResponder(certificateChain));
+    const run = (url: string, policy?: string) =>
+      runCli(["verify", cpuFile, "--gpu", file, "--json", "--trust-root", nitro.trustedRoot.sha256, "--trust-root", pin, "--nvidia-rim-url", url, "--nvidia-ocsp-url", `${url}/ocsp`, "--cache-dir", mkdtempSync(join(tmpdir(), "teezk-cache-")), ...(policy ? ["--policy", policy] : [])]);
+    const inspected = JSON.parse((await run(probe.url)).out) as { claims: { measurement: string }; gpu: { claims: { measurement: string }; registers: Record<string, unknown> }[] };
+    expect(inspected.gpu[0]!.registers.rimComparedIndexes).toBe(33);
+    writeFileSync(policyFile, JSON.stringify({
+      version: 1,
+      tee: {
+        NITRO: { allowedMeasurements: [inspected.claims.measurement], acceptedTcbStatuses: ["NOT_APPLICABLE"] },
+        NVIDIA_GPU: { allowedMeasurements: [inspected.gpu[0]!.claims.measurement], acceptedTcbStatuses: ["NOT_APPLICABLE"], requiredChecks: ["rim", "revocation"] },
+      },
+    }));
+    const passed = await run(probe.url, policyFile);
+    expect(JSON.parse(passed.out)).toMatchObject({ ok: true });
+    const vbiosId = Object.keys(rims).find((id) => id.startsWith("NV_GPU_VBIOS_"))!;
+    const other = gpu({ measurement2: `0x${"66".repeat(48)}` });
+    const wrong = await serve({ ...rims, [vbiosId]: other.rims[vbiosId]! }, ocspResponder(certificateChain));
+    const refused = await run(wrong.url, policyFile);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.out)).toMatchObject({ ok: false, code: "RIM_MISMATCH" });
   });
 });
