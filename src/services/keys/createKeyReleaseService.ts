@@ -189,8 +189,11 @@ export function createKeyReleaseService(parameters: CreateKeyReleaseServiceParam
           ...(request.gpuEvidenceBytes && resolved.gpuCollateralDir ? { gpuCollateralDir: resolved.gpuCollateralDir } : {}),
           ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
         });
+      // A lone GPU report is refused (GPU_NOT_AN_ENCLAVE): fetching its RIMs first would only spend NVIDIA requests.
       ({ claims, appraisal } =
-        resolved.collateral || !refresher ? assess() : await refresher.verifyWith({ evidence: resolved.decoded, kind: resolved.kind, now, verify: (fetched) => assess(fetched) }));
+        resolved.collateral || !refresher || resolved.kind === "nvidia"
+          ? assess()
+          : await refresher.verifyWith({ evidence: resolved.decoded, kind: resolved.kind, now, verify: (fetched) => assess(fetched) }));
     } catch (error) {
       const cause = isTeezkError(error) ? error : new TeezkError("INTERNAL", "verification failed unexpectedly");
       throw new Refusal(

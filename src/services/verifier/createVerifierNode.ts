@@ -169,8 +169,9 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
         ...(request.gpuEvidenceBytes && resolved.gpuCollateralDir ? { gpuCollateralDir: resolved.gpuCollateralDir } : {}),
         ...(request.expectedBinding ? { expectedBinding: request.expectedBinding } : {}),
       };
+      // A lone GPU report is refused (GPU_NOT_AN_ENCLAVE): fetching its RIMs first would only spend NVIDIA requests.
       assessment =
-        resolved.collateral || !refresher
+        resolved.collateral || !refresher || resolved.kind === "nvidia"
           ? await signer.assess(signerRequest)
           : await refresher.verifyWith({
               evidence: resolved.decoded,
