@@ -9,6 +9,8 @@ import { ExitCode, UsageError, type CliIo, type VerifyCommandOptions } from "./m
 import { reportCommandError } from "./reportCommandError.js";
 import { describeSource, withFetchedCollateral } from "./collateralCommand.js";
 import type { ItemSource } from "../collateral/index.js";
+import { detectEvidenceType } from "../evidence/detectEvidenceType.js";
+import { decodeEvidenceInput } from "../util/bytes.js";
 
 export async function verifyCommand(file: string, options: VerifyCommandOptions, io: CliIo): Promise<number> {
   const now = parseAt(options.at);
@@ -40,9 +42,11 @@ export async function verifyCommand(file: string, options: VerifyCommandOptions,
     // inside the GPU fetch, so one verification sees both folders.
     const fetchGpu = gpuEvidence && !options.gpuCollateral && options.fetch !== false;
     type Outcome = { result: ReturnType<typeof run>; sources: ItemSource[] };
+    // A lone GPU report under a policy is refused (GPU_NOT_AN_ENCLAVE) whatever its RIMs say: nothing to fetch.
+    const loneGpuUnderPolicy = referenceValues !== undefined && !gpuEvidence && (options.type ?? detectEvidenceType(decodeEvidenceInput(evidence, MAX_EVIDENCE_FILE_BYTES).bytes)) === "nvidia";
     const verifyCpu = async (gpuDir: string | undefined): Promise<Outcome> => {
       const gpuCollateralDir = gpuDir ?? options.gpuCollateral;
-      if (options.collateral || options.fetch === false) return { result: run(options.collateral, gpuCollateralDir), sources: [] };
+      if (options.collateral || options.fetch === false || loneGpuUnderPolicy) return { result: run(options.collateral, gpuCollateralDir), sources: [] };
       return withFetchedCollateral(evidence, options.type, now, options, (dir) => run(dir ? [dir] : undefined, gpuCollateralDir));
     };
     let outcome: Outcome;

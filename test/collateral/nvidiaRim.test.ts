@@ -181,3 +181,15 @@ describe("teezk verify <cpu> --gpu <gpu.json> fetches the GPU half's RIMs and OC
     expect(JSON.parse(refused.out)).toMatchObject({ ok: false, code: "RIM_MISMATCH" });
   });
 });
+
+describe("a lone GPU report under a policy (issue 12 item 2 with issue 15 fetching)", () => {
+  it("is refused GPU_NOT_AN_ENCLAVE without spending RIM or OCSP requests", async () => {
+    const { file, rims, certificateChain } = gpu();
+    const standIn = await serve(rims, ocspResponder(certificateChain));
+    const policy = join(mkdtempSync(join(tmpdir(), "teezk-policy-")), "policy.json");
+    writeFileSync(policy, JSON.stringify({ version: 1, tee: { NVIDIA_GPU: { allowedMeasurements: [`0x${"00".repeat(32)}`], acceptedTcbStatuses: ["NOT_APPLICABLE"] } } }));
+    const result = await verifyGpu(file, standIn.url, mkdtempSync(join(tmpdir(), "teezk-cache-")), "--policy", policy);
+    expect(result.report).toMatchObject({ ok: false, code: "GPU_NOT_AN_ENCLAVE" });
+    expect(standIn.requests).toEqual([]);
+  });
+});
