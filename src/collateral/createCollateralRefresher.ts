@@ -124,7 +124,15 @@ export function createCollateralRefresher(parameters: CreateCollateralRefresherP
         reuse: (item) => now.getTime() < refreshesAt(set, item),
         verify: (dir) => {
           loaded = dir ? loadCollateral(set.kind, [dir]) : undefined;
-          verifyEvidence({ evidence: set.evidence, kind: set.kind, now, ...(loaded ? { collateral: loaded } : {}), ...(extraTrustedRoots ? { extraTrustedRoots } : {}) });
+          // A composite's GPU half is tracked on its own: its RIMs and OCSP answers are checked without the CPU's.
+          verifyEvidence({
+            evidence: set.evidence,
+            kind: set.kind,
+            now,
+            ...(set.kind === "nvidia" ? { inspectStandaloneGpu: true } : {}),
+            ...(loaded ? { collateral: loaded } : {}),
+            ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
+          });
         },
       });
       Object.assign(set, { loaded, validUntil: firstNextUpdate(sources) });

@@ -37,6 +37,8 @@ export type VerifyEvidenceParameters = {
   /** GPU evidence for composite CPU+GPU attestation (DESIGN §3). */
   gpuEvidence?: Uint8Array;
   gpuCollateralDir?: string;
+  /** The GPU half's collateral already loaded (a service's folder or fetched RIMs and OCSP), used instead of `gpuCollateralDir`. */
+  gpuCollateral?: LoadedCollateral;
   /** Dev roots of simulated TEEs; never in production. */
   extraTrustedRoots?: readonly PinnedRoot[];
   /**
@@ -65,7 +67,7 @@ export function verifyEvidence(parameters: VerifyEvidenceParameters): VerifyEvid
   if (cpu.kind === "nvidia") {
     throw new TeezkError("CONFIG_INVALID", "--gpu pairs GPU evidence with CPU evidence; the main evidence is already a GPU's");
   }
-  const gpu = verifySingle(parameters.gpuEvidence, "nvidia", parameters.gpuCollateralDir, parameters, "verify");
+  const gpu = verifySingle(parameters.gpuEvidence, "nvidia", parameters.gpuCollateral ?? parameters.gpuCollateralDir, parameters, "verify");
   const gpus = gpu.gpu ?? [gpu.evidence];
   verifyComposite({ cpu: cpu.evidence, gpus });
   return { ...cpu, gpu: gpus };

@@ -39,14 +39,15 @@ const DCAP_CHECKS: readonly CheckName[] = ["signature", "certChain", "validity",
  * What complete, fresh collateral lets each verifier perform, and so what every policy requires unless it names
  * a check in `skipChecks`. The untrusted side chooses which collateral files exist (a prover serving the
  * delegation client, a host filling a folder), so a missing file must fail the default, never pass it.
- * NVIDIA revocation (OCSP) is not implemented, so it is not required yet.
+ * NVIDIA: the GPU half's RIMs and OCSP answers come from the services' collateral (a folder or the RIM service and
+ * OCSP responder, issue 15), so a GPU whose firmware no RIM describes cannot pass by sending no collateral.
  */
 export const DEFAULT_REQUIRED_CHECKS: Readonly<Record<TeeTypeName, readonly CheckName[]>> = {
   TDX: DCAP_CHECKS,
   SGX: DCAP_CHECKS,
   SEV_SNP: ["signature", "certChain", "validity", "tcbExtensions", "revocation"],
   NITRO: ["signature", "certChain", "validity"],
-  NVIDIA_GPU: ["signature", "certChain", "validity"],
+  NVIDIA_GPU: ["signature", "certChain", "validity", "rim", "revocation"],
 };
 
 /**

@@ -31,6 +31,8 @@ export type VerifierSignerRequest = {
   collateral?: LoadedCollateral;
   gpuEvidence?: Uint8Array;
   gpuCollateralDir?: string;
+  /** The GPU half's collateral, loaded (the service's nvidia folder or fetched RIMs and OCSP answers). */
+  gpuCollateral?: LoadedCollateral;
   /** The DESIGN §3 binding the requester expects in the report data (checked off-chain too when given). */
   expectedBinding?: Hex;
 };
@@ -96,6 +98,7 @@ export function createVerifierSigner(parameters: CreateVerifierSignerParameters)
       ...(request.collateral ? { collateral: request.collateral } : {}),
       ...(request.gpuEvidence ? { gpuEvidence: request.gpuEvidence } : {}),
       ...(request.gpuCollateralDir ? { gpuCollateralDir: request.gpuCollateralDir } : {}),
+      ...(request.gpuCollateral ? { gpuCollateral: request.gpuCollateral } : {}),
       ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
     });
     const gpuClaims = gpu?.map((part) => part.claims);

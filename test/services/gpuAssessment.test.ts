@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { keccak256, type Hex } from "viem";
@@ -39,15 +39,35 @@ describe("GPU evidence at the verifier node and the key-release service (simulat
   const gpuRefs = (measurement: Hex) => ({ allowedMeasurements: [measurement], acceptedTcbStatuses: ["NOT_APPLICABLE" as const] });
   const trust = () => [devRootPin(devRoots, "nitro"), devRootPin(devRoots, "nvidia")];
 
-  async function verifierNode(tee: ReferenceValuesInput["tee"]): Promise<string> {
-    const node = createVerifierNode({ account: privateKeyToAccount(generatePrivateKey()), committee, referenceValues: policy(tee), extraTrustedRoots: trust() });
+  /** A GPU collateral folder (the RIM service's RIMs and the OCSP answers for the simulated GPUs), as a service is configured. */
+  const gpuFolder = () => {
+    const folder = join(dir, "gpu-collateral");
+    mkdirSync(folder, { recursive: true });
+    const { collateralFiles } = simulateEvidence({ vendor: "nvidia", binding: `0x${"00".repeat(32)}`, devRoots, gpuFormat: "json" });
+    for (const [name, text] of Object.entries(collateralFiles!)) writeFileSync(join(folder, name), text);
+    return folder;
+  };
+  type WithGpuCollateral = { gpuCollateral?: boolean };
+
+  async function verifierNode(tee: ReferenceValuesInput["tee"], { gpuCollateral }: WithGpuCollateral = {}): Promise<string> {
+    const node = createVerifierNode({
+      account: privateKeyToAccount(generatePrivateKey()),
+      committee,
+      referenceValues: policy(tee),
+      extraTrustedRoots: trust(),
+      ...(gpuCollateral ? { collateral: { nvidia: gpuFolder() } } : {}),
+    });
     const server = await serveApp(node.app);
     servers.push(server);
     return server.url;
   }
 
-  async function keyService(tee: ReferenceValuesInput["tee"]): Promise<string> {
-    const service = createKeyReleaseService({ keys: [{ id: "model-weights", material, referenceValues: policy(tee) }], extraTrustedRoots: trust() });
+  async function keyService(tee: ReferenceValuesInput["tee"], { gpuCollateral }: WithGpuCollateral = {}): Promise<string> {
+    const service = createKeyReleaseService({
+      keys: [{ id: "model-weights", material, referenceValues: policy(tee) }],
+      extraTrustedRoots: trust(),
+      ...(gpuCollateral ? { collateral: { nvidia: gpuFolder() } } : {}),
+    });
     const server = await serveApp(service.app);
     servers.push(server);
     return server.url;
@@ -118,18 +138,43 @@ describe("GPU evidence at the verifier node and the key-release service (simulat
     expect(error.details).toContain("GPU_EVIDENCE_REQUIRED");
   });
 
+  it("a composite whose GPU half comes without RIMs or OCSP answers: no verdict, no key under the default policy (CHECK_NOT_PERFORMED)", async () => {
+    // The attacker's GPU runs firmware no NVIDIA RIM describes; it sends no collateral and the services hold none
+    // for it, so nothing compares its measurements with golden values. The policy even allows its measurement.
+    const tee = { NITRO: nitroRefs(), NVIDIA_GPU: gpuRefs(gpuMeasurement) };
+    const binding = `0x${"5b".repeat(32)}` as Hex;
+    const refused = await rejection(requestVerdict(await verifierNode(tee), { evidence: nitro(binding), gpuEvidence: gpu(binding), expectedBinding: binding }));
+    expect(refused.code).toBe("VERDICT_REFUSED");
+    expect(refused.details).toContain("gpu[0].check.rim CHECK_NOT_PERFORMED");
+    expect(refused.details).toContain("gpu[0].check.revocation CHECK_NOT_PERFORMED");
+
+    const enclave = { address: privateKeyToAccount(generatePrivateKey()).address, keyPair: await generateHpkeKeyPair() };
+    const error = await rejection(
+      requestKeyRelease(await keyService(tee), {
+        keyId: "model-weights",
+        enclaveAddress: enclave.address,
+        keyPair: enclave.keyPair,
+        attest: (bound) => ({ evidence: nitro(bound), gpuEvidence: gpu(bound) }),
+      }),
+    );
+    expect(error.code).toBe("KEY_RELEASE_REFUSED");
+    expect(error.details).toContain("gpu[0].check.rim CHECK_NOT_PERFORMED");
+  });
+
   it("a composite whose GPU passes the policy gets its verdict and its key", async () => {
     const tee = { NITRO: nitroRefs(), NVIDIA_GPU: gpuRefs(gpuMeasurement) };
     const binding = `0x${"4a".repeat(32)}` as Hex;
-    const answer = await requestVerdict(await verifierNode(tee), { evidence: nitro(binding), gpuEvidence: gpu(binding), expectedBinding: binding });
+    const answer = await requestVerdict(await verifierNode(tee, { gpuCollateral: true }), { evidence: nitro(binding), gpuEvidence: gpu(binding), expectedBinding: binding });
     expect(answer.appraisal.evaluated).toContain("gpu[0].measurement");
+    // Its RIMs and OCSP answers came from the services' GPU folder, checked to the RIM root they trust.
+    expect(answer.appraisal.skippedChecks ?? []).toEqual([]);
     expect(answer.claims.reportData).toBe(binding);
     // The verdict covers the whole composite (what EnclaveRegistry.registerComposite hands the committee route).
     expect(answer.gpuClaims?.map((claims) => claims.measurement)).toEqual([gpuMeasurement]);
     expect(answer.claimsHash).toBe(keccak256(encodeCompositeClaims({ claims: answer.claims, gpuClaims: answer.gpuClaims! })));
 
     const enclave = { address: privateKeyToAccount(generatePrivateKey()).address, keyPair: await generateHpkeKeyPair() };
-    const released = await requestKeyRelease(await keyService(tee), {
+    const released = await requestKeyRelease(await keyService(tee, { gpuCollateral: true }), {
       keyId: "model-weights",
       enclaveAddress: enclave.address,
       keyPair: enclave.keyPair,

@@ -9,8 +9,7 @@ import type { Appraisal } from "../../policy/index.js";
 import { MAX_ARCHIVED_EVIDENCE_BYTES, type Archive } from "../../store/index.js";
 import { applyServiceLimits, createAdmissionGate, errorResponse, readJsonObject, type ServiceLimitOptions } from "../http/index.js";
 import { DEFAULT_MAX_CONCURRENT_VERIFICATIONS } from "../verifier/constants.js";
-import type { LoadedCollateral } from "../../evidence/verifyEvidence.js";
-import { createCollateralCache, serviceRefresher } from "../verifier/createCollateralCache.js";
+import { assessWithServiceCollateral, createCollateralCache, serviceRefresher, type ServiceCollateral } from "../verifier/createCollateralCache.js";
 import type { EvidenceTrustParameters } from "../verifier/types.js";
 import type { CollateralRefreshReport } from "../../collateral/index.js";
 import {
@@ -174,9 +173,9 @@ export function createKeyReleaseService(parameters: CreateKeyReleaseServiceParam
     let claims: Claims;
     let appraisal: Appraisal;
     try {
-      const resolved = collateralCache.resolve(request.evidenceBytes, request.kind);
+      const resolved = collateralCache.resolve(request.evidenceBytes, request.kind, request.gpuEvidenceBytes !== undefined);
       decoded = resolved.decoded;
-      const assess = (fetched?: LoadedCollateral) =>
+      const assess = (collateral: ServiceCollateral) =>
         assessEvidence({
           // Already decoded once: verifyEvidence sees binary and does not scan or decode the text again.
           evidence: resolved.decoded,
@@ -184,16 +183,11 @@ export function createKeyReleaseService(parameters: CreateKeyReleaseServiceParam
           kind: resolved.kind,
           referenceValues: key.referenceValues,
           expectedBinding: binding,
-          ...(resolved.collateral ? { collateral: resolved.collateral } : fetched ? { collateral: fetched } : {}),
+          ...collateral,
           ...(request.gpuEvidenceBytes ? { gpuEvidence: request.gpuEvidenceBytes } : {}),
-          ...(request.gpuEvidenceBytes && resolved.gpuCollateralDir ? { gpuCollateralDir: resolved.gpuCollateralDir } : {}),
           ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
         });
-      // A lone GPU report is refused (GPU_NOT_AN_ENCLAVE): fetching its RIMs first would only spend NVIDIA requests.
-      ({ claims, appraisal } =
-        resolved.collateral || !refresher || resolved.kind === "nvidia"
-          ? assess()
-          : await refresher.verifyWith({ evidence: resolved.decoded, kind: resolved.kind, now, verify: (fetched) => assess(fetched) }));
+      ({ claims, appraisal } = await assessWithServiceCollateral({ resolved, refresher, gpuEvidence: request.gpuEvidenceBytes, now, assess }));
     } catch (error) {
       const cause = isTeezkError(error) ? error : new TeezkError("INTERNAL", "verification failed unexpectedly");
       throw new Refusal(

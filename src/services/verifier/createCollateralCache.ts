@@ -14,8 +14,8 @@ export type ResolvedEvidence = {
   decoded: Uint8Array;
   /** The kind's collateral, loaded from its folders (cached; see createCollateralCache). */
   collateral?: LoadedCollateral;
-  /** The nvidia folder, for the GPU half of composite evidence. */
-  gpuCollateralDir?: string;
+  /** The nvidia folders' collateral, loaded: for the GPU half of composite evidence. */
+  gpuCollateral?: LoadedCollateral;
 };
 
 export type CollateralCache = {
@@ -25,7 +25,7 @@ export type CollateralCache = {
    * collateral it is given to whatever kind it detects, so a service holding folders for several vendors must
    * know the kind first.
    */
-  resolve: (evidence: Uint8Array, kind: EvidenceKind | undefined) => ResolvedEvidence;
+  resolve: (evidence: Uint8Array, kind: EvidenceKind | undefined, withGpu?: boolean) => ResolvedEvidence;
   readonly kinds: EvidenceKind[];
 };
 
@@ -79,16 +79,16 @@ export function createCollateralCache({ collateral, refreshMs = DEFAULT_REFRESH_
 
   return {
     kinds,
-    resolve(evidence, kind) {
+    resolve(evidence, kind, withGpu = false) {
       const decoded = decodeEvidenceInput(evidence, MAX_EVIDENCE_FILE_BYTES);
       const resolvedKind = kind ?? detectEvidenceType(decoded.bytes);
       const loaded = collateralFor(resolvedKind);
-      const gpuCollateralDir = foldersOf("nvidia")[0];
+      const gpuCollateral = withGpu && resolvedKind !== "nvidia" ? collateralFor("nvidia") : undefined;
       return {
         kind: resolvedKind,
         decoded: decoded.bytes,
         ...(loaded ? { collateral: loaded } : {}),
-        ...(gpuCollateralDir !== undefined ? { gpuCollateralDir } : {}),
+        ...(gpuCollateral ? { gpuCollateral } : {}),
       };
     },
   };
@@ -103,4 +103,37 @@ export function serviceRefresher(parameters: EvidenceTrustParameters, clock: () 
     ...parameters.collateralRefresh,
     ...(parameters.extraTrustedRoots ? { extraTrustedRoots: parameters.extraTrustedRoots } : {}),
   });
+}
+
+/** The collateral one assessment uses: the CPU evidence's and, for composite evidence, the GPU half's. */
+export type ServiceCollateral = { collateral?: LoadedCollateral; gpuCollateral?: LoadedCollateral };
+
+export type AssessWithServiceCollateralParameters<T> = {
+  resolved: ResolvedEvidence;
+  refresher: CollateralRefresher | undefined;
+  /** The composite's GPU half as received (hex, base64 or vendor JSON). */
+  gpuEvidence: Uint8Array | undefined;
+  now: Date;
+  assess: (collateral: ServiceCollateral) => T | Promise<T>;
+};
+
+/**
+ * Runs `assess` with the service's collateral for both halves: the kind's folders when configured, otherwise
+ * (with --fetch-collateral) fetched through the refresher, the GPU half's RIMs and OCSP answers like the CPU's
+ * TCB info and CRLs. The default policy requires NVIDIA's rim and revocation checks, so a composite GPU half
+ * without them is refused (CHECK_NOT_PERFORMED) rather than passed unchecked. A lone GPU report, or a GPU "CPU"
+ * half, fetches nothing: it is refused (GPU_NOT_AN_ENCLAVE, CONFIG_INVALID) whatever its collateral says, and an
+ * unauthenticated request must not make the service spend NVIDIA requests.
+ */
+export async function assessWithServiceCollateral<T>({ resolved, refresher, gpuEvidence, now, assess }: AssessWithServiceCollateralParameters<T>): Promise<T> {
+  const cpuFetched = !resolved.collateral && refresher !== undefined && resolved.kind !== "nvidia";
+  const withCpu = (gpuCollateral: LoadedCollateral | undefined): Promise<T> => {
+    const gpu = gpuCollateral ? { gpuCollateral } : {};
+    if (!cpuFetched) return Promise.resolve(assess({ ...(resolved.collateral ? { collateral: resolved.collateral } : {}), ...gpu }));
+    return refresher.verifyWith({ evidence: resolved.decoded, kind: resolved.kind, now, verify: (collateral) => assess({ ...(collateral ? { collateral } : {}), ...gpu }) });
+  };
+  if (gpuEvidence && resolved.gpuCollateral) return withCpu(resolved.gpuCollateral);
+  if (!gpuEvidence || !refresher || resolved.kind === "nvidia") return withCpu(undefined);
+  const gpu = decodeEvidenceInput(gpuEvidence, MAX_EVIDENCE_FILE_BYTES).bytes;
+  return refresher.verifyWith({ evidence: gpu, kind: "nvidia", now, verify: (gpuCollateral) => withCpu(gpuCollateral) });
 }

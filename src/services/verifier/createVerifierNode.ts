@@ -12,7 +12,7 @@ import { createArchiveBatcher } from "./createArchiveBatcher.js";
 import { DEFAULT_MAX_CONCURRENT_VERIFICATIONS, DEFAULT_REQUEST_TIME_SKEW_MS, DEFAULT_VERIFY_TIMEOUT_MS, MAX_VERIFY_BODY_BYTES } from "./constants.js";
 import { parseVerifyRequest, type ParseVerifyRequestReturnType } from "./parseVerifyRequest.js";
 import { recordVerifierDecision } from "./recordVerifierDecision.js";
-import { createCollateralCache, serviceRefresher } from "./createCollateralCache.js";
+import { assessWithServiceCollateral, createCollateralCache, serviceRefresher } from "./createCollateralCache.js";
 import type { CollateralRefreshReport } from "../../collateral/index.js";
 import type { EvidenceTrustParameters, VerifierArchiveIds, VerifierHealthBody, VerifyResponseBody } from "./types.js";
 
@@ -157,28 +157,23 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
     let archived: Uint8Array = request.evidenceBytes;
     let assessment: Awaited<ReturnType<VerifierSigner["assess"]>>;
     try {
-      const resolved = collateralCache.resolve(request.evidenceBytes, request.kind);
+      const resolved = collateralCache.resolve(request.evidenceBytes, request.kind, request.gpuEvidenceBytes !== undefined);
       archived = resolved.decoded;
       const signerRequest: VerifierSignerRequest = {
         // Already decoded once: verifyEvidence sees binary and does not scan or decode the text again.
         evidence: resolved.decoded,
         now,
         kind: resolved.kind,
-        ...(resolved.collateral ? { collateral: resolved.collateral } : {}),
         ...(request.gpuEvidenceBytes ? { gpuEvidence: request.gpuEvidenceBytes } : {}),
-        ...(request.gpuEvidenceBytes && resolved.gpuCollateralDir ? { gpuCollateralDir: resolved.gpuCollateralDir } : {}),
         ...(request.expectedBinding ? { expectedBinding: request.expectedBinding } : {}),
       };
-      // A lone GPU report is refused (GPU_NOT_AN_ENCLAVE): fetching its RIMs first would only spend NVIDIA requests.
-      assessment =
-        resolved.collateral || !refresher || resolved.kind === "nvidia"
-          ? await signer.assess(signerRequest)
-          : await refresher.verifyWith({
-              evidence: resolved.decoded,
-              kind: resolved.kind,
-              now,
-              verify: (collateral) => signer.assess({ ...signerRequest, ...(collateral ? { collateral } : {}) }),
-            });
+      assessment = await assessWithServiceCollateral({
+        resolved,
+        refresher,
+        gpuEvidence: request.gpuEvidenceBytes,
+        now,
+        assess: (collateral) => signer.assess({ ...signerRequest, ...collateral }),
+      });
     } catch (error) {
       const refusal = isTeezkError(error) ? error : new TeezkError("INTERNAL", "the verifier failed while verifying the evidence", { cause: error });
       await batcher?.record((into) =>
