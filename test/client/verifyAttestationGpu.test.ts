@@ -23,16 +23,17 @@ describe("verifyAttestation and GPU evidence (simulated TEEs, dev roots)", () =>
   const now = new Date();
   const policy = buildDevReferenceValues({ allowed: [probeSimulatedClaims({ vendor: "nitro", now, devRoots }).claims, probeSimulatedClaims({ vendor: "nvidia", now, devRoots }).claims] });
 
-  async function answer(parts: (binding: Hex) => { kind: string; evidence: Uint8Array; gpuEvidence?: Uint8Array }) {
+  async function answer(parts: (binding: Hex) => { kind: string; evidence: Uint8Array; gpuEvidence?: Uint8Array; gpuCollateral?: Record<string, string> }) {
     const nonce = `0x${"77".repeat(32)}` as Hex;
     const keyPair = await generateHpkeKeyPair();
     const enclaveAddress = privateKeyToAccount(generatePrivateKey()).address;
     const binding = computeBinding({ enclaveAddress, hpkePublicKey: keyPair.publicKey, nonce });
-    const { kind, evidence, gpuEvidence } = parts(binding);
+    const { kind, evidence, gpuEvidence, gpuCollateral } = parts(binding);
     const attestation = {
       kind,
       evidence: Buffer.from(evidence).toString("base64"),
       ...(gpuEvidence ? { gpuEvidence: Buffer.from(gpuEvidence).toString("base64") } : {}),
+      ...(gpuCollateral ? { gpuCollateral } : {}),
       enclaveAddress,
       hpkePublicKey: keyPair.publicKey,
       nonce,
@@ -41,7 +42,8 @@ describe("verifyAttestation and GPU evidence (simulated TEEs, dev roots)", () =>
     };
     return () => verifyAttestation({ attestation, nonce, referenceValues: policy, allowDevRoots: true, devRoots, now });
   }
-  const gpu = (binding: Hex) => simulateEvidence({ vendor: "nvidia", binding, devRoots, gpuFormat: "json", now }).evidence;
+  const simulatedGpu = (binding: Hex) => simulateEvidence({ vendor: "nvidia", binding, devRoots, gpuFormat: "json", now });
+  const gpu = (binding: Hex) => simulatedGpu(binding).evidence;
   const nitro = (binding: Hex) => simulateEvidence({ vendor: "nitro", binding, devRoots, now }).evidence;
   const codeOf = (run: () => unknown) => {
     try {
@@ -61,10 +63,20 @@ describe("verifyAttestation and GPU evidence (simulated TEEs, dev roots)", () =>
     expect(codeOf(await answer((binding) => ({ kind: "nitro", evidence: nitro(binding) })))).toBe("GPU_EVIDENCE_REQUIRED");
   });
 
-  it("accepts the composite, its GPU appraised", async () => {
+  it("refuses a composite whose GPU half comes without RIMs and OCSP answers: CHECK_NOT_PERFORMED under the default policy", async () => {
+    // A prover hiding the GPU's collateral so that firmware no RIM describes is never compared with golden values.
     const run = await answer((binding) => ({ kind: "nitro", evidence: nitro(binding), gpuEvidence: gpu(binding) }));
+    expect(codeOf(run)).toBe("CHECK_NOT_PERFORMED");
+  });
+
+  it("accepts the composite with the GPU collateral the prover serves (RIMs and OCSP answers checked to the roots it trusts)", async () => {
+    const run = await answer((binding) => {
+      const { evidence, collateralFiles } = simulatedGpu(binding);
+      return { kind: "nitro", evidence: nitro(binding), gpuEvidence: evidence, gpuCollateral: collateralFiles! };
+    });
     const verified = run();
     expect(verified.gpu).toHaveLength(1);
+    expect(verified.gpu![0]!.checks).toMatchObject({ rim: "passed", revocation: "passed" });
     expect(verified.appraisal.evaluated).toContain("gpu[0].measurement");
   });
 });
