@@ -16,7 +16,7 @@ import {
   type ChainDeployment,
 } from "../../src/cli/chain/index.js";
 import type { TeezkClients } from "../../src/chain/index.js";
-import { buildDevReferenceValues, probeSimulatedClaims as probeGpu } from "../../src/devnet/index.js";
+import { buildDevReferenceValues, probeSimulatedClaims as probeGpu, writeCollateralFolder } from "../../src/devnet/index.js";
 import { simulateEvidence } from "../../src/tee/simulated/index.js";
 import { serveApp } from "../../src/services/http/index.js";
 import { createVerifierNode } from "../../src/services/verifier/index.js";
@@ -222,7 +222,7 @@ describe("teezk registry … on the in-process chain", () => {
     const gpu = simulateEvidence({ vendor: "nvidia", binding, now, gpuFormat: "json" });
     const servers = await Promise.all(
       system.nodeAccounts.map((account) =>
-        serveApp(createVerifierNode({ account, committee, referenceValues, extraTrustedRoots: trustedRoots }).app),
+        serveApp(createVerifierNode({ account, committee, referenceValues, extraTrustedRoots: trustedRoots, collateral: { nvidia: writeCollateralFolder({ simulated: gpu })! } }).app),
       ),
     );
     try {

@@ -13,7 +13,7 @@ import {
 } from "../../src/chain/index.js";
 import { computeBinding, encodeCompositeClaims, type Claims } from "../../src/claims/index.js";
 import { registryRegister, registryStatus, type ChainDeployment } from "../../src/cli/chain/index.js";
-import { buildDevReferenceValues, probeSimulatedClaims as probeGpu } from "../../src/devnet/index.js";
+import { buildDevReferenceValues, probeSimulatedClaims as probeGpu, writeCollateralFolder } from "../../src/devnet/index.js";
 import { serveApp, type ServeAppReturnType } from "../../src/services/http/index.js";
 import { createVerifierNode, requestCommitteeVerdicts } from "../../src/services/verifier/index.js";
 import { simulateEvidence } from "../../src/tee/simulated/index.js";
@@ -49,6 +49,8 @@ describe("teezk registry register --gpu: composite CPU+GPU enclaves on chain", (
   let tdxProbe: Claims;
   let gpuProbe: Claims;
   let tdxCollateral: string;
+  /** The simulated GPUs' RIMs and OCSP answers: what a GPU program's nodes hold (or fetch) for the GPU half. */
+  let gpuCollateral: string;
   let trustedRoots: PinnedRoot[];
   /** Nodes whose policy names the GPU (what a GPU program's committee runs). */
   let gpuNodes: string[];
@@ -58,7 +60,7 @@ describe("teezk registry register --gpu: composite CPU+GPU enclaves on chain", (
     const referenceValues = buildDevReferenceValues({ allowed });
     const started = await Promise.all(
       system.nodeAccounts.map((account) =>
-        serveApp(createVerifierNode({ account, committee, referenceValues, extraTrustedRoots: trustedRoots, collateral: { tdx: tdxCollateral } }).app),
+        serveApp(createVerifierNode({ account, committee, referenceValues, extraTrustedRoots: trustedRoots, collateral: { tdx: tdxCollateral, nvidia: gpuCollateral } }).app),
       ),
     );
     servers.push(...started);
@@ -88,6 +90,7 @@ describe("teezk registry register --gpu: composite CPU+GPU enclaves on chain", (
     gpuProbe = gpu.claims;
     const tdx = simulate("tdx", tdxProbe.reportData, now);
     tdxCollateral = tdx.collateralDir!;
+    gpuCollateral = writeCollateralFolder({ simulated: simulateEvidence({ vendor: "nvidia", binding: tdxProbe.reportData, now, gpuFormat: "json" }) })!;
     trustedRoots = [tdx.trustedRoot, gpu.trustedRoot];
 
     const measurementRegistry = system.addresses.measurementRegistry;
