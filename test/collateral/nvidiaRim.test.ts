@@ -12,6 +12,16 @@ import { nvidiaRimRequests } from "../../src/collateral/index.js";
 import { fixturePath } from "../../src/fixtures/fixturesDir.js";
 import { devRootPin, getDevRoots, simulateEvidence, simulateGpuReport, simulateGpuRim, simulateGpuRims } from "../../src/tee/simulated/index.js";
 import { runCli } from "../cli/support/runCli.js";
+import type { Hex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { generateHpkeKeyPair } from "../../src/channel/index.js";
+import { buildDevReferenceValues } from "../../src/devnet/index.js";
+import { verifyGpuEvidenceSet } from "../../src/evidence/nvidia/index.js";
+import { verifyEvidence } from "../../src/evidence/verifyEvidence.js";
+import { serveApp, type ServeAppReturnType } from "../../src/services/http/index.js";
+import { createKeyReleaseService, requestKeyRelease } from "../../src/services/keys/index.js";
+import { createVerifierNode, requestVerdict } from "../../src/services/verifier/index.js";
+import { rejection } from "../support/rejection.js";
 import { ok, startStandIn, type StandIn, type StandInAnswer } from "./support/standIn.js";
 
 const BINDING = `0x${"5c".repeat(32)}` as const;
@@ -191,5 +201,66 @@ describe("a lone GPU report under a policy (issue 12 item 2 with issue 15 fetchi
     const result = await verifyGpu(file, standIn.url, mkdtempSync(join(tmpdir(), "teezk-cache-")), "--policy", policy);
     expect(result.report).toMatchObject({ ok: false, code: "GPU_NOT_AN_ENCLAVE" });
     expect(standIn.requests).toEqual([]);
+  });
+});
+
+describe("verifier node and key release with --fetch-collateral: the composite's GPU half gets its RIMs and OCSP answers (issue 15)", () => {
+  const servers: ServeAppReturnType[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  const committee = { chainId: 31337, verifyingContract: "0x00000000000000000000000000000000c0ffee04" as Hex };
+
+  /** Nodes whose default policy (rim and revocation required) allows this Nitro enclave and this GPU firmware. */
+  async function services(url: string) {
+    const nitro = simulateEvidence({ vendor: "nitro", binding: BINDING, devRoots });
+    const gpuClaims = verifyGpuEvidenceSet({ evidence: gpuJson(BINDING), now: new Date(), extraTrustedRoots: [devRootPin(devRoots, "nvidia")] })[0]!.claims;
+    const nitroClaims = verifyEvidence({ evidence: nitro.evidence, now: new Date(), extraTrustedRoots: [nitro.trustedRoot] }).evidence.claims;
+    const referenceValues = buildDevReferenceValues({ allowed: [nitroClaims, gpuClaims] });
+    const common = {
+      extraTrustedRoots: [nitro.trustedRoot, devRootPin(devRoots, "nvidia")],
+      collateralServices: { nvidiaRimUrl: url, nvidiaOcspUrl: `${url}/ocsp`, cacheDir: mkdtempSync(join(tmpdir(), "teezk-cache-")) },
+    };
+    const node = await serveApp(createVerifierNode({ account: privateKeyToAccount(generatePrivateKey()), committee, referenceValues, ...common }).app);
+    const keys = await serveApp(createKeyReleaseService({ keys: [{ id: "weights", material: new Uint8Array(32).fill(7), referenceValues }], ...common }).app);
+    servers.push(node, keys);
+    return { node: node.url, keys: keys.url };
+  }
+  const gpuJson = (binding: Hex) => new Uint8Array(Buffer.from(simulateEvidence({ vendor: "nvidia", binding, devRoots, gpuFormat: "json" }).evidence));
+  const nitroFor = (binding: Hex) => simulateEvidence({ vendor: "nitro", binding, devRoots }).evidence;
+  const release = async (url: string) => {
+    const keyPair = await generateHpkeKeyPair();
+    return requestKeyRelease(url, {
+      keyId: "weights",
+      enclaveAddress: privateKeyToAccount(generatePrivateKey()).address,
+      keyPair,
+      attest: (bound) => ({ evidence: nitroFor(bound), gpuEvidence: gpuJson(bound) }),
+    });
+  };
+
+  it("fetched RIMs and OCSP answers pass the default policy: a verdict and a key", async () => {
+    const { rims, certificateChain } = gpu();
+    const standIn = await serve(rims, ocspResponder(certificateChain));
+    const { node, keys } = await services(standIn.url);
+    const answer = await requestVerdict(node, { evidence: nitroFor(BINDING), gpuEvidence: gpuJson(BINDING), expectedBinding: BINDING });
+    expect(answer.appraisal.ok).toBe(true);
+    expect(standIn.requests.some((request) => request.startsWith("/v1/rim/NV_GPU_VBIOS_"))).toBe(true);
+    expect((await release(keys)).key).toHaveLength(32);
+  });
+
+  it("a GPU whose firmware the RIM service's RIM does not describe: no verdict, no key (RIM_MISMATCH); a lone GPU fetches nothing", async () => {
+    const { rims, certificateChain } = gpu();
+    const vbiosId = Object.keys(rims).find((id) => id.startsWith("NV_GPU_VBIOS_"))!;
+    const other = gpu({ measurement2: `0x${"66".repeat(48)}` });
+    const standIn = await serve({ ...rims, [vbiosId]: other.rims[vbiosId]! }, ocspResponder(certificateChain));
+    const { node, keys } = await services(standIn.url);
+    expect((await rejection(requestVerdict(node, { evidence: nitroFor(BINDING), gpuEvidence: gpuJson(BINDING), expectedBinding: BINDING }))).code).toBe("RIM_MISMATCH");
+    const refused = await rejection(release(keys));
+    expect(refused.code).toBe("KEY_RELEASE_REFUSED");
+    expect(refused.shortMessage).toContain("RIM_MISMATCH");
+
+    const before = standIn.requests.length;
+    expect((await rejection(requestVerdict(node, { evidence: gpuJson(BINDING), expectedBinding: BINDING }))).code).toBe("GPU_NOT_AN_ENCLAVE");
+    expect(standIn.requests.length).toBe(before);
   });
 });
