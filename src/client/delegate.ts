@@ -150,7 +150,11 @@ export async function delegateProof(parameters: DelegateProofParameters): Promis
 
     const attested = await step("verify", async () => {
       const now = clock();
-      const own = parameters.collateralSources ? await prepareOwnCollateral({ ...readAttestationBody(attestation), now, sources: parameters.collateralSources }) : undefined;
+      const body = readAttestationBody(attestation);
+      const sources = parameters.collateralSources;
+      const own = sources ? await prepareOwnCollateral({ evidence: body.evidence, kind: body.kind, now, sources }) : undefined;
+      // The GPU half's RIMs and OCSP answers too: the prover must not choose which of them the client sees.
+      const ownGpu = sources && body.gpuEvidence && body.kind !== "nvidia" ? await prepareOwnCollateral({ evidence: body.gpuEvidence, kind: "nvidia", now, sources }) : undefined;
       const collateralDir = [...listOf(parameters.collateralDir), ...(own?.dir ? [own.dir] : [])];
       let verified: ReturnType<typeof verifyAttestation>;
       try {
@@ -163,10 +167,12 @@ export async function delegateProof(parameters: DelegateProofParameters): Promis
           ...(parameters.allowDevRoots ? { allowDevRoots: true } : {}),
           ...(parameters.devRoots ? { devRoots: parameters.devRoots } : {}),
           ...(collateralDir.length ? { collateralDir } : {}),
-          ...(own ? { onVerified: own.commit } : {}),
+          ...(ownGpu?.dir ? { gpuCollateralDir: ownGpu.dir } : {}),
+          ...(own || ownGpu ? { onVerified: () => [own, ownGpu].forEach((set) => set?.commit()) } : {}),
         });
       } finally {
         own?.dispose();
+        ownGpu?.dispose();
       }
       const announced = verified.programIds[circuit];
       if (announced === undefined) {

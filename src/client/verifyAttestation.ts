@@ -28,6 +28,8 @@ export type VerifyAttestationParameters = {
   devRoots?: DevRoots;
   /** The client's own collateral folders; they win over collateral the node serves for the same items. */
   collateralDir?: string | readonly string[];
+  /** The client's own GPU collateral folders (RIMs, OCSP answers); they win over the GPU collateral the node serves. */
+  gpuCollateralDir?: string | readonly string[];
   now: Date;
   /** Called once the evidence verified (signatures, chains, collateral), before binding and appraisal are judged. */
   onVerified?: () => void;
@@ -86,10 +88,11 @@ export function verifyAttestation(parameters: VerifyAttestationParameters): Veri
   const scratch = body.collateral || body.gpuCollateral ? mkdtempSync(join(tmpdir(), "teezk-attestation-")) : undefined;
   let assessed: AssessEvidenceReturnType;
   try {
-    const own = parameters.collateralDir === undefined ? [] : typeof parameters.collateralDir === "string" ? [parameters.collateralDir] : [...parameters.collateralDir];
+    const own = listOf(parameters.collateralDir);
     const served = body.collateral && scratch ? writeFiles(join(scratch, "cpu"), body.collateral) : undefined;
     const gpuServed = body.gpuCollateral && scratch ? writeFiles(join(scratch, "gpu"), body.gpuCollateral) : undefined;
     const collateralDir = [...own, ...(served ? [served] : [])];
+    const gpuCollateralDir = [...listOf(parameters.gpuCollateralDir), ...(gpuServed ? [gpuServed] : [])];
     assessed = assessEvidence({
       evidence: body.evidence,
       kind: body.kind,
@@ -98,7 +101,7 @@ export function verifyAttestation(parameters: VerifyAttestationParameters): Veri
       expectedBinding: binding,
       ...(collateralDir.length ? { collateralDir } : {}),
       ...(body.gpuEvidence ? { gpuEvidence: body.gpuEvidence } : {}),
-      ...(gpuServed ? { gpuCollateralDir: gpuServed } : {}),
+      ...(gpuCollateralDir.length ? { gpuCollateralDir } : {}),
       ...(extraTrustedRoots.length ? { extraTrustedRoots } : {}),
     });
     parameters.onVerified?.();
@@ -212,4 +215,8 @@ function writeFiles(dir: string, files: Record<string, string>): string {
   mkdirSync(dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
+}
+
+function listOf(folders: string | readonly string[] | undefined): string[] {
+  return folders === undefined ? [] : typeof folders === "string" ? [folders] : [...folders];
 }

@@ -36,7 +36,8 @@ export type VerifyEvidenceParameters = {
   collateral?: LoadedCollateral;
   /** GPU evidence for composite CPU+GPU attestation (DESIGN §3). */
   gpuEvidence?: Uint8Array;
-  gpuCollateralDir?: string;
+  /** The GPU half's collateral folders (RIMs, OCSP answers); several are merged, earlier folders winning. */
+  gpuCollateralDir?: string | readonly string[];
   /** The GPU half's collateral already loaded (a service's folder or fetched RIMs and OCSP), used instead of `gpuCollateralDir`. */
   gpuCollateral?: LoadedCollateral;
   /** Dev roots of simulated TEEs; never in production. */
@@ -159,9 +160,12 @@ function isLoadedCollateral(value: string | readonly string[] | LoadedCollateral
 /** Earlier folders win; later ones fill what is missing (e.g. a TCB signing certificate kept elsewhere). */
 function mergeCollateral<T extends object = DcapCollateral>(items: T[]): T {
   const merged: Record<string, unknown> = {};
+  // An empty list is no item (a folder of fetched RIMs has no GPU certificate chain): a later folder fills it.
+  const absent = (value: unknown) => value === undefined || (Array.isArray(value) && value.length === 0);
   for (const item of items) {
     for (const [key, value] of Object.entries(item)) {
-      if (merged[key] === undefined && value !== undefined) merged[key] = value;
+      if (absent(merged[key]) && !absent(value)) merged[key] = value;
+      else if (merged[key] === undefined) merged[key] = value;
     }
   }
   return merged as T;

@@ -8,12 +8,12 @@ import type { IntelTcbStatus } from "../../src/evidence/tdx/collateral/index.js"
 import { createGroth16Prover } from "../../src/prover/index.js";
 import { serveApp } from "../../src/services/http/index.js";
 import { createSimulatedEvidenceSource } from "../../src/services/prover/index.js";
-import { getDevRoots, simulateDcapCollateral } from "../../src/tee/simulated/index.js";
+import { getDevRoots, simulateDcapCollateral, simulateGpuReport, simulateGpuRims } from "../../src/tee/simulated/index.js";
 import { issueDevCrl } from "../../src/tee/simulated/issueDevCrl.js";
 import { membershipFixture } from "../prover/membershipFixture.js";
 import { createProxyApp, devReferenceValues, rejection, startTestProver, type TestProver } from "../services/proverSupport.js";
 import { startStandIn, type StandIn } from "../collateral/support/standIn.js";
-import { pcsDataFromSimulated, pcsHandler } from "../collateral/support/vendorStandIns.js";
+import { pcsDataFromSimulated, pcsHandler, rimService } from "../collateral/support/vendorStandIns.js";
 
 const fixture = membershipFixture();
 const HOUR_MS = 3_600_000;
@@ -88,5 +88,44 @@ describe("delegateProof with the client's own collateral (issue 15)", () => {
     const result = await delegate(node.url, { collateralSources: { cacheDir, offline: true }, expectedPublicSignals: fixture.expectedPublicSignals });
     expect(result.appraisal.ok).toBe(true);
     expect(readdirSync(cacheDir)).toHaveLength(0);
+  }, 120_000);
+});
+
+describe("delegateProof with the client's own GPU collateral (issue 15)", () => {
+  const prover = createGroth16Prover();
+  const closers: (() => Promise<void>)[] = [];
+  let node: TestProver;
+
+  beforeAll(async () => {
+    node = await startTestProver({ vendor: "nitro", gpu: true, prover });
+    closers.push(node.close);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(closers.splice(0).map((close) => close()));
+    await prover.close();
+  });
+
+  const delegate = (extra: Partial<DelegateProofParameters>) =>
+    delegateProof({ proverUrl: node.url, circuit: "membership", witnessInput: fixture.witnessInput, referenceValues: devReferenceValues(["nitro", "nvidia"]), allowDevRoots: true, verifier: prover, ...extra });
+
+  it("the prover serves RIMs matching its GPU; the client's RIM service publishes another VBIOS RIM: refused (RIM_MISMATCH), the client's RIMs win", async () => {
+    const { report } = simulateGpuReport({ binding: `0x${"00".repeat(32)}`, devRoots });
+    const rims = simulateGpuRims({ devRoots, report });
+    const vbiosId = Object.keys(rims).find((id) => id.startsWith("NV_GPU_VBIOS_"))!;
+    const other = simulateGpuRims({ devRoots, report: simulateGpuReport({ binding: `0x${"00".repeat(32)}`, devRoots, registers: { measurement2: `0x${"66".repeat(48)}` } }).report });
+    const standIn = await startStandIn(rimService({ ...rims, [vbiosId]: other[vbiosId]! }));
+    closers.push(standIn.close);
+    const cacheDir = mkdtempSync(join(tmpdir(), "teezk-client-cache-"));
+    expect((await rejection(delegate({ collateralSources: { nvidiaRimUrl: standIn.url, cacheDir } }))).code).toBe("RIM_MISMATCH");
+    expect(standIn.requests.some((request) => request.startsWith(`/v1/rim/${vbiosId}`))).toBe(true);
+  });
+
+  it("with the RIM service publishing the GPU's own RIMs the composite delegates, its rim check passed", async () => {
+    const { report } = simulateGpuReport({ binding: `0x${"00".repeat(32)}`, devRoots });
+    const standIn = await startStandIn(rimService(simulateGpuRims({ devRoots, report })));
+    closers.push(standIn.close);
+    const cacheDir = mkdtempSync(join(tmpdir(), "teezk-client-cache-"));
+    const result = await delegate({ collateralSources: { nvidiaRimUrl: standIn.url, cacheDir }, expectedPublicSignals: fixture.expectedPublicSignals });
+    expect(result.appraisal.ok).toBe(true);
   }, 120_000);
 });

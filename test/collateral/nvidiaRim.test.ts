@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +22,7 @@ import { createKeyReleaseService, requestKeyRelease } from "../../src/services/k
 import { createVerifierNode, requestVerdict } from "../../src/services/verifier/index.js";
 import { rejection } from "../support/rejection.js";
 import { ok, startStandIn, type StandIn, type StandInAnswer } from "./support/standIn.js";
+import { rimService } from "./support/vendorStandIns.js";
 
 const BINDING = `0x${"5c".repeat(32)}` as const;
 const AT = new Date().toISOString();
@@ -56,18 +56,6 @@ function ocspResponder(chain: readonly X509Certificate[], options: OcspOptions =
       return Buffer.from(id.serialNumber).equals(Buffer.from(asked.serialNumber)) && Buffer.from(id.issuerKeyHash.buffer).equals(Buffer.from(asked.issuerKeyHash.buffer));
     });
     return index < 0 ? undefined : ok(answers[index]!, "application/ocsp-response");
-  };
-}
-
-/** NVIDIA's RIM service: GET /v1/rim/<id> → application/json `{ id, rim: base64, sha256 }`; unknown ids 404. */
-function rimService(rims: Record<string, Uint8Array>, ocsp?: (body: Uint8Array) => StandInAnswer | undefined) {
-  return (path: string, _query?: URLSearchParams, body?: Uint8Array): StandInAnswer | undefined => {
-    if (path === "/ocsp") return ocsp && body ? ocsp(body) : undefined;
-    const id = /^\/v1\/rim\/([^/]+)$/.exec(path)?.[1];
-    const rim = id ? rims[id] : undefined;
-    if (!id || !rim) return undefined;
-    const sha256 = createHash("sha256").update(rim).digest("hex");
-    return ok(JSON.stringify({ id, rim: Buffer.from(rim).toString("base64"), sha256 }), "application/json");
   };
 }
 

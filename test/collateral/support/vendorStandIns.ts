@@ -1,4 +1,4 @@
-import { X509Certificate } from "node:crypto";
+import { createHash, X509Certificate } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fixturePath } from "../../../src/fixtures/fixturesDir.js";
@@ -181,3 +181,15 @@ export function kdsDataFromFixtures(): KdsData {
   return data;
 }
 
+
+/** NVIDIA's RIM service: GET /v1/rim/<id> → application/json `{ id, rim: base64, sha256 }`; unknown ids 404. */
+export function rimService(rims: Record<string, Uint8Array>, ocsp?: (body: Uint8Array) => StandInAnswer | undefined) {
+  return (path: string, _query?: URLSearchParams, body?: Uint8Array): StandInAnswer | undefined => {
+    if (path === "/ocsp") return ocsp && body ? ocsp(body) : undefined;
+    const id = /^\/v1\/rim\/([^/]+)$/.exec(path)?.[1];
+    const rim = id ? rims[id] : undefined;
+    if (!id || !rim) return undefined;
+    const sha256 = createHash("sha256").update(rim).digest("hex");
+    return ok(JSON.stringify({ id, rim: Buffer.from(rim).toString("base64"), sha256 }), "application/json");
+  };
+}
