@@ -14,7 +14,7 @@ import {
 import { computeBinding, type VerifiedEvidence } from "../../src/claims/index.js";
 import { isTeezkError } from "../../src/errors/index.js";
 import { verifyNitroDocument } from "../../src/evidence/nitro/index.js";
-import { verifyGpuEvidenceSet } from "../../src/evidence/nvidia/index.js";
+import { verifyGpuEvidenceSet, type NvidiaCollateral } from "../../src/evidence/nvidia/index.js";
 import { appraise, parseReferenceValues, type ReferenceValuesInput } from "../../src/policy/index.js";
 import { getDevRoots, simulateEvidence, type DevRoots } from "../../src/tee/simulated/index.js";
 import { toHex, type Hex } from "../../src/util/bytes.js";
@@ -126,7 +126,8 @@ describe("assertAttestedBeforeSealing", () => {
   it("refuses GPU claims as the sealed-to enclave even with a passing appraisal of them (GPU_NOT_AN_ENCLAVE)", () => {
     // A host with no CPU TEE has its GPU sign the binding of its own key: the binding matches, the GPU is genuine.
     const sim = simulateEvidence({ vendor: "nvidia", binding, devRoots, now, gpuFormat: "json" });
-    const gpu = verifyGpuEvidenceSet({ evidence: sim.evidence, now, extraTrustedRoots: [sim.trustedRoot] })[0]!;
+    // With its RIMs and OCSP answers, so the appraisal passes the default rim and revocation checks too.
+    const gpu = verifyGpuEvidenceSet({ evidence: sim.evidence, now, collateral: sim.collateral as NvidiaCollateral, extraTrustedRoots: [sim.trustedRoot] })[0]!;
     const refs = parseReferenceValues({ version: 1, tee: { NVIDIA_GPU: { allowedMeasurements: [gpu.claims.measurement], acceptedTcbStatuses: ["NOT_APPLICABLE"] } } });
     const appraisal = appraise(gpu.claims, refs, now, { checks: gpu.checks, part: "gpu" });
     expect(appraisal.ok).toBe(true);
