@@ -200,7 +200,7 @@ describe("verifier node and key release with --fetch-collateral: the composite's
   const committee = { chainId: 31337, verifyingContract: "0x00000000000000000000000000000000c0ffee04" as Hex };
 
   /** Nodes whose default policy (rim and revocation required) allows this Nitro enclave and this GPU firmware. */
-  async function services(url: string) {
+  async function services(url: string, clock = () => new Date()) {
     const nitro = simulateEvidence({ vendor: "nitro", binding: BINDING, devRoots });
     const gpuClaims = verifyGpuEvidenceSet({ evidence: gpuJson(BINDING), now: new Date(), extraTrustedRoots: [devRootPin(devRoots, "nvidia")] })[0]!.claims;
     const nitroClaims = verifyEvidence({ evidence: nitro.evidence, now: new Date(), extraTrustedRoots: [nitro.trustedRoot] }).evidence.claims;
@@ -209,10 +209,11 @@ describe("verifier node and key release with --fetch-collateral: the composite's
       extraTrustedRoots: [nitro.trustedRoot, devRootPin(devRoots, "nvidia")],
       collateralServices: { nvidiaRimUrl: url, nvidiaOcspUrl: `${url}/ocsp`, cacheDir: mkdtempSync(join(tmpdir(), "teezk-cache-")) },
     };
-    const node = await serveApp(createVerifierNode({ account: privateKeyToAccount(generatePrivateKey()), committee, referenceValues, ...common }).app);
+    const verifier = createVerifierNode({ account: privateKeyToAccount(generatePrivateKey()), committee, referenceValues, clock, ...common });
+    const node = await serveApp(verifier.app);
     const keys = await serveApp(createKeyReleaseService({ keys: [{ id: "weights", material: new Uint8Array(32).fill(7), referenceValues }], ...common }).app);
     servers.push(node, keys);
-    return { node: node.url, keys: keys.url };
+    return { node: node.url, keys: keys.url, verifier };
   }
   const gpuJson = (binding: Hex) => new Uint8Array(Buffer.from(simulateEvidence({ vendor: "nvidia", binding, devRoots, gpuFormat: "json" }).evidence));
   const nitroFor = (binding: Hex) => simulateEvidence({ vendor: "nitro", binding, devRoots }).evidence;
@@ -234,6 +235,22 @@ describe("verifier node and key release with --fetch-collateral: the composite's
     expect(answer.appraisal.ok).toBe(true);
     expect(standIn.requests.some((request) => request.startsWith("/v1/rim/NV_GPU_VBIOS_"))).toBe(true);
     expect((await release(keys)).key).toHaveLength(32);
+  });
+
+  it("the GPU half's set is refreshed in the background before its OCSP answers' nextUpdate (re-verified as a GPU, not refused as a lone one)", async () => {
+    const { rims, certificateChain } = gpu();
+    const standIn = await serve(rims, ocspResponder(certificateChain));
+    let offsetMs = 0;
+    const { node, verifier } = await services(standIn.url, () => new Date(Date.now() + offsetMs));
+    await requestVerdict(node, { evidence: nitroFor(BINDING), gpuEvidence: gpuJson(BINDING), expectedBinding: BINDING });
+    // The simulated answers are current for 23 hours: at 22 hours every OCSP item is within its refresh margin.
+    offsetMs = 22 * 3_600_000;
+    const before = standIn.requests.length;
+    const report = await verifier.refreshCollateral();
+    verifier.close();
+    expect(report.failed).toEqual([]);
+    expect(report.refreshed).toBeGreaterThan(0);
+    expect(standIn.requests.length).toBeGreaterThan(before);
   });
 
   it("a GPU whose firmware the RIM service's RIM does not describe: no verdict, no key (RIM_MISMATCH); a lone GPU fetches nothing", async () => {
