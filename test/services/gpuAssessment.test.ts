@@ -73,6 +73,25 @@ describe("GPU evidence at the verifier node and the key-release service (simulat
     return server.url;
   }
 
+  /**
+   * The same evidence, bound to a fresh binding, sent to a verifier node and to a key-release service under one
+   * policy; both must refuse. Returns each refusal for the caller's assertions.
+   */
+  async function refusalsAtBothServices(
+    tee: ReferenceValuesInput["tee"],
+    attest: (binding: Hex) => { evidence: Uint8Array; gpuEvidence?: Uint8Array },
+    binding: Hex,
+  ) {
+    const verdict = await rejection(requestVerdict(await verifierNode(tee), { ...attest(binding), expectedBinding: binding }));
+    const enclave = { address: privateKeyToAccount(generatePrivateKey()).address, keyPair: await generateHpkeKeyPair() };
+    const release = await rejection(
+      requestKeyRelease(await keyService(tee), { keyId: "model-weights", enclaveAddress: enclave.address, keyPair: enclave.keyPair, attest }),
+    );
+    expect(verdict.code).toBe("VERDICT_REFUSED");
+    expect(release.code).toBe("KEY_RELEASE_REFUSED");
+    return { verdict, release };
+  }
+
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "teezk-gpu-assessment-"));
     devRoots = getDevRoots({ dir: join(dir, "dev-roots") });
@@ -105,60 +124,26 @@ describe("GPU evidence at the verifier node and the key-release service (simulat
 
   it("a composite whose GPU measurement the policy does not allow: no verdict, no key (gpu[0].measurement)", async () => {
     const tee = { NITRO: nitroRefs(), NVIDIA_GPU: gpuRefs(`0x${"ee".repeat(32)}`) };
-    const binding = `0x${"2e".repeat(32)}` as Hex;
-    const refused = await rejection(requestVerdict(await verifierNode(tee), { evidence: nitro(binding), gpuEvidence: gpu(binding), expectedBinding: binding }));
-    expect(refused.code).toBe("VERDICT_REFUSED");
-    expect(refused.details).toContain("gpu[0].measurement MEASUREMENT_NOT_ALLOWED");
-
-    const enclave = { address: privateKeyToAccount(generatePrivateKey()).address, keyPair: await generateHpkeKeyPair() };
-    const error = await rejection(
-      requestKeyRelease(await keyService(tee), {
-        keyId: "model-weights",
-        enclaveAddress: enclave.address,
-        keyPair: enclave.keyPair,
-        attest: (bound) => ({ evidence: nitro(bound), gpuEvidence: gpu(bound) }),
-      }),
-    );
-    expect(error.code).toBe("KEY_RELEASE_REFUSED");
-    expect(error.details).toContain("gpu[0].measurement MEASUREMENT_NOT_ALLOWED");
+    const { verdict, release } = await refusalsAtBothServices(tee, (bound) => ({ evidence: nitro(bound), gpuEvidence: gpu(bound) }), `0x${"2e".repeat(32)}`);
+    expect(verdict.details).toContain("gpu[0].measurement MEASUREMENT_NOT_ALLOWED");
+    expect(release.details).toContain("gpu[0].measurement MEASUREMENT_NOT_ALLOWED");
   });
 
   it("a policy naming GPU measurements refuses CPU-only evidence: GPU_EVIDENCE_REQUIRED at the node and the key service", async () => {
     const tee = { NITRO: nitroRefs(), NVIDIA_GPU: gpuRefs(gpuMeasurement) };
-    const binding = `0x${"3f".repeat(32)}` as Hex;
-    const refused = await rejection(requestVerdict(await verifierNode(tee), { evidence: nitro(binding), expectedBinding: binding }));
-    expect(refused.code).toBe("VERDICT_REFUSED");
-    expect(refused.details).toContain("GPU_EVIDENCE_REQUIRED");
-
-    const enclave = { address: privateKeyToAccount(generatePrivateKey()).address, keyPair: await generateHpkeKeyPair() };
-    const error = await rejection(
-      requestKeyRelease(await keyService(tee), { keyId: "model-weights", enclaveAddress: enclave.address, keyPair: enclave.keyPair, attest: (bound) => ({ evidence: nitro(bound) }) }),
-    );
-    expect(error.code).toBe("KEY_RELEASE_REFUSED");
-    expect(error.details).toContain("GPU_EVIDENCE_REQUIRED");
+    const { verdict, release } = await refusalsAtBothServices(tee, (bound) => ({ evidence: nitro(bound) }), `0x${"3f".repeat(32)}`);
+    expect(verdict.details).toContain("GPU_EVIDENCE_REQUIRED");
+    expect(release.details).toContain("GPU_EVIDENCE_REQUIRED");
   });
 
   it("a composite whose GPU half comes without RIMs or OCSP answers: no verdict, no key under the default policy (CHECK_NOT_PERFORMED)", async () => {
     // The attacker's GPU runs firmware no NVIDIA RIM describes; it sends no collateral and the services hold none
     // for it, so nothing compares its measurements with golden values. The policy even allows its measurement.
     const tee = { NITRO: nitroRefs(), NVIDIA_GPU: gpuRefs(gpuMeasurement) };
-    const binding = `0x${"5b".repeat(32)}` as Hex;
-    const refused = await rejection(requestVerdict(await verifierNode(tee), { evidence: nitro(binding), gpuEvidence: gpu(binding), expectedBinding: binding }));
-    expect(refused.code).toBe("VERDICT_REFUSED");
-    expect(refused.details).toContain("gpu[0].check.rim CHECK_NOT_PERFORMED");
-    expect(refused.details).toContain("gpu[0].check.revocation CHECK_NOT_PERFORMED");
-
-    const enclave = { address: privateKeyToAccount(generatePrivateKey()).address, keyPair: await generateHpkeKeyPair() };
-    const error = await rejection(
-      requestKeyRelease(await keyService(tee), {
-        keyId: "model-weights",
-        enclaveAddress: enclave.address,
-        keyPair: enclave.keyPair,
-        attest: (bound) => ({ evidence: nitro(bound), gpuEvidence: gpu(bound) }),
-      }),
-    );
-    expect(error.code).toBe("KEY_RELEASE_REFUSED");
-    expect(error.details).toContain("gpu[0].check.rim CHECK_NOT_PERFORMED");
+    const { verdict, release } = await refusalsAtBothServices(tee, (bound) => ({ evidence: nitro(bound), gpuEvidence: gpu(bound) }), `0x${"5b".repeat(32)}`);
+    expect(verdict.details).toContain("gpu[0].check.rim CHECK_NOT_PERFORMED");
+    expect(verdict.details).toContain("gpu[0].check.revocation CHECK_NOT_PERFORMED");
+    expect(release.details).toContain("gpu[0].check.rim CHECK_NOT_PERFORMED");
   });
 
   it("a composite whose GPU passes the policy gets its verdict and its key", async () => {
