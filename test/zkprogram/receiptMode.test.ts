@@ -38,6 +38,23 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 type Outcome = { ok: true; journal: Hex } | { ok: false; code: string };
 
 /** Same signature with s' = n - s and the other v: valid secp256k1, refused as malleable by OZ, Rust and TS. */
+/** Writes the witness and output files the host reads and returns them with the receipt over their digests. */
+function writeReceiptInputs(folder: string, label: string, now: Date): { receipt: Receipt; witness: Uint8Array; output: Uint8Array } {
+  const witness = new TextEncoder().encode(`private witness of ${label}`);
+  const output = new TextEncoder().encode(`public output of ${label}`);
+  writeFileSync(join(folder, "witness.bin"), witness);
+  writeFileSync(join(folder, "output.bin"), output);
+  const receipt: Receipt = {
+    programId: PROGRAM,
+    inputDigest: keccak256(witness),
+    outputDigest: keccak256(output),
+    proofDigest: keccak256(toHex(`proof of ${label}`)),
+    issuedAt: BigInt(Math.floor(now.getTime() / 1000)),
+    nonce: keccak256(toHex(`request ${label}`)),
+  };
+  return { receipt, witness, output };
+}
+
 function malleate(signature: Hex): Hex {
   const s = hexToBigInt(`0x${signature.slice(66, 130)}`);
   const v = Number.parseInt(signature.slice(130), 16);
@@ -88,18 +105,7 @@ describe("receipt mode through teezk-zk, TypeScript and Sp1ReceiptVerifier", () 
       for (const [name, text] of Object.entries(sim.collateralFiles ?? {})) writeFileSync(join(collateralDir, name), text);
       const trustedRoot = `0x${sim.trustedRoot.sha256}` as Hex;
 
-      const witness = new TextEncoder().encode(`private witness of ${vendor}`);
-      const output = new TextEncoder().encode(`public output of ${vendor}`);
-      writeFileSync(join(folder, "witness.bin"), witness);
-      writeFileSync(join(folder, "output.bin"), output);
-      const receipt: Receipt = {
-        programId: PROGRAM,
-        inputDigest: keccak256(witness),
-        outputDigest: keccak256(output),
-        proofDigest: keccak256(toHex(`proof of ${vendor}`)),
-        issuedAt: BigInt(Math.floor(now.getTime() / 1000)),
-        nonce: keccak256(toHex(`request ${vendor}`)),
-      };
+      const { receipt, witness, output } = writeReceiptInputs(folder, vendor, now);
       const signature = await signReceipt({ account: enclave, receipt, domain });
 
       const claims = verifyEvidence({ evidence: sim.evidence, now, kind: vendor, collateralDir, extraTrustedRoots: [sim.trustedRoot] }).evidence.claims;
@@ -231,18 +237,7 @@ describe("receipt mode through teezk-zk, TypeScript and Sp1ReceiptVerifier", () 
     const sim = simulateEvidence({ vendor: "nvidia", binding: computeBinding({ enclaveAddress: host.address, hpkePublicKey, nonce: bindingNonce }), now, devRoots: getDevRoots({ dir: join(dir, "dev-roots") }), gpuFormat: "json" });
     const evidencePath = join(folder, "evidence.json");
     writeFileSync(evidencePath, sim.evidence);
-    const witness = new TextEncoder().encode("witness");
-    const output = new TextEncoder().encode("output");
-    writeFileSync(join(folder, "witness.bin"), witness);
-    writeFileSync(join(folder, "output.bin"), output);
-    const receipt: Receipt = {
-      programId: PROGRAM,
-      inputDigest: keccak256(witness),
-      outputDigest: keccak256(output),
-      proofDigest: keccak256(toHex("proof")),
-      issuedAt: BigInt(Math.floor(now.getTime() / 1000)),
-      nonce: keccak256(toHex("request")),
-    };
+    const { receipt } = writeReceiptInputs(folder, "a GPU alone", now);
     const signature = await signReceipt({ account: host, receipt, domain });
     writeFileSync(
       join(folder, "receipt.json"),
