@@ -13,6 +13,7 @@ import { createKeyReleaseService, keyReleaseChannelId, requestKeyRelease, type K
 import { MAX_ARCHIVED_EVIDENCE_BYTES, openArchive, type Archive } from "../../src/store/index.js";
 import { devRootPin, getDevRoots, simulateEvidence, simulatedRegister, type DevRoots } from "../../src/tee/simulated/index.js";
 import { rejection } from "../support/rejection.js";
+import { unrecognisableJunk } from "../support/unrecognisableJunk.js";
 
 /** DESIGN §2 Nitro measurement of the simulated enclave: sha256(PCR0‖PCR1‖PCR2) of its documented registers. */
 const simulatedNitroMeasurement = `0x${createHash("sha256")
@@ -243,7 +244,7 @@ describe("key release service on loopback (simulated Nitro enclave, dev root tru
     const enclave = await newEnclave();
     for (let i = 0; i < 4; i += 1) {
       // Base64 just under the archive's 1 MiB cap: undecodable evidence is archived as the text sent.
-      const junk = randomBytes((MAX_ARCHIVED_EVIDENCE_BYTES / 4) * 3 - 3).toString("base64");
+      const junk = unrecognisableJunk((MAX_ARCHIVED_EVIDENCE_BYTES / 4) * 3 - 3);
       const nonce = await challenge("witness-store");
       await expectRefusal(await release("witness-store", { evidence: junk, enclaveAddress: enclave.address, hpkePublicKey: enclave.keyPair.publicKey, nonce }), 403, "KEY_RELEASE_REFUSED");
       expect(archive.count("evidence")).toBe(before);

@@ -4,7 +4,7 @@
  * verifications in flight. Requests go to the app in process (nothing leaves the machine), bounded in count.
  * (The key-release archive rule is tested in keysRelease.test.ts.)
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +15,7 @@ import { parseReferenceValues } from "../../src/policy/index.js";
 import { createKeyReleaseService } from "../../src/services/keys/index.js";
 import { NO_CLAIMS_HASH, createVerifierNode, type VerifierNode } from "../../src/services/verifier/index.js";
 import { MAX_ARCHIVED_EVIDENCE_BYTES, openArchive, type Archive } from "../../src/store/index.js";
+import { unrecognisableJunk } from "../support/unrecognisableJunk.js";
 
 const committee = { chainId: 31337, verifyingContract: "0x00000000000000000000000000000000c0ffee01" as Hex };
 const referenceValues = parseReferenceValues({ version: 1, tee: { NITRO: { allowedMeasurements: [`0x${"ab".repeat(32)}`] } } });
@@ -42,7 +43,7 @@ describe("verifier node bounds", () => {
     const before = { evidence: archive.count("evidence"), verdicts: archive.count("verdicts"), bytes: statSync(join(dir, "archive.sqlite")).size };
     const digests: string[] = [];
     for (let i = 0; i < 8; i += 1) {
-      const junk = randomBytes(rawBytes).toString("base64");
+      const junk = unrecognisableJunk(rawBytes);
       digests.push(`0x${createHash("sha256").update(junk).digest("hex")}`);
       expect(await codeOf(await verify({ evidence: junk }))).toBe("UNKNOWN_EVIDENCE_TYPE");
     }
@@ -60,7 +61,7 @@ describe("verifier node bounds", () => {
   }, 60_000);
 
   it("verifications in flight are bounded: a burst past the bound is SERVICE_BUSY before any body is read", async () => {
-    const junk = randomBytes(64 * 1024).toString("base64");
+    const junk = unrecognisableJunk(64 * 1024);
     const codes = await Promise.all(Array.from({ length: 64 }, async () => codeOf(await verify({ evidence: junk }))));
     const busy = codes.filter((code) => code === "SERVICE_BUSY").length;
     expect(busy).toBeGreaterThan(0);
@@ -75,7 +76,7 @@ describe("key release bounds", () => {
   it("releases in flight are bounded: a burst past the bound is SERVICE_BUSY before any body is read", async () => {
     const service = createKeyReleaseService({ keys: [{ id: "k", material: new Uint8Array(32).fill(1), referenceValues }] });
     const body = JSON.stringify({
-      evidence: randomBytes(64 * 1024).toString("base64"),
+      evidence: unrecognisableJunk(64 * 1024),
       enclaveAddress: privateKeyToAccount(generatePrivateKey()).address,
       hpkePublicKey: `0x${"11".repeat(32)}`,
       nonce: `0x${"22".repeat(32)}`,
