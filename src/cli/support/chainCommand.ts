@@ -1,50 +1,28 @@
 import { keccak256, type Hex } from "viem";
 import type { Command } from "commander";
 import { TeezkError, isTeezkError } from "../../errors/index.js";
-import type { CliIo } from "../main.js";
+import type { CliIo } from "../io.js";
 import type { ChainCommandOutput } from "./chainCommandOutput.js";
 import { checkDeploymentChain, DEPLOYMENT_FLAGS, resolveDeployment, type ChainDeployment, type DeploymentContract } from "./resolveDeployment.js";
 import { connectChain, DEFAULT_PRIVATE_KEY_ENV, RPC_URL_ENV } from "./connectChain.js";
 import { parseAddress, parseBytes32, parseHexArgument, parseTcbStatuses, parseTeeType, parseUint, readJsonFile } from "./parseCliValues.js";
-import { registryChallenge } from "./registryChallenge.js";
-import { registryExecute } from "./registryExecute.js";
-import { registryRefreshLiveness } from "./registryRefreshLiveness.js";
-import { registryRegister } from "./registryRegister.js";
-import { registryRevoke } from "./registryRevoke.js";
-import { registryScheduleAllow } from "./registryScheduleAllow.js";
-import { registryStatus } from "./registryStatus.js";
-import { receiptsBatchRefreshLiveness } from "./receiptsBatchRefreshLiveness.js";
-import { receiptsBatchSubmit } from "./receiptsBatchSubmit.js";
-import { receiptsBatchVerifyInclusion } from "./receiptsBatchVerifyInclusion.js";
-import { receiptsConsume } from "./receiptsConsume.js";
-import { receiptsVerify } from "./receiptsVerify.js";
-import { rootsPropose } from "./rootsPropose.js";
-import { rootsReportConflict } from "./rootsReportConflict.js";
-import { rootsStatus } from "./rootsStatus.js";
-import { rootsSubmitZk } from "./rootsSubmitZk.js";
+import { registryChallenge } from "../commands/registry/registryChallenge.js";
+import { registryExecute } from "../commands/registry/registryExecute.js";
+import { registryRefreshLiveness } from "../commands/registry/registryRefreshLiveness.js";
+import { registryRegister } from "../commands/registry/registryRegister.js";
+import { registryRevoke } from "../commands/registry/registryRevoke.js";
+import { registryScheduleAllow } from "../commands/registry/registryScheduleAllow.js";
+import { registryStatus } from "../commands/registry/registryStatus.js";
+import { receiptsBatchRefreshLiveness } from "../commands/receipts/receiptsBatchRefreshLiveness.js";
+import { receiptsBatchSubmit } from "../commands/receipts/receiptsBatchSubmit.js";
+import { receiptsBatchVerifyInclusion } from "../commands/receipts/receiptsBatchVerifyInclusion.js";
+import { receiptsConsume } from "../commands/receipts/receiptsConsume.js";
+import { receiptsVerify } from "../commands/receipts/receiptsVerify.js";
+import { rootsPropose } from "../commands/roots/rootsPropose.js";
+import { rootsReportConflict } from "../commands/roots/rootsReportConflict.js";
+import { rootsStatus } from "../commands/roots/rootsStatus.js";
+import { rootsSubmitZk } from "../commands/roots/rootsSubmitZk.js";
 import type { TeezkClients } from "../../chain/index.js";
-
-export type { ChainCommandOutput } from "./chainCommandOutput.js";
-export { connectChain } from "./connectChain.js";
-export { resolveDeployment, requireAddress, checkDeploymentChain, type ChainDeployment } from "./resolveDeployment.js";
-export {
-  registryChallenge,
-  registryExecute,
-  registryRefreshLiveness,
-  registryRegister,
-  registryRevoke,
-  registryScheduleAllow,
-  registryStatus,
-  receiptsBatchRefreshLiveness,
-  receiptsBatchSubmit,
-  receiptsBatchVerifyInclusion,
-  receiptsConsume,
-  receiptsVerify,
-  rootsPropose,
-  rootsReportConflict,
-  rootsStatus,
-  rootsSubmitZk,
-};
 
 type Raw = Record<string, string | string[] | boolean | undefined>;
 type Context = { deployment: ChainDeployment; publicClient: TeezkClients["publicClient"] };

@@ -1,4 +1,4 @@
-import { UsageError } from "./main.js";
+import { UsageError } from "../io.js";
 
 /** `--timeout <seconds>` of a proof: 1 s to a day, 600 s when absent; returned in milliseconds. */
 export function parseTimeoutFlag(value: string | undefined): number {

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { UsageError } from "./main.js";
+import { UsageError } from "../io.js";
 
 export type ReadWitnessFileParameters = {
   file: string;

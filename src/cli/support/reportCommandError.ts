@@ -1,5 +1,5 @@
-import type { TeezkError } from "../errors/index.js";
-import type { CliIo } from "./main.js";
+import type { TeezkError } from "../../errors/index.js";
+import type { CliIo } from "../io.js";
 
 export type ReportCommandErrorParameters = {
   io: CliIo;

@@ -2,9 +2,9 @@ import { createWriteStream, existsSync, statSync } from "node:fs";
 import { once } from "node:events";
 import { Writable } from "node:stream";
 import type { Command } from "commander";
-import { isTeezkError, TeezkError } from "../errors/index.js";
-import { openArchive, type ArchiveTable } from "../store/index.js";
-import { ExitCode, UsageError, type CliIo } from "./main.js";
+import { isTeezkError, TeezkError } from "../../../errors/index.js";
+import { openArchive, type ArchiveTable } from "../../../store/index.js";
+import { ExitCode, UsageError, type CliIo } from "../../io.js";
 
 export type ArchiveExportOptions = { archive?: string; table?: string; out?: string };
 

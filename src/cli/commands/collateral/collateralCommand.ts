@@ -1,12 +1,12 @@
 import { Option, type Command } from "commander";
-import { fetchCollateral, fetchCollateralTemporarily, type FetchCollateralReturnType } from "../collateral/index.js";
-import type { EvidenceKind } from "../evidence/detectEvidenceType.js";
-import { verifyEvidence } from "../evidence/verifyEvidence.js";
-import { isTeezkError } from "../errors/index.js";
-import type { SnpProduct } from "../evidence/sevsnp/index.js";
-import { ExitCode, UsageError, type CliIo } from "./main.js";
-import { reportCommandError } from "./reportCommandError.js";
-import { parseAt, readEvidenceFile } from "./verifyCommand.js";
+import { fetchCollateral, fetchCollateralTemporarily, type FetchCollateralReturnType } from "../../../collateral/index.js";
+import type { EvidenceKind } from "../../../evidence/detectEvidenceType.js";
+import { verifyEvidence } from "../../../evidence/verifyEvidence.js";
+import { isTeezkError } from "../../../errors/index.js";
+import type { SnpProduct } from "../../../evidence/sevsnp/index.js";
+import { ExitCode, UsageError, type CliIo } from "../../io.js";
+import { reportCommandError } from "../../support/reportCommandError.js";
+import { parseAt, readEvidenceFile } from "../verify/verifyCommand.js";
 
 /** Flags shared by `teezk verify` (when it fetches) and `teezk collateral fetch`. */
 export type CollateralServiceOptions = {

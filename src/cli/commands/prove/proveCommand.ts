@@ -1,11 +1,11 @@
 import { writeFileSync } from "node:fs";
-import { isTeezkError } from "../errors/index.js";
-import { createGroth16Prover, type ProveStage } from "../prover/index.js";
-import { createStepProgressBar, type ProgressStream } from "./createStepProgressBar.js";
-import { ExitCode, type CliIo } from "./main.js";
-import { parseTimeoutFlag } from "./parseTimeoutFlag.js";
-import { readWitnessFile } from "./readWitnessFile.js";
-import { reportCommandError } from "./reportCommandError.js";
+import { isTeezkError } from "../../../errors/index.js";
+import { createGroth16Prover, type ProveStage } from "../../../prover/index.js";
+import { createStepProgressBar, type ProgressStream } from "../../support/createStepProgressBar.js";
+import { ExitCode, type CliIo } from "../../io.js";
+import { parseTimeoutFlag } from "../../support/parseTimeoutFlag.js";
+import { readWitnessFile } from "../../support/readWitnessFile.js";
+import { reportCommandError } from "../../support/reportCommandError.js";
 
 export type ProveCommandOptions = {
   circuit: string;

@@ -1,9 +1,9 @@
 import { createReadStream, statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { Hex } from "viem";
-import { TeezkError } from "../../errors/index.js";
-import { MAX_BATCH_RECEIPTS, type Receipt } from "../../receipts/index.js";
-import { parseSignature, readJsonFile, receiptFromJson } from "./parseCliValues.js";
+import { TeezkError } from "../../../errors/index.js";
+import { MAX_BATCH_RECEIPTS, type Receipt } from "../../../receipts/index.js";
+import { parseSignature, readJsonFile, receiptFromJson } from "../../support/parseCliValues.js";
 
 export type SignedReceipt = { receipt: Receipt; signature: Hex };
 

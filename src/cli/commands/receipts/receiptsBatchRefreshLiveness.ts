@@ -1,9 +1,9 @@
 import type { Address, Hex } from "viem";
-import { refreshBatchLiveness, type TeezkClients } from "../../chain/index.js";
-import type { TeezkError } from "../../errors/index.js";
-import { isoTime, transactionOutput, type ChainCommandOutput } from "./chainCommandOutput.js";
-import { explainChainError } from "./explainChainError.js";
-import { requireAddress, type ChainDeployment } from "./resolveDeployment.js";
+import { refreshBatchLiveness, type TeezkClients } from "../../../chain/index.js";
+import type { TeezkError } from "../../../errors/index.js";
+import { isoTime, transactionOutput, type ChainCommandOutput } from "../../support/chainCommandOutput.js";
+import { explainChainError } from "../../support/explainChainError.js";
+import { requireAddress, type ChainDeployment } from "../../support/resolveDeployment.js";
 
 export type ReceiptsBatchRefreshLivenessParameters = TeezkClients & { deployment: ChainDeployment; root: Hex; signer: Address; programId: Hex };
 export type ReceiptsBatchRefreshLivenessErrorType = TeezkError;

@@ -1,11 +1,11 @@
 import { recoverAddress, type Hex } from "viem";
-import { batchReceiptsAbi, enclaveRegistryAbi, submitBatch, type TeezkClients } from "../../chain/index.js";
-import { TeezkError } from "../../errors/index.js";
-import { buildReceiptBatch, hashBatch } from "../../receipts/index.js";
-import { transactionOutput, type ChainCommandOutput } from "./chainCommandOutput.js";
-import { explainChainError } from "./explainChainError.js";
+import { batchReceiptsAbi, enclaveRegistryAbi, submitBatch, type TeezkClients } from "../../../chain/index.js";
+import { TeezkError } from "../../../errors/index.js";
+import { buildReceiptBatch, hashBatch } from "../../../receipts/index.js";
+import { transactionOutput, type ChainCommandOutput } from "../../support/chainCommandOutput.js";
+import { explainChainError } from "../../support/explainChainError.js";
 import { loadReceiptLines } from "./loadReceiptFiles.js";
-import { requireAddress, type ChainDeployment } from "./resolveDeployment.js";
+import { requireAddress, type ChainDeployment } from "../../support/resolveDeployment.js";
 
 export type ReceiptsBatchSubmitParameters = TeezkClients & {
   deployment: ChainDeployment;

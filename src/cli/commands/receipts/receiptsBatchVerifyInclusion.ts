@@ -1,11 +1,11 @@
 import type { Address, Hex } from "viem";
-import { verifyInclusion, type TeezkClients } from "../../chain/index.js";
-import { TeezkError } from "../../errors/index.js";
-import { buildReceiptBatch, getInclusionProof, verifyInclusionProof, type Receipt } from "../../receipts/index.js";
-import { viewOutput, type ChainCommandOutput } from "./chainCommandOutput.js";
-import { explainChainError } from "./explainChainError.js";
+import { verifyInclusion, type TeezkClients } from "../../../chain/index.js";
+import { TeezkError } from "../../../errors/index.js";
+import { buildReceiptBatch, getInclusionProof, verifyInclusionProof, type Receipt } from "../../../receipts/index.js";
+import { viewOutput, type ChainCommandOutput } from "../../support/chainCommandOutput.js";
+import { explainChainError } from "../../support/explainChainError.js";
 import { loadReceipt, loadReceiptLines } from "./loadReceiptFiles.js";
-import { requireAddress, type ChainDeployment } from "./resolveDeployment.js";
+import { requireAddress, type ChainDeployment } from "../../support/resolveDeployment.js";
 
 export type ReceiptsBatchVerifyInclusionParameters = Pick<TeezkClients, "publicClient"> & {
   deployment: ChainDeployment;

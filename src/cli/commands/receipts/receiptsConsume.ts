@@ -1,9 +1,9 @@
-import { consumeReceipt, type TeezkClients } from "../../chain/index.js";
-import type { TeezkError } from "../../errors/index.js";
-import { transactionOutput, type ChainCommandOutput } from "./chainCommandOutput.js";
-import { explainChainError } from "./explainChainError.js";
+import { consumeReceipt, type TeezkClients } from "../../../chain/index.js";
+import type { TeezkError } from "../../../errors/index.js";
+import { transactionOutput, type ChainCommandOutput } from "../../support/chainCommandOutput.js";
+import { explainChainError } from "../../support/explainChainError.js";
 import { loadSignedReceipt } from "./loadReceiptFiles.js";
-import { requireAddress, type ChainDeployment } from "./resolveDeployment.js";
+import { requireAddress, type ChainDeployment } from "../../support/resolveDeployment.js";
 
 export type ReceiptsConsumeParameters = TeezkClients & { deployment: ChainDeployment; receiptFile: string };
 export type ReceiptsConsumeErrorType = TeezkError;

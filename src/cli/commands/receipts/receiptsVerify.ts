@@ -1,10 +1,10 @@
-import { recoverReceiptSigner } from "../../receipts/index.js";
-import { verifyReceipt, type TeezkClients } from "../../chain/index.js";
-import type { TeezkError } from "../../errors/index.js";
-import { viewOutput, type ChainCommandOutput } from "./chainCommandOutput.js";
-import { explainChainError } from "./explainChainError.js";
+import { recoverReceiptSigner } from "../../../receipts/index.js";
+import { verifyReceipt, type TeezkClients } from "../../../chain/index.js";
+import type { TeezkError } from "../../../errors/index.js";
+import { viewOutput, type ChainCommandOutput } from "../../support/chainCommandOutput.js";
+import { explainChainError } from "../../support/explainChainError.js";
 import { loadSignedReceipt } from "./loadReceiptFiles.js";
-import { requireAddress, type ChainDeployment } from "./resolveDeployment.js";
+import { requireAddress, type ChainDeployment } from "../../support/resolveDeployment.js";
 
 export type ReceiptsVerifyParameters = Pick<TeezkClients, "publicClient"> & { deployment: ChainDeployment; receiptFile: string };
 export type ReceiptsVerifyErrorType = TeezkError;

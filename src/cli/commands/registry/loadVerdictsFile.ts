@@ -1,8 +1,8 @@
 import { getAddress, isAddress, isHex, keccak256, type Hex } from "viem";
-import type { Verdict } from "../../chain/index.js";
-import { decodeVerdictClaims, type Claims } from "../../claims/index.js";
-import { TeezkError } from "../../errors/index.js";
-import { parseSignature, readJsonFile } from "./parseCliValues.js";
+import type { Verdict } from "../../../chain/index.js";
+import { decodeVerdictClaims, type Claims } from "../../../claims/index.js";
+import { TeezkError } from "../../../errors/index.js";
+import { parseSignature, readJsonFile } from "../../support/parseCliValues.js";
 
 export type VerdictsFile = {
   claims: Claims;

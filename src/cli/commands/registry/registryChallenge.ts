@@ -1,9 +1,9 @@
 import type { Hex } from "viem";
-import { issueChallenge, type TeezkClients } from "../../chain/index.js";
-import type { TeezkError } from "../../errors/index.js";
-import { isoTime, transactionOutput, type ChainCommandOutput } from "./chainCommandOutput.js";
-import { explainChainError } from "./explainChainError.js";
-import { requireAddress, type ChainDeployment } from "./resolveDeployment.js";
+import { issueChallenge, type TeezkClients } from "../../../chain/index.js";
+import type { TeezkError } from "../../../errors/index.js";
+import { isoTime, transactionOutput, type ChainCommandOutput } from "../../support/chainCommandOutput.js";
+import { explainChainError } from "../../support/explainChainError.js";
+import { requireAddress, type ChainDeployment } from "../../support/resolveDeployment.js";
 
 export type RegistryChallengeParameters = TeezkClients & { deployment: ChainDeployment; programId: Hex };
 export type RegistryChallengeErrorType = TeezkError;

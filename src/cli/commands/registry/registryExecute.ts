@@ -1,8 +1,8 @@
-import { executeTimelockCalls, timelockAbi, type TeezkClients } from "../../chain/index.js";
-import { TeezkError } from "../../errors/index.js";
-import { isoTime, transactionOutput, type ChainCommandOutput } from "./chainCommandOutput.js";
-import { explainChainError } from "./explainChainError.js";
-import type { ChainDeployment } from "./resolveDeployment.js";
+import { executeTimelockCalls, timelockAbi, type TeezkClients } from "../../../chain/index.js";
+import { TeezkError } from "../../../errors/index.js";
+import { isoTime, transactionOutput, type ChainCommandOutput } from "../../support/chainCommandOutput.js";
+import { explainChainError } from "../../support/explainChainError.js";
+import type { ChainDeployment } from "../../support/resolveDeployment.js";
 import { readTimelockOperationFile } from "./timelockOperationFile.js";
 
 export type RegistryExecuteParameters = TeezkClients & {

@@ -1,14 +1,14 @@
 import { readFileSync, statSync } from "node:fs";
 import { getAddress, recoverAddress, type Address, type Hex } from "viem";
-import { hashVerdict, measurementRegistryAbi, registerComposite, registerEnclave, type TeezkClients } from "../../chain/index.js";
-import { computeBindingFromKeyHash, TeeType, teeTypeName } from "../../claims/index.js";
-import { TeezkError } from "../../errors/index.js";
-import { gpuNotAnEnclave, MAX_EVIDENCE_FILE_BYTES } from "../../evidence/verifyEvidence.js";
-import { requestCommitteeVerdicts } from "../../services/verifier/index.js";
-import { isoTime, transactionOutput, type ChainCommandOutput } from "./chainCommandOutput.js";
-import { explainChainError } from "./explainChainError.js";
+import { hashVerdict, measurementRegistryAbi, registerComposite, registerEnclave, type TeezkClients } from "../../../chain/index.js";
+import { computeBindingFromKeyHash, TeeType, teeTypeName } from "../../../claims/index.js";
+import { TeezkError } from "../../../errors/index.js";
+import { gpuNotAnEnclave, MAX_EVIDENCE_FILE_BYTES } from "../../../evidence/verifyEvidence.js";
+import { requestCommitteeVerdicts } from "../../../services/verifier/index.js";
+import { isoTime, transactionOutput, type ChainCommandOutput } from "../../support/chainCommandOutput.js";
+import { explainChainError } from "../../support/explainChainError.js";
 import { loadVerdictsFile, type VerdictsFile } from "./loadVerdictsFile.js";
-import { requireAddress, type ChainDeployment } from "./resolveDeployment.js";
+import { requireAddress, type ChainDeployment } from "../../support/resolveDeployment.js";
 
 export type RegistryRegisterParameters = TeezkClients & {
   deployment: ChainDeployment;

@@ -1,11 +1,11 @@
 import type { Hex } from "viem";
-import { measurementRegistryAbi, type TeezkClients } from "../../chain/index.js";
-import { sendContractTransaction } from "../../chain/sendContractTransaction.js";
-import { teeTypeName } from "../../claims/index.js";
-import type { TeezkError } from "../../errors/index.js";
-import { transactionOutput, type ChainCommandOutput } from "./chainCommandOutput.js";
-import { explainChainError } from "./explainChainError.js";
-import { requireAddress, type ChainDeployment } from "./resolveDeployment.js";
+import { measurementRegistryAbi, type TeezkClients } from "../../../chain/index.js";
+import { sendContractTransaction } from "../../../chain/sendContractTransaction.js";
+import { teeTypeName } from "../../../claims/index.js";
+import type { TeezkError } from "../../../errors/index.js";
+import { transactionOutput, type ChainCommandOutput } from "../../support/chainCommandOutput.js";
+import { explainChainError } from "../../support/explainChainError.js";
+import { requireAddress, type ChainDeployment } from "../../support/resolveDeployment.js";
 
 export type RegistryRevokeParameters = TeezkClients & { deployment: ChainDeployment; teeType: number; measurement: Hex };
 export type RegistryRevokeErrorType = TeezkError;

@@ -1,10 +1,10 @@
 import { toHex, type Hex } from "viem";
-import { buildAllowMeasurementCalls, scheduleTimelockCalls, tcbStatusBitmap, type TeezkClients } from "../../chain/index.js";
-import { teeTypeName, type TcbStatusName } from "../../claims/index.js";
-import { TeezkError } from "../../errors/index.js";
-import { isoTime, transactionOutput, type ChainCommandOutput } from "./chainCommandOutput.js";
-import { explainChainError } from "./explainChainError.js";
-import { requireAddress, type ChainDeployment } from "./resolveDeployment.js";
+import { buildAllowMeasurementCalls, scheduleTimelockCalls, tcbStatusBitmap, type TeezkClients } from "../../../chain/index.js";
+import { teeTypeName, type TcbStatusName } from "../../../claims/index.js";
+import { TeezkError } from "../../../errors/index.js";
+import { isoTime, transactionOutput, type ChainCommandOutput } from "../../support/chainCommandOutput.js";
+import { explainChainError } from "../../support/explainChainError.js";
+import { requireAddress, type ChainDeployment } from "../../support/resolveDeployment.js";
 import { checkOperationFilePath, writeTimelockOperationFile } from "./timelockOperationFile.js";
 
 export type RegistryScheduleAllowParameters = TeezkClients & {

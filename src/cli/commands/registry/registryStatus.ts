@@ -5,12 +5,12 @@ import {
   measurementRegistryAbi,
   timelockAbi,
   type TeezkClients,
-} from "../../chain/index.js";
-import { TcbStatus, teeTypeName, type TcbStatusName } from "../../claims/index.js";
-import { TeezkError } from "../../errors/index.js";
-import { isoTime, viewOutput, type ChainCommandOutput } from "./chainCommandOutput.js";
-import { explainChainError } from "./explainChainError.js";
-import { requireAddress, type ChainDeployment } from "./resolveDeployment.js";
+} from "../../../chain/index.js";
+import { TcbStatus, teeTypeName, type TcbStatusName } from "../../../claims/index.js";
+import { TeezkError } from "../../../errors/index.js";
+import { isoTime, viewOutput, type ChainCommandOutput } from "../../support/chainCommandOutput.js";
+import { explainChainError } from "../../support/explainChainError.js";
+import { requireAddress, type ChainDeployment } from "../../support/resolveDeployment.js";
 
 export type RegistryStatusParameters = Pick<TeezkClients, "publicClient"> & {
   deployment: ChainDeployment;

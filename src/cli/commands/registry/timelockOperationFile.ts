@@ -1,10 +1,10 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { getAddress, isAddress, isHex, type Address, type Hex } from "viem";
-import { timelockOperationId, type TimelockOperation } from "../../chain/index.js";
-import { TeezkError } from "../../errors/index.js";
-import { toJsonValue } from "./chainCommandOutput.js";
-import { readJsonFile } from "./parseCliValues.js";
+import { timelockOperationId, type TimelockOperation } from "../../../chain/index.js";
+import { TeezkError } from "../../../errors/index.js";
+import { toJsonValue } from "../../support/chainCommandOutput.js";
+import { readJsonFile } from "../../support/parseCliValues.js";
 
 /** What `registry schedule-allow --save` writes and `registry execute --operation` reads. */
 export type TimelockOperationFile = {

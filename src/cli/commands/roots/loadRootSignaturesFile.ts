@@ -1,7 +1,7 @@
 import { getAddress, hashTypedData, isAddress, recoverAddress, type Address, type Hex } from "viem";
-import { multiProverRootsDomain, rootTypes, type RootSignature } from "../../chain/index.js";
-import { TeezkError } from "../../errors/index.js";
-import { parseSignature, readJsonFile } from "./parseCliValues.js";
+import { multiProverRootsDomain, rootTypes, type RootSignature } from "../../../chain/index.js";
+import { TeezkError } from "../../../errors/index.js";
+import { parseSignature, readJsonFile } from "../../support/parseCliValues.js";
 
 /** More signatures than there are TEE types times a generous set of enclaves each: a malformed file. */
 const MAX_SIGNATURES = 256;

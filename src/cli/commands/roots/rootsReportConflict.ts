@@ -1,10 +1,10 @@
 import type { Hex } from "viem";
-import { reportConflict, type TeezkClients } from "../../chain/index.js";
-import type { TeezkError } from "../../errors/index.js";
-import { transactionOutput, type ChainCommandOutput } from "./chainCommandOutput.js";
-import { explainChainError } from "./explainChainError.js";
+import { reportConflict, type TeezkClients } from "../../../chain/index.js";
+import type { TeezkError } from "../../../errors/index.js";
+import { transactionOutput, type ChainCommandOutput } from "../../support/chainCommandOutput.js";
+import { explainChainError } from "../../support/explainChainError.js";
 import { loadRootSignaturesFile } from "./loadRootSignaturesFile.js";
-import { requireAddress, type ChainDeployment } from "./resolveDeployment.js";
+import { requireAddress, type ChainDeployment } from "../../support/resolveDeployment.js";
 
 export type RootsReportConflictParameters = TeezkClients & {
   deployment: ChainDeployment;

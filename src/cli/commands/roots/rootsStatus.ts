@@ -1,8 +1,8 @@
-import { multiProverRootsAbi, type TeezkClients } from "../../chain/index.js";
-import type { TeezkError } from "../../errors/index.js";
-import { isoTime, viewOutput, type ChainCommandOutput } from "./chainCommandOutput.js";
-import { explainChainError } from "./explainChainError.js";
-import { requireAddress, type ChainDeployment } from "./resolveDeployment.js";
+import { multiProverRootsAbi, type TeezkClients } from "../../../chain/index.js";
+import type { TeezkError } from "../../../errors/index.js";
+import { isoTime, viewOutput, type ChainCommandOutput } from "../../support/chainCommandOutput.js";
+import { explainChainError } from "../../support/explainChainError.js";
+import { requireAddress, type ChainDeployment } from "../../support/resolveDeployment.js";
 
 export type RootsStatusParameters = Pick<TeezkClients, "publicClient"> & { deployment: ChainDeployment; epoch?: bigint };
 export type RootsStatusErrorType = TeezkError;

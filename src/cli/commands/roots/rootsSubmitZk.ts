@@ -1,9 +1,9 @@
 import { parseEventLogs, type Hex } from "viem";
-import { multiProverRootsAbi, submitZkRoot, type TeezkClients } from "../../chain/index.js";
-import type { TeezkError } from "../../errors/index.js";
-import { transactionOutput, type ChainCommandOutput } from "./chainCommandOutput.js";
-import { explainChainError } from "./explainChainError.js";
-import { requireAddress, type ChainDeployment } from "./resolveDeployment.js";
+import { multiProverRootsAbi, submitZkRoot, type TeezkClients } from "../../../chain/index.js";
+import type { TeezkError } from "../../../errors/index.js";
+import { transactionOutput, type ChainCommandOutput } from "../../support/chainCommandOutput.js";
+import { explainChainError } from "../../support/explainChainError.js";
+import { requireAddress, type ChainDeployment } from "../../support/resolveDeployment.js";
 
 export type RootsSubmitZkParameters = TeezkClients & { deployment: ChainDeployment; epoch: bigint; root: Hex; zkProof: Hex };
 export type RootsSubmitZkErrorType = TeezkError;

@@ -1,9 +1,9 @@
 import { getAddress, isAddress, type Address } from "viem";
-import { evidenceKinds, type EvidenceKind } from "../evidence/detectEvidenceType.js";
-import type { CollateralByKind } from "../services/verifier/index.js";
-import { devRootPin, getDevRoots, simulatedVendors } from "../tee/simulated/index.js";
-import type { PinnedRoot } from "../util/x509.js";
-import { UsageError } from "./main.js";
+import { evidenceKinds, type EvidenceKind } from "../../../evidence/detectEvidenceType.js";
+import type { CollateralByKind } from "../../../services/verifier/index.js";
+import { devRootPin, getDevRoots, simulatedVendors } from "../../../tee/simulated/index.js";
+import type { PinnedRoot } from "../../../util/x509.js";
+import { UsageError } from "../../io.js";
 
 /** `--port`: 0 to 65535 (0 picks a free port and the command prints it). */
 export function parsePort(value: string | undefined, fallback: number): number {

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { CliIo } from "./main.js";
+import type { CliIo } from "../../io.js";
 import { registerServeKeysCommand } from "./serveKeysCommand.js";
 import { registerServeProverCommand } from "./serveProverCommand.js";
 import { registerServeVerifierCommand } from "./serveVerifierCommand.js";

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { createKeyReleaseService, loadReleasableKeys } from "../services/keys/index.js";
-import { UsageError, type CliIo } from "./main.js";
+import { createKeyReleaseService, loadReleasableKeys } from "../../../services/keys/index.js";
+import { UsageError, type CliIo } from "../../io.js";
 import { parseCollateralFlags, parsePort } from "./parseServeOptions.js";
 import type { RunningService } from "./runUntilSignal.js";
 import { addEvidenceTrustOptions, addListeningLineJsonOption, addListenOptions, collateralServicesOf, extraTrustedRootsOf, listenWithArchive, serveUntilSignal, SIMULATE_ROOTS_WARNING, type ServeEvidenceTrustOptions, type ServeListenOptions } from "./serveSupport.js";

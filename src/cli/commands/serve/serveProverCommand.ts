@@ -7,9 +7,9 @@ import {
   simulatedProverVendors,
   type EvidenceSource,
   type SimulatedProverVendor,
-} from "../services/prover/index.js";
-import { getDevRoots } from "../tee/simulated/index.js";
-import { UsageError, type CliIo } from "./main.js";
+} from "../../../services/prover/index.js";
+import { getDevRoots } from "../../../tee/simulated/index.js";
+import { UsageError, type CliIo } from "../../io.js";
 import { parseAddressFlag, parseChainId, parsePort } from "./parseServeOptions.js";
 import type { RunningService } from "./runUntilSignal.js";
 import { addListeningLineJsonOption, addListenOptions, listenWithArchive, serveUntilSignal, type ServeListenOptions } from "./serveSupport.js";

@@ -1,11 +1,11 @@
 import { Option, type Command } from "commander";
 import type { Hono } from "hono";
-import { isTeezkError } from "../errors/index.js";
-import { serveApp } from "../services/http/index.js";
-import { openArchive, type Archive } from "../store/index.js";
-import type { PinnedRoot } from "../util/x509.js";
-import type { ServiceCollateralOptions } from "../collateral/index.js";
-import { ExitCode, UsageError, type CliIo } from "./main.js";
+import { isTeezkError } from "../../../errors/index.js";
+import { serveApp } from "../../../services/http/index.js";
+import { openArchive, type Archive } from "../../../store/index.js";
+import type { PinnedRoot } from "../../../util/x509.js";
+import type { ServiceCollateralOptions } from "../../../collateral/index.js";
+import { ExitCode, UsageError, type CliIo } from "../../io.js";
 import { simulatedRootPins } from "./parseServeOptions.js";
 import { runUntilSignal, type RunningService } from "./runUntilSignal.js";
 

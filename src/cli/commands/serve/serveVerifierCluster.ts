@@ -2,8 +2,8 @@ import cluster, { type Worker } from "node:cluster";
 import { once } from "node:events";
 import type { Hex } from "viem";
 import { generatePrivateKey } from "viem/accounts";
-import { TeezkError } from "../errors/index.js";
-import type { CliIo } from "./main.js";
+import { TeezkError } from "../../../errors/index.js";
+import type { CliIo } from "../../io.js";
 import type { RunningService } from "./runUntilSignal.js";
 
 /** The variable the primary hands its ephemeral key to its workers in (when no --key-env is given). */

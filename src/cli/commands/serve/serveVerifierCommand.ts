@@ -1,11 +1,11 @@
 import type { Command } from "commander";
 import type { Hex, LocalAccount } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { TeezkError } from "../errors/index.js";
-import { loadReferenceValues } from "../policy/index.js";
-import { createVerifierNode, DEFAULT_REQUEST_TIME_SKEW_MS } from "../services/verifier/index.js";
-import { openArchive } from "../store/index.js";
-import { UsageError, type CliIo } from "./main.js";
+import { TeezkError } from "../../../errors/index.js";
+import { loadReferenceValues } from "../../../policy/index.js";
+import { createVerifierNode, DEFAULT_REQUEST_TIME_SKEW_MS } from "../../../services/verifier/index.js";
+import { openArchive } from "../../../store/index.js";
+import { UsageError, type CliIo } from "../../io.js";
 import { parseAddressFlag, parseChainId, parseCollateralFlags, parsePort } from "./parseServeOptions.js";
 import type { RunningService } from "./runUntilSignal.js";
 import { isClusterWorker, reportListening, startVerifierCluster, workerKeyEnv } from "./serveVerifierCluster.js";

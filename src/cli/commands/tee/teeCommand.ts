@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { isTeezkError, TeezkError } from "../errors/index.js";
-import { collectEvidence, type CollectEvidenceParameters } from "../tee/collectEvidence.js";
-import { detectTee, type DetectTeeReturnType } from "../tee/detectTee.js";
-import { getDevRoots, simulateEvidence, type SimulatedVendor } from "../tee/simulated/index.js";
-import { toHex, type Hex } from "../util/bytes.js";
-import { ExitCode, UsageError, type CliIo } from "./main.js";
-import { reportCommandError } from "./reportCommandError.js";
+import { isTeezkError, TeezkError } from "../../../errors/index.js";
+import { collectEvidence, type CollectEvidenceParameters } from "../../../tee/collectEvidence.js";
+import { detectTee, type DetectTeeReturnType } from "../../../tee/detectTee.js";
+import { getDevRoots, simulateEvidence, type SimulatedVendor } from "../../../tee/simulated/index.js";
+import { toHex, type Hex } from "../../../util/bytes.js";
+import { ExitCode, UsageError, type CliIo } from "../../io.js";
+import { reportCommandError } from "../../support/reportCommandError.js";
 
 export type TeeDetectOptions = { json?: boolean };
 

@@ -1,16 +1,28 @@
 import { readFileSync, statSync } from "node:fs";
-import { claimsToJson, encodeClaims, tcbStatusName, teeTypeName, type VerifiedEvidence } from "../claims/index.js";
-import { TeezkError, isTeezkError } from "../errors/index.js";
-import { assessEvidence } from "../assessment/index.js";
-import { MAX_EVIDENCE_FILE_BYTES, verifyEvidence, type VerifyEvidenceParameters, type VerifyEvidenceReturnType } from "../evidence/verifyEvidence.js";
-import type { PinnedRoot } from "../util/x509.js";
-import { loadReferenceValues, type Appraisal } from "../policy/index.js";
-import { ExitCode, UsageError, type CliIo, type VerifyCommandOptions } from "./main.js";
-import { reportCommandError } from "./reportCommandError.js";
-import { describeSource, withFetchedCollateral } from "./collateralCommand.js";
-import type { ItemSource } from "../collateral/index.js";
-import { detectEvidenceType } from "../evidence/detectEvidenceType.js";
-import { decodeEvidenceInput } from "../util/bytes.js";
+import { claimsToJson, encodeClaims, tcbStatusName, teeTypeName, type VerifiedEvidence } from "../../../claims/index.js";
+import { TeezkError, isTeezkError } from "../../../errors/index.js";
+import { assessEvidence } from "../../../assessment/index.js";
+import { MAX_EVIDENCE_FILE_BYTES, verifyEvidence, type VerifyEvidenceParameters, type VerifyEvidenceReturnType } from "../../../evidence/verifyEvidence.js";
+import type { PinnedRoot } from "../../../util/x509.js";
+import { loadReferenceValues, type Appraisal } from "../../../policy/index.js";
+import { ExitCode, UsageError, type CliIo } from "../../io.js";
+import type { VerifyFetchOptions } from "../collateral/collateralCommand.js";
+import { reportCommandError } from "../../support/reportCommandError.js";
+import { describeSource, withFetchedCollateral } from "../collateral/collateralCommand.js";
+import type { ItemSource } from "../../../collateral/index.js";
+import { detectEvidenceType } from "../../../evidence/detectEvidenceType.js";
+import { decodeEvidenceInput } from "../../../util/bytes.js";
+
+export type VerifyCommandOptions = VerifyFetchOptions & {
+  type?: "nitro" | "tdx" | "sgx" | "sevsnp" | "nvidia";
+  at?: string;
+  collateral?: string[];
+  policy?: string;
+  gpu?: string;
+  gpuCollateral?: string;
+  trustRoot?: string[];
+  json?: boolean;
+};
 
 export async function verifyCommand(file: string, options: VerifyCommandOptions, io: CliIo): Promise<number> {
   const now = parseAt(options.at);
