@@ -1,17 +1,13 @@
 import { Command, CommanderError, Option } from "commander";
-import { verifyCommand } from "./verifyCommand.js";
-import { teeAttestCommand, teeDetectCommand, type TeeAttestOptions, type TeeDetectOptions } from "./teeCommand.js";
-import { proveCommand, type ProveCommandOptions } from "./proveCommand.js";
-import { registerServeCommand } from "./serveCommand.js";
-import { registerArchiveCommand } from "./archiveCommand.js";
-import { registerChainCommands } from "./chain/index.js";
-import { registerDelegateCommand } from "./delegateCommand.js";
-import { addCollateralServiceOptions, registerCollateralCommand, type VerifyFetchOptions } from "./collateralCommand.js";
-
-/** Exit codes: 0 verified (and appraised, with --policy), 1 rejected, 2 usage error. */
-export const ExitCode = { OK: 0, REJECTED: 1, USAGE: 2 } as const;
-
-export class UsageError extends Error {}
+import { verifyCommand, type VerifyCommandOptions } from "./commands/verify/verifyCommand.js";
+import { ExitCode, processIo, UsageError, type CliIo } from "./io.js";
+import { teeAttestCommand, teeDetectCommand, type TeeAttestOptions, type TeeDetectOptions } from "./commands/tee/teeCommand.js";
+import { proveCommand, type ProveCommandOptions } from "./commands/prove/proveCommand.js";
+import { registerServeCommand } from "./commands/serve/serveCommand.js";
+import { registerArchiveCommand } from "./commands/archive/archiveCommand.js";
+import { registerChainCommands } from "./support/chainCommand.js";
+import { registerDelegateCommand } from "./commands/delegate/delegateCommand.js";
+import { addCollateralServiceOptions, registerCollateralCommand } from "./commands/collateral/collateralCommand.js";
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const program = new Command("teezk")
@@ -105,21 +101,3 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   }
   return exitCode;
 }
-
-export type VerifyCommandOptions = VerifyFetchOptions & {
-  type?: "nitro" | "tdx" | "sgx" | "sevsnp" | "nvidia";
-  at?: string;
-  collateral?: string[];
-  policy?: string;
-  gpu?: string;
-  gpuCollateral?: string;
-  trustRoot?: string[];
-  json?: boolean;
-};
-
-export type CliIo = { out: (text: string) => void; err: (text: string) => void };
-
-const processIo: CliIo = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};

@@ -2,7 +2,12 @@ import { readFileSync } from "node:fs";
 import type { Hex } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { measurementRegistryAbi } from "../../src/chain/index.js";
-import { receiptsBatchRefreshLiveness, receiptsBatchSubmit, receiptsBatchVerifyInclusion, receiptsConsume, receiptsVerify, type ChainDeployment } from "../../src/cli/chain/index.js";
+import { receiptsBatchRefreshLiveness } from "../../src/cli/commands/receipts/receiptsBatchRefreshLiveness.js";
+import { receiptsBatchSubmit } from "../../src/cli/commands/receipts/receiptsBatchSubmit.js";
+import { receiptsBatchVerifyInclusion } from "../../src/cli/commands/receipts/receiptsBatchVerifyInclusion.js";
+import { receiptsConsume } from "../../src/cli/commands/receipts/receiptsConsume.js";
+import { receiptsVerify } from "../../src/cli/commands/receipts/receiptsVerify.js";
+import type { ChainDeployment } from "../../src/cli/support/resolveDeployment.js";
 import { buildReceiptBatch, getInclusionProof, signBatch, signReceipt, type Receipt } from "../../src/receipts/index.js";
 import {
   PROGRAM_ID,

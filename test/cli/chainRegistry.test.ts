@@ -5,16 +5,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { issueChallenge } from "../../src/chain/index.js";
 import { signVerdict } from "../../src/chain/signVerdict.js";
 import { computeBinding, encodeClaims, type Claims } from "../../src/claims/index.js";
-import {
-  registryChallenge,
-  registryExecute,
-  registryRefreshLiveness,
-  registryRegister,
-  registryRevoke,
-  registryScheduleAllow,
-  registryStatus,
-  type ChainDeployment,
-} from "../../src/cli/chain/index.js";
+import { registryChallenge } from "../../src/cli/commands/registry/registryChallenge.js";
+import { registryExecute } from "../../src/cli/commands/registry/registryExecute.js";
+import { registryRefreshLiveness } from "../../src/cli/commands/registry/registryRefreshLiveness.js";
+import { registryRegister } from "../../src/cli/commands/registry/registryRegister.js";
+import { registryRevoke } from "../../src/cli/commands/registry/registryRevoke.js";
+import { registryScheduleAllow } from "../../src/cli/commands/registry/registryScheduleAllow.js";
+import { registryStatus } from "../../src/cli/commands/registry/registryStatus.js";
+import type { ChainDeployment } from "../../src/cli/support/resolveDeployment.js";
 import type { TeezkClients } from "../../src/chain/index.js";
 import { buildDevReferenceValues, probeSimulatedClaims as probeGpu, writeCollateralFolder } from "../../src/devnet/index.js";
 import { simulateEvidence } from "../../src/tee/simulated/index.js";

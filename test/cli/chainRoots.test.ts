@@ -1,7 +1,11 @@
 import type { Hex } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { signRoot } from "../../src/chain/index.js";
-import { rootsPropose, rootsReportConflict, rootsStatus, rootsSubmitZk, type ChainDeployment } from "../../src/cli/chain/index.js";
+import { rootsPropose } from "../../src/cli/commands/roots/rootsPropose.js";
+import { rootsReportConflict } from "../../src/cli/commands/roots/rootsReportConflict.js";
+import { rootsStatus } from "../../src/cli/commands/roots/rootsStatus.js";
+import { rootsSubmitZk } from "../../src/cli/commands/roots/rootsSubmitZk.js";
+import type { ChainDeployment } from "../../src/cli/support/resolveDeployment.js";
 import {
   ESCAPE_DELAY,
   PROGRAM_ID,

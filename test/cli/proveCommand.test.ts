@@ -37,7 +37,8 @@ describe("teezk prove", () => {
     expect(result.code, result.err).toBe(0);
 
     const stages = [...result.err.matchAll(/^prove membership (witness|proving|done)\s+(\d+\.\d) s$/gm)];
-    expect(stages.map((m) => m[1])).toEqual(["witness", "proving", "done"]);
+    // Off a terminal the bar repeats the current stage every 5 s (a proof on a loaded machine can take longer).
+    expect(stages.map((m) => m[1]).filter((stage, i, all) => stage !== all[i - 1])).toEqual(["witness", "proving", "done"]);
     const elapsed = stages.map((m) => Number(m[2]));
     expect(elapsed).toEqual([...elapsed].sort((a, b) => a - b));
 

@@ -12,7 +12,9 @@ import {
   tcbStatusBitmap,
 } from "../../src/chain/index.js";
 import { computeBinding, encodeCompositeClaims, type Claims } from "../../src/claims/index.js";
-import { registryRegister, registryStatus, type ChainDeployment } from "../../src/cli/chain/index.js";
+import { registryRegister } from "../../src/cli/commands/registry/registryRegister.js";
+import { registryStatus } from "../../src/cli/commands/registry/registryStatus.js";
+import type { ChainDeployment } from "../../src/cli/support/resolveDeployment.js";
 import { buildDevReferenceValues, probeSimulatedClaims as probeGpu, writeCollateralFolder } from "../../src/devnet/index.js";
 import { serveApp, type ServeAppReturnType } from "../../src/services/http/index.js";
 import { createVerifierNode, requestCommitteeVerdicts } from "../../src/services/verifier/index.js";

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { serveApp, type ServeAppReturnType } from "../../src/services/http/index.js";
 import { createVerifierNode, requestVerdict } from "../../src/services/verifier/index.js";
 import { rejection } from "../support/rejection.js";
-import { collateralServicesOf } from "../../src/cli/serveSupport.js";
+import { collateralServicesOf } from "../../src/cli/commands/serve/serveSupport.js";
 import { sampleCollateral } from "../services/support/realEvidence.js";
 import { startStandIn, type StandIn } from "./support/standIn.js";
 import { committee, referenceValues, tdxQuote, tdxSample } from "./support/tdxService.js";

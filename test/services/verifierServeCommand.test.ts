@@ -9,7 +9,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateHpkeKeyPair } from "../../src/channel/index.js";
 import { runCli } from "../cli/support/runCli.js";
-import { startServeKeys } from "../../src/cli/serveKeysCommand.js";
+import { startServeKeys } from "../../src/cli/commands/serve/serveKeysCommand.js";
 import { requestKeyRelease } from "../../src/services/keys/index.js";
 import { requestVerdict } from "../../src/services/verifier/index.js";
 import { openArchive } from "../../src/store/index.js";

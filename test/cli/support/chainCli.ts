@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ChainDeployment } from "../../../src/cli/chain/index.js";
+import type { ChainDeployment } from "../../../src/cli/support/resolveDeployment.js";
 import type { TeezkSystem } from "../../chain/support/system.js";
 
 /** A fresh temporary folder per test file, for the JSON files the commands read and write. */

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main, type CliIo } from "../../../src/cli/main.js";
+import { main } from "../../../src/cli/main.js";
+import type { CliIo } from "../../../src/cli/io.js";
 import { verifyEvidence } from "../../../src/evidence/verifyEvidence.js";
 import { isTeezkError } from "../../../src/errors/index.js";
 
