@@ -1,36 +1,33 @@
 import { join } from "node:path";
-import { keccak256, toHex, type Address, type Hex } from "viem";
+import type { Hex } from "viem";
 import type { Claims } from "../claims/index.js";
 import {
   allowClaims,
   buildDevReferenceValues,
-  createSimulatedEnclave,
   devAccount,
   probeSimulatedClaims,
-  registerThroughCommittee,
   startDevnet,
-  writeCollateralFolder,
   type Devnet,
   type EnclaveAttestation,
   type RegisterThroughCommitteeReturnType,
   type SimulatedEnclave,
 } from "../devnet/index.js";
-import type { EvidenceKind } from "../evidence/detectEvidenceType.js";
 import type { ReferenceValues } from "../policy/index.js";
 import { createGroth16Prover, type Groth16Proof, type Prover } from "../prover/index.js";
-import { serveApp } from "../services/http/index.js";
-import { createVerifierNode, requestCommitteeVerdicts } from "../services/verifier/index.js";
 import type { Archive } from "../store/index.js";
-import { simulateEvidence, type DevRoots } from "../tee/simulated/index.js";
+import type { DevRoots } from "../tee/simulated/index.js";
 import type { PinnedRoot } from "../util/x509.js";
 import type { StepRecorder } from "./createStepRecorder.js";
+import { createDemoRegister, registerDemoProvers, registerRollupSigners } from "./registerDemoEnclaves.js";
 import { startDemoProvers, type DemoProver, type DemoVendor } from "./startDemoProvers.js";
+import { startDemoVerifiers, type DemoVerifier } from "./startDemoVerifiers.js";
+import { word } from "./word.js";
+
+export type { DemoVerifier } from "./startDemoVerifiers.js";
 
 /** The three CPU TEEs the demo runs prover nodes on, one per vendor. */
 export const DEMO_VENDORS: readonly DemoVendor[] = ["tdx", "sevsnp", "nitro"];
 export const DEMO_COMMITTEE_SIZE = 3;
-
-export type DemoVerifier = { url: string; address: Address; close: () => Promise<void> };
 
 export type StartDemoNetworkParameters = {
   recorder: StepRecorder;
@@ -61,8 +58,7 @@ export type DemoNetwork = {
   register: (attest: (nonce: Hex) => Promise<EnclaveAttestation>) => Promise<RegisterThroughCommitteeReturnType>;
 };
 
-const word = (label: string): Hex => keccak256(toHex(label));
-const LABEL: Record<DemoVendor, string> = { tdx: "TDX", sevsnp: "SEV-SNP", nitro: "Nitro" };
+const DEMO_PROGRAM_ID = word("teezk demo program: membership proofs and rollup roots");
 
 /**
  * The demo's system up to registered enclaves, one recorded step at a time: deploy (Ignition, timelock
@@ -71,15 +67,8 @@ const LABEL: Record<DemoVendor, string> = { tdx: "TDX", sevsnp: "SEV-SNP", nitro
  */
 export async function startDemoNetwork({ recorder, archive, workDir, devRoots, closers }: StartDemoNetworkParameters): Promise<DemoNetwork> {
   const collateralDir = join(workDir, "collateral");
-  // What governance and the nodes allow: each simulated vendor's default measurement, anchored at its dev root.
-  const probes = Object.fromEntries(
-    DEMO_VENDORS.map((vendor) => [vendor, probeSimulatedClaims({ vendor, now: new Date(), devRoots, collateralParentDir: collateralDir })]),
-  ) as Record<DemoVendor, ReturnType<typeof probeSimulatedClaims>>;
-  const allowed = Object.fromEntries(DEMO_VENDORS.map((vendor) => [vendor, probes[vendor].claims])) as Record<DemoVendor, Claims>;
-  const trustedRoots = DEMO_VENDORS.map((vendor) => probes[vendor].trustedRoot);
-  const referenceValues = buildDevReferenceValues({ allowed: Object.values(allowed) });
+  const { allowed, trustedRoots, referenceValues } = probeAllowedClaims(devRoots, collateralDir);
   const committeeAccounts = Array.from({ length: DEMO_COMMITTEE_SIZE }, (_, i) => devAccount(`demo verifier node ${i}`));
-  const programId = word("teezk demo program: membership proofs and rollup roots");
   // One snarkjs process proves for every node and checks proofs for the client: two cores, one prover.
   const groth16 = createGroth16Prover();
   closers.push(() => groth16.close());
@@ -88,7 +77,7 @@ export async function startDemoNetwork({ recorder, archive, workDir, devRoots, c
     "deploy",
     "deploy teezk on an in-process chain (Ignition: core + TeeQuorumRoots + membership PrivateProofVerifier; timelock governs)",
     async () => {
-      const started = await startDevnet({ committee: committeeAccounts.map((a) => a.address), programId });
+      const started = await startDevnet({ committee: committeeAccounts.map((a) => a.address), programId: DEMO_PROGRAM_ID });
       closers.push(started.close);
       recorder.attachChain({ clients: started.clients, chainId: started.chainId });
       return started;
@@ -107,26 +96,8 @@ export async function startDemoNetwork({ recorder, archive, workDir, devRoots, c
     "verifier-nodes",
     `start ${DEMO_COMMITTEE_SIZE} verifier nodes (loopback HTTP)`,
     async () => {
-      // A verifier node reads collateral folders it keeps per kind; the simulated platforms' collateral is fixed.
-      const collateral: Partial<Record<EvidenceKind, string>> = {};
-      for (const vendor of ["tdx", "sevsnp"] as const) {
-        const dir = writeCollateralFolder({ simulated: simulateEvidence({ vendor, binding: word("collateral"), devRoots }), parentDir: collateralDir });
-        if (dir) collateral[vendor] = dir;
-      }
-      const started: DemoVerifier[] = [];
-      for (const account of committeeAccounts) {
-        const node = createVerifierNode({
-          account,
-          committee: { chainId: devnet.chainId, verifyingContract: devnet.addresses.committee },
-          referenceValues,
-          extraTrustedRoots: trustedRoots,
-          collateral,
-          archive,
-        });
-        const served = await serveApp(node.app);
-        closers.push(served.close);
-        started.push({ url: served.url, address: node.address, close: served.close });
-      }
+      const started = await startDemoVerifiers({ devnet, accounts: committeeAccounts, referenceValues, trustedRoots, devRoots, collateralDir, archive });
+      for (const verifier of started) closers.push(verifier.close);
       return started;
     },
     (started) => started.map((v) => v.url).join(" "),
@@ -144,59 +115,21 @@ export async function startDemoNetwork({ recorder, archive, workDir, devRoots, c
   );
 
   // Every registration takes the committee path, with each verdict fetched from a verifier node over HTTP.
-  const register = (attest: (nonce: Hex) => Promise<EnclaveAttestation>) =>
-    registerThroughCommittee({
-      devnet,
-      attest,
-      // One verification time for all three nodes (their clocks, not the chain's: governance moved the chain
-      // ahead), so TDX and SEV-SNP claims, which carry it as their timestamp, hash the same at every node.
-      collectVerdicts: async ({ attestation, binding }) =>
-        (
-          await requestCommitteeVerdicts({
-            urls: verifiers.map((verifier) => verifier.url),
-            evidence: attestation.evidence,
-            expectedBinding: binding,
-            committee: { chainId: devnet.chainId, verifyingContract: devnet.addresses.committee },
-            expectedSigners: verifiers.map((verifier) => verifier.address),
-          })
-        ).answers,
-    });
+  const register = createDemoRegister(devnet, verifiers);
+  const registered = await registerDemoProvers(recorder, provers, register, verifiers.length);
+  const rollupSigners = await registerRollupSigners(recorder, { vendors: DEMO_VENDORS, register, devRoots, collateralDir });
+  return { devnet, verifiers, provers, allowed, referenceValues, trustedRoots, groth16, registered, rollupSigners, register };
+}
 
-  const registered: Partial<DemoNetwork["registered"]> = {};
-  for (const prover of provers) {
-    registered[prover.vendor] = await recorder.run(
-      `register-${prover.vendor}`,
-      `register the ${LABEL[prover.vendor]} prover node's enclave: registry challenge → its /v1/attestation → ${verifiers.length} verdicts over HTTP → EnclaveRegistry`,
-      () => register(prover.attest),
-      (result) => `${result.enclave}, live until ${new Date(Number(result.expiresAt) * 1000).toISOString()}`,
-    );
-  }
-
-  const rollupSigners = await recorder.run(
-    "register-rollup",
-    "register 3 rollup-signer enclaves (TDX, SEV-SNP, Nitro; simulated in-process) through the same committee path",
-    async () => {
-      const signers: Partial<Record<DemoVendor, SimulatedEnclave>> = {};
-      for (const vendor of DEMO_VENDORS) {
-        const enclave = await createSimulatedEnclave({ vendor, label: `demo rollup signer ${vendor}`, devRoots, collateralParentDir: collateralDir });
-        await register(enclave.attest);
-        signers[vendor] = enclave;
-      }
-      return signers as Record<DemoVendor, SimulatedEnclave>;
-    },
-    (signers) => Object.values(signers).map((s) => `${s.vendor} ${s.address.slice(0, 10)}…`).join(", "),
-  );
-
+/** What governance and the nodes allow: each simulated vendor's default measurement, anchored at its dev root. */
+function probeAllowedClaims(devRoots: DevRoots, collateralDir: string): Pick<DemoNetwork, "allowed" | "trustedRoots" | "referenceValues"> {
+  const probes = Object.fromEntries(
+    DEMO_VENDORS.map((vendor) => [vendor, probeSimulatedClaims({ vendor, now: new Date(), devRoots, collateralParentDir: collateralDir })]),
+  ) as Record<DemoVendor, ReturnType<typeof probeSimulatedClaims>>;
+  const allowed = Object.fromEntries(DEMO_VENDORS.map((vendor) => [vendor, probes[vendor].claims])) as Record<DemoVendor, Claims>;
   return {
-    devnet,
-    verifiers,
-    provers,
     allowed,
-    referenceValues,
-    trustedRoots,
-    groth16,
-    registered: registered as DemoNetwork["registered"],
-    rollupSigners,
-    register,
+    trustedRoots: DEMO_VENDORS.map((vendor) => probes[vendor].trustedRoot),
+    referenceValues: buildDevReferenceValues({ allowed: Object.values(allowed) }),
   };
 }

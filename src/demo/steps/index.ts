@@ -1,0 +1,21 @@
+import type { DemoFlowStep } from "../demoContext.js";
+import { delegateStep, expiredEnclaveStep, privateProofStep, tamperedProofStep } from "./delegationSteps.js";
+import { receiptBatchStep } from "./receiptBatchStep.js";
+import { conflictHaltsStep, escapeHatchStep, resumeStep, rootFinalizedStep, zkWhileHaltedStep } from "./rootSteps.js";
+
+/**
+ * The main job after the network is up (startDemoNetwork), in order; the flow stops at the first failure, since
+ * each step builds on the ones before it. A new step is a DemoFlowStep in its own function and one line here.
+ */
+export const DEMO_STEPS: readonly DemoFlowStep[] = [
+  delegateStep,
+  privateProofStep,
+  tamperedProofStep,
+  receiptBatchStep,
+  rootFinalizedStep,
+  conflictHaltsStep,
+  zkWhileHaltedStep,
+  resumeStep,
+  escapeHatchStep,
+  expiredEnclaveStep,
+];
