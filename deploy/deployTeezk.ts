@@ -1,18 +1,7 @@
-import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
-import {
-  createPublicClient,
-  createWalletClient,
-  http,
-  keccak256,
-  toHex,
-  zeroAddress,
-  type Abi,
-  type Address,
-  type Hex,
-} from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { keccak256, toHex, zeroAddress, type Address, type Hex } from "viem";
+import { chainCallError } from "../src/chain/chainCallError.js";
 import { TeezkError } from "../src/errors/index.js";
+import { connectDeployer } from "./connectDeployer.js";
 
 export type DeployTeezkParameters = {
   rpcUrl: string;
@@ -45,7 +34,7 @@ export type DeployTeezkParameters = {
     escapeDelay: bigint;
     zkRequired: boolean;
   };
-  /** Where the compiled Hardhat artifacts are (default: ../artifacts). */
+  /** Where the compiled Hardhat artifacts are (default: ../artifacts; contracts under its contracts/). */
   artifactsDir?: string;
 };
 
@@ -114,63 +103,21 @@ const ARTIFACTS: Record<string, string> = {
  * timelock and renounces its own, so every later change is a timelock proposal. Run `npx hardhat compile` first.
  */
 export async function deployTeezk(parameters: DeployTeezkParameters): Promise<DeployTeezkReturnType> {
-  const account = privateKeyToAccount(parameters.privateKey);
-  const transport = http(parameters.rpcUrl);
-  const publicClient = createPublicClient({ transport });
-  const chainId = await publicClient.getChainId().catch((cause: unknown) => {
-    throw new TeezkError("CHAIN_CALL_FAILED", `Cannot reach the RPC at ${parameters.rpcUrl}`, { cause });
+  const connected = await connectDeployer({
+    rpcUrl: parameters.rpcUrl,
+    privateKey: parameters.privateKey,
+    ...(parameters.artifactsDir ? { artifactsDir: parameters.artifactsDir } : {}),
   });
+  const { publicClient, account, chainId } = connected;
   assertCommitteeNotOneKey({ ...parameters, chainId });
-  const chain = {
-    id: chainId,
-    name: `chain-${chainId}`,
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [parameters.rpcUrl] } },
-  } as const;
-  const wallet = createWalletClient({ account, chain, transport });
-  const artifactsDir =
-    parameters.artifactsDir ?? fileURLToPath(new URL("../artifacts/contracts/", import.meta.url));
-
-  async function artifact(name: string): Promise<{ abi: Abi; bytecode: Hex }> {
-    const path = `${artifactsDir}${ARTIFACTS[name]}/${name}.json`;
-    try {
-      const json = JSON.parse(await readFile(path, "utf8")) as { abi: Abi; bytecode: Hex };
-      return { abi: json.abi, bytecode: json.bytecode };
-    } catch (cause) {
-      throw new TeezkError("CONFIG_INVALID", `Missing artifact ${path}`, {
-        cause,
-        metaMessages: ["Run `npx hardhat compile` before deploying."],
-      });
-    }
-  }
-
-  async function deploy(name: string, args: readonly unknown[]): Promise<Address> {
-    const { abi, bytecode } = await artifact(name);
-    try {
-      const hash = await wallet.deployContract({ abi, bytecode, args });
-      const receipt = await publicClient.waitForTransactionReceipt({ hash });
-      if (receipt.status !== "success" || !receipt.contractAddress) throw new Error(`status ${receipt.status}`);
-      return receipt.contractAddress;
-    } catch (cause) {
-      throw new TeezkError("CHAIN_CALL_FAILED", `Deploying ${name} failed`, { cause });
-    }
-  }
-
-  async function send(name: string, address: Address, functionName: string, args: readonly unknown[]) {
-    const { abi } = await artifact(name);
-    try {
-      const hash = await wallet.writeContract({ address, abi, functionName, args });
-      const receipt = await publicClient.waitForTransactionReceipt({ hash });
-      if (receipt.status !== "success") throw new Error(`status ${receipt.status}`);
-    } catch (cause) {
-      throw new TeezkError("CHAIN_CALL_FAILED", `${name}.${functionName} failed`, { cause });
-    }
-  }
+  const artifactOf = (name: string) => ({ name, source: `contracts/${ARTIFACTS[name]}` });
+  const deploy = (name: string, args: readonly unknown[]) => connected.deploy(artifactOf(name), args);
+  const send = (name: string, address: Address, functionName: string, args: readonly unknown[]) => connected.send(artifactOf(name), address, functionName, args);
 
   if (parameters.sp1) {
     // A mistyped gateway would only surface at the first proof; refuse it before deploying anything.
     const code = await publicClient.getCode({ address: parameters.sp1.verifier }).catch((cause: unknown) => {
-      throw new TeezkError("CHAIN_CALL_FAILED", `Cannot read the code at ${parameters.sp1?.verifier}`, { cause });
+      throw chainCallError(`Reading the code at ${parameters.sp1?.verifier}`, cause);
     });
     if (!code || code === "0x") {
       throw new TeezkError("CONFIG_INVALID", `The SP1 verifier ${parameters.sp1.verifier} has no code on chain ${chainId}`, {

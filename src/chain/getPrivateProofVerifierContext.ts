@@ -2,7 +2,7 @@ import type { Address, Hex } from "viem";
 import type { TeezkError } from "../errors/index.js";
 import type { ContractDomain } from "../receipts/types.js";
 import { privateProofVerifierAbi } from "./contractAbis.js";
-import { chainCallError } from "./sendContractTransaction.js";
+import { chainCallError } from "./chainCallError.js";
 import type { TeezkClients } from "./types.js";
 
 export type GetPrivateProofVerifierContextParameters = Pick<TeezkClients, "publicClient"> & { privateProofVerifier: Address };

@@ -9,7 +9,8 @@ export {
   multiProverRootsAbi,
   privateProofVerifierAbi,
 } from "./contractAbis.js";
-export { revertReason, chainCallError } from "./sendContractTransaction.js";
+export { revertReason, chainCallError, nodeFailure } from "./chainCallError.js";
+export { advanceChainTime, type AdvanceChainTimeParameters, type AdvanceChainTimeReturnType, type AdvanceChainTimeErrorType } from "./advanceChainTime.js";
 export {
   VERDICT_TYPE,
   ROOT_TYPE,

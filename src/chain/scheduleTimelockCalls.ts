@@ -2,7 +2,8 @@ import { encodeAbiParameters, keccak256, type Address, type Hex } from "viem";
 import { TeezkError } from "../errors/index.js";
 import { timelockAbi } from "./contractAbis.js";
 import type { TimelockCall } from "./buildAllowMeasurementCalls.js";
-import { chainCallError, sendContractTransaction } from "./sendContractTransaction.js";
+import { chainCallError } from "./chainCallError.js";
+import { sendContractTransaction } from "./sendContractTransaction.js";
 import type { TeezkClients, TransactionResult } from "./types.js";
 
 const ZERO32 = `0x${"00".repeat(32)}` as const;

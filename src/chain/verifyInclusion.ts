@@ -3,7 +3,7 @@ import type { TeezkError } from "../errors/index.js";
 import { parseReceipt } from "../receipts/parseReceipt.js";
 import type { Receipt } from "../receipts/types.js";
 import { batchReceiptsAbi } from "./contractAbis.js";
-import { chainCallError } from "./sendContractTransaction.js";
+import { chainCallError } from "./chainCallError.js";
 import type { TeezkClients } from "./types.js";
 
 export type VerifyInclusionParameters = Pick<TeezkClients, "publicClient"> & {

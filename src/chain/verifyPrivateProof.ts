@@ -4,7 +4,7 @@ import type { Groth16Calldata } from "../prover/formatGroth16Calldata.js";
 import { parseReceipt } from "../receipts/parseReceipt.js";
 import type { Receipt } from "../receipts/types.js";
 import { privateProofVerifierAbi } from "./contractAbis.js";
-import { chainCallError } from "./sendContractTransaction.js";
+import { chainCallError } from "./chainCallError.js";
 import type { TeezkClients } from "./types.js";
 
 export type VerifyPrivateProofParameters = Pick<TeezkClients, "publicClient"> & {

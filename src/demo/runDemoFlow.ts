@@ -5,10 +5,12 @@ import { openArchive, type Archive } from "../store/index.js";
 import { getDevRoots, type DevRoots } from "../tee/simulated/index.js";
 import { createStepRecorder, type DemoStep, type StepRecorder } from "./createStepRecorder.js";
 import type { DemoContext } from "./demoContext.js";
+import type { DemoNode } from "./deployDemoChain.js";
 import { startDemoNetwork } from "./startDemoNetwork.js";
 import { DEMO_STEPS } from "./steps/index.js";
 
 export type { DemoContext } from "./demoContext.js";
+export type { DemoNode } from "./deployDemoChain.js";
 
 export type RunDemoFlowParameters = {
   /** The SQLite archive the nodes and the demo write; its folder is created. */
@@ -21,6 +23,8 @@ export type RunDemoFlowParameters = {
   devRoots?: DevRoots;
   /** Keep the chain and nodes running after the flow (tests continue on them); default false. */
   keepOpen?: boolean;
+  /** Run on this separate Ethereum node over JSON-RPC instead of an in-process chain. */
+  node?: DemoNode;
 };
 
 export type RunDemoFlowReturnType = {
@@ -34,7 +38,8 @@ export type RunDemoFlowErrorType = TeezkError;
 
 /**
  * `npm run demo`'s main job, end to end on one machine: an in-process chain with teezk deployed by its Ignition
- * modules and governed by the timelock; three verifier nodes and three prover nodes (simulated TDX, SEV-SNP and
+ * modules (or, with `node`, a separate Ethereum node with teezk deployed by deploy/deployTeezk.ts and every step
+ * over JSON-RPC), governed by the timelock; three verifier nodes and three prover nodes (simulated TDX, SEV-SNP and
  * Nitro TEEs) on loopback HTTP; every enclave registered through the committee path; a private membership
  * proof delegated over the attested HPKE channel and accepted by PrivateProofVerifier; a batch of receipts with
  * an inclusion check; a root finalized by two vendors; a conflicting root that halts the roots contract; the ZK
@@ -59,7 +64,16 @@ export async function runDemoFlow(parameters: RunDemoFlowParameters): Promise<Ru
   let context: DemoContext | undefined;
   let finished = false;
   try {
-    const setup: Setup = { archive, archivePath, workDir, devRoots: parameters.devRoots ?? getDevRoots(), closers, close, onContext: (built) => (context = built) };
+    const setup: Setup = {
+      archive,
+      archivePath,
+      workDir,
+      devRoots: parameters.devRoots ?? getDevRoots(),
+      closers,
+      close,
+      onContext: (built) => (context = built),
+      ...(parameters.node ? { node: parameters.node } : {}),
+    };
     await runSteps(recorder, setup);
     finished = true;
   } catch (error) {
@@ -84,10 +98,12 @@ type Setup = {
   close: () => Promise<void>;
   /** Hands the context out as soon as the network is up, so a caller can inspect or close it after a failure. */
   onContext: (context: DemoContext) => void;
+  node?: DemoNode;
 };
 
 async function runSteps(recorder: StepRecorder, setup: Setup): Promise<void> {
-  const network = await startDemoNetwork({ recorder, archive: setup.archive, workDir: setup.workDir, devRoots: setup.devRoots, closers: setup.closers });
+  const { archive, workDir, devRoots, closers, node } = setup;
+  const network = await startDemoNetwork({ recorder, archive, workDir, devRoots, closers, ...(node ? { node } : {}) });
   const context: DemoContext = { ...network, archive: setup.archive, archivePath: setup.archivePath, close: setup.close };
   setup.onContext(context);
   for (const step of DEMO_STEPS) await step(recorder, context);

@@ -6,7 +6,6 @@ import {
   buildDevReferenceValues,
   devAccount,
   probeSimulatedClaims,
-  startDevnet,
   type Devnet,
   type EnclaveAttestation,
   type RegisterThroughCommitteeReturnType,
@@ -18,6 +17,7 @@ import type { Archive } from "../store/index.js";
 import type { DevRoots } from "../tee/simulated/index.js";
 import type { PinnedRoot } from "../util/x509.js";
 import type { StepRecorder } from "./createStepRecorder.js";
+import { deployDemoChain, type DemoNode } from "./deployDemoChain.js";
 import { createDemoRegister, registerDemoProvers, registerRollupSigners } from "./registerDemoEnclaves.js";
 import { startDemoProvers, type DemoProver, type DemoVendor } from "./startDemoProvers.js";
 import { startDemoVerifiers, type DemoVerifier } from "./startDemoVerifiers.js";
@@ -37,6 +37,8 @@ export type StartDemoNetworkParameters = {
   devRoots: DevRoots;
   /** Everything started is pushed here, to be closed in reverse order. */
   closers: (() => Promise<void>)[];
+  /** A separate node to deploy to and run on over JSON-RPC; default an in-process chain. */
+  node?: DemoNode;
 };
 
 /** The running system: chain, nodes, and every enclave registered. */
@@ -61,11 +63,11 @@ export type DemoNetwork = {
 const DEMO_PROGRAM_ID = word("teezk demo program: membership proofs and rollup roots");
 
 /**
- * The demo's system up to registered enclaves, one recorded step at a time: deploy (Ignition, timelock
- * governor), governance allowing the three simulated measurements, three verifier nodes and three prover nodes
+ * The demo's system up to registered enclaves, one recorded step at a time: deploy (in-process through Ignition,
+ * or on a separate node through deploy/deployTeezk.ts; timelock governor), governance allowing the three simulated measurements, three verifier nodes and three prover nodes
  * on loopback, and every enclave registered through the committee path with verdicts fetched over HTTP.
  */
-export async function startDemoNetwork({ recorder, archive, workDir, devRoots, closers }: StartDemoNetworkParameters): Promise<DemoNetwork> {
+export async function startDemoNetwork({ recorder, archive, workDir, devRoots, closers, node }: StartDemoNetworkParameters): Promise<DemoNetwork> {
   const collateralDir = join(workDir, "collateral");
   const { allowed, trustedRoots, referenceValues } = probeAllowedClaims(devRoots, collateralDir);
   const committeeAccounts = Array.from({ length: DEMO_COMMITTEE_SIZE }, (_, i) => devAccount(`demo verifier node ${i}`));
@@ -73,17 +75,7 @@ export async function startDemoNetwork({ recorder, archive, workDir, devRoots, c
   const groth16 = createGroth16Prover();
   closers.push(() => groth16.close());
 
-  const devnet = await recorder.run(
-    "deploy",
-    "deploy teezk on an in-process chain (Ignition: core + TeeQuorumRoots + membership PrivateProofVerifier; timelock governs)",
-    async () => {
-      const started = await startDevnet({ committee: committeeAccounts.map((a) => a.address), programId: DEMO_PROGRAM_ID });
-      closers.push(started.close);
-      recorder.attachChain({ clients: started.clients, chainId: started.chainId });
-      return started;
-    },
-    (started) => `timelock ${started.addresses.timelock}, ${started.committee.length}-of-${started.committee.length} committee`,
-  );
+  const devnet = await deployDemoChain(recorder, { committee: committeeAccounts.map((a) => a.address), programId: DEMO_PROGRAM_ID, closers, ...(node ? { node } : {}) });
 
   await recorder.run(
     "govern",

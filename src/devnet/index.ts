@@ -8,6 +8,12 @@ export {
   type StartDevnetReturnType,
   type StartDevnetErrorType,
 } from "./startDevnet.js";
+export {
+  deployDevnetToNode,
+  type DeployDevnetToNodeParameters,
+  type DeployDevnetToNodeReturnType,
+  type DeployDevnetToNodeErrorType,
+} from "./deployDevnetToNode.js";
 export { devAccount } from "./devAccount.js";
 export { allowClaims, DEVNET_ACCEPTED_STATUSES, DEVNET_MAX_EVIDENCE_AGE, type AllowClaimsParameters, type AllowClaimsErrorType } from "./allowClaims.js";
 export { buildDevReferenceValues, type BuildDevReferenceValuesParameters, type BuildDevReferenceValuesErrorType } from "./buildDevReferenceValues.js";

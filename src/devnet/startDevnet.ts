@@ -4,7 +4,7 @@ import { TeeQuorumRootsModule } from "../../ignition/modules/TeeQuorumRoots.js";
 import { TeezkModule } from "../../ignition/modules/Teezk.js";
 import { enclaveRegistryAbi, executeTimelockCalls, scheduleTimelockCalls, type TeezkClients, type TimelockCall } from "../chain/index.js";
 import { TeezkError } from "../errors/index.js";
-import type { Devnet, DevnetAddresses, GovernReturnType } from "./types.js";
+import type { Devnet, DevnetAddresses, GovernReturnType, HardhatConnection } from "./types.js";
 
 export const ENCLAVE_REMOVER_ROLE = keccak256(toHex("ENCLAVE_REMOVER_ROLE"));
 /** Short enough that governance in a demo or test is one `increaseTime`, long enough to be a real delay. */
@@ -24,7 +24,7 @@ export type StartDevnetParameters = {
   /** Distinct vendors a root needs (TDX and SGX are both Intel); default 2. */
   minVendors?: bigint;
 };
-export type StartDevnetReturnType = Devnet;
+export type StartDevnetReturnType = Devnet & { connection: HardhatConnection };
 export type StartDevnetErrorType = TeezkError;
 
 /**

@@ -17,9 +17,11 @@ export type DevnetAddresses = Required<TeezkAddresses> & {
 /** What a governance step cost: the schedule and execute transactions. */
 export type GovernReturnType = { scheduleHash: Hex; executeHash: Hex; gasUsed: bigint };
 
-/** An in-process chain with teezk deployed and governed by its timelock. */
+/**
+ * A chain with teezk deployed and governed by its timelock: in-process (startDevnet, which adds its Hardhat
+ * connection) or on a separate node over JSON-RPC (deployDevnetToNode).
+ */
 export type Devnet = {
-  connection: HardhatConnection;
   clients: TeezkClients;
   addresses: DevnetAddresses;
   chainId: number;
@@ -35,6 +37,6 @@ export type Devnet = {
   govern: (calls: readonly TimelockCall[]) => Promise<GovernReturnType>;
   /** Advances chain time by `seconds` and mines a block. */
   increaseTime: (seconds: bigint | number) => Promise<void>;
-  /** Ends the in-process chain (its state is gone). */
+  /** Ends an in-process chain (its state is gone); leaves a separate node running. */
   close: () => Promise<void>;
 };
