@@ -59,7 +59,7 @@ describe("teezk registry|receipts|roots: argv parsing and connection errors", ()
     expect(JSON.parse(noKey.out).message).toContain("set TEEZK_TEST_UNSET_KEY");
     // A view gets past the key and fails at the (closed) RPC port instead.
     const view = await runCli(["roots", "status", "--rpc-url", "http://127.0.0.1:9", "--multi-prover-roots", address, "--json"]);
-    expect(JSON.parse(view.out)).toMatchObject({ code: "CHAIN_CALL_FAILED", message: "Cannot reach the RPC at http://127.0.0.1:9" });
+    expect(JSON.parse(view.out)).toMatchObject({ code: "CHAIN_UNREACHABLE", message: "Asking the node its chain id: cannot reach the node at http://127.0.0.1:9: bad port" });
   });
 
   it("flag values are checked before connecting, each error naming its flag", async () => {

@@ -1,6 +1,6 @@
 import { createPublicClient, createWalletClient, http, isHex, type Chain } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import type { TeezkClients } from "../../chain/index.js";
+import { chainCallError, type TeezkClients } from "../../chain/index.js";
 import { TeezkError } from "../../errors/index.js";
 
 /** The environment variable that holds the signing key unless --private-key-env names another. */
@@ -8,6 +8,8 @@ export const DEFAULT_PRIVATE_KEY_ENV = "TEEZK_PRIVATE_KEY";
 /** Read when --rpc-url is absent. */
 export const RPC_URL_ENV = "TEEZK_RPC_URL";
 const RPC_TIMEOUT_MS = 30_000;
+/** How often a receipt is polled for: viem's 4 s default is a block on mainnet but minutes of waiting on a local node. */
+const POLLING_INTERVAL_MS = 500;
 
 export type ConnectChainParameters = {
   /** --rpc-url; falls back to TEEZK_RPC_URL. */
@@ -48,10 +50,8 @@ export async function connectChain(parameters: ConnectChainParameters): Promise<
   try {
     chainId = await createPublicClient({ transport }).getChainId();
   } catch (cause) {
-    throw new TeezkError("CHAIN_CALL_FAILED", `Cannot reach the RPC at ${url.origin}`, {
-      cause,
-      metaMessages: [`Check --rpc-url (or ${RPC_URL_ENV}) and that the node is running.`],
-    });
+    // CHAIN_UNREACHABLE (or the node's own refusal) in one line, naming the URL's origin only: a path may hold an API key.
+    throw chainCallError("Asking the node its chain id", cause);
   }
   const chain: Chain = {
     id: chainId,
@@ -59,9 +59,9 @@ export async function connectChain(parameters: ConnectChainParameters): Promise<
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [rpcUrl] } },
   };
-  const publicClient = createPublicClient({ chain, transport });
+  const publicClient = createPublicClient({ chain, transport, pollingInterval: POLLING_INTERVAL_MS });
   if (!account) return { publicClient, chainId };
-  return { publicClient, walletClient: createWalletClient({ account, chain, transport }), chainId };
+  return { publicClient, walletClient: createWalletClient({ account, chain, transport, pollingInterval: POLLING_INTERVAL_MS }), chainId };
 }
 
 function readAccount(name: string, env: NodeJS.ProcessEnv) {
