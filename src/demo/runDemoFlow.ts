@@ -4,12 +4,13 @@ import type { TeezkError } from "../errors/index.js";
 import { openArchive, type Archive } from "../store/index.js";
 import { getDevRoots, type DevRoots } from "../tee/simulated/index.js";
 import { createStepRecorder, type DemoStep, type StepRecorder } from "./createStepRecorder.js";
-import type { DemoContext } from "./demoContext.js";
+import type { DemoContext, DemoFlowStep } from "./demoContext.js";
 import type { DemoNode } from "./deployDemoChain.js";
 import { startDemoNetwork } from "./startDemoNetwork.js";
 import { DEMO_STEPS } from "./steps/index.js";
 
-export type { DemoContext } from "./demoContext.js";
+export type { DemoContext, DemoFlowStep } from "./demoContext.js";
+export { DEMO_STEPS } from "./steps/index.js";
 export type { DemoNode } from "./deployDemoChain.js";
 
 export type RunDemoFlowParameters = {
@@ -25,6 +26,8 @@ export type RunDemoFlowParameters = {
   keepOpen?: boolean;
   /** Run on this separate Ethereum node over JSON-RPC instead of an in-process chain. */
   node?: DemoNode;
+  /** The steps after the network is up; default DEMO_STEPS (a test may add its own checks in between). */
+  steps?: readonly DemoFlowStep[];
 };
 
 export type RunDemoFlowReturnType = {
@@ -72,6 +75,7 @@ export async function runDemoFlow(parameters: RunDemoFlowParameters): Promise<Ru
       closers,
       close,
       onContext: (built) => (context = built),
+      steps: parameters.steps ?? DEMO_STEPS,
       ...(parameters.node ? { node: parameters.node } : {}),
     };
     await runSteps(recorder, setup);
@@ -98,6 +102,7 @@ type Setup = {
   close: () => Promise<void>;
   /** Hands the context out as soon as the network is up, so a caller can inspect or close it after a failure. */
   onContext: (context: DemoContext) => void;
+  steps: readonly DemoFlowStep[];
   node?: DemoNode;
 };
 
@@ -106,5 +111,5 @@ async function runSteps(recorder: StepRecorder, setup: Setup): Promise<void> {
   const network = await startDemoNetwork({ recorder, archive, workDir, devRoots, closers, ...(node ? { node } : {}) });
   const context: DemoContext = { ...network, archive: setup.archive, archivePath: setup.archivePath, close: setup.close };
   setup.onContext(context);
-  for (const step of DEMO_STEPS) await step(recorder, context);
+  for (const step of setup.steps) await step(recorder, context);
 }
