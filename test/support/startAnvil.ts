@@ -11,6 +11,11 @@ export type Anvil = {
   stop: () => Promise<void>;
 };
 
+export type StartAnvilOptions = {
+  /** Mine a block every this many seconds instead of one per transaction: transactions wait in the pool, as on a real network. */
+  blockTime?: number;
+};
+
 const STARTUP_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 
@@ -20,8 +25,9 @@ const STOP_TIMEOUT_MS = 5_000;
  * picks (`--port 0`, read back from its "Listening on" line: no race for a free port), with the osaka hardfork.
  * Its output is drained so the pipe never fills; only the last lines are kept for a startup failure.
  */
-export async function startAnvil(): Promise<Anvil> {
-  const child = spawn(anvilBinary(), ["--host", "127.0.0.1", "--port", "0", "--hardfork", "osaka"], { stdio: ["ignore", "pipe", "pipe"] });
+export async function startAnvil(options: StartAnvilOptions = {}): Promise<Anvil> {
+  const args = ["--host", "127.0.0.1", "--port", "0", "--hardfork", "osaka", ...(options.blockTime ? ["--block-time", String(options.blockTime)] : [])];
+  const child = spawn(anvilBinary(), args, { stdio: ["ignore", "pipe", "pipe"] });
   const stop = onceStopper(child);
   // A test process that dies without its afterAll still takes the node with it.
   const onExit = () => child.kill("SIGKILL");
