@@ -7,10 +7,11 @@ import { createPublicClient, http, keccak256, toHex, zeroAddress, type Hex } fro
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deployTeezk } from "../../deploy/deployTeezk.js";
+import { ANVIL_DEV_KEY, startAnvil } from "../support/startAnvil.js";
 import { tempDir } from "./support/chainCli.js";
 
-/** Account 0 of Hardhat's default development mnemonic, funded on every simulated network. */
-const DEV_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+/** Account 0 of anvil's and Hardhat's default development mnemonic, funded on every development node. */
+const DEV_KEY: Hex = ANVIL_DEV_KEY;
 const bin = fileURLToPath(new URL("../../bin/teezk.js", import.meta.url));
 const programId = keccak256(toHex("cli end-to-end program"));
 const measurement = keccak256(toHex("cli end-to-end measurement"));
@@ -19,7 +20,7 @@ const measurement = keccak256(toHex("cli end-to-end measurement"));
  * The real path a user takes: deploy/deploy.ts's deployTeezk against an HTTP JSON-RPC, its JSON written to a
  * file, then the spawned `teezk` binary reading that file, the RPC URL and the key from the environment.
  */
-describe("teezk registry … spawned against an HTTP RPC with a deploy/deploy.ts deployment file", () => {
+describe("teezk registry … spawned against a separate node (anvil) with a deploy/deploy.ts deployment file", () => {
   const dir = tempDir();
   const deploymentFile = join(dir, "deployment.json");
   let rpcUrl: string;
@@ -38,11 +39,10 @@ describe("teezk registry … spawned against an HTTP RPC with a deploy/deploy.ts
   }
 
   beforeAll(async () => {
-    const { network } = await import("hardhat");
-    const server = await network.createServer();
-    const { address, port } = await server.listen();
-    rpcUrl = `http://${address}:${port}`;
-    close = () => server.close();
+    // A separate node (anvil), not a Hardhat server in this process: what a user's RPC is.
+    const anvil = await startAnvil();
+    rpcUrl = anvil.rpcUrl;
+    close = anvil.stop;
     const deployer = privateKeyToAccount(DEV_KEY).address;
     const deployment = await deployTeezk({
       rpcUrl,
@@ -107,6 +107,7 @@ describe("teezk registry … spawned against an HTTP RPC with a deploy/deploy.ts
       (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
     );
     expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({ code: "CHAIN_ID_MISMATCH" });
     expect(JSON.parse(stdout).message).toContain("deployment is for chain 1 but the RPC serves chain 31337");
   });
 });

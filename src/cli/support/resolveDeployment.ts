@@ -76,7 +76,7 @@ export function requireAddress(deployment: ChainDeployment, contract: Deployment
 /** Refuses a deployment file written for another chain than the RPC serves: every address would be wrong there. */
 export function checkDeploymentChain(deployment: ChainDeployment, chainId: number): void {
   if (deployment.chainId !== undefined && deployment.chainId !== chainId) {
-    throw new TeezkError("CONFIG_INVALID", `The deployment is for chain ${deployment.chainId} but the RPC serves chain ${chainId}`, {
+    throw new TeezkError("CHAIN_ID_MISMATCH", `The deployment is for chain ${deployment.chainId} but the RPC serves chain ${chainId}`, {
       metaMessages: ["Point --rpc-url at the deployment's chain, or pass the deployment file written for this one."],
     });
   }
