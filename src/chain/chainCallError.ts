@@ -92,7 +92,7 @@ export function nodeFailure(error: unknown): NodeFailure | undefined {
       hint: "The sending account cannot pay for gas: fund it, or use a funded key (an anvil node's dev accounts start with 10,000 ETH).",
     };
   }
-  if (find(NonceTooLowError) || find(NonceTooHighError)) {
+  if (find(NonceTooLowError) || find(NonceTooHighError) || /nonce too (low|high)|replacement transaction underpriced|already known/i.test(reason ?? "")) {
     return {
       code: "CHAIN_NONCE_CONFLICT",
       reason: reason ?? "nonce too low",

@@ -122,6 +122,17 @@ describe("errors from a separate node (anvil over JSON-RPC) read as the node's r
     expectReadable(error.message);
   });
 
+  it("a nonce already used (another sender from the same key got there first): the node's refusal is CHAIN_NONCE_CONFLICT", async () => {
+    const publicClient = createPublicClient({ transport: http(anvil.rpcUrl) });
+    // The deployment above used nonce 0 of this account long ago.
+    const serializedTransaction = await dev.signTransaction({ chainId: 31337, to: dev.address, value: 1n, gas: 21_000n, maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 1n, nonce: 0, type: "eip1559" });
+    const cause = await publicClient.sendRawTransaction({ serializedTransaction }).then(() => undefined, (e: unknown) => e);
+    const error = chainCallError("Sending a transfer", cause);
+    expect(error.code).toBe("CHAIN_NONCE_CONFLICT");
+    expect(error.shortMessage).toMatch(/^Sending a transfer: nonce too low/);
+    expectReadable(error.message);
+  });
+
   it("node down: CHAIN_UNREACHABLE naming the URL's origin only (a path may hold an API key), before any key is used", async () => {
     const rpcUrl = `http://127.0.0.1:${await closedPort()}/v3/secret-api-key`;
     const error = await rejection(deployTeezk(deployParameters(rpcUrl, ANVIL_DEV_KEY, dev.address)));
