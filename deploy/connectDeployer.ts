@@ -11,6 +11,8 @@ export type ConnectDeployerParameters = {
   privateKey: Hex;
   /** Where the compiled Hardhat artifacts are (default: ../artifacts). */
   artifactsDir?: string;
+  /** How long to wait for each transaction to be mined before CHAIN_TX_NOT_MINED; default 5 minutes. */
+  receiptTimeoutMs?: number;
 };
 
 /** A contract's artifact, named by contract and by its source path under the artifacts folder. */
@@ -32,6 +34,8 @@ export type ConnectDeployerErrorType = TeezkError;
 /** How often a receipt is polled for: a loopback or local node mines in milliseconds; viem's default is 4 s. */
 const POLLING_INTERVAL_MS = 200;
 const RPC_TIMEOUT_MS = 30_000;
+/** Long enough for a congested public network; a node that never mines must not hang a deployment forever. */
+const RECEIPT_TIMEOUT_MS = 300_000;
 
 /**
  * Connects a deploying key to the node at `rpcUrl`: asks the node's chain id first (so an unreachable or wrong URL
@@ -55,6 +59,7 @@ export async function connectDeployer(parameters: ConnectDeployerParameters): Pr
   const publicClient = createPublicClient({ chain, transport, pollingInterval: POLLING_INTERVAL_MS });
   const walletClient = createWalletClient({ account, chain, transport, pollingInterval: POLLING_INTERVAL_MS });
   const artifactsDir = parameters.artifactsDir ?? fileURLToPath(new URL("../artifacts/", import.meta.url));
+  const mined = (hash: Hex) => publicClient.waitForTransactionReceipt({ hash, timeout: parameters.receiptTimeoutMs ?? RECEIPT_TIMEOUT_MS });
 
   async function artifact({ name, source }: ArtifactName): Promise<{ abi: Abi; bytecode: Hex }> {
     const path = `${artifactsDir}${source}/${name}.json`;
@@ -75,9 +80,8 @@ export async function connectDeployer(parameters: ConnectDeployerParameters): Pr
     deploy: async (named, args) => {
       const { abi, bytecode } = await artifact(named);
       try {
-        const hash = await walletClient.deployContract({ abi, bytecode, args });
-        const receipt = await publicClient.waitForTransactionReceipt({ hash });
-        if (receipt.status !== "success" || !receipt.contractAddress) throw new TeezkError("CHAIN_CALL_FAILED", `Deploying ${named.name} was mined but reverted`, { details: hash });
+        const receipt = await mined(await walletClient.deployContract({ abi, bytecode, args }));
+        if (receipt.status !== "success" || !receipt.contractAddress) throw new TeezkError("CHAIN_CALL_FAILED", `Deploying ${named.name} was mined but reverted`, { details: receipt.transactionHash });
         return receipt.contractAddress;
       } catch (cause) {
         throw chainCallError(`Deploying ${named.name}`, cause);
@@ -86,9 +90,8 @@ export async function connectDeployer(parameters: ConnectDeployerParameters): Pr
     send: async (named, address, functionName, args) => {
       const { abi } = await artifact(named);
       try {
-        const hash = await walletClient.writeContract({ address, abi, functionName, args });
-        const receipt = await publicClient.waitForTransactionReceipt({ hash });
-        if (receipt.status !== "success") throw new TeezkError("CHAIN_CALL_FAILED", `${named.name}.${functionName} was mined but reverted`, { details: hash });
+        const receipt = await mined(await walletClient.writeContract({ address, abi, functionName, args }));
+        if (receipt.status !== "success") throw new TeezkError("CHAIN_CALL_FAILED", `${named.name}.${functionName} was mined but reverted`, { details: receipt.transactionHash });
       } catch (cause) {
         throw chainCallError(`${named.name}.${functionName}`, cause);
       }

@@ -12,6 +12,7 @@ import {
   RpcRequestError,
   TimeoutError,
   toFunctionSelector,
+  WaitForTransactionReceiptTimeoutError,
   type Abi,
   type Hex,
 } from "viem";
@@ -75,6 +76,14 @@ export function nodeFailure(error: unknown): NodeFailure | undefined {
       code: "CHAIN_UNREACHABLE",
       reason: `cannot reach the node${origin ? ` at ${origin}` : ""}: ${http?.status ? `HTTP ${http.status}` : (lowLevelReason(http) ?? reason ?? "no answer")}`,
       hint: "Is the node running? Check --rpc-url (or TEEZK_RPC_URL) and that nothing between here and the node refuses the connection.",
+    };
+  }
+  const unmined = find(WaitForTransactionReceiptTimeoutError);
+  if (unmined) {
+    return {
+      code: "CHAIN_TX_NOT_MINED",
+      reason: oneLine(unmined.shortMessage),
+      hint: "The node accepted the transaction but mined no block with it in time: it may still be mined (check its hash) or be stuck behind a low fee or a nonce gap.",
     };
   }
   const mismatch = find(ChainMismatchError);

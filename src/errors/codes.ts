@@ -108,6 +108,7 @@ export const errorCodes = {
   CHAIN_ID_MISMATCH: "the node serves another chain than the key, deployment or signature is for",
   CHAIN_ACCOUNT_UNFUNDED: "the sending account cannot pay for the transaction's gas (and value) on this chain",
   CHAIN_NONCE_CONFLICT: "the node refused the transaction's nonce: another transaction from the same account got there first",
+  CHAIN_TX_NOT_MINED: "the node accepted a transaction but no block included it within the wait; it may still be mined later",
   CHAIN_CLOCK_SKEWED: "the node's block time is too far from this machine's clock for evidence stamped now to be judged fresh there",
   CHAIN_METHOD_UNSUPPORTED: "the node does not offer a JSON-RPC method the call needs (a development method such as evm_increaseTime on a real node)",
   TIMELOCK_NOT_READY: "the timelock operation cannot run yet: it is inside its delay, was never scheduled (or was cancelled), or has already run",

@@ -133,6 +133,19 @@ describe("errors from a separate node (anvil over JSON-RPC) read as the node's r
     expectReadable(error.message);
   });
 
+  it("a transaction the node never mines: CHAIN_TX_NOT_MINED after the receipt wait, not a hang", async () => {
+    const stalled = await startAnvil({ noMining: true });
+    try {
+      const deployer = await connectDeployer({ rpcUrl: stalled.rpcUrl, privateKey: ANVIL_DEV_KEY, receiptTimeoutMs: 1_500 });
+      const error = await rejection(deployer.deploy({ name: "TeezkTimelock", source: "contracts/governance/TeezkTimelock.sol" }, [60n, [dev.address], [dev.address], dev.address]));
+      expect(error.code).toBe("CHAIN_TX_NOT_MINED");
+      expect(error.shortMessage).toMatch(/^Deploying TeezkTimelock: Timed out while waiting for transaction with hash "0x[0-9a-f]{64}" to be confirmed\.$/);
+      expectReadable(error.message);
+    } finally {
+      await stalled.stop();
+    }
+  });
+
   it("node down: CHAIN_UNREACHABLE naming the URL's origin only (a path may hold an API key), before any key is used", async () => {
     const rpcUrl = `http://127.0.0.1:${await closedPort()}/v3/secret-api-key`;
     const error = await rejection(deployTeezk(deployParameters(rpcUrl, ANVIL_DEV_KEY, dev.address)));

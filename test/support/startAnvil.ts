@@ -14,6 +14,8 @@ export type Anvil = {
 export type StartAnvilOptions = {
   /** Mine a block every this many seconds instead of one per transaction: transactions wait in the pool, as on a real network. */
   blockTime?: number;
+  /** Mine nothing unless asked (evm_mine): a node where a sent transaction never lands. */
+  noMining?: boolean;
 };
 
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -26,7 +28,8 @@ const STOP_TIMEOUT_MS = 5_000;
  * Its output is drained so the pipe never fills; only the last lines are kept for a startup failure.
  */
 export async function startAnvil(options: StartAnvilOptions = {}): Promise<Anvil> {
-  const args = ["--host", "127.0.0.1", "--port", "0", "--hardfork", "osaka", ...(options.blockTime ? ["--block-time", String(options.blockTime)] : [])];
+  const mining = options.noMining ? ["--no-mining"] : options.blockTime ? ["--block-time", String(options.blockTime)] : [];
+  const args = ["--host", "127.0.0.1", "--port", "0", "--hardfork", "osaka", ...mining];
   const child = spawn(anvilBinary(), args, { stdio: ["ignore", "pipe", "pipe"] });
   const stop = onceStopper(child);
   // A test process that dies without its afterAll still takes the node with it.
