@@ -9,6 +9,7 @@ import { connectDeployer } from "../../deploy/connectDeployer.js";
 import { deployTeezk, type DeployTeezkParameters, type DeployTeezkReturnType } from "../../deploy/deployTeezk.js";
 import { chainCallError, issueChallenge, proposeRoot } from "../../src/chain/index.js";
 import { runDemoFlow } from "../../src/demo/runDemoFlow.js";
+import { deployDevnetToNode } from "../../src/devnet/index.js";
 import { rejection } from "../support/rejection.js";
 import { ANVIL_DEV_KEY, startAnvil, type Anvil } from "../support/startAnvil.js";
 
@@ -143,6 +144,22 @@ describe("errors from a separate node (anvil over JSON-RPC) read as the node's r
       expectReadable(error.message);
     } finally {
       await stalled.stop();
+    }
+  });
+
+  it("a node whose clock a previous run moved a day ahead: the devnet refuses CHAIN_CLOCK_SKEWED before sending anything", async () => {
+    const ahead = await startAnvil();
+    try {
+      const publicClient = createPublicClient({ transport: http(ahead.rpcUrl) });
+      await publicClient.request({ method: "evm_increaseTime", params: [86_400] } as never);
+      await publicClient.request({ method: "evm_mine", params: [] } as never);
+      const error = await rejection(deployDevnetToNode({ rpcUrl: ahead.rpcUrl, privateKey: ANVIL_DEV_KEY, committee: [dev.address], programId: PROGRAM_ID }));
+      expect(error.code).toBe("CHAIN_CLOCK_SKEWED");
+      expect(error.shortMessage).toMatch(/^The node's block time is 24\.\d h ahead of this machine's clock$/);
+      expectReadable(error.message);
+      expect(await publicClient.getTransactionCount({ address: dev.address })).toBe(0);
+    } finally {
+      await ahead.stop();
     }
   });
 
