@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe } from "vitest";
 import { runDemoFlow } from "../../src/demo/runDemoFlow.js";
-import { demoOutcomeTests, EXPECTED_STEPS, type DemoRun } from "./support/demoOutcomeTests.js";
+import { demoOutcomeTests, demoRunOf, EXPECTED_STEPS, type DemoRun } from "./support/demoOutcomeTests.js";
 
 describe("npm run demo: the main job end to end (loopback HTTP nodes, in-process chain)", () => {
   let run: DemoRun | undefined;
@@ -11,8 +11,7 @@ describe("npm run demo: the main job end to end (loopback HTTP nodes, in-process
   beforeAll(async () => {
     const archivePath = join(mkdtempSync(join(tmpdir(), "teezk-e2e-")), "archive.sqlite");
     const result = await runDemoFlow({ archivePath, keepOpen: true });
-    if (!result.context) throw new Error(`the flow stopped early: ${JSON.stringify(result.steps.at(-1), (_, v) => (typeof v === "bigint" ? String(v) : v))}`);
-    run = { result, context: result.context };
+    run = demoRunOf(result);
   });
   afterAll(async () => {
     await run?.context.close();

@@ -11,7 +11,7 @@ import { TeezkError } from "../../src/errors/index.js";
 import { runCli } from "../cli/support/runCli.js";
 import { membershipFixture } from "../prover/membershipFixture.js";
 import { ANVIL_DEV_KEY, startAnvil, type Anvil } from "../support/startAnvil.js";
-import { demoOutcomeTests, EXPECTED_STEPS, type DemoRun } from "./support/demoOutcomeTests.js";
+import { demoOutcomeTests, demoRunOf, EXPECTED_STEPS, type DemoRun } from "./support/demoOutcomeTests.js";
 
 /** The variable `teezk delegate --submit` reads its key from in this test (never argv). */
 const KEY_ENV = "TEEZK_ANVIL_TEST_KEY";
@@ -54,8 +54,7 @@ describe("npm run demo -- --rpc-url: the main job on a separate node (anvil from
     const steps = [...DEMO_STEPS];
     steps.splice(steps.indexOf(privateProofStep) + 1, 0, cliDelegateSubmitStep(anvil.rpcUrl, witnessFile, (result) => (submitted = result)));
     const result = await runDemoFlow({ archivePath: join(dir, "archive.sqlite"), keepOpen: true, node: { rpcUrl: anvil.rpcUrl, privateKey: ANVIL_DEV_KEY }, steps });
-    if (!result.context) throw new Error(`the flow stopped early: ${JSON.stringify(result.steps.at(-1), (_, v) => (typeof v === "bigint" ? String(v) : v))}`);
-    run = { result, context: result.context };
+    run = demoRunOf(result);
   });
   // Runs even when beforeAll failed: the node never outlives the suite.
   afterAll(async () => {

@@ -41,6 +41,12 @@ export const EXPECTED_STEPS = [
 ] as const;
 
 export type DemoRun = { result: RunDemoFlowReturnType; context: DemoContext };
+
+/** A kept-open run as the suite reads it; a flow that stopped before its network was up fails with its last step. */
+export function demoRunOf(result: RunDemoFlowReturnType): DemoRun {
+  if (!result.context) throw new Error(`the flow stopped early: ${JSON.stringify(result.steps.at(-1), (_, v) => (typeof v === "bigint" ? String(v) : v))}`);
+  return { result, context: result.context };
+}
 export type DemoOutcomeTestsParameters = {
   /** The run, once beforeAll has made it. */
   run: () => DemoRun;
