@@ -33,6 +33,18 @@ const membership: CircuitDefinition = {
   scaling: false,
 };
 
+/** The rollup's state transition (circuits/rollup.circom), verified on-chain behind RollupRootProofVerifier. */
+const rollup: CircuitDefinition = {
+  name: "rollup",
+  source: "circuits/rollup.circom",
+  outDir: "circuits/build/rollup",
+  contractName: "RollupGroth16Verifier",
+  verifierPath: "contracts/zk/RollupGroth16Verifier.sol",
+  leanContractName: "RollupGroth16VerifierLean",
+  leanVerifierPath: "contracts/zk/RollupGroth16VerifierLean.sol",
+  scaling: false,
+};
+
 /** SHA-256 preimage members, by message size in bytes (64·k for k = 1, 4, 16). */
 export const scalingSizes = [64, 256, 1024] as const;
 
@@ -48,7 +60,7 @@ const scaling: CircuitDefinition[] = scalingSizes.map((bytes) => ({
   scaling: true,
 }));
 
-export const circuitDefinitions: readonly CircuitDefinition[] = [membership, ...scaling];
+export const circuitDefinitions: readonly CircuitDefinition[] = [membership, rollup, ...scaling];
 
 /** Intermediate files (r1cs, sym, ptau, pre-beacon zkeys): gitignored, reproducible. */
 export const tmpDir = path.join(repoRoot, "circuits", "build", "tmp");

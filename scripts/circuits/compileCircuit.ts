@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { cpSync, lstatSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { TeezkError } from "../../src/errors/index.js";
@@ -16,6 +16,7 @@ export type CompiledCircuit = { r1cs: string; wasm: string; sym: string };
  */
 export function compileCircuit(definition: CircuitDefinition, outDir: string): CompiledCircuit {
   mkdirSync(outDir, { recursive: true });
+  const includeDir = circomIncludeDir(outDir);
   const cli = path.join(path.dirname(require.resolve("circom2/package.json")), "cli.js");
   const args = [
     cli,
@@ -25,7 +26,7 @@ export function compileCircuit(definition: CircuitDefinition, outDir: string): C
     "--wasm",
     "--sym",
     "-l",
-    path.join(repoRoot, "node_modules"),
+    includeDir,
     "-o",
     outDir,
   ];
@@ -41,6 +42,20 @@ export function compileCircuit(definition: CircuitDefinition, outDir: string): C
     wasm: path.join(outDir, `${base}_js`, `${base}.wasm`),
     sym: path.join(outDir, `${base}.sym`),
   };
+}
+
+/**
+ * Where circom finds `circomlib/circuits/...`. circom2 runs under WASI, which will not follow a symlink out of
+ * the working directory: in a git worktree whose node_modules links to another checkout, circomlib's circuits
+ * are copied next to the build output first.
+ */
+function circomIncludeDir(outDir: string): string {
+  const nodeModules = path.join(repoRoot, "node_modules");
+  if (!lstatSync(nodeModules).isSymbolicLink()) return nodeModules;
+  const includeDir = path.join(outDir, "include");
+  const circomlib = path.dirname(require.resolve("circomlib/package.json"));
+  cpSync(path.join(circomlib, "circuits"), path.join(includeDir, "circomlib", "circuits"), { recursive: true });
+  return includeDir;
 }
 
 export function circomVersion(): string {

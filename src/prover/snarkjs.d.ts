@@ -59,6 +59,8 @@ declare module "snarkjs" {
   };
   export const wtns: {
     calculate(input: Record<string, unknown>, wasm: string, target: WitnessTarget, options?: unknown): Promise<void>;
+    /** Every witness value, index 0 being the constant 1, then outputs and public inputs. */
+    exportJson(witness: WitnessTarget): Promise<bigint[]>;
   };
   export const groth16: {
     prove(
