@@ -8,7 +8,6 @@ import type { RollupState, RollupTransfer, RollupWitnessInput } from "../../src/
 
 export type ClaimedAccount = { balance: bigint; nonce: bigint };
 const field = (x: bigint) => ((x % bn254ScalarField) + bn254ScalarField) % bn254ScalarField;
-const leafOf = ({ balance, nonce }: ClaimedAccount) => field(rollupAccountTag + balance * (1n << 64n) + nonce);
 
 export function forgeRollupWitness(parameters: {
   state: RollupState;
@@ -16,8 +15,12 @@ export function forgeRollupWitness(parameters: {
   epoch: bigint;
   /** What the attacker claims a slot holds (default: what it holds, an empty slot as balance 0 nonce 0). */
   claim?: (slot: number, held: ClaimedAccount) => ClaimedAccount;
+  /** The account tag the attacker's tree uses (0: an empty slot reads as an account with nothing). */
+  accountTag?: bigint;
 }): RollupWitnessInput {
   const { state, batch, epoch } = parameters;
+  const tag = parameters.accountTag ?? rollupAccountTag;
+  const leafOf = ({ balance, nonce }: ClaimedAccount) => field(tag + balance * (1n << 64n) + nonce);
   const tree = cloneAccountTree(state.tree);
   const accounts = new Map([...state.accounts].map(([slot, a]) => [slot, { balance: a.balance, nonce: BigInt(a.nonce) }]));
   const read = (slot: number) => {

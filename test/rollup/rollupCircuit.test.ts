@@ -56,6 +56,8 @@ describe("circuits/rollup.circom: newRoot = apply(prevRoot, batch)", () => {
   it("refuses a transfer to a non-existent leaf, even claimed as an account holding nothing", async () => {
     const toEmpty = batch.map((t, i) => (i === 0 ? { ...t, to: 9 } : t));
     await expect(publicSignals(forgeRollupWitness({ state: genesis, batch: toEmpty, epoch: 7n }))).rejects.toThrow(/Assert Failed/);
+    // Without the tag an empty slot (0) would open as balance 0, nonce 0: the attacker's encoding is refused.
+    await expect(publicSignals(forgeRollupWitness({ state: genesis, batch: toEmpty, epoch: 7n, accountTag: 0n }))).rejects.toThrow(/Assert Failed/);
   });
 
   it("refuses a replayed batch: the senders' nonces moved on", async () => {
