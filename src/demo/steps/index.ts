@@ -1,7 +1,7 @@
 import type { DemoFlowStep } from "../demoContext.js";
 import { delegateStep, expiredEnclaveStep, privateProofStep, tamperedProofStep } from "./delegationSteps.js";
 import { receiptBatchStep } from "./receiptBatchStep.js";
-import { conflictHaltsStep, escapeHatchStep, resumeStep, rootFinalizedStep, zkWhileHaltedStep } from "./rootSteps.js";
+import { rollupRootSteps } from "./rootSteps.js";
 
 /**
  * The main job after the network is up (startDemoNetwork), in order; the flow stops at the first failure, since
@@ -12,10 +12,6 @@ export const DEMO_STEPS: readonly DemoFlowStep[] = [
   privateProofStep,
   tamperedProofStep,
   receiptBatchStep,
-  rootFinalizedStep,
-  conflictHaltsStep,
-  zkWhileHaltedStep,
-  resumeStep,
-  escapeHatchStep,
+  rollupRootSteps,
   expiredEnclaveStep,
 ];

@@ -4,7 +4,9 @@ import { expect, it } from "vitest";
 import { enclaveRegistryAbi, multiProverRootsAbi, verifyPrivateProof, verifyReceipt } from "../../../src/chain/index.js";
 import type { DemoContext, RunDemoFlowReturnType } from "../../../src/demo/runDemoFlow.js";
 import { isTeezkError } from "../../../src/errors/index.js";
+import { DEMO_ROLLUP_BALANCES, DEMO_ROLLUP_BATCHES } from "../../../src/demo/demoRollup.js";
 import { proofDigest, type Groth16Calldata } from "../../../src/prover/index.js";
+import { applyRollupBatch, createRollupState, rootToHex } from "../../../src/rollup/index.js";
 import { signReceipt, type Receipt } from "../../../src/receipts/index.js";
 
 /** The decoded custom error of a refused chain call, or "accepted". */
@@ -122,7 +124,13 @@ export function demoOutcomeTests({ run, expectedSteps, delegations }: DemoOutcom
     const { publicClient } = context.devnet.clients;
     const roots = (functionName: string, args: readonly unknown[] = []) =>
       publicClient.readContract({ address: context.devnet.addresses.multiProverRoots, abi: multiProverRootsAbi, functionName: functionName as never, args: args as never });
-    for (const epoch of [1n, 2n, 3n]) expect(await roots("finalizedRoot", [epoch]), `epoch ${epoch}`).not.toBe(`0x${"00".repeat(32)}`);
+    // Each finalized root is the rollup's honest state after that epoch's batch, recomputed here from the batches.
+    let state = createRollupState({ balances: DEMO_ROLLUP_BALANCES });
+    for (const [i, batch] of DEMO_ROLLUP_BATCHES.entries()) {
+      const epoch = BigInt(i + 1);
+      state = applyRollupBatch({ state, batch, epoch }).state;
+      expect(await roots("finalizedRoot", [epoch]), `epoch ${epoch}`).toBe(rootToHex(state.root));
+    }
     expect(await roots("disputedRoots", [1n]), "the ZK proof settled epoch 1's dispute").toEqual([`0x${"00".repeat(32)}`, `0x${"00".repeat(32)}`]);
     expect(await roots("halted")).toBe(false);
     const removed = (address: Address) =>
