@@ -75,7 +75,7 @@ export async function runRollupRootSteps({ recorder, devnet, rollupSigners, zkPr
 
   await recorder.run(
     "zk-while-halted",
-    "ZK escape hatch while halted: a ZK proof of epoch 1's transition settles the dispute on the honest root, then one of epoch 2's finalizes it alone",
+    "ZK escape hatch while halted: a ZK root proof settles disputed epoch 1 on the honest root and finalizes epoch 2 alone; another epoch's proof is refused",
     async () => {
       await submitZkRoot({ ...devnet.clients, roots: rootsAddress, epoch: 1n, root: rootOf(1n), zkProof: await zkProofFor(1n, rootOf(1n)) });
       const root2 = rootOf(2n);
