@@ -47,6 +47,21 @@ describe("circuits/rollup.circom: newRoot = apply(prevRoot, batch)", () => {
     await expect(publicSignals(forgeRollupWitness({ state: genesis, batch: overdraft, epoch: 7n }))).rejects.toThrow(/Assert Failed/);
   });
 
+  it("accepts balances at the 64-bit limit, and refuses a credit past it (the receiver's balance would wrap)", async () => {
+    const max = (1n << 64n) - 1n;
+    const full = createRollupState({ balances: [max, 0n, max - 1n] });
+    const edge: RollupTransfer[] = [
+      { from: 0, to: 1, amount: max, nonce: 0 },
+      { from: 1, to: 0, amount: max, nonce: 0 },
+      { from: 0, to: 1, amount: 1n, nonce: 1 },
+      { from: 1, to: 2, amount: 1n, nonce: 1 },
+    ];
+    const applied = applyRollupBatch({ state: full, batch: edge, epoch: 1n });
+    expect(await publicSignals(applied.witnessInput)).toEqual([applied.newRoot, full.root, 1n]);
+    const overflow = edge.map((t, i) => (i === 3 ? { ...t, amount: 2n } : t));
+    await expect(publicSignals(forgeRollupWitness({ state: full, batch: overflow, epoch: 1n }))).rejects.toThrow(/Assert Failed/);
+  });
+
   it("refuses a wrong previous root", async () => {
     const applied = applyRollupBatch({ state: genesis, batch, epoch: 7n });
     const other = createRollupState({ balances: [1000n, 500n, 250n, 0n, 76n] });
