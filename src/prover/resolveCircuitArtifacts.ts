@@ -58,7 +58,7 @@ export function resolveCircuitArtifacts(parameters: ResolveCircuitArtifactsParam
     metaMessages: [
       isScaling
         ? `Build it on demand: npx tsx scripts/circuits/build.ts --scaling=${first.name.slice("sha256_".length)}`
-        : "Build it: npx tsx scripts/circuits/build.ts (npm run circuits:build)",
+        : `Build it: npx tsx scripts/circuits/build.ts --only=${first.name} (npm run circuits:build -- --only=${first.name})`,
     ],
   });
 }
