@@ -19,6 +19,7 @@ const suites: Array<() => Promise<BenchSuite>> = [
   async () => (await import("./contracts.js")).contractsBench,
   async () => (await import("./verifierLoad.js")).verifierLoadBench,
   async () => (await import("./collateral.js")).collateralBench,
+  async () => (await import("./rollup.js")).rollupBench,
 ];
 
 async function main(): Promise<void> {
