@@ -31,69 +31,8 @@ const MAX_LIMIT = 10_000;
  */
 export function openArchive(path: string, options: OpenArchiveOptions = {}): OpenArchiveReturnType {
   if (typeof path !== "string" || path.length === 0) throw new TeezkError("ARCHIVE_UNAVAILABLE", "The archive path must be a non-empty string");
-  const timeout = options.busyTimeoutMs ?? 5000;
-  let db: DatabaseSync;
-  let schemaVersion: number;
-  let durability: Archive["durability"];
-  try {
-    db = new DatabaseSync(path, { timeout, enableForeignKeyConstraints: true });
-  } catch (error) {
-    throw unavailable(path, error);
-  }
-  try {
-    const mode = db.prepare("PRAGMA journal_mode = WAL").get() as { journal_mode?: string } | undefined;
-    if (path !== ":memory:" && mode?.journal_mode !== "wal") {
-      throw new TeezkError("ARCHIVE_UNAVAILABLE", `The archive ${path} could not switch to WAL (journal_mode is ${String(mode?.journal_mode)})`);
-    }
-    db.exec("PRAGMA synchronous = FULL");
-    db.exec("PRAGMA foreign_keys = ON");
-    schemaVersion = applyMigrations(db);
-    const journal = db.prepare("PRAGMA journal_mode").get() as { journal_mode: string };
-    const synchronous = db.prepare("PRAGMA synchronous").get() as { synchronous: number | bigint };
-    durability = { journalMode: journal.journal_mode, synchronous: SYNCHRONOUS_NAMES[Number(synchronous.synchronous)] ?? String(synchronous.synchronous) };
-  } catch (error) {
-    db.close();
-    throw error instanceof TeezkError ? error : unavailable(path, error);
-  }
-
-  const inserts = new Map<ArchiveTable, StatementSync>();
-  const insertFor = (table: ArchiveTable): StatementSync => {
-    let statement = inserts.get(table);
-    if (!statement) {
-      const spec = TABLES[table];
-      const columns = spec.columns.map((column) => column.column);
-      statement = db.prepare(`INSERT INTO ${spec.sqlName} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
-      inserts.set(table, statement);
-    }
-    return statement;
-  };
-
-  const record = <T extends ArchiveTable>(table: T, row: Row): ArchiveRecords[T] => {
-    const spec = TABLES[table];
-    try {
-      insertFor(table).run(...spec.columns.map((column) => row[column.column] ?? null));
-    } catch (error) {
-      throw writeError(table, row, error);
-    }
-    return fromRow(spec, row) as ArchiveRecords[T];
-  };
-
-  const whereClause = (spec: TableSpec, where: Record<string, unknown> | undefined) => {
-    const parts: string[] = [];
-    const values: Array<string | bigint> = [];
-    for (const [key, value] of Object.entries(where ?? {})) {
-      if (value === undefined) continue;
-      const column = spec.columns.find((candidate) => candidate.key === key && candidate.filter);
-      if (!column) {
-        const allowed = spec.columns.filter((candidate) => candidate.filter).map((candidate) => candidate.key);
-        throw new TeezkError("ARCHIVE_RECORD_INVALID", `Cannot filter ${spec.sqlName} by "${key}"`, { details: `filterable: ${allowed.join(", ")}` });
-      }
-      parts.push(`${column.column} = ?`);
-      values.push(filterValue(column, value));
-    }
-    return { sql: parts.length ? ` WHERE ${parts.join(" AND ")}` : "", values };
-  };
-
+  const { db, schemaVersion, durability } = openDatabase(path, options.busyTimeoutMs ?? 5000);
+  const record = recorder(db);
   const read = <T>(fn: () => T): T => {
     try {
       return fn();
@@ -104,7 +43,6 @@ export function openArchive(path: string, options: OpenArchiveOptions = {}): Ope
   };
 
   let closed = false;
-  let inTransaction = false;
   const archive: Archive = {
     path,
     schemaVersion,
@@ -147,34 +85,7 @@ export function openArchive(path: string, options: OpenArchiveOptions = {}): Ope
       return read(() => Number((db.prepare(`SELECT COUNT(*) AS n FROM ${spec.sqlName}${sql}`).get(...values) as { n: number }).n));
     },
     exportJsonLines: (writable) => exportJsonLines(db, path, schemaVersion, writable),
-    transaction(fn) {
-      if (inTransaction) throw new TeezkError("ARCHIVE_WRITE_FAILED", "Archive transactions do not nest");
-      try {
-        // IMMEDIATE takes the write lock now (waiting up to the busy timeout), not at the first insert.
-        db.exec("BEGIN IMMEDIATE");
-      } catch (error) {
-        throw new TeezkError("ARCHIVE_WRITE_FAILED", `Cannot start a transaction on the archive ${path}`, { details: messageOf(error), cause: error });
-      }
-      inTransaction = true;
-      try {
-        const result = fn();
-        if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function") {
-          throw new TeezkError("ARCHIVE_WRITE_FAILED", "An archive transaction must be synchronous; nothing was recorded");
-        }
-        db.exec("COMMIT");
-        return result;
-      } catch (error) {
-        try {
-          db.exec("ROLLBACK");
-        } catch {
-          // The commit itself failed and SQLite already rolled back.
-        }
-        if (error instanceof TeezkError) throw error;
-        throw new TeezkError("ARCHIVE_WRITE_FAILED", `The archive transaction on ${path} failed; nothing of it was recorded`, { details: messageOf(error), cause: error });
-      } finally {
-        inTransaction = false;
-      }
-    },
+    transaction: transactionRunner(db, path),
     close() {
       if (closed) return;
       closed = true;
@@ -182,6 +93,106 @@ export function openArchive(path: string, options: OpenArchiveOptions = {}): Ope
     },
   };
   return archive;
+}
+
+/** Opens the SQLite file in WAL mode with `synchronous = FULL` and brings its schema up to date. */
+function openDatabase(path: string, timeout: number): { db: DatabaseSync; schemaVersion: number; durability: Archive["durability"] } {
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path, { timeout, enableForeignKeyConstraints: true });
+  } catch (error) {
+    throw unavailable(path, error);
+  }
+  try {
+    const mode = db.prepare("PRAGMA journal_mode = WAL").get() as { journal_mode?: string } | undefined;
+    if (path !== ":memory:" && mode?.journal_mode !== "wal") {
+      throw new TeezkError("ARCHIVE_UNAVAILABLE", `The archive ${path} could not switch to WAL (journal_mode is ${String(mode?.journal_mode)})`);
+    }
+    db.exec("PRAGMA synchronous = FULL");
+    db.exec("PRAGMA foreign_keys = ON");
+    const schemaVersion = applyMigrations(db);
+    const journal = db.prepare("PRAGMA journal_mode").get() as { journal_mode: string };
+    const synchronous = db.prepare("PRAGMA synchronous").get() as { synchronous: number | bigint };
+    const durability = { journalMode: journal.journal_mode, synchronous: SYNCHRONOUS_NAMES[Number(synchronous.synchronous)] ?? String(synchronous.synchronous) };
+    return { db, schemaVersion, durability };
+  } catch (error) {
+    db.close();
+    throw error instanceof TeezkError ? error : unavailable(path, error);
+  }
+}
+
+/** Inserts one row per call (its own committed transaction), with one prepared statement per table. */
+function recorder(db: DatabaseSync): <T extends ArchiveTable>(table: T, row: Row) => ArchiveRecords[T] {
+  const inserts = new Map<ArchiveTable, StatementSync>();
+  const insertFor = (table: ArchiveTable): StatementSync => {
+    let statement = inserts.get(table);
+    if (!statement) {
+      const spec = TABLES[table];
+      const columns = spec.columns.map((column) => column.column);
+      statement = db.prepare(`INSERT INTO ${spec.sqlName} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
+      inserts.set(table, statement);
+    }
+    return statement;
+  };
+  return <T extends ArchiveTable>(table: T, row: Row): ArchiveRecords[T] => {
+    const spec = TABLES[table];
+    try {
+      insertFor(table).run(...spec.columns.map((column) => row[column.column] ?? null));
+    } catch (error) {
+      throw writeError(table, row, error);
+    }
+    return fromRow(spec, row) as ArchiveRecords[T];
+  };
+}
+
+/** A WHERE clause over the table's filterable columns only: any other key is refused, never interpolated. */
+function whereClause(spec: TableSpec, where: Record<string, unknown> | undefined): { sql: string; values: Array<string | bigint> } {
+  const parts: string[] = [];
+  const values: Array<string | bigint> = [];
+  for (const [key, value] of Object.entries(where ?? {})) {
+    if (value === undefined) continue;
+    const column = spec.columns.find((candidate) => candidate.key === key && candidate.filter);
+    if (!column) {
+      const allowed = spec.columns.filter((candidate) => candidate.filter).map((candidate) => candidate.key);
+      throw new TeezkError("ARCHIVE_RECORD_INVALID", `Cannot filter ${spec.sqlName} by "${key}"`, { details: `filterable: ${allowed.join(", ")}` });
+    }
+    parts.push(`${column.column} = ?`);
+    values.push(filterValue(column, value));
+  }
+  return { sql: parts.length ? ` WHERE ${parts.join(" AND ")}` : "", values };
+}
+
+/** `Archive.transaction`: all of `fn`'s records or none; not nestable, and `fn` must be synchronous. */
+function transactionRunner(db: DatabaseSync, path: string): Archive["transaction"] {
+  let inTransaction = false;
+  return (fn) => {
+    if (inTransaction) throw new TeezkError("ARCHIVE_WRITE_FAILED", "Archive transactions do not nest");
+    try {
+      // IMMEDIATE takes the write lock now (waiting up to the busy timeout), not at the first insert.
+      db.exec("BEGIN IMMEDIATE");
+    } catch (error) {
+      throw new TeezkError("ARCHIVE_WRITE_FAILED", `Cannot start a transaction on the archive ${path}`, { details: messageOf(error), cause: error });
+    }
+    inTransaction = true;
+    try {
+      const result = fn();
+      if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function") {
+        throw new TeezkError("ARCHIVE_WRITE_FAILED", "An archive transaction must be synchronous; nothing was recorded");
+      }
+      db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      try {
+        db.exec("ROLLBACK");
+      } catch {
+        // The commit itself failed and SQLite already rolled back.
+      }
+      if (error instanceof TeezkError) throw error;
+      throw new TeezkError("ARCHIVE_WRITE_FAILED", `The archive transaction on ${path} failed; nothing of it was recorded`, { details: messageOf(error), cause: error });
+    } finally {
+      inTransaction = false;
+    }
+  };
 }
 
 function specOf(table: string): TableSpec {
