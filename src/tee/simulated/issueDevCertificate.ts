@@ -1,48 +1,11 @@
-import { X509Certificate, constants, createHash, randomBytes, sign, type KeyObject } from "node:crypto";
-import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
-import {
-  AlgorithmIdentifier,
-  AttributeTypeAndValue,
-  AttributeValue,
-  AuthorityKeyIdentifier,
-  BasicConstraints,
-  Certificate,
-  Extension,
-  Extensions,
-  KeyIdentifier,
-  KeyUsage,
-  KeyUsageFlags,
-  Name,
-  RelativeDistinguishedName,
-  SubjectKeyIdentifier,
-  SubjectPublicKeyInfo,
-  TBSCertificate,
-  Validity,
-  Version,
-  id_ce_authorityKeyIdentifier,
-  id_ce_basicConstraints,
-  id_ce_keyUsage,
-  id_ce_subjectKeyIdentifier,
-} from "@peculiar/asn1-x509";
-import { TeezkError } from "../../errors/index.js";
+import type { X509Certificate, KeyObject } from "node:crypto";
+import { AttributeTypeAndValue, AttributeValue, Name, RelativeDistinguishedName } from "@peculiar/asn1-x509";
+import { issueCertificate, subjectName, type CertificateExtension } from "./issueCertificate.js";
 
 /** Every simulated certificate says what it is, so nobody mistakes one for a vendor's. */
 export const DEV_ROOT_LABEL = "teezk DEV ROOT — NOT FOR PRODUCTION";
 
-const OID = {
-  commonName: "2.5.4.3",
-  organization: "2.5.4.10",
-  organizationalUnit: "2.5.4.11",
-  ecdsaWithSha256: "1.2.840.10045.4.3.2",
-  ecdsaWithSha384: "1.2.840.10045.4.3.3",
-  rsaPss: "1.2.840.113549.1.1.10",
-} as const;
-
-// RSASSA-PSS-params { sha384, mgf1(sha384), saltLength 48 }: what AMD's KDS certificates carry.
-const PSS_SHA384_PARAMS = Buffer.from(
-  "3034a00f300d06096086480165030402020500a11c301a06092a864886f70d010108300d06096086480165030402020500a203020130",
-  "hex",
-);
+const OID = { commonName: "2.5.4.3", organization: "2.5.4.10", organizationalUnit: "2.5.4.11" } as const;
 
 export type DevIssuer = { certificate: X509Certificate; privateKey: KeyObject };
 
@@ -55,91 +18,24 @@ export type IssueDevCertificateParameters = {
   notBefore: Date;
   notAfter: Date;
   /** Vendor extensions: OID → the DER of the extension value. */
-  extensions?: readonly { oid: string; value: Uint8Array; critical?: boolean }[];
+  extensions?: readonly CertificateExtension[];
 };
 
 /**
- * Builds and signs an X.509 v3 certificate with @peculiar/asn1-x509 and node:crypto (@peculiar/x509 needs a
- * reflect polyfill that is not installed). The signature algorithm follows the issuer key: P-256 →
- * ecdsa-with-SHA256 (Intel), P-384 → ecdsa-with-SHA384 (AWS, NVIDIA), RSA → RSASSA-PSS SHA-384 (AMD).
- * Subject and issuer carry O = DEV_ROOT_LABEL; SKI/AKI and key usage are set so OpenSSL's issuer check
- * links the chain the same way it links a vendor's.
+ * A simulated TEE's certificate: issueCertificate with subject O = DEV_ROOT_LABEL, OU = "teezk simulated TEE"
+ * and the given CN, issued under the issuer certificate's own subject name.
  */
 export function issueDevCertificate(parameters: IssueDevCertificateParameters): X509Certificate {
-  const { commonName, publicKey, issuer, ca, notBefore, notAfter, extensions = [] } = parameters;
-  const selfSigned = "selfSign" in issuer;
-  const signerKey = selfSigned ? issuer.selfSign : issuer.privateKey;
-  const spki = AsnConvert.parse(publicKey.export({ type: "spki", format: "der" }), SubjectPublicKeyInfo);
-  const keyId = keyIdentifier(publicKey);
-  const subject = devName(commonName);
-  const issuerName = selfSigned ? subject : AsnConvert.parse(issuer.certificate.raw, Certificate).tbsCertificate.subject;
-  const issuerKeyId = selfSigned ? keyId : keyIdentifier(issuer.certificate.publicKey);
-  const algorithm = signatureAlgorithm(signerKey);
-  const tbs = new TBSCertificate({
-    version: Version.v3,
-    serialNumber: arrayBuffer(Buffer.concat([Buffer.from([0x01]), randomBytes(15)])),
-    signature: algorithm,
-    issuer: issuerName,
-    validity: new Validity({ notBefore, notAfter }),
-    subject,
-    subjectPublicKeyInfo: spki,
-    extensions: new Extensions([
-      extension(id_ce_basicConstraints, AsnConvert.serialize(new BasicConstraints({ cA: ca })), true),
-      extension(
-        id_ce_keyUsage,
-        AsnConvert.serialize(new KeyUsage(ca ? KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign : KeyUsageFlags.digitalSignature)),
-        true,
-      ),
-      extension(id_ce_subjectKeyIdentifier, AsnConvert.serialize(new SubjectKeyIdentifier(keyId)), false),
-      extension(
-        id_ce_authorityKeyIdentifier,
-        AsnConvert.serialize(new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(issuerKeyId) })),
-        false,
-      ),
-      ...extensions.map((item) => extension(item.oid, arrayBuffer(item.value), item.critical ?? false)),
-    ]),
+  const { commonName, issuer, ...rest } = parameters;
+  return issueCertificate({
+    ...rest,
+    subject: devName(commonName),
+    issuer: "selfSign" in issuer ? issuer : { name: subjectName(issuer.certificate), privateKey: issuer.privateKey, publicKey: issuer.certificate.publicKey },
   });
-  const tbsDer = new Uint8Array(AsnConvert.serialize(tbs));
-  const signatureValue = arrayBuffer(signWith(signerKey, tbsDer));
-  const der = AsnConvert.serialize(new Certificate({ tbsCertificate: tbs, signatureAlgorithm: algorithm, signatureValue }));
-  return new X509Certificate(Buffer.from(der));
 }
 
 function devName(commonName: string): Name {
   const attribute = (type: string, text: string) =>
     new RelativeDistinguishedName([new AttributeTypeAndValue({ type, value: new AttributeValue({ utf8String: text }) })]);
   return new Name([attribute(OID.organization, DEV_ROOT_LABEL), attribute(OID.organizationalUnit, "teezk simulated TEE"), attribute(OID.commonName, commonName)]);
-}
-
-/** The vendor-shaped algorithm for a dev key (also what dev CRLs are signed with). */
-export function signatureAlgorithm(key: KeyObject): AlgorithmIdentifier {
-  if (key.asymmetricKeyType === "rsa") {
-    return new AlgorithmIdentifier({ algorithm: OID.rsaPss, parameters: arrayBuffer(PSS_SHA384_PARAMS) });
-  }
-  const curve = key.asymmetricKeyDetails?.namedCurve;
-  if (key.asymmetricKeyType === "ec" && curve === "prime256v1") return new AlgorithmIdentifier({ algorithm: OID.ecdsaWithSha256 });
-  if (key.asymmetricKeyType === "ec" && curve === "secp384r1") return new AlgorithmIdentifier({ algorithm: OID.ecdsaWithSha384 });
-  throw new TeezkError("INTERNAL", `Dev certificates are signed with P-256, P-384 or RSA keys, not ${key.asymmetricKeyType} ${curve ?? ""}`);
-}
-
-export function signWith(key: KeyObject, data: Uint8Array): Uint8Array {
-  if (key.asymmetricKeyType === "rsa") {
-    return new Uint8Array(sign("sha384", data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 48 }));
-  }
-  const hash = key.asymmetricKeyDetails?.namedCurve === "prime256v1" ? "sha256" : "sha384";
-  return new Uint8Array(sign(hash, data, key));
-}
-
-/** RFC 5280 method 1: SHA-1 of the subjectPublicKey bit string. */
-function keyIdentifier(publicKey: KeyObject): ArrayBuffer {
-  const spki = AsnConvert.parse(publicKey.export({ type: "spki", format: "der" }), SubjectPublicKeyInfo);
-  return arrayBuffer(createHash("sha1").update(new Uint8Array(spki.subjectPublicKey)).digest());
-}
-
-function extension(extnID: string, value: ArrayBuffer, critical: boolean): Extension {
-  return new Extension({ extnID, critical, extnValue: new OctetString(value) });
-}
-
-function arrayBuffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }

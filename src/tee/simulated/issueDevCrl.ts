@@ -1,8 +1,7 @@
 import type { X509Certificate } from "node:crypto";
-import { AsnConvert } from "@peculiar/asn1-schema";
-import { Certificate, CertificateList, RevokedCertificate, TBSCertList, Time, Version } from "@peculiar/asn1-x509";
 import type { DevKeyPair } from "./types.js";
-import { signatureAlgorithm, signWith } from "./issueDevCertificate.js";
+import { subjectName } from "./issueCertificate.js";
+import { issueCrl } from "./issueCrl.js";
 
 export type IssueDevCrlParameters = {
   /** The CA that issues the list (its subject becomes the CRL issuer, byte for byte). */
@@ -21,25 +20,13 @@ const DAY_MS = 86_400_000;
  * the way a real one with fresh collateral does.
  */
 export function issueDevCrl({ issuer, now, revoked = [] }: IssueDevCrlParameters): Uint8Array {
-  const algorithm = signatureAlgorithm(issuer.privateKey);
-  const thisUpdate = new Date(now.getTime() - DAY_MS);
-  const tbs = new TBSCertList({
-    version: Version.v2,
-    signature: algorithm,
-    issuer: AsnConvert.parse(issuer.certificate.raw, Certificate).tbsCertificate.subject,
-    thisUpdate: new Time(thisUpdate),
-    nextUpdate: new Time(new Date(now.getTime() + 30 * DAY_MS)),
-    ...(revoked.length
-      ? {
-          revokedCertificates: revoked.map(
-            (cert) => new RevokedCertificate({ userCertificate: new Uint8Array(Buffer.from(cert.serialNumber, "hex")).buffer, revocationDate: new Time(thisUpdate) }),
-          ),
-        }
-      : {}),
+  return issueCrl({
+    issuer: subjectName(issuer.certificate),
+    privateKey: issuer.privateKey,
+    thisUpdate: new Date(now.getTime() - DAY_MS),
+    nextUpdate: new Date(now.getTime() + 30 * DAY_MS),
+    revokedSerials: revoked.map((cert) => new Uint8Array(Buffer.from(cert.serialNumber, "hex"))),
   });
-  const signature = signWith(issuer.privateKey, new Uint8Array(AsnConvert.serialize(tbs)));
-  const list = new CertificateList({ tbsCertList: tbs, signatureAlgorithm: algorithm, signature: new Uint8Array(signature).buffer });
-  return new Uint8Array(AsnConvert.serialize(list));
 }
 
 /** A CRL as one PEM `X509 CRL` block (how AMD KDS serves it, and how it travels in text-only answers). */

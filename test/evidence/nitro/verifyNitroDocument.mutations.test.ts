@@ -2,7 +2,8 @@ import { encode, Tag } from "cbor2";
 import { describe, expect, it } from "vitest";
 import { TeezkError, type ErrorCode } from "../../../src/errors/index.js";
 import { MAX_NITRO_DOCUMENT_BYTES, verifyNitroDocument } from "../../../src/evidence/nitro/index.js";
-import { encodeCbor, es384Sign, forgeCert } from "./forgeNitro.js";
+import { mintCertificate } from "../../support/pki.js";
+import { encodeCbor, es384Sign } from "./forgeNitro.js";
 import { loadNitroSamples, type NitroSample } from "./nitroSamples.js";
 
 /**
@@ -74,12 +75,12 @@ function mutationsOf(sample: NitroSample, others: NitroSample[]): Mutation[] {
   // ── the certificate bundle ──────────────────────────────────────────────────────────────────────
   cabundle.forEach((_cert, index) => {
     add(`cabundle[${index}] replaced by cabundle[${(index + 1) % cabundle.length}]`, withBundle(replaced(index, cabundle[(index + 1) % cabundle.length]!)), "CERT_CHAIN_INVALID");
-    add(`cabundle[${index}] replaced by a fresh CA`, withBundle(replaced(index, forgeCert({ subject: `fresh CA ${index}`, ca: true, ...window }).der)), "CERT_CHAIN_INVALID");
+    add(`cabundle[${index}] replaced by a fresh CA`, withBundle(replaced(index, mintCertificate({ subject: `fresh CA ${index}`, ca: true, ...window }).der)), "CERT_CHAIN_INVALID");
     add(`cabundle[${index}] truncated`, withBundle(replaced(index, cabundle[index]!.subarray(0, cabundle[index]!.length >> 1))), "CERT_PARSE");
     // The last byte sits in the signature: the root then stops being self-signed; an intermediate's signature fails.
     add(`cabundle[${index}] signature byte flipped`, withBundle(replaced(index, flip(cabundle[index]!, -1))), index === 0 ? "CERT_CHAIN_INVALID" : "SIGNATURE_INVALID");
   });
-  add("root swapped for a fresh self-signed root with the AWS root's name", withBundle(replaced(0, forgeCert({ subject: cabundle[0]!, ca: true, ...window }).der)), "CERT_CHAIN_INVALID");
+  add("root swapped for a fresh self-signed root with the AWS root's name", withBundle(replaced(0, mintCertificate({ subject: cabundle[0]!, ca: true, ...window }).der)), "CERT_CHAIN_INVALID");
   add("root dropped from cabundle", withBundle(cabundle.slice(1)), "CERT_CHAIN_INVALID");
   add("cabundle reversed", withBundle([...cabundle].reverse()), "CERT_CHAIN_INVALID");
   add("cabundle empty", withBundle([]), "NITRO_DOCUMENT_INVALID");
@@ -90,13 +91,13 @@ function mutationsOf(sample: NitroSample, others: NitroSample[]): Mutation[] {
   const setLeaf = (der: Uint8Array) => withDoc((doc) => doc.set("certificate", der));
   add("leaf replaced by its issuing CA", setLeaf(cabundle[cabundle.length - 1]!), "CERT_CHAIN_INVALID");
   add("leaf replaced by another document's leaf", setLeaf(others[0]!.doc.get("certificate") as Uint8Array), "CERT_CHAIN_INVALID");
-  add("leaf replaced by a fresh self-signed certificate", setLeaf(forgeCert({ subject: "fresh leaf", ca: false, ...window }).der), "CERT_CHAIN_INVALID");
+  add("leaf replaced by a fresh self-signed certificate", setLeaf(mintCertificate({ subject: "fresh leaf", ca: false, ...window }).der), "CERT_CHAIN_INVALID");
   add("leaf truncated", setLeaf(leaf.subarray(0, 100)), "CERT_PARSE");
   add("leaf signature byte flipped", setLeaf(flip(leaf, -1)), "SIGNATURE_INVALID");
   add("leaf empty", setLeaf(new Uint8Array(0)), "NITRO_DOCUMENT_INVALID");
   {
-    const root = forgeCert({ subject: cabundle[0]!, ca: true, ...window });
-    const forgedLeaf = forgeCert({ subject: "forged leaf", issuer: root, ca: false, ...window });
+    const root = mintCertificate({ subject: cabundle[0]!, ca: true, ...window });
+    const forgedLeaf = mintCertificate({ subject: "forged leaf", issuer: root, ca: false, ...window });
     const doc = new Map(sample.doc);
     doc.set("certificate", forgedLeaf.der);
     doc.set("cabundle", [root.der]);

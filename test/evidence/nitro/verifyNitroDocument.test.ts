@@ -7,7 +7,8 @@ import { TeezkError, type ErrorCode } from "../../../src/errors/index.js";
 import { fixturePath } from "../../../src/fixtures/fixturesDir.js";
 import { NITRO_PINNED_ROOTS, verifyNitroDocument } from "../../../src/evidence/nitro/index.js";
 import { parsePemBundle } from "../../../src/util/x509.js";
-import { encodeCbor, es384Sign, forgeCert } from "./forgeNitro.js";
+import { mintCertificate } from "../../support/pki.js";
+import { encodeCbor, es384Sign } from "./forgeNitro.js";
 import { bytesOf, hex, loadNitroFile, loadNitroSamples, pcrsOf, type NitroSample } from "./nitroSamples.js";
 
 const TODAY = new Date("2026-11-23T00:00:00Z");
@@ -143,8 +144,8 @@ describe("verifyNitroDocument trust anchors", () => {
   const window = { notBefore: new Date(sample.timestampMs - 86_400_000), notAfter: new Date(sample.timestampMs + 86_400_000) };
 
   function forgedDocument(): { bytes: Uint8Array; rootDer: Uint8Array } {
-    const root = forgeCert({ subject: "teezk test root", ca: true, ...window });
-    const leaf = forgeCert({ subject: "teezk test leaf", issuer: root, ca: false, ...window });
+    const root = mintCertificate({ subject: "teezk test root", ca: true, ...window });
+    const leaf = mintCertificate({ subject: "teezk test leaf", issuer: root, ca: false, ...window });
     const doc = new Map(sample.doc);
     doc.set("certificate", leaf.der);
     doc.set("cabundle", [root.der]);
@@ -172,8 +173,8 @@ describe("verifyNitroDocument trust anchors", () => {
   });
 
   it("refuses a leaf whose key is not P-384 with UNSUPPORTED_ALGORITHM", () => {
-    const root = forgeCert({ subject: "teezk test root", ca: true, ...window });
-    const leaf = forgeCert({ subject: "teezk P-256 leaf", issuer: root, ca: false, curve: "prime256v1", ...window });
+    const root = mintCertificate({ subject: "teezk test root", ca: true, ...window });
+    const leaf = mintCertificate({ subject: "teezk P-256 leaf", issuer: root, ca: false, key: "P-256", ...window });
     const doc = new Map(sample.doc);
     doc.set("certificate", leaf.der);
     doc.set("cabundle", [root.der]);
