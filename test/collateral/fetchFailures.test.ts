@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { fixturePath } from "../../src/fixtures/fixturesDir.js";
 import { getDevRoots, simulateDcapCollateral } from "../../src/tee/simulated/index.js";
 import { runCli } from "../cli/support/runCli.js";
-import { makeCrl, rsaKey } from "../evidence/sevsnp/fakeAmdHierarchy.js";
+import { amdName, generateKey, mintCrl } from "../support/pki.js";
 import { ok, startStandIn, type StandIn } from "./support/standIn.js";
 import { kdsDataFromFixtures, kdsHandler, pcsDataFromSample, pcsHandler, type PcsData } from "./support/vendorStandIns.js";
 
@@ -173,10 +173,8 @@ describe("collateral cache: refresh, fallback and rollback (issue 15)", () => {
 describe("AMD KDS failures (issue 15)", () => {
   it("an ARK CRL signed by another key under AMD's name: a typed refusal, and nothing is cached", async () => {
     const data = kdsDataFromFixtures();
-    data.crls["vcek/Milan"] = makeCrl({
-      issuerCn: "ARK-Milan",
-      issuerKey: rsaKey().privateKey,
-      revokedSerials: [],
+    data.crls["vcek/Milan"] = mintCrl({
+      issuer: { name: amdName("ARK-Milan"), privateKey: generateKey("RSA").privateKey },
       thisUpdate: new Date("2023-12-01T00:00:00Z"),
       nextUpdate: new Date("2024-06-01T00:00:00Z"),
     });

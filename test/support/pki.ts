@@ -52,8 +52,11 @@ export type MintedCertificate = KeyPair & {
   sha256: string;
 };
 
-/** Who signs: a minted CA, or any name with the key that signs (`publicKey` is the one the AKI claims). */
-export type Signer = MintedCertificate | { name: NameSpec; privateKey: KeyObject; publicKey?: KeyObject };
+/**
+ * Who signs: a CA certificate with its key (minted here, or a simulated TEE's dev CA), or any name with the key
+ * that signs (`publicKey` is the one the AKI claims; default the signing key's).
+ */
+export type Signer = { certificate: X509Certificate; privateKey: KeyObject } | { name: NameSpec; privateKey: KeyObject; publicKey?: KeyObject };
 
 export type MintCertificateParameters = {
   subject: NameSpec;
@@ -69,6 +72,8 @@ export type MintCertificateParameters = {
   serial?: number | string | Uint8Array;
   /** Vendor extensions: a list, or OID → DER value (non-critical). */
   extensions?: readonly CertificateExtension[] | Record<string, Uint8Array>;
+  /** SKI/AKI (default true); without them the issuer is found by name alone. */
+  keyIdentifiers?: boolean;
 };
 
 export function mintCertificate(parameters: MintCertificateParameters): MintedCertificate {
@@ -82,6 +87,7 @@ export function mintCertificate(parameters: MintCertificateParameters): MintedCe
     notBefore: parameters.notBefore ?? new Date("2020-01-01T00:00:00Z"),
     notAfter: parameters.notAfter ?? new Date("2099-01-01T00:00:00Z"),
     serialNumber: parameters.serial === undefined ? undefined : serialBytes(parameters.serial),
+    keyIdentifiers: parameters.keyIdentifiers,
     extensions: Array.isArray(extensions)
       ? extensions
       : Object.entries(extensions as Record<string, Uint8Array>).map(([oid, value]) => ({ oid, value })),
@@ -117,7 +123,7 @@ export function mintCrl({ issuer, revoked = [], thisUpdate, nextUpdate }: MintCr
 }
 
 function signerOf(signer: Signer): { name: Name; privateKey: KeyObject; publicKey: KeyObject } {
-  if ("certificate" in signer) return { name: subjectName(signer.certificate), privateKey: signer.privateKey, publicKey: signer.publicKey };
+  if ("certificate" in signer) return { name: subjectName(signer.certificate), privateKey: signer.privateKey, publicKey: signer.certificate.publicKey };
   return { name: nameOf(signer.name), privateKey: signer.privateKey, publicKey: signer.publicKey ?? createPublicKey(signer.privateKey) };
 }
 

@@ -12,7 +12,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeClaims, encodeClaims } from "../../src/claims/index.js";
 import type { Hex } from "../../src/util/bytes.js";
-import { derIa5, derInteger, issue, makeCrl, p384Key, rsaKey, signReport } from "../evidence/sevsnp/fakeAmdHierarchy.js";
+import { derIa5, derUnsigned } from "../../src/tee/simulated/der.js";
+import { signSnpReport } from "../../src/tee/simulated/signSnpReport.js";
+import { amdName, generateKey, mintCertificate, mintCrl } from "../support/pki.js";
 import { TeezkError } from "../../src/errors/index.js";
 import { parseNitroDocument, verifyNitroDocument } from "../../src/evidence/nitro/index.js";
 import { loadNvidiaCollateral, verifyGpuEvidence } from "../../src/evidence/nvidia/index.js";
@@ -23,7 +25,6 @@ import { fixturePath } from "../../src/fixtures/fixturesDir.js";
 import { verifyEvidence } from "../../src/evidence/verifyEvidence.js";
 import { getDevRoots, simulateEvidence, simulatedRegister } from "../../src/tee/simulated/index.js";
 import { decodeEvidenceInput } from "../../src/util/bytes.js";
-import { makeAmdCrl } from "./amdCrl.js";
 
 const workspace = join(dirname(fileURLToPath(import.meta.url)), "../../zkprogram");
 // TEEZK_ZK_BIN points at an already built teezk-zk (e.g. target/debug) and skips the release build.
@@ -326,14 +327,14 @@ describe("zkprogram parity - AMD CRLs (ARK-signed list of revoked ASKs), dev PKI
     const root = `0x${sim.trustedRoot.sha256}`;
     const askSerial = roots.amd.ask.certificate.serialNumber;
     const day = 86_400_000;
-    const crl = (overrides: Partial<Parameters<typeof makeAmdCrl>[0]> = {}) =>
-      makeAmdCrl({ issuerCn: "ARK-Genoa", issuerKey: roots.amd.ark.privateKey, revokedSerials: ["7777"], thisUpdate: new Date(now.getTime() - day), nextUpdate: new Date(now.getTime() + day), ...overrides });
+    const crl = (overrides: Partial<Parameters<typeof mintCrl>[0]> = {}) =>
+      mintCrl({ issuer: roots.amd.ark, revoked: ["7777"], thisUpdate: new Date(now.getTime() - day), nextUpdate: new Date(now.getTime() + day), ...overrides });
     const cases: [string, Uint8Array | undefined, string | undefined][] = [
       ["no CRL", undefined, undefined],
       ["current CRL without the ASK", crl(), undefined],
-      ["CRL listing the ASK", crl({ revokedSerials: ["7777", askSerial] }), "CERT_REVOKED"],
+      ["CRL listing the ASK", crl({ revoked: ["7777", askSerial] }), "CERT_REVOKED"],
       ["stale CRL", crl({ thisUpdate: new Date(now.getTime() - 3 * day), nextUpdate: new Date(now.getTime() - day) }), "CRL_INVALID"],
-      ["CRL signed by the ASK's key under the ARK's name", crl({ issuerKey: roots.amd.ask.privateKey }), "CRL_INVALID"],
+      ["CRL signed by the ASK's key under the ARK's name", crl({ issuer: { name: roots.amd.ark.certificate, privateKey: roots.amd.ask.privateKey } }), "CRL_INVALID"],
     ];
     const evidencePath = join(scratch, "snp-report.bin");
     writeFileSync(evidencePath, sim.evidence);
@@ -348,7 +349,7 @@ describe("zkprogram parity - AMD CRLs (ARK-signed list of revoked ASKs), dev PKI
     // The same CRL as PEM inside a .pem file, as AMD KDS serves it, is found too.
     const dir = mkdtempSync(join(scratch, "snp-crl-pem-"));
     for (const [file, text] of Object.entries(sim.collateralFiles!)) writeFileSync(join(dir, file), text);
-    const pem = `-----BEGIN X509 CRL-----\n${Buffer.from(crl({ revokedSerials: [askSerial] })).toString("base64").replace(/.{64}/g, "$&\n")}\n-----END X509 CRL-----\n`;
+    const pem = `-----BEGIN X509 CRL-----\n${Buffer.from(crl({ revoked: [askSerial] })).toString("base64").replace(/.{64}/g, "$&\n")}\n-----END X509 CRL-----\n`;
     writeFileSync(join(dir, "crl.pem"), pem);
     const expected = tsOutcome(() => verifyEvidence({ evidence: sim.evidence, now, kind: "sevsnp", collateralDir: dir, extraTrustedRoots: [sim.trustedRoot] }).evidence);
     expect(expected).toEqual({ ok: false, code: "CERT_REVOKED" });
@@ -358,21 +359,20 @@ describe("zkprogram parity - AMD CRLs (ARK-signed list of revoked ASKs), dev PKI
 
 describe("zkprogram parity - SEV-SNP svn lanes, VMPL and revocation (issue 12 items 3, 7, 13), generated Turin PKI", () => {
   it("a Turin report at VMPL 2 with and without the ARK's CRL: same journal (FMC lane, VMPL in the measurement, UNKNOWN without CRL)", () => {
-    const ark = rsaKey();
-    const ask = rsaKey();
-    const vcekKey = p384Key();
-    const arkCert = issue({ subjectCn: "ARK-Turin", issuerCn: "ARK-Turin", subjectKey: ark.publicKey, issuerKey: ark.privateKey, serial: 1, ca: true });
-    const askCert = issue({ subjectCn: "SEV-Turin", issuerCn: "ARK-Turin", subjectKey: ask.publicKey, issuerKey: ark.privateKey, serial: 2, ca: true });
+    const ark = mintCertificate({ subject: amdName("ARK-Turin"), key: "RSA", serial: 1, ca: true });
+    const ask = mintCertificate({ subject: amdName("SEV-Turin"), key: "RSA", issuer: ark, serial: 2, ca: true });
+    const vcekKey = generateKey("P-384");
+    const arkCert = ark.certificate;
+    const askCert = ask.certificate;
     const chipId = Uint8Array.from({ length: 64 }, (_, i) => (i * 11 + 5) & 0xff);
-    const spl = (n: number, v: number) => [`1.3.6.1.4.1.3704.1.3.${n}`, derInteger(v)] as const;
-    const vcek = issue({
-      subjectCn: "SEV-VCEK",
-      issuerCn: "SEV-Turin",
-      subjectKey: vcekKey.publicKey,
-      issuerKey: ask.privateKey,
+    const spl = (n: number, v: number) => [`1.3.6.1.4.1.3704.1.3.${n}`, derUnsigned(v)] as const;
+    const vcek = mintCertificate({
+      subject: amdName("SEV-VCEK"),
+      key: vcekKey,
+      issuer: ask,
       serial: 9,
-      amdExtensions: Object.fromEntries([["1.3.6.1.4.1.3704.1.2", derIa5("Turin")], spl(1, 3), spl(2, 4), spl(3, 25), spl(8, 0x48), spl(9, 7), ["1.3.6.1.4.1.3704.1.4", chipId.slice(0, 8)]]),
-    });
+      extensions: Object.fromEntries([["1.3.6.1.4.1.3704.1.2", derIa5("Turin")], spl(1, 3), spl(2, 4), spl(3, 25), spl(8, 0x48), spl(9, 7), ["1.3.6.1.4.1.3704.1.4", chipId.slice(0, 8)]]),
+    }).certificate;
     const b = new Uint8Array(readFileSync(fixturePath("sev-snp/gosevguest-milan-vcek/report.bin")));
     const view = new DataView(b.buffer);
     view.setUint32(0, 3, true);
@@ -382,10 +382,10 @@ describe("zkprogram parity - SEV-SNP svn lanes, VMPL and revocation (issue 12 it
     b.set([7, 3, 4, 25, 0, 0, 0, 0x48], 0x180);
     b.set(chipId, 0x1a0);
     const evidencePath = join(scratch, "turin-vmpl2.bin");
-    writeFileSync(evidencePath, signReport(b, vcekKey.privateKey));
+    writeFileSync(evidencePath, signSnpReport(b, vcekKey.privateKey));
     const at = new Date("2030-06-01T00:00:00Z");
     const root = `0x${createHash("sha256").update(arkCert.raw).digest("hex")}`;
-    const crl = makeCrl({ issuerCn: "ARK-Turin", issuerKey: ark.privateKey, revokedSerials: [], thisUpdate: new Date("2030-05-01"), nextUpdate: new Date("2030-07-01") });
+    const crl = mintCrl({ issuer: ark, thisUpdate: new Date("2030-05-01"), nextUpdate: new Date("2030-07-01") });
     for (const withCrl of [false, true]) {
       const dir = mkdtempSync(join(scratch, "snp-turin-"));
       writeFileSync(join(dir, "chain.pem"), arkCert.toString() + askCert.toString() + vcek.toString());

@@ -54,6 +54,8 @@ export type IssueCertificateParameters = {
   /** A positive DER INTEGER's content bytes; default 0x01 followed by 15 random bytes. */
   serialNumber?: Uint8Array;
   extensions?: readonly CertificateExtension[];
+  /** SKI and AKI (default true). Without them an issuer is found by name alone, as for AMD's older VCEKs. */
+  keyIdentifiers?: boolean;
 };
 
 /**
@@ -65,7 +67,7 @@ export type IssueCertificateParameters = {
  * a vendor CA's name to show that a name alone earns nothing.
  */
 export function issueCertificate(parameters: IssueCertificateParameters): X509Certificate {
-  const { subject, publicKey, issuer, ca, notBefore, notAfter, extensions = [] } = parameters;
+  const { subject, publicKey, issuer, ca, notBefore, notAfter, extensions = [], keyIdentifiers = true } = parameters;
   const selfSigned = "selfSign" in issuer;
   const signerKey = selfSigned ? issuer.selfSign : issuer.privateKey;
   const keyId = keyIdentifier(publicKey);
@@ -86,12 +88,16 @@ export function issueCertificate(parameters: IssueCertificateParameters): X509Ce
         AsnConvert.serialize(new KeyUsage(ca ? KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign : KeyUsageFlags.digitalSignature)),
         true,
       ),
-      extension(id_ce_subjectKeyIdentifier, AsnConvert.serialize(new SubjectKeyIdentifier(keyId)), false),
-      extension(
-        id_ce_authorityKeyIdentifier,
-        AsnConvert.serialize(new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(issuerKeyId) })),
-        false,
-      ),
+      ...(keyIdentifiers
+        ? [
+            extension(id_ce_subjectKeyIdentifier, AsnConvert.serialize(new SubjectKeyIdentifier(keyId)), false),
+            extension(
+              id_ce_authorityKeyIdentifier,
+              AsnConvert.serialize(new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(issuerKeyId) })),
+              false,
+            ),
+          ]
+        : []),
       ...extensions.map((item) => extension(item.oid, arrayBuffer(item.value), item.critical ?? false)),
     ]),
   });

@@ -1,9 +1,10 @@
-import { sign, type X509Certificate } from "node:crypto";
+import type { X509Certificate } from "node:crypto";
 import { TeezkError } from "../../errors/index.js";
 import { bytesEqual, type Hex } from "../../util/bytes.js";
 import { SIMULATED_SNP_PRODUCT } from "./getDevRoots.js";
 import { issueDevCertificate } from "./issueDevCertificate.js";
 import { bindingBytes, resolveRegisters, type RegisterSpec } from "./resolveRegisters.js";
+import { signSnpReport } from "./signSnpReport.js";
 import { SIMULATED_PLATFORM } from "./simulatedDefaults.js";
 import type { DevRoots } from "./types.js";
 import { amdVcekExtensions, type AmdTcbValues } from "./vendorExtensions.js";
@@ -37,7 +38,6 @@ export const SNP_REGISTERS: Readonly<Record<string, RegisterSpec>> = Object.free
 });
 
 const REPORT_BYTES = 0x4a0;
-const SIGNED_BYTES = 0x2a0;
 /** ABI 0.0, SMT allowed (bit 16), reserved bit 17 set as the ABI requires. */
 const BASE_POLICY = 0x30000n;
 const POLICY_DEBUG = 1n << 19n;
@@ -88,10 +88,7 @@ export function simulateSnpReport(parameters: SimulateSnpReportParameters): Simu
   report.set(tcbBytes, 0x1f0); // LAUNCH_TCB
 
   const vcek = vcekFor(devRoots, tcb, r.chipId!);
-  const signature = sign("sha384", report.subarray(0, SIGNED_BYTES), { key: devRoots.amd.vcek.privateKey, dsaEncoding: "ieee-p1363" });
-  report.set(Uint8Array.from(signature.subarray(0, 48)).reverse(), SIGNED_BYTES);
-  report.set(Uint8Array.from(signature.subarray(48, 96)).reverse(), SIGNED_BYTES + 72);
-  return { report, vcek };
+  return { report: signSnpReport(report, devRoots.amd.vcek.privateKey), vcek };
 }
 
 /** A chip has one VCEK per TCB: reuse the persisted one for the default, issue another (same key) otherwise. */

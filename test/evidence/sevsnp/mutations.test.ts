@@ -15,7 +15,9 @@ import {
 } from "../../../src/evidence/sevsnp/index.js";
 import { TeezkError } from "../../../src/errors/index.js";
 import { amdOid, extensionValue, loadSamples, roots, sampleCollateral, signerDer, type Sample } from "./samples.js";
-import { derIa5, issue, p384Key, rsaKey, signReport } from "./fakeAmdHierarchy.js";
+import { derIa5 } from "../../../src/tee/simulated/der.js";
+import { signSnpReport } from "../../../src/tee/simulated/signSnpReport.js";
+import { amdName, generateKey, mintCertificate } from "../../support/pki.js";
 
 type Mutation = {
   name: string;
@@ -53,11 +55,11 @@ let fakeRootCollateral: Map<string, { report: Uint8Array; collateral: SnpCollate
 beforeAll(() => {
   // One fake AMD hierarchy per sample: same names, TCB and hwID as the real one, so only the root differs.
   fakeRootCollateral = new Map();
-  const ark = rsaKey();
-  const ask = rsaKey();
+  const ark = generateKey("RSA");
+  const ask = generateKey("RSA");
   for (const sample of samples) {
     const der = signerDer(sample);
-    const vcek = p384Key();
+    const vcek = generateKey("P-384");
     const intermediateCn = sample.signingKey === "vlek" ? `SEV-VLEK-${sample.product}` : `SEV-${sample.product}`;
     const amdExtensions: Record<string, Uint8Array> = {
       "1.3.6.1.4.1.3704.1.2": derIa5(sample.product),
@@ -68,18 +70,19 @@ beforeAll(() => {
     };
     if (sample.signingKey === "vcek") amdExtensions["1.3.6.1.4.1.3704.1.4"] = sample.report.slice(0x1a0, 0x1e0);
     const certificates: X509Certificate[] = [
-      issue({ subjectCn: `ARK-${sample.product}`, issuerCn: `ARK-${sample.product}`, subjectKey: ark.publicKey, issuerKey: ark.privateKey, serial: 1, ca: true }),
-      issue({ subjectCn: intermediateCn, issuerCn: `ARK-${sample.product}`, subjectKey: ask.publicKey, issuerKey: ark.privateKey, serial: 2, ca: true }),
-      issue({
-        subjectCn: sample.signingKey === "vlek" ? "SEV-VLEK" : "SEV-VCEK",
-        issuerCn: intermediateCn,
-        subjectKey: vcek.publicKey,
-        issuerKey: ask.privateKey,
+      mintCertificate({ subject: amdName(`ARK-${sample.product}`), key: ark, serial: 1, ca: true }),
+      mintCertificate({ subject: amdName(intermediateCn), key: ask, issuer: { name: amdName(`ARK-${sample.product}`), privateKey: ark.privateKey }, serial: 2, ca: true }),
+      mintCertificate({
+        subject: amdName(sample.signingKey === "vlek" ? "SEV-VLEK" : "SEV-VCEK"),
+        key: vcek,
+        issuer: { name: amdName(intermediateCn), privateKey: ask.privateKey },
         serial: 3,
-        amdExtensions,
+        extensions: amdExtensions,
+        // No AKI: the same VCEK must link by name to the fake ASK here and to the real one below.
+        keyIdentifiers: false,
       }),
-    ];
-    fakeRootCollateral.set(sample.name, { report: signReport(sample.report, vcek.privateKey), collateral: createSnpCollateral({ certificates }) });
+    ].map((minted) => minted.certificate);
+    fakeRootCollateral.set(sample.name, { report: signSnpReport(sample.report, vcek.privateKey), collateral: createSnpCollateral({ certificates }) });
   }
 });
 

@@ -10,7 +10,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createSnpCollateral, verifySnpReport, type SnpCollateral } from "../../../src/evidence/sevsnp/index.js";
 import { appraise, parseReferenceValues, type ReferenceValuesInput } from "../../../src/policy/index.js";
 import type { PinnedRoot } from "../../../src/util/x509.js";
-import { derIa5, derInteger, issue, makeCrl, p384Key, rsaKey, signReport, type FakeKey } from "./fakeAmdHierarchy.js";
+import { derIa5, derUnsigned } from "../../../src/tee/simulated/der.js";
+import { signSnpReport } from "../../../src/tee/simulated/signSnpReport.js";
+import { amdName, generateKey, mintCertificate, mintCrl, type KeyPair } from "../../support/pki.js";
 import { loadSamples } from "./samples.js";
 
 const AT = new Date("2030-06-01T00:00:00Z");
@@ -20,9 +22,9 @@ const CHIP_ID = Uint8Array.from({ length: 64 }, (_, i) => (i * 5 + 3) & 0xff);
 type Tcb = { fmc?: number; bootloader: number; tee: number; snp: number; microcode: number };
 type Product = "Genoa" | "Turin";
 
-let ark: Record<Product, FakeKey>;
-let ask: Record<Product, FakeKey>;
-let vcekKey: FakeKey;
+let ark: Record<Product, KeyPair>;
+let ask: Record<Product, KeyPair>;
+let vcekKey: KeyPair;
 let certs: Record<Product, { ark: X509Certificate; ask: X509Certificate }>;
 let pins: PinnedRoot[];
 
@@ -44,20 +46,20 @@ function report(product: Product, tcb: Tcb, changes: (b: Uint8Array, v: DataView
   // The base sample's guest policy allows debugging and a migration agent; a production guest does neither.
   b[0x0a] = b[0x0a]! & ~0x0c;
   changes(b, v);
-  return signReport(b, vcekKey.privateKey);
+  return signSnpReport(b, vcekKey.privateKey);
 }
 
 function collateral(product: Product, tcb: Tcb, crls: Uint8Array[] = []): SnpCollateral {
   const extensions: Record<string, Uint8Array> = {
     "1.3.6.1.4.1.3704.1.2": derIa5(product),
-    "1.3.6.1.4.1.3704.1.3.1": derInteger(tcb.bootloader),
-    "1.3.6.1.4.1.3704.1.3.2": derInteger(tcb.tee),
-    "1.3.6.1.4.1.3704.1.3.3": derInteger(tcb.snp),
-    "1.3.6.1.4.1.3704.1.3.8": derInteger(tcb.microcode),
+    "1.3.6.1.4.1.3704.1.3.1": derUnsigned(tcb.bootloader),
+    "1.3.6.1.4.1.3704.1.3.2": derUnsigned(tcb.tee),
+    "1.3.6.1.4.1.3704.1.3.3": derUnsigned(tcb.snp),
+    "1.3.6.1.4.1.3704.1.3.8": derUnsigned(tcb.microcode),
     "1.3.6.1.4.1.3704.1.4": product === "Turin" ? CHIP_ID.slice(0, 8) : CHIP_ID,
-    ...(product === "Turin" ? { "1.3.6.1.4.1.3704.1.3.9": derInteger(tcb.fmc ?? 0) } : {}),
+    ...(product === "Turin" ? { "1.3.6.1.4.1.3704.1.3.9": derUnsigned(tcb.fmc ?? 0) } : {}),
   };
-  const vcek = issue({ subjectCn: "SEV-VCEK", issuerCn: `SEV-${product}`, subjectKey: vcekKey.publicKey, issuerKey: ask[product].privateKey, serial: 9, amdExtensions: extensions });
+  const vcek = mintCertificate({ subject: amdName("SEV-VCEK"), key: vcekKey, issuer: { name: certs[product].ask, privateKey: ask[product].privateKey }, serial: 9, extensions }).certificate;
   return createSnpCollateral({
     certificates: [certs[product].ark, certs[product].ask, vcek],
     crls: crls.map((der, i) => ({ der, source: `crl${i}` })),
@@ -65,10 +67,9 @@ function collateral(product: Product, tcb: Tcb, crls: Uint8Array[] = []): SnpCol
 }
 
 function arkCrl(product: Product, revoked: number[]): Uint8Array {
-  return makeCrl({
-    issuerCn: `ARK-${product}`,
-    issuerKey: ark[product].privateKey,
-    revokedSerials: revoked,
+  return mintCrl({
+    issuer: { name: certs[product].ark, privateKey: ark[product].privateKey },
+    revoked,
     thisUpdate: new Date("2030-05-01T00:00:00Z"),
     nextUpdate: new Date("2030-07-01T00:00:00Z"),
   });
@@ -93,13 +94,13 @@ function measurementOf(evidence: Uint8Array, coll: SnpCollateral): string {
 }
 
 beforeAll(() => {
-  ark = { Genoa: rsaKey(), Turin: rsaKey() };
-  ask = { Genoa: rsaKey(), Turin: rsaKey() };
-  vcekKey = p384Key();
-  const make = (product: Product) => ({
-    ark: issue({ subjectCn: `ARK-${product}`, issuerCn: `ARK-${product}`, subjectKey: ark[product].publicKey, issuerKey: ark[product].privateKey, serial: 1, ca: true }),
-    ask: issue({ subjectCn: `SEV-${product}`, issuerCn: `ARK-${product}`, subjectKey: ask[product].publicKey, issuerKey: ark[product].privateKey, serial: 2, ca: true }),
-  });
+  ark = { Genoa: generateKey("RSA"), Turin: generateKey("RSA") };
+  ask = { Genoa: generateKey("RSA"), Turin: generateKey("RSA") };
+  vcekKey = generateKey("P-384");
+  const make = (product: Product) => {
+    const arkCert = mintCertificate({ subject: amdName(`ARK-${product}`), key: ark[product], serial: 1, ca: true });
+    return { ark: arkCert.certificate, ask: mintCertificate({ subject: amdName(`SEV-${product}`), key: ask[product], issuer: arkCert, serial: 2, ca: true }).certificate };
+  };
   certs = { Genoa: make("Genoa"), Turin: make("Turin") };
   pins = (["Genoa", "Turin"] as const).map((product) => ({ name: `test ARK-${product}`, sha256: rootOf(product).slice(2) }));
 });

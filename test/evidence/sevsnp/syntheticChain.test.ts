@@ -15,14 +15,16 @@ import {
 } from "../../../src/evidence/sevsnp/index.js";
 import { TeezkError } from "../../../src/errors/index.js";
 import type { PinnedRoot } from "../../../src/util/x509.js";
-import { derIa5, derInteger, issue, makeCrl, p384Key, rsaKey, signReport, type FakeKey } from "./fakeAmdHierarchy.js";
+import { derIa5, derUnsigned } from "../../../src/tee/simulated/der.js";
+import { signSnpReport } from "../../../src/tee/simulated/signSnpReport.js";
+import { amdName, generateKey, mintCertificate, mintCrl, type KeyPair } from "../../support/pki.js";
 import { loadSamples } from "./samples.js";
 
 const AT = new Date("2030-06-01T00:00:00Z");
 const base = loadSamples()[0]!.report;
-let ark: FakeKey;
-let ask: FakeKey;
-let vcekKey: FakeKey;
+let ark: KeyPair;
+let ask: KeyPair;
+let vcekKey: KeyPair;
 let arkCert: X509Certificate;
 let askCert: X509Certificate;
 let pinned: PinnedRoot[];
@@ -52,22 +54,22 @@ function turinReport(changes: (b: Uint8Array, v: DataView) => void = () => {}): 
   v.setBigUint64(0x1f8, 0x11n, true);
   v.setBigUint64(0x200, 0x33n, true);
   changes(b, v);
-  return signReport(b, vcekKey.privateKey);
+  return signSnpReport(b, vcekKey.privateKey);
 }
 
 function turinVcek(overrides: Record<string, Uint8Array | undefined> = {}, product = "Turin"): X509Certificate {
   const extensions: Record<string, Uint8Array | undefined> = {
     "1.3.6.1.4.1.3704.1.2": derIa5(product),
-    "1.3.6.1.4.1.3704.1.3.1": derInteger(3),
-    "1.3.6.1.4.1.3704.1.3.2": derInteger(4),
-    "1.3.6.1.4.1.3704.1.3.3": derInteger(25),
-    "1.3.6.1.4.1.3704.1.3.8": derInteger(0x48),
-    "1.3.6.1.4.1.3704.1.3.9": derInteger(2),
+    "1.3.6.1.4.1.3704.1.3.1": derUnsigned(3),
+    "1.3.6.1.4.1.3704.1.3.2": derUnsigned(4),
+    "1.3.6.1.4.1.3704.1.3.3": derUnsigned(25),
+    "1.3.6.1.4.1.3704.1.3.8": derUnsigned(0x48),
+    "1.3.6.1.4.1.3704.1.3.9": derUnsigned(2),
     "1.3.6.1.4.1.3704.1.4": CHIP_ID.slice(0, 8),
     ...overrides,
   };
   const amdExtensions = Object.fromEntries(Object.entries(extensions).filter((entry): entry is [string, Uint8Array] => entry[1] !== undefined));
-  return issue({ subjectCn: "SEV-VCEK", issuerCn: "SEV-Turin", subjectKey: vcekKey.publicKey, issuerKey: ask.privateKey, serial: 9, amdExtensions });
+  return mintCertificate({ subject: amdName("SEV-VCEK"), key: vcekKey, issuer: { name: askCert, privateKey: ask.privateKey }, serial: 9, extensions: amdExtensions }).certificate;
 }
 
 function collateralWith(vcek: X509Certificate, crls: Uint8Array[] = []): SnpCollateral {
@@ -75,11 +77,11 @@ function collateralWith(vcek: X509Certificate, crls: Uint8Array[] = []): SnpColl
 }
 
 beforeAll(() => {
-  ark = rsaKey();
-  ask = rsaKey();
-  vcekKey = p384Key();
-  arkCert = issue({ subjectCn: "ARK-Turin", issuerCn: "ARK-Turin", subjectKey: ark.publicKey, issuerKey: ark.privateKey, serial: 1, ca: true });
-  askCert = issue({ subjectCn: "SEV-Turin", issuerCn: "ARK-Turin", subjectKey: ask.publicKey, issuerKey: ark.privateKey, serial: 2, ca: true });
+  ark = generateKey("RSA");
+  ask = generateKey("RSA");
+  vcekKey = generateKey("P-384");
+  arkCert = mintCertificate({ subject: amdName("ARK-Turin"), key: ark, serial: 1, ca: true }).certificate;
+  askCert = mintCertificate({ subject: amdName("SEV-Turin"), key: ask, issuer: { name: arkCert, privateKey: ark.privateKey }, serial: 2, ca: true }).certificate;
   pinned = [{ name: "test ARK-Turin", sha256: createHash("sha256").update(arkCert.raw).digest("hex") }];
 });
 
@@ -101,7 +103,7 @@ describe("verifySnpReport on a generated Turin hierarchy", () => {
   });
 
   it("a Turin VCEK whose fmcSPL is missing or different is SNP_TCB_MISMATCH", () => {
-    for (const fmc of [undefined, derInteger(1)]) {
+    for (const fmc of [undefined, derUnsigned(1)]) {
       const collateral = collateralWith(turinVcek({ "1.3.6.1.4.1.3704.1.3.9": fmc }));
       expect(codeOf(() => verifySnpReport({ evidence: turinReport(), now: AT, collateral, extraTrustedRoots: pinned }))).toBe("SNP_TCB_MISMATCH");
     }
@@ -130,11 +132,10 @@ describe("verifySnpReport on a generated Turin hierarchy", () => {
 });
 
 describe("CRL revocation", () => {
-  const crl = (revoked: number[], overrides: Partial<{ key: FakeKey; issuerCn: string; thisUpdate: Date; nextUpdate: Date }> = {}) =>
-    makeCrl({
-      issuerCn: overrides.issuerCn ?? "ARK-Turin",
-      issuerKey: (overrides.key ?? ark).privateKey,
-      revokedSerials: revoked,
+  const crl = (revoked: number[], overrides: Partial<{ key: KeyPair; issuerCn: string; thisUpdate: Date; nextUpdate: Date }> = {}) =>
+    mintCrl({
+      issuer: { name: amdName(overrides.issuerCn ?? "ARK-Turin"), privateKey: (overrides.key ?? ark).privateKey },
+      revoked,
       thisUpdate: overrides.thisUpdate ?? new Date("2030-05-01T00:00:00Z"),
       nextUpdate: overrides.nextUpdate ?? new Date("2030-07-01T00:00:00Z"),
     });
@@ -154,7 +155,7 @@ describe("CRL revocation", () => {
   });
 
   it("a CRL named after the ARK but signed by another key is CRL_INVALID", () => {
-    expect(codeOf(verifyWith([crl([], { key: rsaKey() })]))).toBe("CRL_INVALID");
+    expect(codeOf(verifyWith([crl([], { key: generateKey("RSA") })]))).toBe("CRL_INVALID");
   });
 
   it("a stale CRL (past nextUpdate) or one not yet valid is CRL_INVALID", () => {
@@ -163,7 +164,7 @@ describe("CRL revocation", () => {
   });
 
   it("a CRL of another product is ignored; garbage in the CRL slot is CRL_INVALID", () => {
-    expect(verifyWith([crl([2], { issuerCn: "ARK-Milan", key: rsaKey() })])().checks.revocation).toBe("not_checked");
+    expect(verifyWith([crl([2], { issuerCn: "ARK-Milan", key: generateKey("RSA") })])().checks.revocation).toBe("not_checked");
     expect(codeOf(verifyWith([Uint8Array.from([0x30, 0x03, 0x02, 0x01, 0x00])]))).toBe("CRL_INVALID");
   });
 });
@@ -174,7 +175,7 @@ describe("loadSnpCollateral", () => {
     const vcek = turinVcek();
     writeFileSync(join(dir, "something.der"), vcek.raw);
     writeFileSync(join(dir, "chain.pem"), `${askCert.toString()}\n${arkCert.toString()}`);
-    const crlDer = makeCrl({ issuerCn: "ARK-Turin", issuerKey: ark.privateKey, revokedSerials: [], thisUpdate: new Date("2030-05-01"), nextUpdate: new Date("2030-07-01") });
+    const crlDer = mintCrl({ issuer: { name: arkCert, privateKey: ark.privateKey }, thisUpdate: new Date("2030-05-01"), nextUpdate: new Date("2030-07-01") });
     writeFileSync(join(dir, "revoked.crl"), crlDer);
     writeFileSync(join(dir, "more.pem"), `-----BEGIN X509 CRL-----\n${Buffer.from(crlDer).toString("base64")}\n-----END X509 CRL-----\n`);
     writeFileSync(join(dir, "notes.txt"), "not collateral");
