@@ -17,16 +17,9 @@ import { toHex } from "../../../src/util/bytes.js";
 import { DCAP_SAMPLES, loadSampleBytes } from "./dcapSamples.js";
 import { mutationsOf } from "./dcapMutations.js";
 import { makeFakeIntelChain, type FakeChain } from "./fakeIntelChain.js";
+import { INTEL_TCB_STATUS_BYTE } from "../../../src/evidence/tdx/collateral/intelTcbStatus.js";
 
-const STATUS: Record<string, TcbStatus> = {
-  UpToDate: TcbStatus.UP_TO_DATE,
-  SWHardeningNeeded: TcbStatus.SW_HARDENING_NEEDED,
-  ConfigurationNeeded: TcbStatus.CONFIGURATION_NEEDED,
-  ConfigurationAndSWHardeningNeeded: TcbStatus.CONFIGURATION_AND_SW_HARDENING_NEEDED,
-  OutOfDate: TcbStatus.OUT_OF_DATE,
-  OutOfDateConfigurationNeeded: TcbStatus.OUT_OF_DATE_CONFIGURATION_NEEDED,
-  Revoked: TcbStatus.REVOKED,
-};
+const STATUS: Record<string, TcbStatus> = INTEL_TCB_STATUS_BYTE;
 
 /**
  * Mutations dcap-qvl accepts and we reject. In each case we follow Intel's layout and dcap-qvl is lenient;

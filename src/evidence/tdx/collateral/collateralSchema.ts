@@ -1,23 +1,15 @@
 import { z } from "zod";
 import { TeezkError } from "../../../errors/index.js";
+import { INTEL_TCB_STATUSES } from "./intelTcbStatus.js";
 import type { EnclaveTcbLevel, IntelTcbStatus } from "./types.js";
 
 // Zod pieces shared by the TCB info and enclave identity parsers.
 
-export const STATUSES = [
-  "UpToDate",
-  "SWHardeningNeeded",
-  "ConfigurationNeeded",
-  "ConfigurationAndSWHardeningNeeded",
-  "OutOfDate",
-  "OutOfDateConfigurationNeeded",
-  "Revoked",
-] as const satisfies readonly IntelTcbStatus[];
 
 export const svn = z.number().int().min(0).max(255);
 export const hexOf = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`), `${bytes} bytes of hex`);
 export const date = z.string().refine((text) => !Number.isNaN(Date.parse(text)), "an ISO 8601 date");
-export const intelTcbStatusSchema = z.enum(STATUSES);
+export const intelTcbStatusSchema = z.enum(INTEL_TCB_STATUSES);
 export const advisoryIds = z.array(z.string().max(64)).max(256).optional();
 
 export const enclaveTcbLevelSchema = z.object({

@@ -1,6 +1,7 @@
 import { TcbStatus } from "../../../claims/types.js";
 import { TeezkError } from "../../../errors/index.js";
 import { bytesEqual } from "../../../util/bytes.js";
+import { INTEL_TCB_STATUS_BYTE } from "./intelTcbStatus.js";
 import type { EnclaveTcbLevel, IntelTcbStatus, TcbInfo, TcbLevel } from "./types.js";
 
 export type EvaluateDcapTcbParameters = {
@@ -19,16 +20,6 @@ export type EvaluateDcapTcbParameters = {
 
 export type EvaluateDcapTcbReturnType = { tcbStatus: TcbStatus; advisoryIds: string[] };
 export type EvaluateDcapTcbErrorType = TeezkError;
-
-const STATUS_BYTE: Record<IntelTcbStatus, TcbStatus> = {
-  UpToDate: TcbStatus.UP_TO_DATE,
-  SWHardeningNeeded: TcbStatus.SW_HARDENING_NEEDED,
-  ConfigurationNeeded: TcbStatus.CONFIGURATION_NEEDED,
-  ConfigurationAndSWHardeningNeeded: TcbStatus.CONFIGURATION_AND_SW_HARDENING_NEEDED,
-  OutOfDate: TcbStatus.OUT_OF_DATE,
-  OutOfDateConfigurationNeeded: TcbStatus.OUT_OF_DATE_CONFIGURATION_NEEDED,
-  Revoked: TcbStatus.REVOKED,
-};
 
 /**
  * Intel's TCB evaluation (QVL `sgxEvaluateTCB` / `tdxEvaluateTCB`, PCS TCB info v3 spec):
@@ -129,7 +120,7 @@ function converge(platform: TcbLevel, components: readonly EnclaveTcbLevel[]): T
     else if (status === "ConfigurationNeeded" || status === "ConfigurationAndSWHardeningNeeded") status = "OutOfDateConfigurationNeeded";
   }
   if (anyRevoked) status = "Revoked";
-  return STATUS_BYTE[status];
+  return INTEL_TCB_STATUS_BYTE[status];
 }
 
 /** Every component from `start` on is ≥ the level's; both have 16 entries. */

@@ -1,14 +1,8 @@
 import type { X509Certificate } from "node:crypto";
 
-/** Intel's TCB status strings (TCB info levels, QE identity levels, TDX module identity levels). */
-export type IntelTcbStatus =
-  | "UpToDate"
-  | "SWHardeningNeeded"
-  | "ConfigurationNeeded"
-  | "ConfigurationAndSWHardeningNeeded"
-  | "OutOfDate"
-  | "OutOfDateConfigurationNeeded"
-  | "Revoked";
+import type { IntelTcbStatus } from "./intelTcbStatus.js";
+
+export type { IntelTcbStatus };
 
 export type TcbLevel = {
   /** SGX TCB components 1..16. */

@@ -15,16 +15,9 @@ import { fixturePath } from "../../../../src/fixtures/fixturesDir.js";
 import { normalizeSerial } from "../../../../src/evidence/tdx/collateral/parseDcapCrl.js";
 import { dcapQvlCollateralFile, dcapQvlVerdict, pcsFolderAsDcapQvl } from "./dcapQvlOracle.js";
 import { quoteFields } from "./quoteFields.js";
+import { INTEL_TCB_STATUS_BYTE } from "../../../../src/evidence/tdx/collateral/intelTcbStatus.js";
 
-const STATUS: Record<string, TcbStatus> = {
-  UpToDate: TcbStatus.UP_TO_DATE,
-  SWHardeningNeeded: TcbStatus.SW_HARDENING_NEEDED,
-  ConfigurationNeeded: TcbStatus.CONFIGURATION_NEEDED,
-  ConfigurationAndSWHardeningNeeded: TcbStatus.CONFIGURATION_AND_SW_HARDENING_NEEDED,
-  OutOfDate: TcbStatus.OUT_OF_DATE,
-  OutOfDateConfigurationNeeded: TcbStatus.OUT_OF_DATE_CONFIGURATION_NEEDED,
-  Revoked: TcbStatus.REVOKED,
-};
+const STATUS: Record<string, TcbStatus> = INTEL_TCB_STATUS_BYTE;
 const SIGNING_DIR = "tdx/automata-v4-00806f05";
 const STALE = new Date("2026-11-23T00:00:00Z");
 

@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { TcbStatus } from "../../../../src/claims/types.js";
 import { TeezkError } from "../../../../src/errors/index.js";
 import { evaluateDcapTcb, type EnclaveTcbLevel, type IntelTcbStatus, type TcbInfo, type TcbLevel } from "../../../../src/evidence/tdx/collateral/index.js";
+import { INTEL_TCB_STATUSES } from "../../../../src/evidence/tdx/collateral/intelTcbStatus.js";
 
-const ALL: IntelTcbStatus[] = ["UpToDate", "SWHardeningNeeded", "ConfigurationNeeded", "ConfigurationAndSWHardeningNeeded", "OutOfDate", "OutOfDateConfigurationNeeded", "Revoked"];
+const ALL: readonly IntelTcbStatus[] = INTEL_TCB_STATUSES;
 const comps = (first: number, rest = 0) => [first, ...Array<number>(15).fill(rest)];
 const level = (tcbStatus: IntelTcbStatus, sgx: number, pceSvn: number, tdx?: number[], advisoryIds: string[] = []): TcbLevel => ({
   sgxTcbComponents: comps(sgx),
