@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeClaims, encodeClaims } from "../../src/claims/index.js";
 import type { Hex } from "../../src/util/bytes.js";
+import { AMD_OID } from "../../src/evidence/sevsnp/constants.js";
 import { derIa5, derUnsigned } from "../../src/tee/simulated/der.js";
 import { signSnpReport } from "../../src/tee/simulated/signSnpReport.js";
 import { amdName, generateKey, mintCertificate, mintCrl } from "../support/pki.js";
@@ -365,13 +366,13 @@ describe("zkprogram parity - SEV-SNP svn lanes, VMPL and revocation (issue 12 it
     const arkCert = ark.certificate;
     const askCert = ask.certificate;
     const chipId = Uint8Array.from({ length: 64 }, (_, i) => (i * 11 + 5) & 0xff);
-    const spl = (n: number, v: number) => [`1.3.6.1.4.1.3704.1.3.${n}`, derUnsigned(v)] as const;
+    const spl = (oid: string, v: number) => [oid, derUnsigned(v)] as const;
     const vcek = mintCertificate({
       subject: amdName("SEV-VCEK"),
       key: vcekKey,
       issuer: ask,
       serial: 9,
-      extensions: Object.fromEntries([["1.3.6.1.4.1.3704.1.2", derIa5("Turin")], spl(1, 3), spl(2, 4), spl(3, 25), spl(8, 0x48), spl(9, 7), ["1.3.6.1.4.1.3704.1.4", chipId.slice(0, 8)]]),
+      extensions: Object.fromEntries([[AMD_OID.productName, derIa5("Turin")], spl(AMD_OID.blSpl, 3), spl(AMD_OID.teeSpl, 4), spl(AMD_OID.snpSpl, 25), spl(AMD_OID.ucodeSpl, 0x48), spl(AMD_OID.fmcSpl, 7), [AMD_OID.hwId, chipId.slice(0, 8)]]),
     }).certificate;
     const b = new Uint8Array(readFileSync(fixturePath("sev-snp/gosevguest-milan-vcek/report.bin")));
     const view = new DataView(b.buffer);

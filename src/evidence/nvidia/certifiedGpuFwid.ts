@@ -4,7 +4,7 @@ import { Certificate } from "@peculiar/asn1-x509";
 import { TeezkError } from "../../errors/index.js";
 
 /** TCG DICE TcbInfo extension (tcg-dice-TcbInfo). Hopper's GSP FMC leaf carries its firmware id here. */
-const TCG_DICE_TCB_INFO = "2.23.133.5.4.1";
+export const TCG_DICE_TCB_INFO_OID = "2.23.133.5.4.1";
 const FWID_BYTES = 48;
 
 /**
@@ -20,7 +20,7 @@ export function certifiedGpuFwid(leaf: X509Certificate): Uint8Array | undefined 
   } catch (error) {
     throw new TeezkError("CERT_PARSE", "Could not parse the GPU device leaf certificate's extensions", { cause: error });
   }
-  const extension = parsed.tbsCertificate.extensions?.find((candidate) => candidate.extnID === TCG_DICE_TCB_INFO);
+  const extension = parsed.tbsCertificate.extensions?.find((candidate) => candidate.extnID === TCG_DICE_TCB_INFO_OID);
   if (!extension) return undefined;
   const value = new Uint8Array(extension.extnValue.buffer, extension.extnValue.byteOffset, extension.extnValue.byteLength);
   const start = value.length - FWID_BYTES;

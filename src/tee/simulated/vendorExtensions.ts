@@ -1,24 +1,11 @@
+import { TCG_DICE_TCB_INFO_OID } from "../../evidence/nvidia/certifiedGpuFwid.js";
+import { AMD_OID as AMD_EXTENSION_OID } from "../../evidence/sevsnp/constants.js";
+import { SGX_EXTENSION_OID } from "../../evidence/tdx/collateral/parsePckExtensions.js";
 import { derEnumerated, derIa5, derOctets, derOid, derSequence, derTlv, derUnsigned, derUtf8 } from "./der.js";
 
-/** Intel SGX PCK extension (Intel SGX PCK Certificate and CRL Profile §1.3.5). */
-export const SGX_EXTENSION_OID = "1.2.840.113741.1.13.1";
-/** TCG DICE TcbInfo, where Hopper's FMC leaf certifies its firmware id. */
-export const TCG_DICE_TCB_INFO_OID = "2.23.133.5.4.1";
+// The extension OIDs are the verifiers' own: a simulated certificate carries exactly what they look for.
+export { SGX_EXTENSION_OID, TCG_DICE_TCB_INFO_OID };
 const SHA384_OID = "2.16.840.1.101.3.4.2.2";
-
-export const AMD_EXTENSION_OID = {
-  structVersion: "1.3.6.1.4.1.3704.1.1",
-  productName: "1.3.6.1.4.1.3704.1.2",
-  blSpl: "1.3.6.1.4.1.3704.1.3.1",
-  teeSpl: "1.3.6.1.4.1.3704.1.3.2",
-  snpSpl: "1.3.6.1.4.1.3704.1.3.3",
-  spl4: "1.3.6.1.4.1.3704.1.3.4",
-  spl5: "1.3.6.1.4.1.3704.1.3.5",
-  spl6: "1.3.6.1.4.1.3704.1.3.6",
-  spl7: "1.3.6.1.4.1.3704.1.3.7",
-  ucodeSpl: "1.3.6.1.4.1.3704.1.3.8",
-  hwId: "1.3.6.1.4.1.3704.1.4",
-} as const;
 
 export type SgxPckValues = {
   ppid: Uint8Array;

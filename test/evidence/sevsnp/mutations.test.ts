@@ -15,6 +15,7 @@ import {
 } from "../../../src/evidence/sevsnp/index.js";
 import { TeezkError } from "../../../src/errors/index.js";
 import { amdOid, extensionValue, loadSamples, roots, sampleCollateral, signerDer, type Sample } from "./samples.js";
+import { AMD_OID } from "../../../src/evidence/sevsnp/constants.js";
 import { derIa5 } from "../../../src/tee/simulated/der.js";
 import { signSnpReport } from "../../../src/tee/simulated/signSnpReport.js";
 import { amdName, generateKey, mintCertificate } from "../../support/pki.js";
@@ -62,13 +63,13 @@ beforeAll(() => {
     const vcek = generateKey("P-384");
     const intermediateCn = sample.signingKey === "vlek" ? `SEV-VLEK-${sample.product}` : `SEV-${sample.product}`;
     const amdExtensions: Record<string, Uint8Array> = {
-      "1.3.6.1.4.1.3704.1.2": derIa5(sample.product),
-      "1.3.6.1.4.1.3704.1.3.1": extensionValue(der, amdOid(3, 1))!,
-      "1.3.6.1.4.1.3704.1.3.2": extensionValue(der, amdOid(3, 2))!,
-      "1.3.6.1.4.1.3704.1.3.3": extensionValue(der, amdOid(3, 3))!,
-      "1.3.6.1.4.1.3704.1.3.8": extensionValue(der, amdOid(3, 8))!,
+      [AMD_OID.productName]: derIa5(sample.product),
+      [AMD_OID.blSpl]: extensionValue(der, amdOid(3, 1))!,
+      [AMD_OID.teeSpl]: extensionValue(der, amdOid(3, 2))!,
+      [AMD_OID.snpSpl]: extensionValue(der, amdOid(3, 3))!,
+      [AMD_OID.ucodeSpl]: extensionValue(der, amdOid(3, 8))!,
     };
-    if (sample.signingKey === "vcek") amdExtensions["1.3.6.1.4.1.3704.1.4"] = sample.report.slice(0x1a0, 0x1e0);
+    if (sample.signingKey === "vcek") amdExtensions[AMD_OID.hwId] = sample.report.slice(0x1a0, 0x1e0);
     const certificates: X509Certificate[] = [
       mintCertificate({ subject: amdName(`ARK-${sample.product}`), key: ark, serial: 1, ca: true }),
       mintCertificate({ subject: amdName(intermediateCn), key: ask, issuer: { name: amdName(`ARK-${sample.product}`), privateKey: ark.privateKey }, serial: 2, ca: true }),

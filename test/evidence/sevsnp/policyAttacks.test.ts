@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createSnpCollateral, verifySnpReport, type SnpCollateral } from "../../../src/evidence/sevsnp/index.js";
 import { appraise, parseReferenceValues, type ReferenceValuesInput } from "../../../src/policy/index.js";
 import type { PinnedRoot } from "../../../src/util/x509.js";
+import { AMD_OID } from "../../../src/evidence/sevsnp/constants.js";
 import { derIa5, derUnsigned } from "../../../src/tee/simulated/der.js";
 import { signSnpReport } from "../../../src/tee/simulated/signSnpReport.js";
 import { amdName, generateKey, mintCertificate, mintCrl, type KeyPair } from "../../support/pki.js";
@@ -51,13 +52,13 @@ function report(product: Product, tcb: Tcb, changes: (b: Uint8Array, v: DataView
 
 function collateral(product: Product, tcb: Tcb, crls: Uint8Array[] = []): SnpCollateral {
   const extensions: Record<string, Uint8Array> = {
-    "1.3.6.1.4.1.3704.1.2": derIa5(product),
-    "1.3.6.1.4.1.3704.1.3.1": derUnsigned(tcb.bootloader),
-    "1.3.6.1.4.1.3704.1.3.2": derUnsigned(tcb.tee),
-    "1.3.6.1.4.1.3704.1.3.3": derUnsigned(tcb.snp),
-    "1.3.6.1.4.1.3704.1.3.8": derUnsigned(tcb.microcode),
-    "1.3.6.1.4.1.3704.1.4": product === "Turin" ? CHIP_ID.slice(0, 8) : CHIP_ID,
-    ...(product === "Turin" ? { "1.3.6.1.4.1.3704.1.3.9": derUnsigned(tcb.fmc ?? 0) } : {}),
+    [AMD_OID.productName]: derIa5(product),
+    [AMD_OID.blSpl]: derUnsigned(tcb.bootloader),
+    [AMD_OID.teeSpl]: derUnsigned(tcb.tee),
+    [AMD_OID.snpSpl]: derUnsigned(tcb.snp),
+    [AMD_OID.ucodeSpl]: derUnsigned(tcb.microcode),
+    [AMD_OID.hwId]: product === "Turin" ? CHIP_ID.slice(0, 8) : CHIP_ID,
+    ...(product === "Turin" ? { [AMD_OID.fmcSpl]: derUnsigned(tcb.fmc ?? 0) } : {}),
   };
   const vcek = mintCertificate({ subject: amdName("SEV-VCEK"), key: vcekKey, issuer: { name: certs[product].ask, privateKey: ask[product].privateKey }, serial: 9, extensions }).certificate;
   return createSnpCollateral({

@@ -15,6 +15,7 @@ import {
 } from "../../../src/evidence/sevsnp/index.js";
 import { TeezkError } from "../../../src/errors/index.js";
 import type { PinnedRoot } from "../../../src/util/x509.js";
+import { AMD_OID } from "../../../src/evidence/sevsnp/constants.js";
 import { derIa5, derUnsigned } from "../../../src/tee/simulated/der.js";
 import { signSnpReport } from "../../../src/tee/simulated/signSnpReport.js";
 import { amdName, generateKey, mintCertificate, mintCrl, type KeyPair } from "../../support/pki.js";
@@ -59,13 +60,13 @@ function turinReport(changes: (b: Uint8Array, v: DataView) => void = () => {}): 
 
 function turinVcek(overrides: Record<string, Uint8Array | undefined> = {}, product = "Turin"): X509Certificate {
   const extensions: Record<string, Uint8Array | undefined> = {
-    "1.3.6.1.4.1.3704.1.2": derIa5(product),
-    "1.3.6.1.4.1.3704.1.3.1": derUnsigned(3),
-    "1.3.6.1.4.1.3704.1.3.2": derUnsigned(4),
-    "1.3.6.1.4.1.3704.1.3.3": derUnsigned(25),
-    "1.3.6.1.4.1.3704.1.3.8": derUnsigned(0x48),
-    "1.3.6.1.4.1.3704.1.3.9": derUnsigned(2),
-    "1.3.6.1.4.1.3704.1.4": CHIP_ID.slice(0, 8),
+    [AMD_OID.productName]: derIa5(product),
+    [AMD_OID.blSpl]: derUnsigned(3),
+    [AMD_OID.teeSpl]: derUnsigned(4),
+    [AMD_OID.snpSpl]: derUnsigned(25),
+    [AMD_OID.ucodeSpl]: derUnsigned(0x48),
+    [AMD_OID.fmcSpl]: derUnsigned(2),
+    [AMD_OID.hwId]: CHIP_ID.slice(0, 8),
     ...overrides,
   };
   const amdExtensions = Object.fromEntries(Object.entries(extensions).filter((entry): entry is [string, Uint8Array] => entry[1] !== undefined));
@@ -104,7 +105,7 @@ describe("verifySnpReport on a generated Turin hierarchy", () => {
 
   it("a Turin VCEK whose fmcSPL is missing or different is SNP_TCB_MISMATCH", () => {
     for (const fmc of [undefined, derUnsigned(1)]) {
-      const collateral = collateralWith(turinVcek({ "1.3.6.1.4.1.3704.1.3.9": fmc }));
+      const collateral = collateralWith(turinVcek({ [AMD_OID.fmcSpl]: fmc }));
       expect(codeOf(() => verifySnpReport({ evidence: turinReport(), now: AT, collateral, extraTrustedRoots: pinned }))).toBe("SNP_TCB_MISMATCH");
     }
   });
