@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { encodeAbiParameters, keccak256, toHex, type Hex } from "viem";
+import { keccak256, type Hex } from "viem";
 import {
   claimsHash,
-  computeBinding,
   decodeClaims,
   decodeCompositeClaims,
   decodeVerdictClaims,
@@ -10,7 +9,6 @@ import {
   encodeCompositeClaims,
   MAX_SVN,
   packSvnLanes,
-  svnAtLeast,
   svnLanes,
   TcbStatus,
   TeeType,
@@ -59,13 +57,6 @@ describe("encodeClaims", () => {
     expect(() => encodeClaims({ ...claims, svn: 2 ** 48 })).toThrow();
   });
 
-  it("svnAtLeast holds only when every lane does", () => {
-    const genoaMin = packSvnLanes([219, 24, 0, 4]);
-    expect(svnAtLeast(packSvnLanes([0, 0, 0, 9]), genoaMin)).toBe(false);
-    expect(svnAtLeast(packSvnLanes([219, 24, 0, 9]), genoaMin)).toBe(true);
-    expect(svnAtLeast(packSvnLanes([219, 24, 0, 4, 0, 1]), packSvnLanes([0, 0, 0, 0, 0, 2]))).toBe(false);
-  });
-
   it("refuses bytes that are not a Claims record", () => {
     expect(() => decodeClaims("0x1234")).toThrow(/MALFORMED/);
     const badType = encodeClaims({ ...claims, teeType: 9 as never });
@@ -91,21 +82,5 @@ describe("encodeCompositeClaims", () => {
     const encoded = encodeCompositeClaims({ claims, gpuClaims });
     expect(() => decodeClaims(encoded)).toThrow(/Not an ABI-encoded Claims record/);
     expect(() => decodeCompositeClaims(`${encoded}${"00".repeat(32)}` as Hex)).toThrow(/canonical/);
-  });
-});
-
-describe("computeBinding", () => {
-  it("is keccak256(abi.encode('teezk/v1', address, keccak256(hpkeKey), nonce))", () => {
-    const enclaveAddress = "0x00000000000000000000000000000000000000aa";
-    const hpkePublicKey: Hex = toHex(new Uint8Array(32).fill(7));
-    const nonce: Hex = `0x${"5a".repeat(32)}`;
-    // Independent encoding: the dynamic string sits after four head words.
-    const manual = encodeAbiParameters(
-      [{ type: "string" }, { type: "address" }, { type: "bytes32" }, { type: "bytes32" }],
-      ["teezk/v1", enclaveAddress, keccak256(hpkePublicKey), nonce],
-    );
-    expect(manual.slice(2, 66)).toBe((128).toString(16).padStart(64, "0"));
-    expect(computeBinding({ enclaveAddress, hpkePublicKey, nonce })).toBe(keccak256(manual));
-    expect(computeBinding({ enclaveAddress, hpkePublicKey, nonce: `0x${"5b".repeat(32)}` })).not.toBe(keccak256(manual));
   });
 });
