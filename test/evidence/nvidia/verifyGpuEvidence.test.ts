@@ -2,27 +2,19 @@ import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  appraiseGpuMeasurements,
   loadNvidiaCollateral,
   MAX_GPU_EVIDENCE_BYTES,
   NVIDIA_PINNED_ROOTS,
-  parseGpuReport,
   verifyGpuEvidence,
-  verifyGpuEvidenceSet,
 } from "../../../src/evidence/nvidia/index.js";
 import { encodeClaims, TcbStatus, TeeType } from "../../../src/claims/index.js";
 import { fixturePath } from "../../../src/fixtures/fixturesDir.js";
-import { decodeEvidenceInput } from "../../../src/util/bytes.js";
+import { decodeEvidenceInput, toHex as hex } from "../../../src/util/bytes.js";
 import { createFakeDevice, type FakeDevice } from "./fakeDevice.js";
-import { HOPPER_DIR, PPCIE_JSON, hopperChainPem, hopperReport, layoutOf, pemCertificates, ppcieChainPem, ppcieEntries, ppcieReport, rootDer, sha256 } from "./samples.js";
+import { HOPPER_DIR, hopperChainPem, hopperReport, layoutOf, pemCertificates, rootDer, sha256 } from "./samples.js";
 import { codeOf } from "../../support/rejection.js";
 
 const NOW = new Date("2025-06-01T00:00:00Z");
-
-
-function hex(bytes: Uint8Array): `0x${string}` {
-  return `0x${Buffer.from(bytes).toString("hex")}`;
-}
 
 describe("verifyGpuEvidence: real nvtrust hopper sample (hex file + cert-chain.pem without final newline)", () => {
   const fileBytes = readFileSync(fixturePath(`${HOPPER_DIR}/attestation-report.hex`));
@@ -106,58 +98,6 @@ describe("verifyGpuEvidence: real nvtrust hopper sample (hex file + cert-chain.p
   });
 });
 
-describe("verifyGpuEvidenceSet: real nvtrust PPCIe 8×H100 JSON", () => {
-  const json = new Uint8Array(readFileSync(fixturePath(PPCIE_JSON)));
-  const entries = ppcieEntries();
-
-  it("verifies all 8 GPUs, sharing the JSON's nonce, each with its own leaf", () => {
-    const results = verifyGpuEvidenceSet({ evidence: json, now: NOW, expectedNonce: `0x${entries[0]!.nonce}` });
-    expect(results).toHaveLength(8);
-    results.forEach((result, index) => {
-      const report = ppcieReport(index);
-      expect(result.claims.reportData).toBe(hex(report.subarray(...layoutOf(report).nonce)));
-      expect(result.claims.reportData).toBe(`0x${entries[index]!.nonce.toLowerCase()}`);
-      expect(result.claims.platformId).toBe(sha256(pemCertificates(ppcieChainPem(index))[0]!.raw));
-      expect(result.claims.rootHash).toBe(sha256(rootDer()));
-      expect(result.registers.driverVersion).toBe(entries[index]!.driver_version);
-      expect(result.registers.vbiosVersion).toBe(entries[index]!.vbios_version.toUpperCase());
-      expect(result.registers.arch).toBe("HOPPER");
-      expect(result.registers.gpuIndex).toBe(String(index));
-    });
-    expect(new Set(results.map((result) => result.claims.platformId)).size).toBe(8);
-  });
-
-  it("rejects the whole set as single-GPU evidence", () => {
-    expect(codeOf(() => verifyGpuEvidence({ evidence: json, now: NOW }))).toBe("MALFORMED");
-  });
-
-  it("rejects a set whose GPUs signed different nonces", () => {
-    const mixed = [...entries.slice(0, 3), { arch: "HOPPER", evidence: Buffer.from(hopperReport()).toString("base64"), certificate: Buffer.from(hopperChainPem()).toString("base64") }];
-    expect(codeOf(() => verifyGpuEvidenceSet({ evidence: new TextEncoder().encode(JSON.stringify(mixed)), now: NOW }))).toBe("GPU_NONCE_MISMATCH");
-  });
-
-  it("rejects a set listing one GPU twice", () => {
-    const doubled = [...entries, entries[2]];
-    expect(codeOf(() => verifyGpuEvidenceSet({ evidence: new TextEncoder().encode(JSON.stringify(doubled)), now: NOW }))).toBe("GPU_EVIDENCE_SET_INVALID");
-  });
-
-  it("rejects an envelope nonce that differs from the signed one, and a wrong expected nonce", () => {
-    const tampered = entries.map((entry, index) => (index === 5 ? { ...entry, nonce: "00".repeat(32) } : entry));
-    expect(codeOf(() => verifyGpuEvidenceSet({ evidence: new TextEncoder().encode(JSON.stringify(tampered)), now: NOW }))).toBe("GPU_NONCE_MISMATCH");
-    expect(codeOf(() => verifyGpuEvidenceSet({ evidence: json, now: NOW, expectedNonce: `0x${"11".repeat(32)}` }))).toBe("GPU_NONCE_MISMATCH");
-  });
-
-  it("uses the collateral chain for an entry without one, and fails when it is another GPU's", () => {
-    const withoutChain = [{ evidence: entries[1]!.evidence }];
-    const bytes = new TextEncoder().encode(JSON.stringify(withoutChain));
-    expect(codeOf(() => verifyGpuEvidenceSet({ evidence: bytes, now: NOW }))).toBe("COLLATERAL_MISSING");
-    const own = { certificateChain: pemCertificates(ppcieChainPem(1)) };
-    expect(verifyGpuEvidenceSet({ evidence: bytes, now: NOW, collateral: own })).toHaveLength(1);
-    const other = { certificateChain: pemCertificates(ppcieChainPem(2)) };
-    expect(codeOf(() => verifyGpuEvidenceSet({ evidence: bytes, now: NOW, collateral: other }))).toBe("SIGNATURE_INVALID");
-  });
-});
-
 describe("checks that need an authentic-looking signature (reports re-signed by a test-made root)", () => {
   let fake: FakeDevice;
   beforeAll(() => {
@@ -217,38 +157,3 @@ describe("checks that need an authentic-looking signature (reports re-signed by 
   });
 });
 
-describe("appraiseGpuMeasurements", () => {
-  const raw = hopperReport();
-  const layout = layoutOf(raw);
-  let verified: ReturnType<typeof verifyGpuEvidence>;
-  beforeAll(() => {
-    verified = verifyGpuEvidence({ evidence: raw, now: NOW, collateral: loadNvidiaCollateral(fixturePath(HOPPER_DIR)) });
-  });
-  const valueAt = (index: number) => {
-    const block = layout.blocks.find((candidate) => candidate.index === index)!;
-    return hex(raw.subarray(block.valueStart, block.valueStart + block.valueSize));
-  };
-
-  it("reports no mismatch when every golden index has the reported value among its alternatives", () => {
-    const golden = [2, 3, 4].map((index) => ({ index, values: [`0x${"00".repeat(48)}` as const, valueAt(index)] }));
-    expect(appraiseGpuMeasurements(verified.registers, golden)).toEqual([]);
-  });
-
-  it("accepts parsed blocks as well as registers", () => {
-    const blocks = parseGpuReport(raw).response.blocks;
-    expect(appraiseGpuMeasurements(blocks, [{ index: 4, values: [valueAt(4)] }])).toEqual([]);
-    expect(appraiseGpuMeasurements(blocks, [{ index: 4, values: [valueAt(5)] }])).toHaveLength(valueAt(4) === valueAt(5) ? 0 : 1);
-  });
-
-  it("lists wrong values and missing indices", () => {
-    const golden = [
-      { index: 2, values: [`0x${"11".repeat(48)}` as const] },
-      { index: 3, values: [valueAt(3).toUpperCase().replace("0X", "0x") as `0x${string}`] },
-      { index: 99, values: [`0x${"22".repeat(48)}` as const] },
-    ];
-    expect(appraiseGpuMeasurements(verified.registers, golden)).toEqual([
-      { index: 2, actual: valueAt(2), expected: golden[0]!.values },
-      { index: 99, actual: undefined, expected: golden[2]!.values },
-    ]);
-  });
-});
