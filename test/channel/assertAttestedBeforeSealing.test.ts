@@ -18,6 +18,7 @@ import { verifyGpuEvidenceSet, type NvidiaCollateral } from "../../src/evidence/
 import { appraise, parseReferenceValues, type ReferenceValuesInput } from "../../src/policy/index.js";
 import { getDevRoots, simulateEvidence, type DevRoots } from "../../src/tee/simulated/index.js";
 import { toHex, type Hex } from "../../src/util/bytes.js";
+import { codeOf } from "../support/rejection.js";
 
 /**
  * The client-side gate with real evidence: a simulated Nitro enclave (real COSE/CBOR format, dev root) puts the
@@ -35,15 +36,6 @@ let verified: VerifiedEvidence;
 
 const policy = (overrides: Partial<ReferenceValuesInput> = {}, allowDebug = false) =>
   parseReferenceValues({ version: 1, tee: { NITRO: { allowedMeasurements: [verified.claims.measurement], allowDebug } }, ...overrides });
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    return isTeezkError(error) ? error.code : `not a TeezkError: ${String(error)}`;
-  }
-  return "passed";
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "teezk-channel-"));

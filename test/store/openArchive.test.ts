@@ -6,9 +6,9 @@ import { DatabaseSync } from "node:sqlite";
 import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { claimsHash, TcbStatus, TeeType, type Claims } from "../../src/claims/index.js";
-import { isTeezkError } from "../../src/errors/index.js";
 import { LATEST_SCHEMA_VERSION, MAX_ARCHIVED_EVIDENCE_BYTES, openArchive, type Archive } from "../../src/store/index.js";
 import type { Hex } from "../../src/util/bytes.js";
+import { codeOf } from "../support/rejection.js";
 
 const hex = (bytes: number) => `0x${randomBytes(bytes).toString("hex")}` as Hex;
 const claims: Claims = {
@@ -33,15 +33,6 @@ afterEach(() => {
   archive.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    return isTeezkError(error) ? error.code : `not a TeezkError: ${String(error)}`;
-  }
-  return "passed";
-}
 
 describe("openArchive", () => {
   it("opens a file in WAL mode with synchronous=FULL at the latest schema version", () => {

@@ -21,3 +21,14 @@ export function codeOf(fn: () => unknown): string {
   }
   return "OK";
 }
+
+/** The TeezkError `fn` throws; fails the test when it returns or throws anything else. */
+export function thrownBy(fn: () => unknown): TeezkError {
+  try {
+    fn();
+  } catch (error) {
+    if (isTeezkError(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a TeezkError");
+}

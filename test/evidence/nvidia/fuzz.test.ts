@@ -8,22 +8,12 @@ import {
   verifyGpuEvidence,
   verifyGpuEvidenceSet,
 } from "../../../src/evidence/nvidia/index.js";
-import { isTeezkError } from "../../../src/errors/index.js";
 import { fixturePath } from "../../../src/fixtures/fixturesDir.js";
 import { HOPPER_DIR, hopperReport, ppcieReport } from "./samples.js";
+import { codeOf } from "../../support/rejection.js";
 
 const NOW = new Date("2025-06-01T00:00:00Z");
 
-/** Returns the TeezkError code, "OK" on success; any other exception propagates and fails the property. */
-function outcome(fn: () => unknown): string {
-  try {
-    fn();
-    return "OK";
-  } catch (error) {
-    if (isTeezkError(error)) return error.code;
-    throw error;
-  }
-}
 
 const reports = [hopperReport(), ppcieReport(0), ppcieReport(7)];
 const collateral = loadNvidiaCollateral(fixturePath(HOPPER_DIR));
@@ -47,7 +37,7 @@ describe("fuzz: NVIDIA parsers and verifiers never crash (fast-check, > 10,000 i
   it("parseGpuReport on arbitrary bytes: parses or throws TeezkError (3,000 inputs)", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
-        outcome(() => parseGpuReport(bytes));
+        codeOf(() => parseGpuReport(bytes));
       }),
       { numRuns: 3000 },
     );
@@ -57,7 +47,7 @@ describe("fuzz: NVIDIA parsers and verifiers never crash (fast-check, > 10,000 i
     fc.assert(
       fc.property(mutatedReport, (bytes) => {
         let parsed: ReturnType<typeof parseGpuReport> | undefined;
-        const code = outcome(() => {
+        const code = codeOf(() => {
           parsed = parseGpuReport(bytes);
         });
         if (code === "OK") {
@@ -73,7 +63,7 @@ describe("fuzz: NVIDIA parsers and verifiers never crash (fast-check, > 10,000 i
   it("parseGpuOpaqueData on arbitrary bytes (1,000 inputs)", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
-        outcome(() => parseGpuOpaqueData(bytes));
+        codeOf(() => parseGpuOpaqueData(bytes));
       }),
       { numRuns: 1000 },
     );
@@ -86,7 +76,7 @@ describe("fuzz: NVIDIA parsers and verifiers never crash (fast-check, > 10,000 i
         const bytes = raw.slice();
         for (const [at, mask] of edits) bytes[at % bytes.length] = bytes[at % bytes.length]! ^ mask;
         fc.pre(!Buffer.from(bytes).equals(Buffer.from(raw)));
-        expect(outcome(() => verifyGpuEvidence({ evidence: bytes, now: NOW, collateral }))).not.toBe("OK");
+        expect(codeOf(() => verifyGpuEvidence({ evidence: bytes, now: NOW, collateral }))).not.toBe("OK");
       }),
       { numRuns: 800 },
     );
@@ -110,8 +100,8 @@ describe("fuzz: NVIDIA parsers and verifiers never crash (fast-check, > 10,000 i
     );
     fc.assert(
       fc.property(document, (text) => {
-        outcome(() => parseGpuEvidenceJson(text));
-        expect(outcome(() => verifyGpuEvidenceSet({ evidence: new TextEncoder().encode(text), now: NOW }))).not.toBe("OK");
+        codeOf(() => parseGpuEvidenceJson(text));
+        expect(codeOf(() => verifyGpuEvidenceSet({ evidence: new TextEncoder().encode(text), now: NOW }))).not.toBe("OK");
       }),
       { numRuns: 1600 },
     );

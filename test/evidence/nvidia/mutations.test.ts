@@ -3,23 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadNvidiaCollateral, verifyGpuEvidence, verifyGpuEvidenceSet } from "../../../src/evidence/nvidia/index.js";
-import { isTeezkError } from "../../../src/errors/index.js";
 import { createFakeDevice } from "./fakeDevice.js";
 import { chainMutations, reportMutations } from "./mutations.js";
 import { hopperChainPem, hopperReport, ppcieChainPem, ppcieEntries, ppcieReport } from "./samples.js";
+import { codeOf } from "../../support/rejection.js";
 
 const NOW = new Date("2025-06-01T00:00:00Z");
-
-/** Runs `fn` and returns the TeezkError code; anything else thrown (a crash) fails the test. */
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (isTeezkError(error)) return error.code;
-    throw new Error(`not a TeezkError: ${String(error)}`, { cause: error });
-  }
-  return "OK";
-}
 
 const fake = createFakeDevice();
 const fakeChainPem = [fake.leaf(), fake.root].map((cert) => cert.toString()).join("");

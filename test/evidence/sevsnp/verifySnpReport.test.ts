@@ -10,6 +10,7 @@ import {
 } from "../../../src/evidence/sevsnp/index.js";
 import { TeezkError } from "../../../src/errors/index.js";
 import { amdOid, extensionValue, loadSamples, roots, sampleCollateral, signerDer } from "./samples.js";
+import { codeOf } from "../../support/rejection.js";
 
 const samples = loadSamples();
 const sha256 = (bytes: Uint8Array) => `0x${createHash("sha256").update(bytes).digest("hex")}`;
@@ -19,16 +20,6 @@ function pemDer(relative: string): Uint8Array {
   const text = readFileSync(fixturePath(relative), "latin1");
   const first = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(text)![1]!;
   return new Uint8Array(Buffer.from(first.replace(/\s+/g, ""), "base64"));
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-    return "accepted";
-  } catch (error) {
-    if (!(error instanceof TeezkError)) throw error;
-    return error.code;
-  }
 }
 
 describe("SNP_PINNED_ROOTS", () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { TcbStatus } from "../../../src/claims/types.js";
-import { TeezkError } from "../../../src/errors/index.js";
 import { fixturePath } from "../../../src/fixtures/fixturesDir.js";
 import { clearDcapCaches, loadDcapCollateral } from "../../../src/evidence/tdx/collateral/index.js";
 import { normalizeSerial } from "../../../src/evidence/tdx/collateral/parseDcapCrl.js";
 import { verifyDcapQuote } from "../../../src/evidence/tdx/index.js";
 import { quoteFields } from "./collateral/quoteFields.js";
 import { DCAP_SAMPLES, loadSampleBytes } from "./dcapSamples.js";
+import { codeOf } from "../../support/rejection.js";
 
 /**
  * The verifier remembers pure work (parsed PCK chains, verified chain and collateral signatures). These tests
@@ -15,16 +15,6 @@ import { DCAP_SAMPLES, loadSampleBytes } from "./dcapSamples.js";
  * remembered from an earlier call.
  */
 const WITH_COLLATERAL = DCAP_SAMPLES.filter((sample) => sample.dcapqvlCollateral);
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-    return "ok";
-  } catch (error) {
-    if (error instanceof TeezkError) return error.code;
-    throw error;
-  }
-}
 
 describe.each(WITH_COLLATERAL)("verifyDcapQuote warm vs cold on $name", (sample) => {
   const evidence = loadSampleBytes(sample);
@@ -49,7 +39,7 @@ describe.each(WITH_COLLATERAL)("verifyDcapQuote warm vs cold on $name", (sample)
     expect(codeOf(() => verifyDcapQuote({ evidence, now: new Date(nextUpdate + 1000), collateral }))).toBe("COLLATERAL_EXPIRED");
     const issued = collateral.tcbInfo!.body.issueDate.getTime();
     expect(codeOf(() => verifyDcapQuote({ evidence, now: new Date(issued - 1000), collateral }))).toBe("COLLATERAL_EXPIRED");
-    expect(codeOf(() => verifyDcapQuote({ evidence, now, collateral }))).toBe("ok");
+    expect(codeOf(() => verifyDcapQuote({ evidence, now, collateral }))).toBe("OK");
   });
 
   it("after a warm success, a stale CRL alone is COLLATERAL_EXPIRED", () => {
@@ -67,7 +57,7 @@ describe.each(WITH_COLLATERAL)("verifyDcapQuote warm vs cold on $name", (sample)
     revoked.add(leafSerial);
     expect(codeOf(() => verifyDcapQuote({ evidence, now, collateral }))).toBe("CERT_REVOKED");
     revoked.delete(leafSerial);
-    expect(codeOf(() => verifyDcapQuote({ evidence, now, collateral }))).toBe("ok");
+    expect(codeOf(() => verifyDcapQuote({ evidence, now, collateral }))).toBe("OK");
   });
 
   it("after a warm success, TCB info or QE identity bytes changed in place fail their signature", () => {
@@ -77,7 +67,7 @@ describe.each(WITH_COLLATERAL)("verifyDcapQuote warm vs cold on $name", (sample)
       item.signedBytes[20]! ^= 0x01;
       expect(codeOf(() => verifyDcapQuote({ evidence, now, collateral }))).toBe("SIGNATURE_INVALID");
       item.signedBytes[20]! ^= 0x01;
-      expect(codeOf(() => verifyDcapQuote({ evidence, now, collateral }))).toBe("ok");
+      expect(codeOf(() => verifyDcapQuote({ evidence, now, collateral }))).toBe("OK");
     }
   });
 

@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { TcbStatus } from "../../../../src/claims/types.js";
-import { TeezkError } from "../../../../src/errors/index.js";
 import {
   appraiseDcapCollateral,
   loadDcapCollateral,
@@ -16,6 +15,7 @@ import { normalizeSerial } from "../../../../src/evidence/tdx/collateral/parseDc
 import { dcapQvlCollateralFile, dcapQvlVerdict, pcsFolderAsDcapQvl } from "./dcapQvlOracle.js";
 import { quoteFields } from "./quoteFields.js";
 import { INTEL_TCB_STATUS_BYTE } from "../../../../src/evidence/tdx/collateral/intelTcbStatus.js";
+import { codeOf, thrownBy } from "../../../support/rejection.js";
 
 const STATUS: Record<string, TcbStatus> = INTEL_TCB_STATUS_BYTE;
 const SIGNING_DIR = "tdx/automata-v4-00806f05";
@@ -69,16 +69,6 @@ function params(sample: Pick<Sample, "dir" | "quote" | "borrowSigning">, now: Da
   };
 }
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof TeezkError) return error.code;
-    throw error;
-  }
-  return "no error";
-}
-
 const sample = (dir: string) => SAMPLES.find((candidate) => candidate.dir === dir)!;
 
 describe("appraiseDcapCollateral on real collateral", () => {
@@ -120,7 +110,7 @@ describe("stale and not-yet-valid collateral never yields a TCB status", () => {
     const entry = sample("tdx/dcapqvl-v4-b0c06f");
     const { tcbInfo } = load(entry);
     // TCB info nextUpdate is 2025-07-19T10:16:03Z: one second later it is stale.
-    const error = catchError(() => appraiseDcapCollateral(params(entry, new Date("2025-07-19T10:16:04Z"), { tcbInfo: tcbInfo!, source: "t" })));
+    const error = thrownBy(() => appraiseDcapCollateral(params(entry, new Date("2025-07-19T10:16:04Z"), { tcbInfo: tcbInfo!, source: "t" })));
     expect(error.code).toBe("COLLATERAL_EXPIRED");
     expect(error.shortMessage).toContain("TCB info");
     expect(appraiseDcapCollateral(params(entry, new Date("2025-07-19T10:16:03Z"), { tcbInfo: tcbInfo!, source: "t" })).tcbStatus).toBe(TcbStatus.UP_TO_DATE);
@@ -167,7 +157,7 @@ describe("tampered or foreign collateral", () => {
   it("TCB info for another FMSPC (20A06F000000 for a B0C06F000000 PCK) → COLLATERAL_MISMATCH", () => {
     // Quote dcapqvl-v4 (PCK valid 2025-02..2032) with the near sample's complete collateral, at its date.
     const collateral = load(sample("tdx/dcapqvl-near-v4-20a06f"));
-    const error = catchError(() => appraiseDcapCollateral(params(sample("tdx/dcapqvl-v4-b0c06f"), new Date("2025-09-03T12:00:00Z"), collateral)));
+    const error = thrownBy(() => appraiseDcapCollateral(params(sample("tdx/dcapqvl-v4-b0c06f"), new Date("2025-09-03T12:00:00Z"), collateral)));
     expect(error.code).toBe("COLLATERAL_MISMATCH");
     expect(error.details).toContain("b0c06f000000");
   });
@@ -274,7 +264,7 @@ describe("QE identity and TCB evaluation details on real collateral", () => {
   it("a TDX module major version the TCB info does not list (TDX_07) → TCB_NOT_FOUND", () => {
     const p = params(tdx, tdxNow);
     p.teeTcbSvn![1] = 7;
-    expect(catchError(() => appraiseDcapCollateral(p)).shortMessage).toContain("TDX_07");
+    expect(thrownBy(() => appraiseDcapCollateral(p)).shortMessage).toContain("TDX_07");
   });
 
   it("TEE_TCB_SVN[2] below every level's TDX component 3 → TCB_NOT_FOUND", () => {
@@ -353,12 +343,3 @@ describe("gotdx-spr-e4: 2023 collateral, only the 2025 re-issued TCB signing cer
   });
 });
 
-function catchError(fn: () => unknown): TeezkError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof TeezkError) return error;
-    throw error;
-  }
-  throw new Error("expected a TeezkError");
-}

@@ -4,6 +4,7 @@ import { TcbStatus } from "../../../../src/claims/types.js";
 import { TeezkError } from "../../../../src/errors/index.js";
 import { evaluateDcapTcb, type EnclaveTcbLevel, type IntelTcbStatus, type TcbInfo, type TcbLevel } from "../../../../src/evidence/tdx/collateral/index.js";
 import { INTEL_TCB_STATUSES } from "../../../../src/evidence/tdx/collateral/intelTcbStatus.js";
+import { codeOf } from "../../../support/rejection.js";
 
 const ALL: readonly IntelTcbStatus[] = INTEL_TCB_STATUSES;
 const comps = (first: number, rest = 0) => [first, ...Array<number>(15).fill(rest)];
@@ -28,16 +29,6 @@ const info = (tcbLevels: TcbLevel[], extra: Partial<TcbInfo> = {}): TcbInfo => (
   ...extra,
 });
 const qe = (tcbStatus: IntelTcbStatus, advisoryIds: string[] = []): EnclaveTcbLevel => ({ isvSvn: 0, tcbDate: "2024-01-01T00:00:00Z", tcbStatus, advisoryIds });
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof TeezkError) return error.code;
-    throw error;
-  }
-  return "no error";
-}
 
 describe("evaluateDcapTcb: platform level", () => {
   const levels = [level("UpToDate", 5, 10, undefined, ["A"]), level("SWHardeningNeeded", 5, 5, undefined, ["B"]), level("OutOfDate", 2, 5, undefined, ["C"])];

@@ -2,19 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { TeezkError } from "../../../../src/errors/index.js";
 import { loadDcapCollateral, parseTcbInfo } from "../../../../src/evidence/tdx/collateral/index.js";
 import { fixturePath } from "../../../../src/fixtures/fixturesDir.js";
-
-function failure(fn: () => unknown): TeezkError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof TeezkError) return error;
-    throw error;
-  }
-  throw new Error("expected a TeezkError");
-}
+import { thrownBy } from "../../../support/rejection.js";
 
 function tempFolder(files: Record<string, string | Uint8Array>): string {
   const dir = mkdtempSync(join(tmpdir(), "teezk-collateral-"));
@@ -91,7 +81,7 @@ describe("loadDcapCollateral errors name the file", () => {
   const good = readFileSync(fixturePath("tdx/automata-v4-00806f05/tcb_info.json"), "utf8");
 
   it("missing folder → COLLATERAL_MISSING", () => {
-    expect(failure(() => loadDcapCollateral("/nonexistent/teezk-collateral")).code).toBe("COLLATERAL_MISSING");
+    expect(thrownBy(() => loadDcapCollateral("/nonexistent/teezk-collateral")).code).toBe("COLLATERAL_MISSING");
   });
 
   it.each([
@@ -108,13 +98,13 @@ describe("loadDcapCollateral errors name the file", () => {
     ["collateral.json", JSON.stringify({ pck_crl: "zz" })],
     ["collateral.json", JSON.stringify({ tcb_info: "{}", tcb_info_signature: "00".repeat(64) })],
   ])("malformed %s → COLLATERAL_INVALID", (name, content) => {
-    const error = failure(() => loadDcapCollateral(tempFolder({ [name]: content })));
+    const error = thrownBy(() => loadDcapCollateral(tempFolder({ [name]: content })));
     expect(error.code).toBe("COLLATERAL_INVALID");
     expect(error.message).toContain(name);
   });
 
   it("a file over the 4 MiB cap is refused before parsing", () => {
-    const error = failure(() => loadDcapCollateral(tempFolder({ "tcb_info.json": " ".repeat(5 << 20) })));
+    const error = thrownBy(() => loadDcapCollateral(tempFolder({ "tcb_info.json": " ".repeat(5 << 20) })));
     expect(error.code).toBe("COLLATERAL_INVALID");
     expect(error.shortMessage).toContain("cap");
   });

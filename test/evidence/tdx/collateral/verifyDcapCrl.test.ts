@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { TeezkError } from "../../../../src/errors/index.js";
 import { isCertificateRevoked, isCrlIssuedBy, parseDcapCrl, verifyDcapCrl } from "../../../../src/evidence/tdx/collateral/index.js";
 import { fixturePath } from "../../../../src/fixtures/fixturesDir.js";
 import { parseCertificate } from "../../../../src/util/x509.js";
 import { quoteFields } from "./quoteFields.js";
+import { codeOf } from "../../../support/rejection.js";
 
 const DIR = "tdx/automata-v4-00806f05";
 const pckCrl = () => parseDcapCrl(new Uint8Array(readFileSync(fixturePath(`${DIR}/pck_platform_crl.der`))), "pck_platform_crl.der");
@@ -12,16 +12,6 @@ const rootCrl = () => parseDcapCrl(new Uint8Array(readFileSync(fixturePath(`${DI
 const platformCa = () => parseCertificate(readFileSync(fixturePath(`${DIR}/pck_platform_ca.der`)));
 const root = () => parseCertificate(readFileSync(fixturePath("roots/intel-sgx/Intel_SGX_Root_CA.der")));
 const NOW = new Date("2025-07-08T12:00:00Z");
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof TeezkError) return error.code;
-    throw error;
-  }
-  return "no error";
-}
 
 describe("parseDcapCrl on Intel's PCK Platform CRL (values read with `openssl crl -text`)", () => {
   it("reads the update window and all 44 revoked serials", () => {
