@@ -16,6 +16,7 @@ import {
 } from "../src/prover/index.js";
 import { scalingSizes } from "../scripts/circuits/circuitDefinitions.js";
 import type { BenchRow, BenchSuite } from "./types.js";
+import { verifyProofArguments } from "../test/circuits/verifyProofArguments.js";
 
 const runs = 5;
 
@@ -70,15 +71,7 @@ async function verifierGas(contractName: string, proof: Groth16Proof, publicSign
   const { viem } = await hre.network.create();
   const verifier = await viem.deployContract(contractName as "MembershipGroth16Verifier");
   const c = formatGroth16Calldata(proof, publicSignals);
-  const args = [
-    [c.a[0], c.a[1]],
-    [
-      [c.b[0][0], c.b[0][1]],
-      [c.b[1][0], c.b[1][1]],
-    ],
-    [c.c[0], c.c[1]],
-    [c.pubSignals[0]!, c.pubSignals[1]!, c.pubSignals[2]!, c.pubSignals[3]!],
-  ] as const;
+  const args = verifyProofArguments(c);
   // The artifact's ABI type is only known once Hardhat has generated types for contracts/zk.
   if (!(await verifier.read.verifyProof!(args))) {
     throw new TeezkError("INTERNAL", `bench: ${contractName} rejected a valid membership proof`);

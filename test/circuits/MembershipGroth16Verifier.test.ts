@@ -9,6 +9,7 @@ import {
 } from "../../src/prover/index.js";
 import { membershipFixture } from "../prover/membershipFixture.js";
 import { connectWithVerifier } from "./buildVerifierArtifact.js";
+import { verifyProofArguments } from "./verifyProofArguments.js";
 
 type Connection = Awaited<ReturnType<typeof connectWithVerifier>>;
 
@@ -20,16 +21,6 @@ describe("MembershipGroth16Verifier (generated, on the in-process chain)", () =>
   let publicSignals: string[];
   let calldata: Groth16Calldata;
 
-  const args = (c: Groth16Calldata) =>
-    [
-      [c.a[0], c.a[1]],
-      [
-        [c.b[0][0], c.b[0][1]],
-        [c.b[1][0], c.b[1][1]],
-      ],
-      [c.c[0], c.c[1]],
-      [c.pubSignals[0]!, c.pubSignals[1]!, c.pubSignals[2]!, c.pubSignals[3]!],
-    ] as const;
 
   beforeAll(async () => {
     const fixture = membershipFixture();
@@ -45,17 +36,17 @@ describe("MembershipGroth16Verifier (generated, on the in-process chain)", () =>
   afterAll(() => prover.close());
 
   it("accepts the snarkjs proof", async () => {
-    expect(await verifier.read.verifyProof(args(calldata))).toBe(true);
+    expect(await verifier.read.verifyProof(verifyProofArguments(calldata))).toBe(true);
   });
 
   it("rejects a tampered public signal (each position) and a tampered proof", async () => {
     for (let i = 0; i < 4; i++) {
       const pubSignals = calldata.pubSignals.map((s, j) => (j === i ? s + 1n : s));
-      expect(await verifier.read.verifyProof(args({ ...calldata, pubSignals }))).toBe(false);
+      expect(await verifier.read.verifyProof(verifyProofArguments({ ...calldata, pubSignals }))).toBe(false);
     }
     const q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
     const negatedA = { ...calldata, a: [calldata.a[0], q - calldata.a[1]] as const };
-    expect(await verifier.read.verifyProof(args(negatedA))).toBe(false);
+    expect(await verifier.read.verifyProof(verifyProofArguments(negatedA))).toBe(false);
     // Without the Fp2 swap, B is not the point the verifier expects.
     const unswapped = {
       ...calldata,
@@ -64,10 +55,10 @@ describe("MembershipGroth16Verifier (generated, on the in-process chain)", () =>
         [calldata.b[1][1], calldata.b[1][0]],
       ] as const,
     };
-    expect(await verifier.read.verifyProof(args(unswapped))).toBe(false);
+    expect(await verifier.read.verifyProof(verifyProofArguments(unswapped))).toBe(false);
     const r = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
     const outOfField = { ...calldata, pubSignals: [calldata.pubSignals[0]! + r, ...calldata.pubSignals.slice(1)] };
-    expect(await verifier.read.verifyProof(args(outOfField))).toBe(false);
+    expect(await verifier.read.verifyProof(verifyProofArguments(outOfField))).toBe(false);
   });
 
   it("verifies in a transaction within the gas target", async () => {
@@ -76,11 +67,11 @@ describe("MembershipGroth16Verifier (generated, on the in-process chain)", () =>
       address: verifier.address,
       abi: verifier.abi,
       functionName: "verifyProof",
-      args: args(calldata),
+      args: verifyProofArguments(calldata),
     });
     // The target (≤ 230k) holds for the verifier's execution; a whole transaction adds the 21,000
     // intrinsic gas and calldata (16 per non-zero byte, 4 per zero byte), which the bench reports as is.
-    const data = encodeFunctionData({ abi: verifier.abi, functionName: "verifyProof", args: args(calldata) });
+    const data = encodeFunctionData({ abi: verifier.abi, functionName: "verifyProof", args: verifyProofArguments(calldata) });
     const bytes = hexToBytes(data);
     const calldataGas = bytes.reduce((sum, b) => sum + (b === 0 ? 4n : 16n), 0n);
     expect(gas - 21_000n - calldataGas).toBeLessThanOrEqual(230_000n);

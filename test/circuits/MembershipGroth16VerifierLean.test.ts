@@ -4,6 +4,7 @@ import { encodeFunctionData, hexToBytes, type Address } from "viem";
 import { createGroth16Prover, formatGroth16Calldata, type Groth16Calldata } from "../../src/prover/index.js";
 import { membershipFixture } from "../prover/membershipFixture.js";
 import { connectWithVerifier } from "./buildVerifierArtifact.js";
+import { verifyProofArguments } from "./verifyProofArguments.js";
 
 type Connection = Awaited<ReturnType<typeof connectWithVerifier>>;
 
@@ -22,16 +23,6 @@ const fromWords = (w: readonly bigint[]): Groth16Calldata => ({
   c: [w[6]!, w[7]!],
   pubSignals: w.slice(8, 12),
 });
-const args = (c: Groth16Calldata) =>
-  [
-    [c.a[0], c.a[1]],
-    [
-      [c.b[0][0], c.b[0][1]],
-      [c.b[1][0], c.b[1][1]],
-    ],
-    [c.c[0], c.c[1]],
-    [c.pubSignals[0]!, c.pubSignals[1]!, c.pubSignals[2]!, c.pubSignals[3]!],
-  ] as const;
 
 const verifyAbi = [
   {
@@ -58,7 +49,7 @@ describe("MembershipGroth16VerifierLean agrees with the snarkjs-generated verifi
 
   const verifyWith = async (address: Address, c: Groth16Calldata) => {
     const publicClient = await connection.viem.getPublicClient();
-    return publicClient.readContract({ address, abi: verifyAbi, functionName: "verifyProof", args: args(c) });
+    return publicClient.readContract({ address, abi: verifyAbi, functionName: "verifyProof", args: verifyProofArguments(c) });
   };
   const both = async (c: Groth16Calldata) => [await verifyWith(generated, c), await verifyWith(lean, c)] as const;
 
@@ -159,7 +150,7 @@ describe("MembershipGroth16VerifierLean agrees with the snarkjs-generated verifi
     const publicClient = await connection.viem.getPublicClient();
     const [wallet] = await connection.viem.getWalletClients();
     const gasOf = async (to: Address) => {
-      const data = encodeFunctionData({ abi: verifyAbi, functionName: "verifyProof", args: args(valid) });
+      const data = encodeFunctionData({ abi: verifyAbi, functionName: "verifyProof", args: verifyProofArguments(valid) });
       const hash = await wallet!.sendTransaction({ to, data });
       return (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
     };
@@ -167,7 +158,7 @@ describe("MembershipGroth16VerifierLean agrees with the snarkjs-generated verifi
     expect(leanGas).toBeLessThan(generatedGas);
     // The precompiles alone: 4 ecMul (6,000) + 4 ecAdd (150) + a 4-pair pairing (45,000 + 4·34,000) + 9 warm
     // calls (100); the intrinsic 21,000 and calldata come on top. Nothing can verify for less.
-    const data = hexToBytes(encodeFunctionData({ abi: verifyAbi, functionName: "verifyProof", args: args(valid) }));
+    const data = hexToBytes(encodeFunctionData({ abi: verifyAbi, functionName: "verifyProof", args: verifyProofArguments(valid) }));
     const calldataGas = data.reduce((sum, b) => sum + (b === 0 ? 4n : 16n), 0n);
     expect(leanGas).toBeGreaterThanOrEqual(21_000n + calldataGas + 4n * 6_150n + 181_000n + 900n);
   });
