@@ -45,7 +45,6 @@ const stderrTailBytes = 4096;
  */
 export function createProverProcessChannel({ timeoutMs }: CreateProverProcessChannelParameters): CreateProverProcessChannelReturnType {
   let child: ChildProcess | undefined;
-  let stderrTail = "";
   let nextId = 1;
   const pending = new Map<number, Pending>();
   let queue: Promise<unknown> = Promise.resolve();
@@ -59,44 +58,19 @@ export function createProverProcessChannel({ timeoutMs }: CreateProverProcessCha
   const getChild = (): ChildProcess => {
     if (closed) throw new TeezkError("PROVER_FAILED", "the prover was closed");
     if (child) return child;
-    // execArgv [] drops tsx/vitest loaders: the script is plain JavaScript.
-    const created = fork(processScript, [], {
-      execArgv: [],
-      serialization: "advanced",
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
-    });
-    stderrTail = "";
-    created.stderr?.on("data", (chunk: Buffer) => {
-      stderrTail = (stderrTail + chunk.toString("utf8")).slice(-stderrTailBytes);
-    });
-    created.on("message", (reply: ProverProcessReply) => pending.get(reply.id)?.onReply(reply));
-    created.on("error", (error) => {
-      if (child === created) child = undefined;
-      crashAll(new TeezkError("PROVER_FAILED", "the groth16 prover process failed", { details: error.message, cause: error }));
-    });
-    created.on("exit", (code, signal) => {
-      if (child === created) child = undefined;
-      crashAll(
-        new TeezkError("PROVER_FAILED", `the groth16 prover process exited (${signal ?? `code ${code}`})`, {
-          details: stderrTail.trim() || undefined,
-        }),
-      );
+    const created = forkProverProcess({
+      onReply: (reply) => pending.get(reply.id)?.onReply(reply),
+      onGone: (error) => {
+        if (child === created) child = undefined;
+        crashAll(error);
+      },
     });
     child = created;
     return created;
   };
 
   const setIdle = (idle: boolean) => {
-    // An idle prover must not keep the caller's process alive.
-    const target = child as (ChildProcess & { channel?: { ref(): void; unref(): void } }) | undefined;
-    if (!target) return;
-    if (idle) {
-      target.unref();
-      target.channel?.unref();
-    } else {
-      target.ref();
-      target.channel?.ref();
-    }
+    if (child) setProcessIdle(child, idle);
   };
 
   const send = <T>(message: Record<string, unknown>, handle: (reply: ProverProcessReply) => T | undefined, onSent?: () => void) =>
@@ -163,4 +137,42 @@ export function createProverProcessChannel({ timeoutMs }: CreateProverProcessCha
       }
     },
   };
+}
+
+/** Forks the prover process; `onGone` gets the failure once it errors or exits, with its last stderr. */
+function forkProverProcess(handlers: { onReply: (reply: ProverProcessReply) => void; onGone: (error: TeezkError) => void }): ChildProcess {
+  // execArgv [] drops tsx/vitest loaders: the script is plain JavaScript.
+  const created = fork(processScript, [], {
+    execArgv: [],
+    serialization: "advanced",
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+  });
+  let stderrTail = "";
+  created.stderr?.on("data", (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString("utf8")).slice(-stderrTailBytes);
+  });
+  created.on("message", handlers.onReply);
+  created.on("error", (error) => {
+    handlers.onGone(new TeezkError("PROVER_FAILED", "the groth16 prover process failed", { details: error.message, cause: error }));
+  });
+  created.on("exit", (code, signal) => {
+    handlers.onGone(
+      new TeezkError("PROVER_FAILED", `the groth16 prover process exited (${signal ?? `code ${code}`})`, {
+        details: stderrTail.trim() || undefined,
+      }),
+    );
+  });
+  return created;
+}
+
+/** An idle prover must not keep the caller's process alive. */
+function setProcessIdle(target: ChildProcess, idle: boolean): void {
+  const withChannel = target as ChildProcess & { channel?: { ref(): void; unref(): void } };
+  if (idle) {
+    withChannel.unref();
+    withChannel.channel?.unref();
+  } else {
+    withChannel.ref();
+    withChannel.channel?.ref();
+  }
 }
