@@ -61,7 +61,10 @@ export function createProverProcessChannel({ timeoutMs }: CreateProverProcessCha
     const created = forkProverProcess({
       onReply: (reply) => pending.get(reply.id)?.onReply(reply),
       onGone: (error) => {
-        if (child === created) child = undefined;
+        // A process already replaced (killed at a timeout, or closed) has no pending request left: its late
+        // exit must not fail the requests of the process that replaced it.
+        if (child !== created) return;
+        child = undefined;
         crashAll(error);
       },
     });
