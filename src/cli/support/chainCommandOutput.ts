@@ -1,7 +1,8 @@
 import { getAddress, parseEventLogs, type Abi, type Address, type Log } from "viem";
 import * as abis from "../../chain/contractAbis.js";
 import type { TransactionResult } from "../../chain/index.js";
-import type { ChainDeployment, DeploymentContract } from "./resolveDeployment.js";
+import type { DeploymentContract } from "./chainOptions.js";
+import type { ChainDeployment } from "./resolveDeployment.js";
 
 /** A JSON value; uint values are decimal strings (JSON numbers cannot hold a uint256), gasUsed is a number. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

@@ -2,11 +2,8 @@ import { createPublicClient, createWalletClient, http, isHex, type Chain } from 
 import { privateKeyToAccount } from "viem/accounts";
 import { chainCallError, type TeezkClients } from "../../chain/index.js";
 import { TeezkError } from "../../errors/index.js";
+import { DEFAULT_PRIVATE_KEY_ENV, RPC_URL_ENV } from "./chainOptions.js";
 
-/** The environment variable that holds the signing key unless --private-key-env names another. */
-export const DEFAULT_PRIVATE_KEY_ENV = "TEEZK_PRIVATE_KEY";
-/** Read when --rpc-url is absent. */
-export const RPC_URL_ENV = "TEEZK_RPC_URL";
 const RPC_TIMEOUT_MS = 30_000;
 /** How often a receipt is polled for: viem's 4 s default is a block on mainnet but minutes of waiting on a local node. */
 const POLLING_INTERVAL_MS = 500;

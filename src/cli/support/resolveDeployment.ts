@@ -1,20 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { getAddress, isAddress, type Address } from "viem";
-import type { TeezkAddresses } from "../../chain/index.js";
 import { TeezkError } from "../../errors/index.js";
-
-/** The contracts a CLI command may address, and the flag that gives each one. */
-export const DEPLOYMENT_FLAGS = {
-  timelock: "--timelock",
-  measurementRegistry: "--measurement-registry",
-  enclaveRegistry: "--enclave-registry",
-  committee: "--committee",
-  receiptVerifier: "--receipt-verifier",
-  batchReceipts: "--batch-receipts",
-  multiProverRoots: "--multi-prover-roots",
-} as const satisfies Record<keyof TeezkAddresses, string>;
-
-export type DeploymentContract = keyof typeof DEPLOYMENT_FLAGS;
+import { DEPLOYMENT_FLAGS, type DeploymentContract } from "./chainOptions.js";
 
 /** What the CLI knows of a deployment: any subset of the addresses, and the chain id when the file gives it. */
 export type ChainDeployment = Partial<Record<DeploymentContract, Address>> & { chainId?: number };

@@ -1,29 +1,12 @@
 import { createWriteStream, existsSync, statSync } from "node:fs";
 import { once } from "node:events";
 import { Writable } from "node:stream";
-import type { Command } from "commander";
 import { isTeezkError, TeezkError } from "../../../errors/index.js";
 import { openArchive, type ArchiveTable } from "../../../store/index.js";
 import { ExitCode, UsageError, type CliIo } from "../../io.js";
+import { ARCHIVE_TABLES } from "./registerArchiveCommand.js";
 
 export type ArchiveExportOptions = { archive?: string; table?: string; out?: string };
-
-/** The table names `--table` accepts (the archive's record kinds). */
-export const ARCHIVE_TABLES: readonly ArchiveTable[] = ["evidence", "appraisals", "verdicts", "proofs", "receipts", "transactions", "keyReleases"];
-
-/** Adds `teezk archive export` to the program. */
-export function registerArchiveCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  const archive = program.command("archive").description("Work with the archive (evidence, appraisals, verdicts, proofs, receipts, transactions, key releases)");
-  archive
-    .command("export")
-    .description("Write the archive as JSON lines: a header, then one {table, record} per line (bytes hex, bigints decimal, times ISO)")
-    .option("--archive <file>", "the SQLite archive (required)")
-    .option("--table <table>", `only this table (${ARCHIVE_TABLES.join(", ")})`)
-    .option("--out <file>", "write here instead of stdout")
-    .action(async (options: ArchiveExportOptions) => {
-      setExitCode(await archiveExportCommand(options, io));
-    });
-}
 
 /**
  * `teezk archive export`: the archive's own snapshot export (src/store exportJsonLines), optionally filtered to

@@ -1,32 +1,15 @@
-import type { Command } from "commander";
 import { createKeyReleaseService, loadReleasableKeys } from "../../../services/keys/index.js";
 import { UsageError, type CliIo } from "../../io.js";
 import { parseCollateralFlags, parsePort } from "./parseServeOptions.js";
 import type { RunningService } from "./runUntilSignal.js";
-import { addEvidenceTrustOptions, addListeningLineJsonOption, addListenOptions, collateralServicesOf, extraTrustedRootsOf, listenWithArchive, serveUntilSignal, SIMULATE_ROOTS_WARNING, type ServeEvidenceTrustOptions, type ServeListenOptions } from "./serveSupport.js";
+import { DEFAULT_KEYS_PORT, type ServeEvidenceTrustOptions, type ServeListenOptions } from "./serveOptions.js";
+import { collateralServicesOf, extraTrustedRootsOf, listenWithArchive, serveUntilSignal, SIMULATE_ROOTS_WARNING } from "./serveSupport.js";
 
 export type ServeKeysOptions = ServeListenOptions & ServeEvidenceTrustOptions & { keys?: string };
 
-export const DEFAULT_KEYS_PORT = 7312;
-
-/**
- * Adds `teezk serve keys` to the `serve` command: the attestation-gated key-release service, on loopback by
- * default. Prints one line when listening (`--json`: `{"service":"keys","url","keys"}`; never key material) and
- * runs until SIGINT/SIGTERM.
- */
-export function registerServeKeysCommand(serve: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  const command = serve
-    .command("keys")
-    .description("Run the key-release service: keys leave only HPKE-sealed to an enclave whose fresh evidence passes the key's policy")
-    .option("--keys <file>", 'keys JSON: { "version": 1, "keys": [{ "id", "material": { "env" | "file" | "hex" }, "policy" }] } (required)');
-  addListenOptions(command, { defaultPort: DEFAULT_KEYS_PORT, archiveDescription: "record every release decision in this SQLite archive" });
-  addEvidenceTrustOptions(command, {
-    collateralDescription: "collateral folder for one evidence kind (tdx=<dir>, sgx=…, sevsnp=…, nvidia=…); repeatable",
-    devRootsDescription: "dev PKI folder for --simulate-roots",
-  });
-  addListeningLineJsonOption(command).action(async (options: ServeKeysOptions) => {
-    await serveUntilSignal({ io, setExitCode, start: () => startServeKeys(options, io) });
-  });
+/** `teezk serve keys`: starts the service, prints its listening line and runs until SIGINT/SIGTERM. */
+export async function serveKeys(options: ServeKeysOptions, io: CliIo, setExitCode: (code: number) => void): Promise<void> {
+  await serveUntilSignal({ io, setExitCode, start: () => startServeKeys(options, io) });
 }
 
 /** Builds and starts the service from the command's options; resolves once it listens. */

@@ -1,4 +1,3 @@
-import { Option, type Command } from "commander";
 import { zeroAddress, type Address, type Hex } from "viem";
 import {
   createProverNode,
@@ -12,7 +11,8 @@ import { getDevRoots } from "../../../tee/simulated/index.js";
 import { UsageError, type CliIo } from "../../io.js";
 import { parseAddressFlag, parseChainId, parsePort } from "./parseServeOptions.js";
 import type { RunningService } from "./runUntilSignal.js";
-import { addListeningLineJsonOption, addListenOptions, listenWithArchive, serveUntilSignal, type ServeListenOptions } from "./serveSupport.js";
+import { DEFAULT_PROVER_CHAIN_ID, DEFAULT_PROVER_PORT, type ServeListenOptions } from "./serveOptions.js";
+import { listenWithArchive, serveUntilSignal } from "./serveSupport.js";
 
 export type ServeProverOptions = ServeListenOptions & {
   simulate?: SimulatedProverVendor;
@@ -27,45 +27,9 @@ export type ServeProverOptions = ServeListenOptions & {
   keyRelease?: string;
 };
 
-/** Default port of `teezk serve prover` (prover 7310, verifier 7311, keys 7312). */
-export const DEFAULT_PROVER_PORT = 7310;
-/** The chain id receipts are signed for when --chain-id is not given: Hardhat's and anvil's. */
-export const DEFAULT_PROVER_CHAIN_ID = "31337";
-
-/**
- * Adds `teezk serve prover` to the `serve` command: a prover node (attestation, sealed witnesses, Groth16 proofs,
- * signed receipts) on loopback by default, backed by a simulated TEE (`--simulate`, development) or by the TEE the
- * machine is (`--tee`). Prints one line when listening (`--json`: `{"service":"prover","url","enclaveAddress",…}`)
- * and runs until SIGINT/SIGTERM.
- */
-export function registerServeProverCommand(serve: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  const command = serve
-    .command("prover")
-    .description("Run a prover node: GET /v1/attestation binds its keys to your nonce, POST /v1/prove proves a sealed witness and signs a receipt")
-    .addOption(new Option("--simulate <vendor>", "simulated TEE signed by the local dev root (NOT FOR PRODUCTION)").choices([...simulatedProverVendors]))
-    .addOption(new Option("--tee <kind>", "the TEE this machine is: evidence from configfs-tsm (tdx, sevsnp) or TEEZK_NITRO_ATTEST_CMD").choices(["tdx", "sevsnp", "nitro"]))
-    .option(
-      "--register <name=hex>",
-      "with --simulate: set a register (mrTd, rtmr0, measurement, pcr0, …) to change the measurement; repeatable",
-      (value: string, previous: string[] = []) => [...previous, value],
-    )
-    .option("--gpu", "with --simulate: add simulated NVIDIA GPU evidence bound to the same binding (composite)")
-    .option("--circuit <name>", "circuit to prove (artifacts under circuits/build); repeatable; default membership", (value: string, previous: string[] = []) => [
-      ...previous,
-      value,
-    ])
-    .option("--program-id <circuit=0x…>", "programId receipts carry for a circuit (the PrivateProofVerifier's); repeatable", (value: string, previous: string[] = []) => [
-      ...previous,
-      value,
-    ])
-    .option("--chain-id <id>", "chain id of the ReceiptVerifier receipts are signed for", DEFAULT_PROVER_CHAIN_ID)
-    .option("--receipt-verifier <address>", "ReceiptVerifier address receipts are signed for (EIP-712 domain); default none (zero address)");
-  addListenOptions(command, { defaultPort: DEFAULT_PROVER_PORT, archiveDescription: "record every proof and receipt in this SQLite archive before answering" });
-  command.option("--key-release <url>", "key-release service (teezk serve keys) for POST /v1/prove-stored: witnesses stored encrypted under a released data key");
-  command.option("--dev-roots <dir>", "dev PKI folder for --simulate (default $TEEZK_HOME/dev-roots or ./.teezk/dev-roots)");
-  addListeningLineJsonOption(command).action(async (options: ServeProverOptions) => {
-    await serveUntilSignal({ io, setExitCode, start: () => startServeProver(options, io) });
-  });
+/** `teezk serve prover`: starts the node, prints its listening line and runs until SIGINT/SIGTERM. */
+export async function serveProver(options: ServeProverOptions, io: CliIo, setExitCode: (code: number) => void): Promise<void> {
+  await serveUntilSignal({ io, setExitCode, start: () => startServeProver(options, io) });
 }
 
 /** Builds and starts the node from the command's options; resolves once it listens (tests call this directly). */

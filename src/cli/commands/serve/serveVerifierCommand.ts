@@ -1,4 +1,3 @@
-import type { Command } from "commander";
 import type { Hex, LocalAccount } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { TeezkError } from "../../../errors/index.js";
@@ -9,7 +8,8 @@ import { UsageError, type CliIo } from "../../io.js";
 import { parseAddressFlag, parseChainId, parseCollateralFlags, parsePort } from "./parseServeOptions.js";
 import type { RunningService } from "./runUntilSignal.js";
 import { isClusterWorker, reportListening, startVerifierCluster, workerKeyEnv } from "./serveVerifierCluster.js";
-import { addEvidenceTrustOptions, addListeningLineJsonOption, addListenOptions, collateralServicesOf, extraTrustedRootsOf, listenWithArchive, serveUntilSignal, SIMULATE_ROOTS_WARNING, type ServeEvidenceTrustOptions, type ServeListenOptions } from "./serveSupport.js";
+import { DEFAULT_VERIFIER_PORT, type ServeEvidenceTrustOptions, type ServeListenOptions } from "./serveOptions.js";
+import { collateralServicesOf, extraTrustedRootsOf, listenWithArchive, serveUntilSignal, SIMULATE_ROOTS_WARNING } from "./serveSupport.js";
 
 export type ServeVerifierOptions = ServeListenOptions &
   ServeEvidenceTrustOptions & {
@@ -22,55 +22,29 @@ export type ServeVerifierOptions = ServeListenOptions &
     workers?: string;
   };
 
-/** Default port of `teezk serve verifier` (prover 7310, verifier 7311, keys 7312 by convention). */
-export const DEFAULT_VERIFIER_PORT = 7311;
-
 /**
- * Adds `teezk serve verifier` to the `serve` command: a committee member's verifier node on loopback by default.
- * It prints one line when listening (`--json`: `{"service":"verifier","url","address","committee"}`) and runs
- * until SIGINT/SIGTERM.
+ * `teezk serve verifier`: a committee member's verifier node (with `--workers N`, a primary forking N workers that
+ * share the port); prints one listening line (`--json`: `{"service":"verifier","url","address","committee"}`) and
+ * runs until SIGINT/SIGTERM.
  */
-export function registerServeVerifierCommand(serve: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  const command = serve
-    .command("verifier")
-    .description("Run a verifier node: POST /v1/verify verifies evidence, appraises it and signs an EIP-712 committee verdict")
-    .option("--policy <file>", "reference values JSON the node signs for (required)")
-    .option("--committee <address>", "CommitteeAttestationVerifier address: the verdicts' EIP-712 domain (required)")
-    .option("--chain-id <id>", "chain id of the committee contract (required)")
-    .option("--key-env <NAME>", "environment variable holding the node's secp256k1 private key (hex); default: an ephemeral key");
-  addListenOptions(command, { defaultPort: DEFAULT_VERIFIER_PORT, archiveDescription: "record every decision in this SQLite archive" });
-  addEvidenceTrustOptions(command, {
-    collateralDescription:
-      "collateral folder for one evidence kind (tdx=<dir>, sgx=…, sevsnp=…, nvidia=…); repeatable; parsed once, reloaded when the folder changes or every minute",
-    devRootsDescription: "dev PKI folder for --simulate-roots (default $TEEZK_HOME/dev-roots or ./.teezk/dev-roots)",
-  });
-  command
-    .option("--allow-request-time", "accept any `at` in requests (re-verify past evidence as of its own time)")
-    .option(
-      "--request-time-skew <seconds>",
-      "without --allow-request-time, accept an `at` this close to the node's clock (either way), so committee members asked with one time sign the same claims",
-      String(DEFAULT_REQUEST_TIME_SKEW_MS / 1000),
-    )
-    .option("--workers <n>", "processes sharing the port (node:cluster), e.g. one per core", "1");
-  addListeningLineJsonOption(command).action(async (options: ServeVerifierOptions) => {
-    await serveUntilSignal({
-      io,
-      setExitCode,
-      start: async () => {
-        const workers = parseWorkers(options.workers);
-        return workers > 1 && !isClusterWorker() ? await startVerifierClusterFromOptions(options, workers, io) : await startServeVerifier(options, io);
-      },
-      // A worker also stops when its primary is gone (no orphaned listeners).
-      stopSignal: () => {
-        const orphaned = new AbortController();
-        if (isClusterWorker()) process.once("disconnect", () => orphaned.abort());
-        return orphaned.signal;
-      },
-      // The IPC channel to the primary would keep a worker alive after its server closed.
-      afterStop: () => {
-        if (isClusterWorker() && process.connected) process.disconnect();
-      },
-    });
+export async function serveVerifier(options: ServeVerifierOptions, io: CliIo, setExitCode: (code: number) => void): Promise<void> {
+  await serveUntilSignal({
+    io,
+    setExitCode,
+    start: async () => {
+      const workers = parseWorkers(options.workers);
+      return workers > 1 && !isClusterWorker() ? await startVerifierClusterFromOptions(options, workers, io) : await startServeVerifier(options, io);
+    },
+    // A worker also stops when its primary is gone (no orphaned listeners).
+    stopSignal: () => {
+      const orphaned = new AbortController();
+      if (isClusterWorker()) process.once("disconnect", () => orphaned.abort());
+      return orphaned.signal;
+    },
+    // The IPC channel to the primary would keep a worker alive after its server closed.
+    afterStop: () => {
+      if (isClusterWorker() && process.connected) process.disconnect();
+    },
   });
 }
 

@@ -6,7 +6,7 @@ import { MAX_EVIDENCE_FILE_BYTES, verifyEvidence, type VerifyEvidenceParameters,
 import type { PinnedRoot } from "../../../util/x509.js";
 import { loadReferenceValues, type Appraisal } from "../../../policy/index.js";
 import { ExitCode, UsageError, type CliIo } from "../../io.js";
-import type { VerifyFetchOptions } from "../collateral/collateralCommand.js";
+import type { VerifyFetchOptions } from "../collateral/collateralServiceOptions.js";
 import { reportCommandError } from "../../support/reportCommandError.js";
 import { describeSource, withFetchedCollateral } from "../collateral/collateralCommand.js";
 import type { ItemSource } from "../../../collateral/index.js";

@@ -1,0 +1,21 @@
+import { Option, type Command } from "commander";
+import type { CliIo } from "../../io.js";
+import type { CollateralFetchOptions } from "./collateralCommand.js";
+import { addCollateralServiceOptions } from "./collateralServiceOptions.js";
+
+/** Adds `teezk collateral fetch` to the program. */
+export function registerCollateralCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  const collateral = program.command("collateral").description("Collateral from the vendors' services (Intel PCS/PCCS, AMD KDS, NVIDIA RIM service), cached");
+  const fetch = collateral
+    .command("fetch")
+    .description("Write the complete collateral folder for a piece of evidence (the files `teezk verify --collateral` reads), verified with it")
+    .argument("<evidence>", "evidence file")
+    .option("--out <dir>", "new or empty folder to write (required)")
+    .option("--at <iso-time>", "time to judge freshness and verify at (default: now)")
+    .addOption(new Option("--type <type>", "evidence type (detected when omitted)").choices(["tdx", "sgx", "sevsnp", "nitro", "nvidia"]))
+    .option("--json", "machine-readable output");
+  addCollateralServiceOptions(fetch).action(async (file: string, options: CollateralFetchOptions) => {
+    const { collateralFetchCommand } = await import("./collateralCommand.js");
+    setExitCode(await collateralFetchCommand(file, options, io));
+  });
+}
