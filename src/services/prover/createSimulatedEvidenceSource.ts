@@ -4,11 +4,8 @@ import type { Hex } from "viem";
 import { writeCollateralFolder } from "../../devnet/writeCollateralFolder.js";
 import { TeezkError } from "../../errors/index.js";
 import { getDevRoots, simulateDcapQuote, simulateEvidence, type DevRoots, type SimulateEvidenceReturnType } from "../../tee/simulated/index.js";
-import type { CollectedEvidence, EvidenceSource } from "./types.js";
+import { simulatedProverVendors, type CollectedEvidence, type EvidenceSource, type SimulatedProverVendor } from "./types.js";
 
-/** The CPU TEEs a simulated prover node can stand in for. */
-export type SimulatedProverVendor = "tdx" | "sevsnp" | "nitro" | "sgx";
-export const simulatedProverVendors: readonly SimulatedProverVendor[] = ["tdx", "sevsnp", "nitro", "sgx"];
 
 export type CreateSimulatedEvidenceSourceParameters = {
   vendor: SimulatedProverVendor;

@@ -7,12 +7,11 @@ export {
 } from "./createProverNode.js";
 export {
   createSimulatedEvidenceSource,
-  simulatedProverVendors,
-  type SimulatedProverVendor,
   type CreateSimulatedEvidenceSourceParameters,
   type CreateSimulatedEvidenceSourceReturnType,
   type CreateSimulatedEvidenceSourceErrorType,
 } from "./createSimulatedEvidenceSource.js";
+export { simulatedProverVendors, type SimulatedProverVendor } from "./types.js";
 export {
   createTeeEvidenceSource,
   type CreateTeeEvidenceSourceParameters,

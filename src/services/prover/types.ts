@@ -143,3 +143,7 @@ export type ProverNodeStats = {
   /** Proofs answered (archived first when an archive is kept). */
   proofs: number;
 };
+
+/** The CPU TEEs a simulated prover node can stand in for (here, not beside the simulator, so the CLI can list them without loading it). */
+export type SimulatedProverVendor = "tdx" | "sevsnp" | "nitro" | "sgx";
+export const simulatedProverVendors: readonly SimulatedProverVendor[] = ["tdx", "sevsnp", "nitro", "sgx"];

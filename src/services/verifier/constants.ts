@@ -1,4 +1,5 @@
-import { MAX_GPU_EVIDENCE_BYTES } from "../../evidence/nvidia/index.js";
+// The leaf module, not the vendor index: the CLI reads these constants while declaring flags, before any verifier loads.
+import { MAX_GPU_EVIDENCE_BYTES } from "../../evidence/nvidia/types.js";
 
 /**
  * Largest JSON body `POST /v1/verify` reads. The largest evidence any vendor verifier accepts is NVIDIA's
