@@ -1,6 +1,6 @@
 import { Option, type Command } from "commander";
 import { DEFAULT_REQUEST_TIME_SKEW_MS } from "../../../services/verifier/constants.js";
-import { simulatedProverVendors } from "../../../services/prover/createSimulatedEvidenceSource.js";
+import { simulatedProverVendors } from "../../../services/prover/types.js";
 import type { CliIo } from "../../io.js";
 import type { ServeKeysOptions } from "./serveKeysCommand.js";
 import type { ServeProverOptions } from "./serveProverCommand.js";
