@@ -20,6 +20,7 @@ const suites: Array<() => Promise<BenchSuite>> = [
   async () => (await import("./verifierLoad.js")).verifierLoadBench,
   async () => (await import("./collateral.js")).collateralBench,
   async () => (await import("./rollup.js")).rollupBench,
+  async () => (await import("./cli.js")).cliBench,
 ];
 
 async function main(): Promise<void> {
