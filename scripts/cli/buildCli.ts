@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
@@ -104,7 +105,7 @@ const viemEntryPoints = ["viem", "viem/accounts"];
 function viemDeepImports(): Plugin {
   const definitions = new Map<string, Map<string, { file: string; name: string }>>();
   for (const entryPoint of viemEntryPoints) {
-    const entryFile = fileURLToPath(import.meta.resolve(entryPoint));
+    const entryFile = esmEntryFile(entryPoint);
     const names = new Map<string, { file: string; name: string }>();
     for (const [, list, from] of readFileSync(entryFile, "utf8").matchAll(/export\s*\{([^}]*)\}\s*from\s*'([^']+)'/g)) {
       const file = from!.startsWith(".") ? join(dirname(entryFile), from!) : from!;
@@ -145,6 +146,16 @@ function viemDeepImports(): Plugin {
       });
     },
   };
+}
+
+/** The file a package's ES-module entry point resolves to (import.meta.resolve, which the test runner lacks). */
+function esmEntryFile(specifier: string): string {
+  const [scope, name] = specifier.split("/");
+  const packageName = scope!.startsWith("@") ? `${scope}/${name}` : scope!;
+  const subpath = `.${specifier.slice(packageName.length)}`;
+  const manifestFile = createRequire(join(repoRoot, "package.json")).resolve(`${packageName}/package.json`);
+  const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as { exports: Record<string, { import: string }> };
+  return join(dirname(manifestFile), manifest.exports[subpath]!.import);
 }
 
 /** Copies the files compiled modules open beside themselves; refuses two of them with one name. */

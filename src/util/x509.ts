@@ -18,11 +18,14 @@ export function parseCertificate(input: Uint8Array | string, what = "certificate
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
-/** Every certificate in a PEM bundle, in file order. Tolerates a missing final newline and stray text. */
-export function parsePemBundle(pem: string, what = "certificate chain"): X509Certificate[] {
+/**
+ * Every certificate in a PEM bundle, in file order. Tolerates a missing final newline and stray text. `parse`
+ * turns one PEM block into a certificate (a verifier that sees the same certificates again may remember them).
+ */
+export function parsePemBundle(pem: string, what = "certificate chain", parse: (block: string, what: string) => X509Certificate = parseCertificate): X509Certificate[] {
   const blocks = pem.match(PEM_BLOCK) ?? [];
   if (blocks.length === 0) throw new TeezkError("CERT_PARSE", `The ${what} holds no PEM certificate`);
-  return blocks.map((block, index) => parseCertificate(block, `${what} entry ${index}`));
+  return blocks.map((block, index) => parse(block, `${what} entry ${index}`));
 }
 
 export function certificateSha256(cert: X509Certificate): Hex {
@@ -45,6 +48,11 @@ export type VerifyChainParameters = {
   extraRoots?: readonly X509Certificate[];
   at: Date;
   what: string;
+  /**
+   * Whether `child`'s signature verifies with `parent`'s key (the root's self-signature included); a verifier
+   * that sees the same chains again may remember successes. Default: OpenSSL, every time.
+   */
+  verifySignature?: (child: X509Certificate, parent: X509Certificate) => boolean;
 };
 
 export type VerifyChainReturnType = { root: X509Certificate; rootSha256: Hex; rootName: string; chain: X509Certificate[] };
@@ -54,14 +62,15 @@ export type VerifyChainReturnType = { root: X509Certificate; rootSha256: Hex; ro
  * valid at `at`, and the root self-signed with a pinned fingerprint. OpenSSL does the signature maths
  * (ECDSA P-256/P-384, RSA-PSS).
  */
-export function verifyCertificateChain({ chain, pinnedRoots, extraRoots = [], at, what }: VerifyChainParameters): VerifyChainReturnType {
+export function verifyCertificateChain({ chain, pinnedRoots, extraRoots = [], at, what, verifySignature = verifyIssuedSignature }: VerifyChainParameters): VerifyChainReturnType {
   if (chain.length === 0) throw new TeezkError("CERT_CHAIN_INVALID", `The ${what} is empty`);
   const full = [...chain];
   const last = full[full.length - 1]!;
   // The root's self-signature is one public-key operation (~0.7 ms for P-384): check it once.
+  const isSelfSigned = (cert: X509Certificate) => cert.checkIssued(cert) && verifySignature(cert, cert);
   const chainEndsAtRoot = isSelfSigned(last);
   if (!chainEndsAtRoot) {
-    const root = extraRoots.find((candidate) => last.checkIssued(candidate) && safeVerify(last, candidate));
+    const root = extraRoots.find((candidate) => last.checkIssued(candidate) && verifySignature(last, candidate));
     if (!root) {
       throw new TeezkError("CERT_CHAIN_INVALID", `The ${what} does not end at a root certificate`, {
         details: `last certificate issuer: ${last.issuer.replace(/\n/g, ", ")}`,
@@ -81,7 +90,7 @@ export function verifyCertificateChain({ chain, pinnedRoots, extraRoots = [], at
     if (!parent.ca) {
       throw new TeezkError("CERT_CHAIN_INVALID", `In the ${what}, certificate ${index + 1} is not a CA but issues certificate ${index}`);
     }
-    if (!safeVerify(child, parent)) {
+    if (!verifySignature(child, parent)) {
       throw new TeezkError("SIGNATURE_INVALID", `In the ${what}, the signature on certificate ${index} does not verify`);
     }
   }
@@ -97,11 +106,8 @@ export function verifyCertificateChain({ chain, pinnedRoots, extraRoots = [], at
   return { root, rootSha256, rootName: pin.name, chain: full };
 }
 
-function isSelfSigned(cert: X509Certificate): boolean {
-  return cert.checkIssued(cert) && safeVerify(cert, cert);
-}
-
-function safeVerify(child: X509Certificate, parent: X509Certificate): boolean {
+/** Whether `child`'s signature verifies with `parent`'s public key; false on any OpenSSL error. */
+export function verifyIssuedSignature(child: X509Certificate, parent: X509Certificate): boolean {
   try {
     return child.verify(parent.publicKey);
   } catch {

@@ -7,6 +7,7 @@ import { parsePemBundle, type PinnedRoot } from "../../util/x509.js";
 import type { VerifyEvidenceParameters } from "../types.js";
 import { appraiseDcapCollateral, type DcapCollateral } from "./collateral/index.js";
 import { BoundedCache } from "./collateral/BoundedCache.js";
+import { parseCertificateCached } from "./collateral/parseCertificateCached.js";
 import { parsePckExtensionsCached } from "./collateral/parsePckExtensionsCached.js";
 import { verifyCertificateChainCached } from "./collateral/verifyCertificateChainCached.js";
 import { INTEL_PINNED_ROOTS, MAX_PCK_CHAIN_CERTIFICATES, TEE_TYPE_TDX } from "./constants.js";
@@ -178,7 +179,7 @@ function parsePckChainPem(text: string): X509Certificate[] {
   const key = createHash("sha256").update(text, "latin1").digest("hex");
   const cached = pckChainPems.get(key);
   if (cached) return [...cached];
-  const certificates = parsePemBundle(text, "PCK certificate chain");
+  const certificates = parsePemBundle(text, "PCK certificate chain", parseCertificateCached);
   pckChainPems.set(key, Object.freeze([...certificates]));
   return certificates;
 }

@@ -1,6 +1,7 @@
 import type { X509Certificate } from "node:crypto";
 import { TeezkError } from "../../../errors/index.js";
-import { parseCertificate, parsePemBundle } from "../../../util/x509.js";
+import { parsePemBundle } from "../../../util/x509.js";
+import { parseCertificateCached } from "./parseCertificateCached.js";
 
 // Field decoders shared by both collateral layouts; every failure is COLLATERAL_INVALID naming the source.
 
@@ -22,10 +23,13 @@ export function signatureBytes(value: unknown, source: string): Uint8Array {
 export function binaryField(value: unknown, source: string, maxBytes: number): Uint8Array {
   if (typeof value === "string") {
     const clean = value.startsWith("0x") ? value.slice(2) : value;
-    if (clean.length > maxBytes * 2 || clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean)) {
+    // Node's hex decoder stops at the first pair that is not hex, so a full-length result means every pair was
+    // (the same test as /^[0-9a-fA-F]*$/, without a second pass over a CRL's kilobytes of text).
+    const bytes = clean.length > maxBytes * 2 || clean.length % 2 !== 0 ? undefined : Buffer.from(clean, "hex");
+    if (!bytes || bytes.length * 2 !== clean.length) {
       throw new TeezkError("COLLATERAL_INVALID", `${source}: expected hex of at most ${maxBytes} bytes`);
     }
-    return new Uint8Array(Buffer.from(clean, "hex"));
+    return new Uint8Array(bytes);
   }
   if (Array.isArray(value) && value.length <= maxBytes && value.every((byte) => Number.isInteger(byte) && byte >= 0 && byte <= 255)) {
     return Uint8Array.from(value as number[]);
@@ -40,7 +44,7 @@ export function stringField(value: unknown, source: string): string {
 
 export function pemChain(text: string, source: string): X509Certificate[] {
   try {
-    return parsePemBundle(text, source);
+    return parsePemBundle(text, source, parseCertificateCached);
   } catch (error) {
     throw new TeezkError("COLLATERAL_INVALID", `${source}: not a PEM certificate chain`, { cause: error, details: String(error) });
   }
@@ -48,7 +52,7 @@ export function pemChain(text: string, source: string): X509Certificate[] {
 
 export function certificate(bytes: Uint8Array, source: string): X509Certificate {
   try {
-    return parseCertificate(bytes, source);
+    return parseCertificateCached(bytes, source);
   } catch (error) {
     throw new TeezkError("COLLATERAL_INVALID", `${source}: not a DER certificate`, { cause: error, details: String(error) });
   }

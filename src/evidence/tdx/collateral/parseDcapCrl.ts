@@ -51,7 +51,8 @@ export function parseDcapCrl(der: Uint8Array, source: string): DcapCrl {
       const [serial, revocationDate] = entry.tag === DerTag.SEQUENCE ? readDerSequence(entry.value, `${what} revoked entry`, "COLLATERAL_INVALID") : [];
       if (serial?.tag !== DerTag.INTEGER || serial.value.length === 0) return invalid("a revoked entry has no serial number");
       readTime(revocationDate, `${what} revocationDate`);
-      revokedSerials.add(normalizeSerial(Buffer.from(serial.value.buffer, serial.value.byteOffset, serial.value.length).toString("hex")));
+      // Lowercase hex already: only leading zeros separate it from normalizeSerial's form.
+      revokedSerials.add(Buffer.from(serial.value.buffer, serial.value.byteOffset, serial.value.length).toString("hex").replace(/^0+/, "") || "0");
     }
   }
   if (next()?.tag === CONTEXT_CRL_EXTENSIONS) index++;
@@ -70,21 +71,42 @@ export function parseDcapCrl(der: Uint8Array, source: string): DcapCrl {
   };
 }
 
-/** UTCTime (YYMMDDHHMMSSZ, 1950–2049) or GeneralizedTime (YYYYMMDDHHMMSSZ), the only DER forms (RFC 5280 §4.1.2.5). */
+/**
+ * UTCTime (YYMMDDHHMMSSZ, 1950–2049) or GeneralizedTime (YYYYMMDDHHMMSSZ), the only DER forms (RFC 5280 §4.1.2.5).
+ * Read digit by digit from the bytes: a PCK CRL holds a time per revoked certificate, and decoding each to text
+ * for a regular expression was a tenth of reading the collateral.
+ */
 function readTime(element: DerElement | undefined, what: string): Date {
-  const text = element ? Buffer.from(element.value.buffer, element.value.byteOffset, element.value.length).toString("latin1") : "";
-  const match =
-    element?.tag === UTC_TIME ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : element?.tag === GENERALIZED_TIME ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : null;
-  if (!match) throw new TeezkError("COLLATERAL_INVALID", `${what}: expected a DER UTCTime or GeneralizedTime`, { details: JSON.stringify(text.slice(0, 32)) });
-  const [, year, month, day, hour, minute, second] = match.map(Number) as [number, number, number, number, number, number, number];
-  const fullYear = element!.tag === UTC_TIME ? (year >= 50 ? 1900 + year : 2000 + year) : year;
-  const time = Date.UTC(fullYear, month - 1, day, hour, minute, second);
-  const date = new Date(time);
+  const bytes = element?.value;
+  const yearDigits = element?.tag === UTC_TIME ? 2 : element?.tag === GENERALIZED_TIME ? 4 : 0;
+  if (!bytes || yearDigits === 0 || bytes.length !== yearDigits + 11 || bytes[bytes.length - 1] !== 0x5a || !asciiDigits(bytes, bytes.length - 1)) {
+    const text = element ? Buffer.from(element.value.buffer, element.value.byteOffset, element.value.length).toString("latin1") : "";
+    throw new TeezkError("COLLATERAL_INVALID", `${what}: expected a DER UTCTime or GeneralizedTime`, { details: JSON.stringify(text.slice(0, 32)) });
+  }
+  const number = (start: number, digits: number) => {
+    let value = 0;
+    for (let index = start; index < start + digits; index++) value = value * 10 + bytes[index]! - 0x30;
+    return value;
+  };
+  const year = number(0, yearDigits);
+  const month = number(yearDigits, 2);
+  const day = number(yearDigits + 2, 2);
+  const hour = number(yearDigits + 4, 2);
+  const minute = number(yearDigits + 6, 2);
+  const second = number(yearDigits + 8, 2);
+  const fullYear = yearDigits === 2 ? (year >= 50 ? 1900 + year : 2000 + year) : year;
+  const date = new Date(Date.UTC(fullYear, month - 1, day, hour, minute, second));
   // Date.UTC rolls 31 February into March; a real timestamp round-trips.
   if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
-    throw new TeezkError("COLLATERAL_INVALID", `${what}: ${text} is not a valid time`);
+    throw new TeezkError("COLLATERAL_INVALID", `${what}: ${Buffer.from(bytes).toString("latin1")} is not a valid time`);
   }
   return date;
+}
+
+/** Whether the first `count` bytes are ASCII digits (what the regular expression's \d accepted). */
+function asciiDigits(bytes: Uint8Array, count: number): boolean {
+  for (let index = 0; index < count; index++) if (bytes[index]! < 0x30 || bytes[index]! > 0x39) return false;
+  return true;
 }
 
 /** Serial numbers compare as integers: lowercase hex without leading zeros (node prints "00AB", DER "ab"). */

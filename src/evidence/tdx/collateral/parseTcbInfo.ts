@@ -3,7 +3,8 @@ import { TeezkError } from "../../../errors/index.js";
 import { advisoryIds, check, date, enclaveTcbLevelSchema, hex, hexOf, intelTcbStatusSchema, svn, toEnclaveTcbLevel } from "./collateralSchema.js";
 import type { TcbInfo, TcbLevel } from "./types.js";
 
-const components = z.array(z.object({ svn }).passthrough()).length(16);
+// Only each component's svn is read: the default (strip) mode skips copying the other keys that passthrough copied.
+const components = z.array(z.object({ svn })).length(16);
 const levelV3 = z.object({
   tcb: z.object({ sgxtcbcomponents: components, pcesvn: z.number().int().min(0).max(0xffff), tdxtcbcomponents: components.optional() }),
   tcbDate: date,

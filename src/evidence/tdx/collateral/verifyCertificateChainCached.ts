@@ -1,5 +1,5 @@
 import type { X509Certificate } from "node:crypto";
-import { assertValidAt, verifyCertificateChain, type VerifyChainParameters, type VerifyChainReturnType } from "../../../util/x509.js";
+import { assertValidAt, verifyCertificateChain, verifyIssuedSignature, type VerifyChainParameters, type VerifyChainReturnType } from "../../../util/x509.js";
 import { BoundedCache } from "./BoundedCache.js";
 
 export type VerifyCertificateChainCachedParameters = VerifyChainParameters;
@@ -8,6 +8,8 @@ export type VerifyCertificateChainCachedReturnType = VerifyChainReturnType;
 /** A few hundred platforms' PCK chains plus the TCB signing chains: each entry is a handful of certificates. */
 const CHAIN_CACHE_ENTRIES = 512;
 const verifiedChains = new BoundedCache<string, VerifyChainReturnType>(CHAIN_CACHE_ENTRIES);
+/** Certificate signatures that verified, keyed "child>issuer" by SHA-256 fingerprints: roots, CAs and a fleet's leaves. */
+const verifiedSignatures = new BoundedCache<string, true>(CHAIN_CACHE_ENTRIES * 2);
 
 /**
  * `verifyCertificateChain` with its time-independent part remembered. Issuance, CA flags, signatures and the
@@ -23,7 +25,7 @@ export function verifyCertificateChainCached(params: VerifyCertificateChainCache
     cached.chain.forEach((cert, index) => assertValidAt(cert, params.at, `${params.what} certificate ${index}`));
     return { ...cached, chain: [...cached.chain] };
   }
-  const result = verifyCertificateChain(params);
+  const result = verifyCertificateChain({ ...params, verifySignature: verifyIssuedSignatureCached });
   verifiedChains.set(key, Object.freeze({ ...result, chain: Object.freeze([...result.chain]) as X509Certificate[] }));
   return result;
 }
@@ -34,4 +36,17 @@ function chainKey({ chain, pinnedRoots, extraRoots = [] }: VerifyChainParameters
     extraRoots.map((cert) => cert.fingerprint256).join(","),
     pinnedRoots.map((pin) => `${pin.sha256.toLowerCase()}=${JSON.stringify(pin.name)}`).join(","),
   ].join("|");
+}
+
+/**
+ * A certificate's signature by its issuer is a pure function of the two DERs, so a success is remembered by their
+ * fingerprints: the Intel root's self-signature, checked at the end of the PCK chain and of the TCB signing chain
+ * of the same quote, costs one public-key operation instead of two. Failures are not kept.
+ */
+function verifyIssuedSignatureCached(child: X509Certificate, parent: X509Certificate): boolean {
+  const key = `${child.fingerprint256}>${parent.fingerprint256}`;
+  if (verifiedSignatures.get(key)) return true;
+  const valid = verifyIssuedSignature(child, parent);
+  if (valid) verifiedSignatures.set(key, true);
+  return valid;
 }

@@ -1,0 +1,37 @@
+import { createHash, type X509Certificate } from "node:crypto";
+import { parseCertificate } from "../../../util/x509.js";
+import { BoundedCache } from "./BoundedCache.js";
+
+/** Intel's roots, PCK CAs, TCB signing certificates and a fleet's PCK leaves. */
+const CERTIFICATE_CACHE_ENTRIES = 1024;
+const parsed = new BoundedCache<string, X509Certificate>(CERTIFICATE_CACHE_ENTRIES);
+
+/** A certificate is 1–2 KiB of PEM; longer input is keyed by its digest so that hostile input leaves a small key. */
+const MAX_TEXT_KEY_LENGTH = 8192;
+/** One PEM certificate block whose body is plain base64 lines (RFC 7468's strict form). */
+const STRICT_PEM_CERTIFICATE = /^-----BEGIN CERTIFICATE-----\r?\n((?:[A-Za-z0-9+/]+\r?\n)*[A-Za-z0-9+/]*={0,2}\r?\n?)-----END CERTIFICATE-----$/;
+
+/**
+ * `parseCertificate` remembered by its input (PEM text or DER): a quote and its collateral carry the Intel root
+ * four times and the PCK and TCB signing CAs twice each, and parsing is the largest part of reading collateral.
+ * Parsing is a pure function of the bytes and X509Certificate is immutable, so one object serves every copy.
+ * Successes only: malformed input is parsed (and refused) every time.
+ *
+ * A strict PEM block is base64-decoded here and OpenSSL parses the DER, which takes half the time of OpenSSL
+ * reading the PEM itself; anything else (headers, stray characters) goes to OpenSSL's PEM reader as before.
+ */
+export function parseCertificateCached(input: string | Uint8Array, what: string): X509Certificate {
+  const key =
+    typeof input === "string" && input.length <= MAX_TEXT_KEY_LENGTH
+      ? `pem:${input}`
+      : createHash("sha256")
+          .update(typeof input === "string" ? "pem:" : "der:")
+          .update(input)
+          .digest("hex");
+  const cached = parsed.get(key);
+  if (cached) return cached;
+  const strict = typeof input === "string" ? STRICT_PEM_CERTIFICATE.exec(input) : null;
+  const certificate = parseCertificate(strict ? Buffer.from(strict[1]!, "base64") : input, what);
+  parsed.set(key, certificate);
+  return certificate;
+}
