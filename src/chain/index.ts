@@ -1,4 +1,5 @@
 export { COMMITTEE_PATH, type TeezkClients, type TeezkAddresses, type TransactionResult } from "./types.js";
+export { ROLE_IDS, ROLE_NAMES, ROUTE_IDS, DEFAULT_ADMIN_ROLE, roleNameOf, type RoleName } from "./roleAndRouteIds.js";
 export {
   timelockAbi,
   measurementRegistryAbi,
@@ -36,6 +37,32 @@ export {
   type RegisterEnclaveReturnType,
   type RegisterEnclaveErrorType,
 } from "./registerEnclave.js";
+export {
+  registerThroughCommittee,
+  type EnclaveAttestation,
+  type CommitteeVerdict,
+  type RegisterThroughCommitteeParameters,
+  type RegisterThroughCommitteeReturnType,
+  type RegisterThroughCommitteeErrorType,
+} from "./registerThroughCommittee.js";
+export {
+  registerWithVerdicts,
+  type RegisterWithVerdictsParameters,
+  type RegisterWithVerdictsReturnType,
+  type RegisterWithVerdictsErrorType,
+} from "./registerWithVerdicts.js";
+export {
+  checkCommitteeVerdicts,
+  type CheckCommitteeVerdictsParameters,
+  type CheckCommitteeVerdictsReturnType,
+  type CheckCommitteeVerdictsErrorType,
+} from "./checkCommitteeVerdicts.js";
+export {
+  readProgramRequiresGpu,
+  gpuEvidenceRequired,
+  type ReadProgramRequiresGpuParameters,
+  type ReadProgramRequiresGpuErrorType,
+} from "./readProgramRequiresGpu.js";
 export {
   registerComposite,
   type RegisterCompositeParameters,

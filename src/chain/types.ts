@@ -1,4 +1,5 @@
 import type { Account, Address, Chain, Hash, PublicClient, TransactionReceipt, Transport, WalletClient } from "viem";
+import { ROUTE_IDS } from "./roleAndRouteIds.js";
 
 /** The two viem clients every call takes: a reader and a signer that pays for transactions. */
 export type TeezkClients = {
@@ -24,5 +25,5 @@ export type TransactionResult = {
   receipt: TransactionReceipt;
 };
 
-/** The attestation route id of the committee path in EnclaveRegistry (ignition/modules/Teezk.ts). */
-export const COMMITTEE_PATH = 1;
+/** The attestation route id of the committee path in EnclaveRegistry. */
+export const COMMITTEE_PATH = ROUTE_IDS.committee;

@@ -91,3 +91,11 @@ export function decodeCompositeClaims(encoded: Hex): CompositeClaims {
 export function decodeVerdictClaims(encoded: Hex): CompositeClaims {
   return (encoded.length - 2) / 2 === ENCODED_CLAIMS_BYTES ? { claims: decodeClaims(encoded), gpuClaims: [] } : decodeCompositeClaims(encoded);
 }
+
+/**
+ * What a committee verdict is over: abi.encode(claims), or the composite's abi.encode(claims, gpuClaims) when GPUs
+ * came with the evidence (the inverse of decodeVerdictClaims).
+ */
+export function encodeVerdictClaims({ claims, gpuClaims }: { claims: Claims; gpuClaims?: readonly Claims[] }): Hex {
+  return gpuClaims && gpuClaims.length > 0 ? encodeCompositeClaims({ claims, gpuClaims: [...gpuClaims] }) : encodeClaims(claims);
+}

@@ -7,6 +7,7 @@ export {
   encodeCompositeClaims,
   decodeCompositeClaims,
   decodeVerdictClaims,
+  encodeVerdictClaims,
   ENCODED_CLAIMS_BYTES,
   type CompositeClaims,
 } from "./encodeClaims.js";

@@ -1,0 +1,75 @@
+import { getAddress, keccak256, recoverAddress, type Address, type Hex } from "viem";
+import { encodeVerdictClaims, TeeType, type Claims } from "../claims/index.js";
+import { TeezkError } from "../errors/index.js";
+import type { ContractDomain } from "../receipts/types.js";
+import { gpuEvidenceRequired } from "./readProgramRequiresGpu.js";
+import { hashVerdict, type Verdict } from "./signVerdict.js";
+
+export type CheckCommitteeVerdictsParameters = {
+  /** The CPU claims the verdicts are over. */
+  claims: Claims;
+  /** The GPUs' claims of a composite, signed over with `claims` as one record; empty for CPU-only evidence. */
+  gpuClaims: readonly Claims[];
+  verdicts: readonly Verdict[];
+  /** The DESIGN §3 binding of (enclave, HPKE key hash, nonce) the registration will name (computeBinding). */
+  binding: Hex;
+  /** The CommitteeAttestationVerifier the verdicts must be signed for. */
+  committee: ContractDomain;
+  /** The program, when it requires a GPU (readProgramRequiresGpu): CPU-only verdicts are GPU_EVIDENCE_REQUIRED. */
+  gpuRequiredBy?: Hex;
+};
+export type CheckCommitteeVerdictsReturnType = {
+  /** What the verdicts sign: keccak256 of the claims, or of the composite when GPUs came with them. */
+  claimsHash: Hex;
+};
+export type CheckCommitteeVerdictsErrorType = TeezkError;
+
+/**
+ * The registration's preflight, before any transaction: what EnclaveRegistry would refuse with less context.
+ * Verdicts over a GPU's claims are GPU_NOT_AN_ENCLAVE (no enclave stands behind a GPU report); a GPU part that is
+ * not NVIDIA claims is MALFORMED; a GPU whose nonce is not the binding BORROWED_GPU_REPORT; CPU claims whose
+ * reportData is not the binding BINDING_MISMATCH; a verdict that does not recover to its stated signer over these
+ * claims for this committee and chain VERDICT_INVALID; CPU-only verdicts for a program that requires a GPU
+ * GPU_EVIDENCE_REQUIRED. Whether the signers are members and enough is the
+ * contract's to say.
+ */
+export async function checkCommitteeVerdicts(parameters: CheckCommitteeVerdictsParameters): Promise<CheckCommitteeVerdictsReturnType> {
+  const { claims, gpuClaims, verdicts, committee } = parameters;
+  const binding = parameters.binding.toLowerCase();
+  if (claims.teeType === TeeType.NVIDIA_GPU) {
+    throw new TeezkError("GPU_NOT_AN_ENCLAVE", "The verdicts are over an NVIDIA GPU's claims: no enclave stands behind a GPU report (its nonce is chosen by whoever drives the GPU)", {
+      metaMessages: ["Collect verdicts over the CPU TEE's evidence carrying the binding, with the GPU report as its GPU half."],
+    });
+  }
+  if (parameters.gpuRequiredBy !== undefined && gpuClaims.length === 0) throw gpuEvidenceRequired(parameters.gpuRequiredBy);
+  for (const [i, gpu] of gpuClaims.entries()) {
+    if (gpu.teeType !== TeeType.NVIDIA_GPU) throw new TeezkError("MALFORMED", `GPU claims ${i} have TEE type ${gpu.teeType}, not NVIDIA_GPU (${TeeType.NVIDIA_GPU})`);
+    if (gpu.reportData.toLowerCase() !== binding) {
+      throw new TeezkError("BORROWED_GPU_REPORT", `GPU ${i}'s nonce is not the binding of the enclave, its HPKE key hash and the nonce`, {
+        details: `GPU nonce ${gpu.reportData}, expected ${binding}`,
+      });
+    }
+  }
+  if (claims.reportData.toLowerCase() !== binding) {
+    throw new TeezkError("BINDING_MISMATCH", "The verified claims' reportData is not the binding of the enclave, its HPKE key hash and the nonce", {
+      details: `reportData ${claims.reportData}, expected ${binding}`,
+      metaMessages: ["The enclave must attest with binding = keccak256(abi.encode(\"teezk/v1\", enclave, keccak256(hpkePublicKey), nonce)) (DESIGN §3)."],
+    });
+  }
+  const claimsHash = keccak256(encodeVerdictClaims({ claims, gpuClaims }));
+  const digest = hashVerdict({ claimsHash, committee });
+  for (const [i, verdict] of verdicts.entries()) {
+    let recovered: Address;
+    try {
+      recovered = await recoverAddress({ hash: digest, signature: verdict.signature });
+    } catch (cause) {
+      throw new TeezkError("VERDICT_INVALID", `Verdict ${i} (${verdict.signer}) is not a valid signature`, { cause });
+    }
+    if (getAddress(recovered) !== getAddress(verdict.signer)) {
+      throw new TeezkError("VERDICT_INVALID", `Verdict ${i} is not signed by ${verdict.signer} over these claims for committee ${committee.verifyingContract} on chain ${committee.chainId}`, {
+        metaMessages: ["The verifier node signed for another committee address or chain, or over other claims: ask it again with this deployment's committee."],
+      });
+    }
+  }
+  return { claimsHash };
+}

@@ -1,0 +1,134 @@
+import { keccak256, type Address, type Hex } from "viem";
+import { computeBindingFromKeyHash, encodeVerdictClaims, type Claims } from "../claims/index.js";
+import { TeezkError } from "../errors/index.js";
+import { issueChallenge } from "./issueChallenge.js";
+import { gpuEvidenceRequired, readProgramRequiresGpu } from "./readProgramRequiresGpu.js";
+import { registerWithVerdicts, type RegisterWithVerdictsReturnType } from "./registerWithVerdicts.js";
+import { chainCallError } from "./sendContractTransaction.js";
+import type { Verdict } from "./signVerdict.js";
+import type { TeezkClients } from "./types.js";
+
+/** What an enclave answers when asked to attest for a nonce (a prover node's /v1/attestation, an evidence file). */
+export type EnclaveAttestation = {
+  enclaveAddress: Address;
+  evidence: Uint8Array;
+  /** The GPU half of composite CPU+GPU evidence: its nonce is the CPU evidence's binding. */
+  gpuEvidence?: Uint8Array;
+  /** What a verifier needs besides the evidence (DCAP TCB info, AMD VCEK chain); undefined for Nitro. */
+  collateralDir?: string;
+} & (
+  | {
+      /** Raw X25519 public key the enclave bound into its report (DESIGN §3). */
+      hpkePublicKey: Hex;
+    }
+  | {
+      /** keccak256 of it, when only the hash is at hand (the CLI's --hpke-key-hash). */
+      hpkeKeyHash: Hex;
+    }
+);
+
+/** One committee member's signed verdict and the claims it read from the evidence. */
+export type CommitteeVerdict = { claims: Claims; gpuClaims?: readonly Claims[]; verdict: Verdict };
+
+export type RegisterThroughCommitteeParameters = TeezkClients & {
+  enclaveRegistry: Address;
+  /** The CommitteeAttestationVerifier: verdicts are checked to be signed for it before the transaction. */
+  committee: Address;
+  /** Read for programRequiresGpu, so a GPU program's enclave without GPU evidence stops before the committee. */
+  measurementRegistry?: Address;
+  programId: Hex;
+  /** A challenge already issued (issueChallenge) or a recent block hash; by default one is issued here. */
+  nonce?: Hex;
+  /** Asks the enclave to attest with `nonce` bound into its evidence. */
+  attest: (nonce: Hex) => Promise<EnclaveAttestation>;
+  /**
+   * Asks every committee member for a verdict on that evidence, all as of one verification time: TDX and SEV-SNP
+   * claims carry it as their timestamp, so members verifying a second apart would sign different claims. `now`
+   * is the chain's time, for members verifying in-process; members over HTTP accept only an `at` near their own
+   * clocks, so collect from them with requestCommitteeVerdicts, which picks one from the requester's clock (the
+   * chain's maxEvidenceAge and 5-minute future skew both admit it).
+   */
+  collectVerdicts: (request: { attestation: EnclaveAttestation; binding: Hex; now: Date }) => Promise<readonly CommitteeVerdict[]>;
+};
+export type RegisterThroughCommitteeReturnType = {
+  enclave: Address;
+  claims: Claims;
+  gpuClaims: readonly Claims[];
+  hpkeKeyHash: Hex;
+  nonce: Hex;
+  expiresAt: bigint;
+  attestation: EnclaveAttestation;
+  verdicts: readonly CommitteeVerdict[];
+  /** The issueChallenge transaction, when this flow issued the nonce. */
+  challengeHash?: Hex;
+  /** The register (or registerComposite) transaction. */
+  registered: RegisterWithVerdictsReturnType;
+  registerHash: Hex;
+  /** The register transaction alone. */
+  registerGasUsed: bigint;
+  /** Challenge (when issued here) plus registration. */
+  gasUsed: bigint;
+};
+export type RegisterThroughCommitteeErrorType = TeezkError;
+
+/**
+ * The committee registration flow of DESIGN §3–4, the one every caller uses (CLI `registry register`, devnet,
+ * demo): the registry issues a one-time challenge (or the caller brings one); the enclave binds (address, HPKE
+ * key, challenge) into fresh evidence; a program that requires a GPU without a GPU half stops here
+ * (GPU_EVIDENCE_REQUIRED); each committee member verifies, appraises and signs a verdict over the claims hash;
+ * the members must agree on the claims (a member reading other claims from the same evidence is a fault worth
+ * stopping for, CONFIG_INVALID, not something to outvote); registerWithVerdicts checks binding and signatures and
+ * registers, a composite when GPUs came with the evidence.
+ */
+export async function registerThroughCommittee(parameters: RegisterThroughCommitteeParameters): Promise<RegisterThroughCommitteeReturnType> {
+  const { publicClient, walletClient, enclaveRegistry, programId } = parameters;
+  const chainId = await publicClient.getChainId().catch((error: unknown) => {
+    throw chainCallError("getChainId", error);
+  });
+  const measurementRegistry = parameters.measurementRegistry ? { measurementRegistry: parameters.measurementRegistry } : {};
+  const programRequiresGpu = await readProgramRequiresGpu({ publicClient, programId, ...measurementRegistry });
+  const challenge = parameters.nonce === undefined ? await issueChallenge({ publicClient, walletClient, enclaveRegistry, programId }) : undefined;
+  const nonce = challenge?.challenge ?? parameters.nonce!;
+  const attestation = await parameters.attest(nonce);
+  if (programRequiresGpu && attestation.gpuEvidence === undefined) throw gpuEvidenceRequired(programId);
+  const hpkeKeyHash = "hpkePublicKey" in attestation ? keccak256(attestation.hpkePublicKey) : attestation.hpkeKeyHash;
+  const binding = computeBindingFromKeyHash({ enclaveAddress: attestation.enclaveAddress, hpkeKeyHash, nonce });
+  const now = new Date(Number((await publicClient.getBlock()).timestamp) * 1000);
+  const verdicts = await parameters.collectVerdicts({ attestation, binding, now });
+  const first = verdicts[0];
+  if (!first) throw new TeezkError("VERDICT_REFUSED", "No committee member returned a verdict");
+  const hashes = verdicts.map((verdict) => keccak256(encodeVerdictClaims(verdict)));
+  if (hashes.some((hash) => hash !== hashes[0])) {
+    throw new TeezkError("CONFIG_INVALID", "Committee members read different claims from the same evidence", { details: hashes.join(", ") });
+  }
+  const gpuClaims = first.gpuClaims ?? [];
+  const registered = await registerWithVerdicts({
+    publicClient,
+    walletClient,
+    enclaveRegistry,
+    committee: parameters.committee,
+    programId,
+    enclave: attestation.enclaveAddress,
+    hpkeKeyHash,
+    nonce,
+    claims: first.claims,
+    gpuClaims,
+    verdicts: verdicts.map((v) => v.verdict),
+    known: { chainId, programRequiresGpu },
+  });
+  return {
+    enclave: attestation.enclaveAddress,
+    claims: first.claims,
+    gpuClaims,
+    hpkeKeyHash,
+    nonce,
+    expiresAt: registered.expiresAt,
+    attestation,
+    verdicts,
+    ...(challenge ? { challengeHash: challenge.hash } : {}),
+    registered,
+    registerHash: registered.hash,
+    registerGasUsed: registered.gasUsed,
+    gasUsed: (challenge?.gasUsed ?? 0n) + registered.gasUsed,
+  };
+}
