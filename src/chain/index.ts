@@ -101,6 +101,7 @@ export {
   type SubmitPrivateProofReturnType,
   type SubmitPrivateProofErrorType,
 } from "./submitPrivateProof.js";
+export { checkBatchSigner, type CheckBatchSignerParameters, type CheckBatchSignerReturnType, type CheckBatchSignerErrorType } from "./checkBatchSigner.js";
 export { submitBatch, type SubmitBatchParameters, type SubmitBatchReturnType, type SubmitBatchErrorType } from "./submitBatch.js";
 export {
   refreshBatchLiveness,
