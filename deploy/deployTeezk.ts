@@ -1,7 +1,9 @@
-import { keccak256, toHex, zeroAddress, type Address, type Hex } from "viem";
+import type { Address, Hex } from "viem";
 import { chainCallError } from "../src/chain/chainCallError.js";
+import { ROLE_IDS, ROUTE_IDS } from "../src/chain/roleAndRouteIds.js";
 import { TeezkError } from "../src/errors/index.js";
 import { connectDeployer } from "./connectDeployer.js";
+import { CORE_CONTRACTS, CORE_WIRING, GOVERNED_BY_TIMELOCK, type CoreContractKey, type CoreRefs } from "./coreWiring.js";
 
 export type DeployTeezkParameters = {
   rpcUrl: string;
@@ -54,11 +56,6 @@ export type DeployTeezkReturnType = {
 
 export type DeployTeezkErrorType = TeezkError;
 
-const GOVERNOR_ROLE = keccak256(toHex("GOVERNOR_ROLE"));
-const ENCLAVE_REMOVER_ROLE = keccak256(toHex("ENCLAVE_REMOVER_ROLE"));
-const LIVENESS_EPOCH_ROLE = keccak256(toHex("LIVENESS_EPOCH_ROLE"));
-const COMMITTEE_PATH = 1;
-const SP1_PATH = 2;
 /** Hardhat's and the usual local development chains' ids, where a one-key committee is the normal setup. */
 const DEVELOPMENT_CHAIN_IDS: readonly number[] = [31337, 1337];
 
@@ -127,23 +124,23 @@ export async function deployTeezk(parameters: DeployTeezkParameters): Promise<De
   }
 
   const deployer = account.address;
-  const proposers = parameters.proposers.length > 0 ? parameters.proposers : [deployer];
-  const timelock = await deploy("TeezkTimelock", [parameters.minDelay, proposers, parameters.executors, zeroAddress]);
-  const measurementRegistry = await deploy("MeasurementRegistry", [deployer, parameters.guardian]);
-  const enclaveRegistry = await deploy("EnclaveRegistry", [measurementRegistry, deployer]);
-  const committee = await deploy("CommitteeAttestationVerifier", [
+  const refs = {
     deployer,
-    parameters.committeeNodes,
-    parameters.committeeThreshold,
-  ]);
-  const receiptVerifier = await deploy("ReceiptVerifier", [enclaveRegistry]);
-  const batchReceipts = await deploy("BatchReceipts", [enclaveRegistry]);
-  await send("EnclaveRegistry", enclaveRegistry, "addRoute", [COMMITTEE_PATH, committee]);
-  await send("EnclaveRegistry", enclaveRegistry, "grantRole", [ENCLAVE_REMOVER_ROLE, parameters.guardian]);
-  // The registry advances the liveness epoch when it removes a key; without this role removals revert.
-  await send("MeasurementRegistry", measurementRegistry, "grantRole", [LIVENESS_EPOCH_ROLE, enclaveRegistry]);
-  // BatchReceipts' inclusion fast path reads a pushed copy of the liveness epoch; unwired, it always checks in full.
-  await send("MeasurementRegistry", measurementRegistry, "addLivenessSink", [batchReceipts]);
+    minDelay: parameters.minDelay,
+    proposers: parameters.proposers.length > 0 ? parameters.proposers : [deployer],
+    executors: parameters.executors,
+    guardian: parameters.guardian,
+    committeeNodes: parameters.committeeNodes,
+    committeeThreshold: parameters.committeeThreshold,
+  } as CoreRefs<unknown>;
+  const contractNames = {} as Record<CoreContractKey, string>;
+  for (const contract of CORE_CONTRACTS) {
+    contractNames[contract.key] = contract.contractName;
+    refs[contract.key] = await deploy(contract.contractName, contract.args(refs));
+  }
+  for (const call of CORE_WIRING) await send(contractNames[call.on], refs[call.on] as Address, call.functionName, call.args(refs));
+  const core = refs as CoreRefs<Address>;
+  const { timelock, measurementRegistry, enclaveRegistry } = core;
 
   const result: DeployTeezkReturnType = {
     chainId,
@@ -151,9 +148,9 @@ export async function deployTeezk(parameters: DeployTeezkParameters): Promise<De
     timelock,
     measurementRegistry,
     enclaveRegistry,
-    committee,
-    receiptVerifier,
-    batchReceipts,
+    committee: core.committee,
+    receiptVerifier: core.receiptVerifier,
+    batchReceipts: core.batchReceipts,
   };
 
   if (parameters.sp1) {
@@ -161,7 +158,7 @@ export async function deployTeezk(parameters: DeployTeezkParameters): Promise<De
       parameters.sp1.verifier,
       parameters.sp1.programVKey,
     ]);
-    await send("EnclaveRegistry", enclaveRegistry, "addRoute", [SP1_PATH, result.sp1AttestationVerifier]);
+    await send("EnclaveRegistry", enclaveRegistry, "addRoute", [ROUTE_IDS.sp1, result.sp1AttestationVerifier]);
     result.sp1ReceiptVerifier = await deploy("Sp1ReceiptVerifier", [
       parameters.sp1.verifier,
       parameters.sp1.programVKey,
@@ -179,17 +176,12 @@ export async function deployTeezk(parameters: DeployTeezkParameters): Promise<De
       mp.minVendors,
       mp.escapeDelay,
     ]);
-    await send("EnclaveRegistry", enclaveRegistry, "grantRole", [ENCLAVE_REMOVER_ROLE, result.multiProverRoots]);
+    await send("EnclaveRegistry", enclaveRegistry, "grantRole", [ROLE_IDS.ENCLAVE_REMOVER_ROLE, result.multiProverRoots]);
   }
 
-  const governed = [
-    ["MeasurementRegistry", measurementRegistry],
-    ["EnclaveRegistry", enclaveRegistry],
-    ["CommitteeAttestationVerifier", committee],
-  ] as const;
-  for (const [name, address] of governed) {
-    await send(name, address, "grantRole", [GOVERNOR_ROLE, timelock]);
-    await send(name, address, "renounceRole", [GOVERNOR_ROLE, deployer]);
+  for (const key of GOVERNED_BY_TIMELOCK) {
+    await send(contractNames[key], core[key], "grantRole", [ROLE_IDS.GOVERNOR_ROLE, timelock]);
+    await send(contractNames[key], core[key], "renounceRole", [ROLE_IDS.GOVERNOR_ROLE, deployer]);
   }
   return result;
 }

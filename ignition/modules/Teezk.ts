@@ -1,10 +1,6 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { keccak256, toHex } from "viem";
-
-const GOVERNOR_ROLE = keccak256(toHex("GOVERNOR_ROLE"));
-const ENCLAVE_REMOVER_ROLE = keccak256(toHex("ENCLAVE_REMOVER_ROLE"));
-const LIVENESS_EPOCH_ROLE = keccak256(toHex("LIVENESS_EPOCH_ROLE"));
-const COMMITTEE_PATH = 1;
+import { CORE_CONTRACTS, CORE_WIRING, GOVERNED_BY_TIMELOCK, type CoreContractKey, type CoreRefs } from "../../deploy/coreWiring.js";
+import { ROLE_IDS } from "../../src/chain/roleAndRouteIds.js";
 
 /**
  * The teezk core: a TimelockController governs everything. The deployer holds GOVERNOR_ROLE only while this
@@ -28,39 +24,19 @@ export const TeezkModule = buildModule("Teezk", (m) => {
   const committeeNodes = m.getParameter<string[]>("committeeNodes");
   const committeeThreshold = m.getParameter<bigint>("committeeThreshold");
 
-  const timelock = m.contract("TeezkTimelock", [
-    minDelay,
-    proposers,
-    executors,
-    "0x0000000000000000000000000000000000000000",
-  ]);
-  const measurementRegistry = m.contract("MeasurementRegistry", [deployer, guardian]);
-  const enclaveRegistry = m.contract("EnclaveRegistry", [measurementRegistry, deployer]);
-  const committee = m.contract("CommitteeAttestationVerifier", [deployer, committeeNodes, committeeThreshold]);
-  const receiptVerifier = m.contract("ReceiptVerifier", [enclaveRegistry]);
-  const batchReceipts = m.contract("BatchReceipts", [enclaveRegistry]);
+  // The same contracts and wiring as deploy/deployTeezk.ts, from one list (deploy/coreWiring.ts).
+  const refs = { deployer, minDelay, proposers, executors, guardian, committeeNodes, committeeThreshold } as CoreRefs<unknown>;
+  type Contract = ReturnType<typeof m.contract>;
+  for (const contract of CORE_CONTRACTS) refs[contract.key] = m.contract(contract.contractName, contract.args(refs) as never);
+  const contract = (key: CoreContractKey) => refs[key] as Contract;
+  const wired = CORE_WIRING.map((call) => m.call(contract(call.on), call.functionName, call.args(refs) as never, { id: call.id }));
 
-  const routeAdded = m.call(enclaveRegistry, "addRoute", [COMMITTEE_PATH, committee]);
-  const guardianRemover = m.call(enclaveRegistry, "grantRole", [ENCLAVE_REMOVER_ROLE, guardian], {
-    id: "grantGuardianRemover",
-  });
-  // The registry advances the liveness epoch when it removes a key; without this role removals revert.
-  const registryEpoch = m.call(measurementRegistry, "grantRole", [LIVENESS_EPOCH_ROLE, enclaveRegistry], {
-    id: "grantRegistryLivenessEpoch",
-  });
-
-  // BatchReceipts' inclusion fast path reads a pushed copy of the liveness epoch; unwired, it always checks in full.
-  const batchSink = m.call(measurementRegistry, "addLivenessSink", [batchReceipts], { id: "addBatchReceiptsLivenessSink" });
-
-  const governed = { measurementRegistry, enclaveRegistry, committee } as const;
-  for (const [name, contract] of Object.entries(governed)) {
-    const granted = m.call(contract, "grantRole", [GOVERNOR_ROLE, timelock], {
-      id: `${name}_grantTimelock`,
-      after: [routeAdded, guardianRemover, registryEpoch, batchSink],
-    });
-    m.call(contract, "renounceRole", [GOVERNOR_ROLE, deployer], { id: `${name}_renounceDeployer`, after: [granted] });
+  for (const name of GOVERNED_BY_TIMELOCK) {
+    const granted = m.call(contract(name), "grantRole", [ROLE_IDS.GOVERNOR_ROLE, contract("timelock")], { id: `${name}_grantTimelock`, after: wired });
+    m.call(contract(name), "renounceRole", [ROLE_IDS.GOVERNOR_ROLE, deployer], { id: `${name}_renounceDeployer`, after: [granted] });
   }
 
+  const { timelock, measurementRegistry, enclaveRegistry, committee, receiptVerifier, batchReceipts } = refs as CoreRefs<Contract>;
   return { timelock, measurementRegistry, enclaveRegistry, committee, receiptVerifier, batchReceipts };
 });
 

@@ -2,11 +2,11 @@ import { encodeFunctionData, keccak256, toHex, type Address, type Hex } from "vi
 import { MembershipPrivateProofModule } from "../../ignition/modules/MembershipPrivateProof.js";
 import { TeeQuorumRootsModule } from "../../ignition/modules/TeeQuorumRoots.js";
 import { TeezkModule } from "../../ignition/modules/Teezk.js";
-import { enclaveRegistryAbi, executeTimelockCalls, scheduleTimelockCalls, type TeezkClients, type TimelockCall } from "../chain/index.js";
+import { enclaveRegistryAbi, executeTimelockCalls, ROLE_IDS, scheduleTimelockCalls, type TeezkClients, type TimelockCall } from "../chain/index.js";
 import { TeezkError } from "../errors/index.js";
 import type { Devnet, DevnetAddresses, GovernReturnType, HardhatConnection } from "./types.js";
 
-export const ENCLAVE_REMOVER_ROLE = keccak256(toHex("ENCLAVE_REMOVER_ROLE"));
+export const ENCLAVE_REMOVER_ROLE = ROLE_IDS.ENCLAVE_REMOVER_ROLE;
 /** Short enough that governance in a demo or test is one `increaseTime`, long enough to be a real delay. */
 export const DEVNET_TIMELOCK_DELAY = 60n;
 export const DEVNET_ESCAPE_DELAY = 7n * 24n * 3600n;
