@@ -136,4 +136,3 @@ export {
   type ScheduleTimelockCallsErrorType,
 } from "./scheduleTimelockCalls.js";
 export { executeTimelockCalls, type ExecuteTimelockCallsParameters, type ExecuteTimelockCallsErrorType } from "./executeTimelockCalls.js";
-export { writeContractAbis, readArtifactAbis, abiSources, type WriteContractAbisParameters } from "./writeContractAbis.js";
