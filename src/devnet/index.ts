@@ -28,7 +28,7 @@ export {
   type WriteCollateralFolderParameters,
   type WriteCollateralFolderReturnType,
   type WriteCollateralFolderErrorType,
-} from "./writeCollateralFolder.js";
+} from "../tee/simulated/writeCollateralFolder.js";
 export {
   simulateAttestation,
   type SimulateAttestationParameters,

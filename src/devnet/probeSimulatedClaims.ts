@@ -4,7 +4,7 @@ import type { TeezkError } from "../errors/index.js";
 import { verifyEvidence } from "../evidence/verifyEvidence.js";
 import { simulateEvidence, type DevRoots, type SimulatedVendor } from "../tee/simulated/index.js";
 import type { PinnedRoot } from "../util/x509.js";
-import { writeCollateralFolder } from "./writeCollateralFolder.js";
+import { writeCollateralFolder } from "../tee/simulated/writeCollateralFolder.js";
 
 export type ProbeSimulatedClaimsParameters = {
   vendor: SimulatedVendor;

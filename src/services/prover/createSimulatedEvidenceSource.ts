@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Hex } from "viem";
-import { writeCollateralFolder } from "../../devnet/writeCollateralFolder.js";
+import { writeCollateralFolder } from "../../tee/simulated/writeCollateralFolder.js";
 import { TeezkError } from "../../errors/index.js";
 import { getDevRoots, simulateDcapQuote, simulateEvidence, type DevRoots, type SimulateEvidenceReturnType } from "../../tee/simulated/index.js";
 import { simulatedProverVendors, type CollectedEvidence, type EvidenceSource, type SimulatedProverVendor } from "./types.js";

@@ -5,6 +5,12 @@ export {
   type SimulateEvidenceReturnType,
   type SimulateEvidenceErrorType,
 } from "./simulateEvidence.js";
+export {
+  writeCollateralFolder,
+  type WriteCollateralFolderParameters,
+  type WriteCollateralFolderReturnType,
+  type WriteCollateralFolderErrorType,
+} from "./writeCollateralFolder.js";
 export { simulateNitroDocument, NITRO_REGISTERS, type SimulateNitroDocumentParameters } from "./simulateNitroDocument.js";
 export { simulateDcapCollateral, type SimulateDcapCollateralParameters } from "./simulateDcapCollateral.js";
 export { simulateDcapQuote, TDX_REGISTERS, SGX_REGISTERS, type SimulateDcapQuoteParameters } from "./simulateDcapQuote.js";

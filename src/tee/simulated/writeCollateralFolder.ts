@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DcapCollateral } from "../evidence/tdx/collateral/index.js";
-import { TeezkError } from "../errors/index.js";
-import type { SimulateEvidenceReturnType } from "../tee/simulated/index.js";
-import { crlPem } from "../tee/simulated/issueDevCrl.js";
+import type { DcapCollateral } from "../../evidence/tdx/collateral/index.js";
+import { TeezkError } from "../../errors/index.js";
+import { crlPem } from "./issueDevCrl.js";
+import type { SimulateEvidenceReturnType } from "./simulateEvidence.js";
 
 export type WriteCollateralFolderParameters = {
   simulated: SimulateEvidenceReturnType;
