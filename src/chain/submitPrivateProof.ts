@@ -2,7 +2,6 @@ import { isAddressEqual, type Address, type Hex } from "viem";
 import { TeezkError } from "../errors/index.js";
 import type { Groth16Calldata } from "../prover/formatGroth16Calldata.js";
 import type { ContractDomain, Receipt } from "../receipts/types.js";
-import type { Archive, TransactionRecord } from "../store/index.js";
 import { consumePrivateProof, type ConsumePrivateProofReturnType } from "./consumePrivateProof.js";
 import { getPrivateProofVerifierContext } from "./getPrivateProofVerifierContext.js";
 import type { TeezkClients } from "./types.js";
@@ -19,12 +18,9 @@ export type PrivatelyProvedStatement = {
 export type SubmitPrivateProofParameters = TeezkClients & {
   privateProofVerifier: Address;
   proof: PrivatelyProvedStatement;
-  /** When given, the mined transaction is recorded (kind "consumePrivateProof", subject `subjectId`). */
-  archive?: Archive;
-  /** Archive id of what the transaction carries (e.g. the prover node's receipt id). */
-  subjectId?: string;
 };
-export type SubmitPrivateProofReturnType = ConsumePrivateProofReturnType & { transaction?: TransactionRecord };
+/** The caller records the mined transaction where it keeps its records (an Archive's recordTransaction). */
+export type SubmitPrivateProofReturnType = ConsumePrivateProofReturnType;
 export type SubmitPrivateProofErrorType = TeezkError;
 
 /**
@@ -40,7 +36,7 @@ export type SubmitPrivateProofErrorType = TeezkError;
  * const { hash, enclave } = await submitPrivateProof({ publicClient, walletClient, privateProofVerifier, proof: delegated });
  */
 export async function submitPrivateProof(parameters: SubmitPrivateProofParameters): Promise<SubmitPrivateProofReturnType> {
-  const { publicClient, walletClient, privateProofVerifier, proof, archive } = parameters;
+  const { publicClient, walletClient, privateProofVerifier, proof } = parameters;
   const context = await getPrivateProofVerifierContext({ publicClient, privateProofVerifier });
   if (proof.receipt.programId.toLowerCase() !== context.programId.toLowerCase()) {
     throw new TeezkError("RECEIPT_CONTEXT_MISMATCH", `The receipt is for program ${proof.receipt.programId}; this PrivateProofVerifier takes ${context.programId}`, {
@@ -53,7 +49,7 @@ export async function submitPrivateProof(parameters: SubmitPrivateProofParameter
       details: `receipt domain ${domain.verifyingContract} on chain ${domain.chainId}; contract uses ${context.receiptDomain.verifyingContract} on chain ${context.receiptDomain.chainId}`,
     });
   }
-  const submitted = await consumePrivateProof({
+  return consumePrivateProof({
     publicClient,
     walletClient,
     privateProofVerifier,
@@ -61,14 +57,4 @@ export async function submitPrivateProof(parameters: SubmitPrivateProofParameter
     receipt: proof.receipt,
     signature: proof.signature,
   });
-  if (!archive) return submitted;
-  const transaction = archive.recordTransaction({
-    chainId: context.receiptDomain.chainId,
-    txHash: submitted.hash,
-    kind: "consumePrivateProof",
-    status: "confirmed",
-    blockNumber: submitted.receipt.blockNumber,
-    ...(parameters.subjectId ? { subjectId: parameters.subjectId } : {}),
-  });
-  return { ...submitted, transaction };
 }

@@ -2,23 +2,10 @@ import type { ErrorCode } from "../errors/index.js";
 import { snpSvn, svnAtLeast } from "../claims/svnLanes.js";
 import { TcbStatus, TeeType, teeTypeName, tcbStatusName, type CheckName, type Checks, type Claims, type TeeTypeName } from "../claims/types.js";
 import { SNP_PINNED_ROOTS } from "../evidence/sevsnp/pinnedRoots.js";
+import type { Appraisal, AppraisalFailure } from "./appraisal.js";
 import type { ReferenceValues, TeeReferenceValues } from "./referenceValues.js";
 
-export type AppraisalFailure = { code: ErrorCode; rule: string; message: string };
-
-export type Appraisal = {
-  ok: boolean;
-  /** Every rule that failed, in a stable order; empty when ok. */
-  failures: AppraisalFailure[];
-  /** Rules that were evaluated (failed or passed), for audit logs. */
-  evaluated: string[];
-  /**
-   * Checks that were not performed and passed only because the policy's `skipChecks` names them (always set by
-   * appraise; also listed in `evaluated` as `check.<name>:skipped`, so archives and verdicts that keep
-   * `evaluated` show the opt-out).
-   */
-  skippedChecks?: CheckName[];
-};
+export type { Appraisal, AppraisalFailure } from "./appraisal.js";
 
 export type AppraiseOptions = {
   /** Checks reported by the verifier; without them every required check counts as not performed. */

@@ -1,7 +1,7 @@
 import type { Writable } from "node:stream";
 import type { Claims } from "../claims/types.js";
 import type { ClaimsJson } from "../claims/claimsJson.js";
-import type { Appraisal, AppraisalFailure } from "../policy/appraise.js";
+import type { Appraisal, AppraisalFailure } from "../policy/appraisal.js";
 import type { Hex } from "../util/bytes.js";
 
 /** Every input may fix its id (1–128 of `A-Za-z0-9._:-`) and time; by default a random UUID and now. */
