@@ -41,6 +41,7 @@ export {
   registerThroughCommittee,
   type EnclaveAttestation,
   type CommitteeVerdict,
+  type CollectVerdictsRequest,
   type RegisterThroughCommitteeParameters,
   type RegisterThroughCommitteeReturnType,
   type RegisterThroughCommitteeErrorType,

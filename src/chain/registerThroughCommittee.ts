@@ -1,6 +1,7 @@
 import { keccak256, type Address, type Hex } from "viem";
 import { computeBindingFromKeyHash, encodeVerdictClaims, type Claims } from "../claims/index.js";
 import { TeezkError } from "../errors/index.js";
+import type { ContractDomain } from "../receipts/types.js";
 import { issueChallenge } from "./issueChallenge.js";
 import { gpuEvidenceRequired, readProgramRequiresGpu } from "./readProgramRequiresGpu.js";
 import { registerWithVerdicts, type RegisterWithVerdictsReturnType } from "./registerWithVerdicts.js";
@@ -30,6 +31,9 @@ export type EnclaveAttestation = {
 /** One committee member's signed verdict and the claims it read from the evidence. */
 export type CommitteeVerdict = { claims: Claims; gpuClaims?: readonly Claims[]; verdict: Verdict };
 
+/** What the committee is asked: verdicts over the attestation, for this binding and CommitteeAttestationVerifier. */
+export type CollectVerdictsRequest = { attestation: EnclaveAttestation; binding: Hex; now: Date; committee: ContractDomain };
+
 export type RegisterThroughCommitteeParameters = TeezkClients & {
   enclaveRegistry: Address;
   /** The CommitteeAttestationVerifier: verdicts are checked to be signed for it before the transaction. */
@@ -48,7 +52,7 @@ export type RegisterThroughCommitteeParameters = TeezkClients & {
    * clocks, so collect from them with requestCommitteeVerdicts, which picks one from the requester's clock (the
    * chain's maxEvidenceAge and 5-minute future skew both admit it).
    */
-  collectVerdicts: (request: { attestation: EnclaveAttestation; binding: Hex; now: Date }) => Promise<readonly CommitteeVerdict[]>;
+  collectVerdicts: (request: CollectVerdictsRequest) => Promise<readonly CommitteeVerdict[]>;
 };
 export type RegisterThroughCommitteeReturnType = {
   enclave: Address;
@@ -94,7 +98,7 @@ export async function registerThroughCommittee(parameters: RegisterThroughCommit
   const hpkeKeyHash = "hpkePublicKey" in attestation ? keccak256(attestation.hpkePublicKey) : attestation.hpkeKeyHash;
   const binding = computeBindingFromKeyHash({ enclaveAddress: attestation.enclaveAddress, hpkeKeyHash, nonce });
   const now = new Date(Number((await publicClient.getBlock()).timestamp) * 1000);
-  const verdicts = await parameters.collectVerdicts({ attestation, binding, now });
+  const verdicts = await parameters.collectVerdicts({ attestation, binding, now, committee: { chainId, verifyingContract: parameters.committee } });
   const first = verdicts[0];
   if (!first) throw new TeezkError("VERDICT_REFUSED", "No committee member returned a verdict");
   const hashes = verdicts.map((verdict) => keccak256(encodeVerdictClaims(verdict)));
