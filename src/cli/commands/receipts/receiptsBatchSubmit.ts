@@ -1,7 +1,7 @@
-import { recoverAddress, type Hex } from "viem";
-import { batchReceiptsAbi, enclaveRegistryAbi, submitBatch, type TeezkClients } from "../../../chain/index.js";
+import type { Hex } from "viem";
+import { checkBatchSigner, submitBatch, type TeezkClients } from "../../../chain/index.js";
 import { TeezkError } from "../../../errors/index.js";
-import { buildReceiptBatch, hashBatch } from "../../../receipts/index.js";
+import { buildReceiptBatch } from "../../../receipts/index.js";
 import { transactionOutput, type ChainCommandOutput } from "../../support/chainCommandOutput.js";
 import { explainChainError } from "../../support/explainChainError.js";
 import { loadReceiptLines } from "./loadReceiptFiles.js";
@@ -25,8 +25,8 @@ export type ReceiptsBatchSubmitErrorType = TeezkError;
  *
  * BatchReceipts checks that the signer is live for one program at submission (and caches that answer for the
  * program's receipts) and the rest per receipt, at inclusion. A wrong --issued-at or receipts file would recover some other address and the
- * receipts would never verify; so the recovered signer must be a live enclave for every program in the batch
- * before anything is sent, and the contract is given the first of them.
+ * receipts would never verify; so checkBatchSigner (src/chain) requires the recovered signer to be a live enclave
+ * for every program in the batch before anything is sent, and the contract is given the first of them.
  */
 export async function receiptsBatchSubmit(parameters: ReceiptsBatchSubmitParameters): Promise<ChainCommandOutput> {
   const { deployment, publicClient, walletClient, signature, issuedAt } = parameters;
@@ -34,28 +34,8 @@ export async function receiptsBatchSubmit(parameters: ReceiptsBatchSubmitParamet
   const receipts = await loadReceiptLines(parameters.receiptsFile);
   const { batch } = buildReceiptBatch({ receipts, issuedAt });
   try {
-    const chainId = await publicClient.getChainId();
-    let signer: Hex;
-    try {
-      signer = await recoverAddress({ hash: hashBatch({ batch, domain: { chainId, verifyingContract: batchReceipts } }), signature });
-    } catch (cause) {
-      throw new TeezkError("SIGNATURE_INVALID", "The batch signature is not a valid secp256k1 signature", { cause });
-    }
-    const registry = await publicClient.readContract({ address: batchReceipts, abi: batchReceiptsAbi, functionName: "enclaveRegistry" });
     const programs = [...new Set(receipts.map((r) => r.programId))];
-    const dead: Hex[] = [];
-    for (const programId of programs) {
-      if (!(await publicClient.readContract({ address: registry, abi: enclaveRegistryAbi, functionName: "isLive", args: [signer, programId] }))) dead.push(programId);
-    }
-    if (dead.length > 0) {
-      throw new TeezkError("SIGNATURE_INVALID", `The batch signature recovers to ${signer}, which is not a live enclave for program ${dead[0]}${dead.length > 1 ? ` (and ${dead.length - 1} more)` : ""}`, {
-        details: `root ${batch.root}, count ${batch.count}, issuedAt ${batch.issuedAt}`,
-        metaMessages: [
-          "Either --issued-at or the receipts in the file differ from what the enclave signed, the signature is for another BatchReceipts or chain, or the enclave is not registered (registry status --enclave).",
-          "Nothing was sent: its receipts could not be verified under this signer.",
-        ],
-      });
-    }
+    const { signer } = await checkBatchSigner({ publicClient, batchReceipts, batch, signature, programIds: programs });
     const tx = await submitBatch({ publicClient, walletClient, batchReceipts, batch, signature, programId: programs[0]! });
     if (tx.enclave.toLowerCase() !== signer.toLowerCase()) {
       throw new TeezkError("INTERNAL", `BatchReceipts recovered ${tx.enclave} but the local digest recovers ${signer}`);
