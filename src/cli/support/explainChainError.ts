@@ -1,10 +1,6 @@
-import { BaseError, keccak256, toHex } from "viem";
-import { chainCallError } from "../../chain/index.js";
+import { BaseError } from "viem";
+import { chainCallError, roleNameOf } from "../../chain/index.js";
 import { TeezkError } from "../../errors/index.js";
-
-const ROLE_NAMES = new Map<string, string>(
-  ["GOVERNOR_ROLE", "GUARDIAN_ROLE", "ENCLAVE_REMOVER_ROLE", "PROPOSER_ROLE", "EXECUTOR_ROLE", "CANCELLER_ROLE"].map((name) => [keccak256(toHex(name)), name]),
-);
 
 /**
  * What a user does about each contract error the chain commands can meet. The decoded error says what failed;
@@ -12,7 +8,7 @@ const ROLE_NAMES = new Map<string, string>(
  */
 const HINTS: Record<string, (args: string[]) => string> = {
   AccessControlUnauthorizedAccount: ([account, role]) => {
-    const name = ROLE_NAMES.get(role ?? "") ?? (role === `0x${"00".repeat(32)}` ? "DEFAULT_ADMIN_ROLE" : role);
+    const name = roleNameOf(role ?? "") ?? role;
     const why =
       name === "GOVERNOR_ROLE"
         ? " Governance runs through the timelock: use `registry schedule-allow` and then `registry execute`."
