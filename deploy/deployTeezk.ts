@@ -1,6 +1,7 @@
 import type { Address, Hex } from "viem";
 import { chainCallError } from "../src/chain/chainCallError.js";
 import { ROLE_IDS, ROUTE_IDS } from "../src/chain/roleAndRouteIds.js";
+import type { TeezkAddresses } from "../src/chain/types.js";
 import { TeezkError } from "../src/errors/index.js";
 import { connectDeployer } from "./connectDeployer.js";
 import { CORE_CONTRACTS, CORE_WIRING, GOVERNED_BY_TIMELOCK, type CoreContractKey, type CoreRefs } from "./coreWiring.js";
@@ -40,18 +41,12 @@ export type DeployTeezkParameters = {
   artifactsDir?: string;
 };
 
-export type DeployTeezkReturnType = {
+/** The deployment's addresses as src/chain names them (TeezkAddresses), plus the optional SP1 verifiers. */
+export type DeployTeezkReturnType = TeezkAddresses & {
   chainId: number;
   deployer: Address;
-  timelock: Address;
-  measurementRegistry: Address;
-  enclaveRegistry: Address;
-  committee: Address;
-  receiptVerifier: Address;
-  batchReceipts: Address;
   sp1AttestationVerifier?: Address;
   sp1ReceiptVerifier?: Address;
-  multiProverRoots?: Address;
 };
 
 export type DeployTeezkErrorType = TeezkError;
