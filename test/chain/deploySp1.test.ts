@@ -5,14 +5,14 @@ import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
 import { deployTeezk } from "../../deploy/deployTeezk.js";
 import { Sp1Module } from "../../ignition/modules/Sp1.js";
-import { enclaveRegistryAbi, measurementRegistryAbi } from "../../src/chain/index.js";
+import { enclaveRegistryAbi, measurementRegistryAbi, ROUTE_IDS } from "../../src/chain/index.js";
 import { isTeezkError } from "../../src/errors/index.js";
 import { deployTeezkSystem } from "./support/system.js";
 
 /** Account 0 of Hardhat's default development mnemonic, funded on every simulated network. */
 const DEV_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const VKEY = keccak256(toHex("teezk sp1 program vkey (test)"));
-const SP1_PATH = 2;
+const SP1_PATH = ROUTE_IDS.sp1;
 
 const sp1Abi = parseAbi([
   "function sp1Verifier() view returns (address)",
