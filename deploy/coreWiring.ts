@@ -32,9 +32,13 @@ export const CORE_CONTRACTS: readonly { key: CoreContractKey; contractName: stri
   { key: "batchReceipts", contractName: "BatchReceipts", args: (r) => [r.enclaveRegistry] },
 ];
 
-/** One call the deployer makes while it still governs; `id` is the Ignition future id. */
+/**
+ * One call the deployer makes while it still governs. `ignitionId` is the Ignition future id (Ignition's own
+ * `Contract.function` when absent); the ids are kept as they were, since Ignition orders a batch's futures by id
+ * and a new id would change which nonce, and so which address, later contracts get.
+ */
 export type CoreWiringCall = {
-  id: string;
+  ignitionId?: string;
   on: CoreContractKey;
   functionName: "addRoute" | "grantRole" | "addLivenessSink";
   args: <V>(refs: CoreRefs<V>) => readonly Arg<V>[];
@@ -42,12 +46,12 @@ export type CoreWiringCall = {
 
 /** The wiring, in the order deployTeezk sends it. */
 export const CORE_WIRING: readonly CoreWiringCall[] = [
-  { id: "addCommitteeRoute", on: "enclaveRegistry", functionName: "addRoute", args: (r) => [ROUTE_IDS.committee, r.committee] },
-  { id: "grantGuardianRemover", on: "enclaveRegistry", functionName: "grantRole", args: (r) => [ROLE_IDS.ENCLAVE_REMOVER_ROLE, r.guardian] },
+  { on: "enclaveRegistry", functionName: "addRoute", args: (r) => [ROUTE_IDS.committee, r.committee] },
+  { ignitionId: "grantGuardianRemover", on: "enclaveRegistry", functionName: "grantRole", args: (r) => [ROLE_IDS.ENCLAVE_REMOVER_ROLE, r.guardian] },
   // The registry advances the liveness epoch when it removes a key; without this role removals revert.
-  { id: "grantRegistryLivenessEpoch", on: "measurementRegistry", functionName: "grantRole", args: (r) => [ROLE_IDS.LIVENESS_EPOCH_ROLE, r.enclaveRegistry] },
+  { ignitionId: "grantRegistryLivenessEpoch", on: "measurementRegistry", functionName: "grantRole", args: (r) => [ROLE_IDS.LIVENESS_EPOCH_ROLE, r.enclaveRegistry] },
   // BatchReceipts' inclusion fast path reads a pushed copy of the liveness epoch; unwired, it always checks in full.
-  { id: "addBatchReceiptsLivenessSink", on: "measurementRegistry", functionName: "addLivenessSink", args: (r) => [r.batchReceipts] },
+  { ignitionId: "addBatchReceiptsLivenessSink", on: "measurementRegistry", functionName: "addLivenessSink", args: (r) => [r.batchReceipts] },
 ];
 
 /**

@@ -29,7 +29,7 @@ export const TeezkModule = buildModule("Teezk", (m) => {
   type Contract = ReturnType<typeof m.contract>;
   for (const contract of CORE_CONTRACTS) refs[contract.key] = m.contract(contract.contractName, contract.args(refs) as never);
   const contract = (key: CoreContractKey) => refs[key] as Contract;
-  const wired = CORE_WIRING.map((call) => m.call(contract(call.on), call.functionName, call.args(refs) as never, { id: call.id }));
+  const wired = CORE_WIRING.map((call) => m.call(contract(call.on), call.functionName, call.args(refs) as never, call.ignitionId ? { id: call.ignitionId } : {}));
 
   for (const name of GOVERNED_BY_TIMELOCK) {
     const granted = m.call(contract(name), "grantRole", [ROLE_IDS.GOVERNOR_ROLE, contract("timelock")], { id: `${name}_grantTimelock`, after: wired });
