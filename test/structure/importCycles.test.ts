@@ -19,13 +19,18 @@ function relativeImports(source: string): string[] {
   return [...source.matchAll(pattern)].map((match) => (match[1] ?? match[2] ?? match[3])!);
 }
 
-/** src/ as a graph: each .ts file (repository-relative) to the src/ files it imports. */
+/** The library and the two deployment paths it imports (src/devnet → ignition/ → deploy/ → src/chain). */
+const DRAWN_FOLDERS = ["src", "deploy", "ignition"];
+
+/** Those folders as a graph: each .ts file (repository-relative) to the files of those folders it imports. */
 function drawImportGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
-  const files = (readdirSync(join(repo, "src"), { recursive: true }) as string[]).filter((file) => file.endsWith(".ts")).map((file) => join(repo, "src", file));
+  const files = DRAWN_FOLDERS.flatMap((folder) =>
+    (readdirSync(join(repo, folder), { recursive: true }) as string[]).filter((file) => file.endsWith(".ts")).map((file) => join(repo, folder, file)),
+  );
   for (const file of files) {
     const targets = relativeImports(readFileSync(file, "utf8")).map((specifier) => relative(repo, resolve(dirname(file), specifier.replace(/\.js$/, ".ts"))));
-    graph.set(relative(repo, file), targets.filter((target) => target.startsWith("src/")));
+    graph.set(relative(repo, file), targets.filter((target) => DRAWN_FOLDERS.some((folder) => target.startsWith(`${folder}/`))));
   }
   return graph;
 }
@@ -64,7 +69,7 @@ function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   return cycles;
 }
 
-describe("the import graph of src/", () => {
+describe("the import graph of src/ (and deploy/, ignition/)", () => {
   it("finds a cycle when there is one, across folders and through a file importing itself", () => {
     const graph = new Map([
       ["src/a/x.ts", ["src/b/y.ts"]],
@@ -89,15 +94,16 @@ describe("the import graph of src/", () => {
     expect(outside).toEqual([]);
   });
 
-  it("between its top-level folders (the steps of the flow) has no cycle at all", () => {
-    const folderOf = (file: string) => file.split("/").slice(0, 2).join("/");
+  it("between src/'s top-level folders (the steps of the flow), deploy/ and ignition/ has no cycle at all", () => {
+    const folderOf = (file: string) => (file.startsWith("src/") ? file.split("/").slice(0, 2).join("/") : file.split("/")[0]!);
     const folders = new Map<string, string[]>();
     for (const [file, targets] of drawImportGraph()) {
       const from = folderOf(file);
-      const to = targets.map(folderOf).filter((folder) => folder !== from && folder.includes("/") && !folder.endsWith(".ts"));
+      const to = targets.map(folderOf).filter((folder) => folder !== from && !folder.endsWith(".ts"));
       folders.set(from, [...new Set([...(folders.get(from) ?? []), ...to])]);
     }
     expect(folders.get("src/chain")).toContain("src/claims");
+    expect(folders.get("ignition")).toContain("deploy");
     expect(findCycles(folders)).toEqual([]);
   });
 });
