@@ -1,6 +1,7 @@
 import { encodeAbiParameters, getAddress, type Hex } from "viem";
 import { TeezkError } from "../errors/index.js";
 import type { Verdict } from "./signVerdict.js";
+import { COMMITTEE_PATH } from "./types.js";
 
 export type EncodeCommitteeProofErrorType = TeezkError;
 
@@ -11,6 +12,14 @@ export type EncodeCommitteeProofErrorType = TeezkError;
 export function encodeCommitteeProof(verdicts: readonly Verdict[]): Hex {
   const sorted = sortBySigner(verdicts);
   return encodeAbiParameters([{ type: "bytes[]" }], [sorted.map((v) => v.signature)]);
+}
+
+/** How a registration is vouched for: committee verdicts (route 1), or another route's own proof. */
+export type RouteProof = { verdicts: readonly Verdict[]; path?: typeof COMMITTEE_PATH } | { proof: Hex; path: number };
+
+/** The (route id, proof bytes) EnclaveRegistry.register and registerComposite take for `vouched`. */
+export function routeAndProof(vouched: RouteProof): readonly [number, Hex] {
+  return "verdicts" in vouched ? [COMMITTEE_PATH, encodeCommitteeProof(vouched.verdicts)] : [vouched.path, vouched.proof];
 }
 
 /** Verdicts (or root signatures) ascending by signer; a signer present twice is CONFIG_INVALID. */

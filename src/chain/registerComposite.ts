@@ -2,10 +2,9 @@ import { parseEventLogs, type Address, type Hex } from "viem";
 import type { Claims } from "../claims/types.js";
 import { TeezkError } from "../errors/index.js";
 import { enclaveRegistryAbi } from "./contractAbis.js";
-import { encodeCommitteeProof } from "./encodeCommitteeProof.js";
+import { routeAndProof, type RouteProof } from "./encodeCommitteeProof.js";
 import { sendContractTransaction } from "./sendContractTransaction.js";
-import type { Verdict } from "./signVerdict.js";
-import { COMMITTEE_PATH, type TeezkClients, type TransactionResult } from "./types.js";
+import type { TeezkClients, TransactionResult } from "./types.js";
 
 export type RegisterCompositeParameters = TeezkClients & {
   enclaveRegistry: Address;
@@ -18,7 +17,7 @@ export type RegisterCompositeParameters = TeezkClients & {
   hpkeKeyHash: Hex;
   /** The challenge (issueChallenge) or recent block hash the binding commits to. */
   nonce: Hex;
-} & ({ verdicts: readonly Verdict[]; path?: typeof COMMITTEE_PATH } | { proof: Hex; path: number });
+} & RouteProof;
 export type RegisterCompositeReturnType = TransactionResult & { expiresAt: bigint; gpuMeasurements: readonly Hex[] };
 export type RegisterCompositeErrorType = TeezkError;
 
@@ -36,7 +35,7 @@ export async function registerComposite(parameters: RegisterCompositeParameters)
       metaMessages: ["Register a CPU-only enclave with registerEnclave."],
     });
   }
-  const [path, proof] = "verdicts" in parameters ? [COMMITTEE_PATH, encodeCommitteeProof(parameters.verdicts)] : [parameters.path, parameters.proof];
+  const [path, proof] = routeAndProof(parameters);
   const tx = await sendContractTransaction(
     { publicClient, walletClient },
     {

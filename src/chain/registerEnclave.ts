@@ -2,10 +2,9 @@ import { parseEventLogs, type Address, type Hex } from "viem";
 import type { Claims } from "../claims/types.js";
 import { TeezkError } from "../errors/index.js";
 import { enclaveRegistryAbi } from "./contractAbis.js";
-import { encodeCommitteeProof } from "./encodeCommitteeProof.js";
+import { routeAndProof, type RouteProof } from "./encodeCommitteeProof.js";
 import { sendContractTransaction } from "./sendContractTransaction.js";
-import type { Verdict } from "./signVerdict.js";
-import { COMMITTEE_PATH, type TeezkClients, type TransactionResult } from "./types.js";
+import type { TeezkClients, TransactionResult } from "./types.js";
 
 export type RegisterEnclaveParameters = TeezkClients & {
   enclaveRegistry: Address;
@@ -16,7 +15,7 @@ export type RegisterEnclaveParameters = TeezkClients & {
   hpkeKeyHash: Hex;
   /** The challenge (issueChallenge) or recent block hash the binding commits to. */
   nonce: Hex;
-} & ({ verdicts: readonly Verdict[]; path?: typeof COMMITTEE_PATH } | { proof: Hex; path: number });
+} & RouteProof;
 export type RegisterEnclaveReturnType = TransactionResult & { expiresAt: bigint };
 export type RegisterEnclaveErrorType = TeezkError;
 
@@ -26,7 +25,7 @@ export type RegisterEnclaveErrorType = TeezkError;
  */
 export async function registerEnclave(parameters: RegisterEnclaveParameters): Promise<RegisterEnclaveReturnType> {
   const { publicClient, walletClient, enclaveRegistry, programId, claims, enclave, hpkeKeyHash, nonce } = parameters;
-  const [path, proof] = "verdicts" in parameters ? [COMMITTEE_PATH, encodeCommitteeProof(parameters.verdicts)] : [parameters.path, parameters.proof];
+  const [path, proof] = routeAndProof(parameters);
   const tx = await sendContractTransaction(
     { publicClient, walletClient },
     { address: enclaveRegistry, abi: enclaveRegistryAbi, functionName: "register", args: [programId, claims, enclave, hpkeKeyHash, nonce, path, proof] },
