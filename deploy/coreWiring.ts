@@ -6,6 +6,18 @@ import { ROLE_IDS, ROUTE_IDS } from "../src/chain/roleAndRouteIds.js";
  * supplies its own kind of reference `V`: an address, or an Ignition future or parameter.
  */
 
+/**
+ * What every deployment path uses when the operator gives nothing: a 2-day timelock delay, anyone may execute a
+ * ready operation (executor address zero), and a MultiProverRoots root needs 2 distinct vendors, with a 7-day ZK
+ * escape delay.
+ */
+export const DEPLOYMENT_DEFAULTS = {
+  minDelay: 172_800n,
+  executors: ["0x0000000000000000000000000000000000000000"] as readonly `0x${string}`[],
+  minVendors: 2n,
+  escapeDelay: 604_800n,
+} as const;
+
 /** What a deployment is given: the deployer (governs only while wiring) and the module's parameters. */
 export type CoreInputs<V> = {
   deployer: V;

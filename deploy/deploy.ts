@@ -1,7 +1,8 @@
 import { writeFile } from "node:fs/promises";
-import { isAddress, isHex, zeroAddress, type Address, type Hex } from "viem";
+import { isAddress, isHex, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { TeezkError } from "../src/errors/index.js";
+import { DEPLOYMENT_DEFAULTS } from "./coreWiring.js";
 import { deployTeezk } from "./deployTeezk.js";
 
 /*
@@ -48,7 +49,7 @@ function minVendors(): bigint {
   if (process.env.TEEZK_MIN_TEE_TYPES) {
     throw new TeezkError("CONFIG_INVALID", "TEEZK_MIN_TEE_TYPES was renamed TEEZK_MIN_VENDORS: the quorum counts distinct vendors (1..3)");
   }
-  return integer("TEEZK_MIN_VENDORS", 2n);
+  return integer("TEEZK_MIN_VENDORS", DEPLOYMENT_DEFAULTS.minVendors);
 }
 
 async function main(): Promise<void> {
@@ -61,9 +62,9 @@ async function main(): Promise<void> {
   const result = await deployTeezk({
     rpcUrl,
     privateKey,
-    minDelay: integer("TEEZK_MIN_DELAY", 172_800n),
+    minDelay: integer("TEEZK_MIN_DELAY", DEPLOYMENT_DEFAULTS.minDelay),
     proposers: addresses("TEEZK_PROPOSERS", [deployer]),
-    executors: addresses("TEEZK_EXECUTORS", [zeroAddress]),
+    executors: addresses("TEEZK_EXECUTORS", [...DEPLOYMENT_DEFAULTS.executors]),
     guardian: addresses("TEEZK_GUARDIAN", [deployer])[0] ?? deployer,
     committeeNodes: addresses("TEEZK_COMMITTEE_NODES", [deployer]),
     committeeThreshold: integer("TEEZK_COMMITTEE_THRESHOLD", 1n),
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
             rootProofVerifier: addresses("TEEZK_ROOT_PROOF_VERIFIER", [])[0]!,
             programId: bytes32("TEEZK_PROGRAM_ID"),
             minVendors: minVendors(),
-            escapeDelay: integer("TEEZK_ESCAPE_DELAY", 604_800n),
+            escapeDelay: integer("TEEZK_ESCAPE_DELAY", DEPLOYMENT_DEFAULTS.escapeDelay),
             zkRequired: process.env.TEEZK_ZK_REQUIRED === "true",
           },
         }

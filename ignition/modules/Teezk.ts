@@ -1,5 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { CORE_CONTRACTS, CORE_WIRING, GOVERNED_BY_TIMELOCK, type CoreContractKey, type CoreRefs } from "../../deploy/coreWiring.js";
+import { CORE_CONTRACTS, CORE_WIRING, DEPLOYMENT_DEFAULTS, GOVERNED_BY_TIMELOCK, type CoreContractKey, type CoreRefs } from "../../deploy/coreWiring.js";
 import { ROLE_IDS } from "../../src/chain/roleAndRouteIds.js";
 
 /**
@@ -17,9 +17,9 @@ import { ROLE_IDS } from "../../src/chain/roleAndRouteIds.js";
  */
 export const TeezkModule = buildModule("Teezk", (m) => {
   const deployer = m.getAccount(0);
-  const minDelay = m.getParameter("minDelay", 2n * 24n * 3600n);
+  const minDelay = m.getParameter("minDelay", DEPLOYMENT_DEFAULTS.minDelay);
   const proposers = m.getParameter<string[]>("proposers");
-  const executors = m.getParameter<string[]>("executors", ["0x0000000000000000000000000000000000000000"]);
+  const executors = m.getParameter<string[]>("executors", [...DEPLOYMENT_DEFAULTS.executors]);
   const guardian = m.getParameter<string>("guardian");
   const committeeNodes = m.getParameter<string[]>("committeeNodes");
   const committeeThreshold = m.getParameter<bigint>("committeeThreshold");

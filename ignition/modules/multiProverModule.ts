@@ -1,4 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { DEPLOYMENT_DEFAULTS } from "../../deploy/coreWiring.js";
 
 /**
  * A MultiProverRoots deployment governed by the core module's timelock. Whether ZK is required is the contract
@@ -16,8 +17,8 @@ export function multiProverModule(contractName: "TeeQuorumRoots" | "TeeAndZkQuor
       m.getParameter<string>("enclaveRegistry"),
       m.getParameter<string>("rootProofVerifier"),
       m.getParameter<string>("programId"),
-      m.getParameter("minVendors", 2n),
-      m.getParameter("escapeDelay", 7n * 24n * 3600n),
+      m.getParameter("minVendors", DEPLOYMENT_DEFAULTS.minVendors),
+      m.getParameter("escapeDelay", DEPLOYMENT_DEFAULTS.escapeDelay),
     ]);
     return { roots };
   });

@@ -1,4 +1,5 @@
 import { encodeFunctionData, keccak256, toHex, type Address, type Hex } from "viem";
+import { DEPLOYMENT_DEFAULTS } from "../../deploy/coreWiring.js";
 import { MembershipPrivateProofModule } from "../../ignition/modules/MembershipPrivateProof.js";
 import { TeeQuorumRootsModule } from "../../ignition/modules/TeeQuorumRoots.js";
 import { TeezkModule } from "../../ignition/modules/Teezk.js";
@@ -9,7 +10,8 @@ import type { Devnet, DevnetAddresses, GovernReturnType, HardhatConnection } fro
 export const ENCLAVE_REMOVER_ROLE = ROLE_IDS.ENCLAVE_REMOVER_ROLE;
 /** Short enough that governance in a demo or test is one `increaseTime`, long enough to be a real delay. */
 export const DEVNET_TIMELOCK_DELAY = 60n;
-export const DEVNET_ESCAPE_DELAY = 7n * 24n * 3600n;
+/** The production default: the escape hatch is exercised in a demo by advancing the chain past it. */
+export const DEVNET_ESCAPE_DELAY = DEPLOYMENT_DEFAULTS.escapeDelay;
 
 export type StartDevnetParameters = {
   /** The committee's verifier-node addresses (CommitteeAttestationVerifier members). */
@@ -71,7 +73,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<St
         enclaveRegistry: addressOf(core.enclaveRegistry),
         rootProofVerifier: addressOf(rootProofVerifier),
         programId: parameters.programId,
-        minVendors: parameters.minVendors ?? 2n,
+        minVendors: parameters.minVendors ?? DEPLOYMENT_DEFAULTS.minVendors,
         escapeDelay,
       },
     },
