@@ -1,8 +1,8 @@
 import { getAddress, keccak256, recoverAddress, type Address, type Hex } from "viem";
-import { encodeVerdictClaims, TeeType, type Claims } from "../claims/index.js";
+import { encodeVerdictClaims, type Claims } from "../claims/index.js";
 import { TeezkError } from "../errors/index.js";
 import type { ContractDomain } from "../receipts/types.js";
-import { gpuEvidenceRequired } from "./readProgramRequiresGpu.js";
+import { checkClaimsBinding } from "./checkClaimsBinding.js";
 import { hashVerdict, type Verdict } from "./signVerdict.js";
 
 export type CheckCommitteeVerdictsParameters = {
@@ -26,7 +26,7 @@ export type CheckCommitteeVerdictsErrorType = TeezkError;
 
 /**
  * The registration's preflight, before any transaction: what EnclaveRegistry would refuse with less context.
- * Verdicts over a GPU's claims are GPU_NOT_AN_ENCLAVE (no enclave stands behind a GPU report); a GPU part that is
+ * The claims first (checkClaimsBinding): verdicts over a GPU's claims are GPU_NOT_AN_ENCLAVE (no enclave stands behind a GPU report); a GPU part that is
  * not NVIDIA claims is MALFORMED; a GPU whose nonce is not the binding BORROWED_GPU_REPORT; CPU claims whose
  * reportData is not the binding BINDING_MISMATCH; a verdict that does not recover to its stated signer over these
  * claims for this committee and chain VERDICT_INVALID; CPU-only verdicts for a program that requires a GPU
@@ -35,27 +35,8 @@ export type CheckCommitteeVerdictsErrorType = TeezkError;
  */
 export async function checkCommitteeVerdicts(parameters: CheckCommitteeVerdictsParameters): Promise<CheckCommitteeVerdictsReturnType> {
   const { claims, gpuClaims, verdicts, committee } = parameters;
-  const binding = parameters.binding.toLowerCase();
-  if (claims.teeType === TeeType.NVIDIA_GPU) {
-    throw new TeezkError("GPU_NOT_AN_ENCLAVE", "The verdicts are over an NVIDIA GPU's claims: no enclave stands behind a GPU report (its nonce is chosen by whoever drives the GPU)", {
-      metaMessages: ["Collect verdicts over the CPU TEE's evidence carrying the binding, with the GPU report as its GPU half."],
-    });
-  }
-  if (parameters.gpuRequiredBy !== undefined && gpuClaims.length === 0) throw gpuEvidenceRequired(parameters.gpuRequiredBy);
-  for (const [i, gpu] of gpuClaims.entries()) {
-    if (gpu.teeType !== TeeType.NVIDIA_GPU) throw new TeezkError("MALFORMED", `GPU claims ${i} have TEE type ${gpu.teeType}, not NVIDIA_GPU (${TeeType.NVIDIA_GPU})`);
-    if (gpu.reportData.toLowerCase() !== binding) {
-      throw new TeezkError("BORROWED_GPU_REPORT", `GPU ${i}'s nonce is not the binding of the enclave, its HPKE key hash and the nonce`, {
-        details: `GPU nonce ${gpu.reportData}, expected ${binding}`,
-      });
-    }
-  }
-  if (claims.reportData.toLowerCase() !== binding) {
-    throw new TeezkError("BINDING_MISMATCH", "The verified claims' reportData is not the binding of the enclave, its HPKE key hash and the nonce", {
-      details: `reportData ${claims.reportData}, expected ${binding}`,
-      metaMessages: ["The enclave must attest with binding = keccak256(abi.encode(\"teezk/v1\", enclave, keccak256(hpkePublicKey), nonce)) (DESIGN §3)."],
-    });
-  }
+  const { binding } = parameters;
+  checkClaimsBinding({ claims, gpuClaims, binding, ...(parameters.gpuRequiredBy !== undefined ? { gpuRequiredBy: parameters.gpuRequiredBy } : {}) });
   const claimsHash = keccak256(encodeVerdictClaims({ claims, gpuClaims }));
   const digest = hashVerdict({ claimsHash, committee });
   for (const [i, verdict] of verdicts.entries()) {

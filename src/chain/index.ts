@@ -38,14 +38,28 @@ export {
   type RegisterEnclaveErrorType,
 } from "./registerEnclave.js";
 export {
-  registerThroughCommittee,
+  attestForRegistration,
   type EnclaveAttestation,
+  type AttestForRegistrationParameters,
+  type AttestForRegistrationReturnType,
+  type AttestForRegistrationErrorType,
+} from "./attestForRegistration.js";
+export {
+  registerThroughCommittee,
   type CommitteeVerdict,
   type CollectVerdictsRequest,
   type RegisterThroughCommitteeParameters,
   type RegisterThroughCommitteeReturnType,
   type RegisterThroughCommitteeErrorType,
 } from "./registerThroughCommittee.js";
+export {
+  registerThroughRoute,
+  type RouteAttestation,
+  type RegisterThroughRouteParameters,
+  type RegisterThroughRouteReturnType,
+  type RegisterThroughRouteErrorType,
+} from "./registerThroughRoute.js";
+export { checkClaimsBinding, type CheckClaimsBindingParameters, type CheckClaimsBindingErrorType } from "./checkClaimsBinding.js";
 export {
   registerWithVerdicts,
   type RegisterWithVerdictsParameters,

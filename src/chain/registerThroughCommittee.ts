@@ -1,32 +1,10 @@
 import { keccak256, type Address, type Hex } from "viem";
-import { computeBindingFromKeyHash, encodeVerdictClaims, type Claims } from "../claims/index.js";
+import { encodeVerdictClaims, type Claims } from "../claims/index.js";
 import { TeezkError } from "../errors/index.js";
 import type { ContractDomain } from "../receipts/types.js";
-import { issueChallenge } from "./issueChallenge.js";
-import { gpuEvidenceRequired, readProgramRequiresGpu } from "./readProgramRequiresGpu.js";
+import { attestForRegistration, type AttestForRegistrationParameters, type EnclaveAttestation } from "./attestForRegistration.js";
 import { registerWithVerdicts, type RegisterWithVerdictsReturnType } from "./registerWithVerdicts.js";
-import { chainCallError } from "./sendContractTransaction.js";
 import type { Verdict } from "./signVerdict.js";
-import type { TeezkClients } from "./types.js";
-
-/** What an enclave answers when asked to attest for a nonce (a prover node's /v1/attestation, an evidence file). */
-export type EnclaveAttestation = {
-  enclaveAddress: Address;
-  evidence: Uint8Array;
-  /** The GPU half of composite CPU+GPU evidence: its nonce is the CPU evidence's binding. */
-  gpuEvidence?: Uint8Array;
-  /** What a verifier needs besides the evidence (DCAP TCB info, AMD VCEK chain); undefined for Nitro. */
-  collateralDir?: string;
-} & (
-  | {
-      /** Raw X25519 public key the enclave bound into its report (DESIGN §3). */
-      hpkePublicKey: Hex;
-    }
-  | {
-      /** keccak256 of it, when only the hash is at hand (the CLI's --hpke-key-hash). */
-      hpkeKeyHash: Hex;
-    }
-);
 
 /** One committee member's signed verdict and the claims it read from the evidence. */
 export type CommitteeVerdict = { claims: Claims; gpuClaims?: readonly Claims[]; verdict: Verdict };
@@ -34,17 +12,9 @@ export type CommitteeVerdict = { claims: Claims; gpuClaims?: readonly Claims[]; 
 /** What the committee is asked: verdicts over the attestation, for this binding and CommitteeAttestationVerifier. */
 export type CollectVerdictsRequest = { attestation: EnclaveAttestation; binding: Hex; now: Date; committee: ContractDomain };
 
-export type RegisterThroughCommitteeParameters = TeezkClients & {
-  enclaveRegistry: Address;
+export type RegisterThroughCommitteeParameters = AttestForRegistrationParameters & {
   /** The CommitteeAttestationVerifier: verdicts are checked to be signed for it before the transaction. */
   committee: Address;
-  /** Read for programRequiresGpu, so a GPU program's enclave without GPU evidence stops before the committee. */
-  measurementRegistry?: Address;
-  programId: Hex;
-  /** A challenge already issued (issueChallenge) or a recent block hash; by default one is issued here. */
-  nonce?: Hex;
-  /** Asks the enclave to attest with `nonce` bound into its evidence. */
-  attest: (nonce: Hex) => Promise<EnclaveAttestation>;
   /**
    * Asks every committee member for a verdict on that evidence, all as of one verification time: TDX and SEV-SNP
    * claims carry it as their timestamp, so members verifying a second apart would sign different claims. `now`
@@ -86,18 +56,7 @@ export type RegisterThroughCommitteeErrorType = TeezkError;
  */
 export async function registerThroughCommittee(parameters: RegisterThroughCommitteeParameters): Promise<RegisterThroughCommitteeReturnType> {
   const { publicClient, walletClient, enclaveRegistry, programId } = parameters;
-  const chainId = await publicClient.getChainId().catch((error: unknown) => {
-    throw chainCallError("getChainId", error);
-  });
-  const measurementRegistry = parameters.measurementRegistry ? { measurementRegistry: parameters.measurementRegistry } : {};
-  const programRequiresGpu = await readProgramRequiresGpu({ publicClient, programId, ...measurementRegistry });
-  const challenge = parameters.nonce === undefined ? await issueChallenge({ publicClient, walletClient, enclaveRegistry, programId }) : undefined;
-  const nonce = challenge?.challenge ?? parameters.nonce!;
-  const attestation = await parameters.attest(nonce);
-  if (programRequiresGpu && attestation.gpuEvidence === undefined) throw gpuEvidenceRequired(programId);
-  const hpkeKeyHash = "hpkePublicKey" in attestation ? keccak256(attestation.hpkePublicKey) : attestation.hpkeKeyHash;
-  const binding = computeBindingFromKeyHash({ enclaveAddress: attestation.enclaveAddress, hpkeKeyHash, nonce });
-  const now = new Date(Number((await publicClient.getBlock()).timestamp) * 1000);
+  const { chainId, programRequiresGpu, challenge, nonce, attestation, hpkeKeyHash, binding, now } = await attestForRegistration(parameters);
   const verdicts = await parameters.collectVerdicts({ attestation, binding, now, committee: { chainId, verifyingContract: parameters.committee } });
   const first = verdicts[0];
   if (!first) throw new TeezkError("VERDICT_REFUSED", "No committee member returned a verdict");
