@@ -3,7 +3,7 @@ import { computeBindingFromKeyHash } from "../claims/index.js";
 import type { TeezkError } from "../errors/index.js";
 import { issueChallenge, type IssueChallengeReturnType } from "./issueChallenge.js";
 import { gpuEvidenceRequired, readProgramRequiresGpu } from "./readProgramRequiresGpu.js";
-import { chainCallError } from "./sendContractTransaction.js";
+import { chainCallError } from "./chainCallError.js";
 import type { TeezkClients } from "./types.js";
 
 /** What an enclave answers when asked to attest for a nonce (a prover node's /v1/attestation, an evidence file). */

@@ -3,7 +3,7 @@ import { TeezkError } from "../errors/index.js";
 import { hashBatch } from "../receipts/hashBatch.js";
 import type { Batch } from "../receipts/types.js";
 import { batchReceiptsAbi, enclaveRegistryAbi } from "./contractAbis.js";
-import { chainCallError } from "./sendContractTransaction.js";
+import { chainCallError } from "./chainCallError.js";
 import type { TeezkClients } from "./types.js";
 
 export type CheckBatchSignerParameters = Pick<TeezkClients, "publicClient"> & {

@@ -1,7 +1,7 @@
 import type { Address, Hex } from "viem";
 import { TeezkError } from "../errors/index.js";
 import { measurementRegistryAbi } from "./contractAbis.js";
-import { chainCallError } from "./sendContractTransaction.js";
+import { chainCallError } from "./chainCallError.js";
 import type { TeezkClients } from "./types.js";
 
 export type ReadProgramRequiresGpuParameters = Pick<TeezkClients, "publicClient"> & {

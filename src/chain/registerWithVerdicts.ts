@@ -5,7 +5,7 @@ import { checkCommitteeVerdicts } from "./checkCommitteeVerdicts.js";
 import { readProgramRequiresGpu } from "./readProgramRequiresGpu.js";
 import { registerComposite } from "./registerComposite.js";
 import { registerEnclave, type RegisterEnclaveReturnType } from "./registerEnclave.js";
-import { chainCallError } from "./sendContractTransaction.js";
+import { chainCallError } from "./chainCallError.js";
 import type { Verdict } from "./signVerdict.js";
 import type { TeezkClients } from "./types.js";
 

@@ -1,4 +1,5 @@
 import { keccak256, toHex, type Address, type Hex } from "viem";
+import { DEPLOYMENT_DEFAULTS } from "../../deploy/coreWiring.js";
 import { connectDeployer, type ArtifactName } from "../../deploy/connectDeployer.js";
 import { deployTeezk } from "../../deploy/deployTeezk.js";
 import { advanceChainTime, chainCallError, executeTimelockCalls, scheduleTimelockCalls, type TeezkClients, type TimelockCall } from "../chain/index.js";
@@ -67,7 +68,7 @@ export async function deployDevnetToNode(parameters: DeployDevnetToNodeParameter
     guardian: devAccount("devnet guardian").address,
     committeeNodes: [...parameters.committee],
     committeeThreshold: BigInt(parameters.committeeThreshold ?? parameters.committee.length),
-    multiProver: { rootProofVerifier, programId: parameters.programId, minVendors: parameters.minVendors ?? 2n, escapeDelay, zkRequired: false },
+    multiProver: { rootProofVerifier, programId: parameters.programId, minVendors: parameters.minVendors ?? DEPLOYMENT_DEFAULTS.minVendors, escapeDelay, zkRequired: false },
   });
   const membershipGroth16Verifier = await deployer.deploy(MEMBERSHIP_GROTH16_VERIFIER, []);
   const privateProofVerifier = await deployer.deploy(PRIVATE_PROOF_VERIFIER, [core.receiptVerifier, membershipGroth16Verifier, MEMBERSHIP_PUBLIC_SIGNALS, parameters.programId]);

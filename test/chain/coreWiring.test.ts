@@ -12,7 +12,7 @@ import {
   timelockAbi,
   type TeezkClients,
 } from "../../src/chain/index.js";
-import { startDevnet, type Devnet } from "../../src/devnet/index.js";
+import { startDevnet, type StartDevnetReturnType } from "../../src/devnet/index.js";
 
 /** Account 0 of Hardhat's development mnemonic, the deployer of both paths here. */
 const DEV_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -51,7 +51,7 @@ const expected = (core: Core) => ({
 // deploy/coreWiring.ts is the one wiring list: both deployment paths must end in the state it describes, and the
 // role and route ids it uses must be the contracts' own.
 describe("the core wiring list, as deployTeezk and Ignition apply it", () => {
-  let devnet: Devnet;
+  let devnet: StartDevnetReturnType;
   beforeAll(async () => {
     devnet = await startDevnet({ committee: [deployer], programId: PROGRAM_ID });
   }, 120_000);
