@@ -4,7 +4,7 @@ import { Writable } from "node:stream";
 import { isTeezkError, TeezkError } from "../../../errors/index.js";
 import { openArchive, type ArchiveTable } from "../../../store/index.js";
 import { ExitCode, UsageError, type CliIo } from "../../io.js";
-import { ARCHIVE_TABLES } from "./registerArchiveCommand.js";
+import { ARCHIVE_TABLES } from "./archiveTables.js";
 
 export type ArchiveExportOptions = { archive?: string; table?: string; out?: string };
 

@@ -1,10 +1,8 @@
 import type { Command } from "commander";
-import type { ArchiveTable } from "../../../store/index.js";
 import type { CliIo } from "../../io.js";
 import type { ArchiveExportOptions } from "./archiveCommand.js";
+import { ARCHIVE_TABLES } from "./archiveTables.js";
 
-/** The table names `--table` accepts (the archive's record kinds). */
-export const ARCHIVE_TABLES: readonly ArchiveTable[] = ["evidence", "appraisals", "verdicts", "proofs", "receipts", "transactions", "keyReleases"];
 
 /** Adds `teezk archive export` to the program. */
 export function registerArchiveCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {

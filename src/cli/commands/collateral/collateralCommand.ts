@@ -4,7 +4,7 @@ import { verifyEvidence } from "../../../evidence/verifyEvidence.js";
 import { isTeezkError } from "../../../errors/index.js";
 import { ExitCode, UsageError, type CliIo } from "../../io.js";
 import { reportCommandError } from "../../support/reportCommandError.js";
-import { parseAt, readEvidenceFile } from "../verify/verifyCommand.js";
+import { parseAt, readEvidenceFile } from "../../support/evidenceInputs.js";
 import type { CollateralServiceOptions } from "./collateralServiceOptions.js";
 
 /**

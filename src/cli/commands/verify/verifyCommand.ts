@@ -1,4 +1,3 @@
-import { readFileSync, statSync } from "node:fs";
 import { claimsToJson, encodeClaims, tcbStatusName, teeTypeName, type VerifiedEvidence } from "../../../claims/index.js";
 import { TeezkError, isTeezkError } from "../../../errors/index.js";
 import { assessEvidence } from "../../../assessment/index.js";
@@ -6,6 +5,7 @@ import { MAX_EVIDENCE_FILE_BYTES, verifyEvidence, type VerifyEvidenceParameters,
 import type { PinnedRoot } from "../../../util/x509.js";
 import { loadReferenceValues, type Appraisal } from "../../../policy/index.js";
 import { ExitCode, UsageError, type CliIo } from "../../io.js";
+import { parseAt, readEvidenceFile } from "../../support/evidenceInputs.js";
 import type { VerifyFetchOptions } from "../collateral/collateralServiceOptions.js";
 import { reportCommandError } from "../../support/reportCommandError.js";
 import { describeSource, withFetchedCollateral } from "../collateral/collateralCommand.js";
@@ -90,29 +90,6 @@ function parseTrustRoot(pin: string): PinnedRoot {
   const hex = pin.toLowerCase().replace(/^0x/, "");
   if (!/^[0-9a-f]{64}$/.test(hex)) throw new UsageError(`--trust-root expects a SHA-256 fingerprint (64 hex digits), got "${pin}"`);
   return { name: "trusted on the command line", sha256: hex };
-}
-
-export function parseAt(at: string | undefined): Date {
-  if (at === undefined) return new Date();
-  const date = new Date(at);
-  if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(at)) {
-    throw new UsageError(`--at expects an ISO time such as 2025-06-20T00:00:00Z, got "${at}"`);
-  }
-  return date;
-}
-
-export function readEvidenceFile(path: string, what: string): Uint8Array {
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    throw new UsageError(`cannot read the ${what} file ${path}`);
-  }
-  // Refuse before reading: a multi-gigabyte file must not be pulled into memory.
-  if (size > MAX_EVIDENCE_FILE_BYTES) {
-    throw new TeezkError("INPUT_TOO_LARGE", `The ${what} file is ${size} bytes; the cap is ${MAX_EVIDENCE_FILE_BYTES}`);
-  }
-  return new Uint8Array(readFileSync(path));
 }
 
 function jsonReport(verified: VerifyEvidenceReturnType, appraisal: Appraisal | undefined, ok: boolean) {
