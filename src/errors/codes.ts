@@ -131,6 +131,10 @@ export const errorCodes = {
   NONCE_REPLAYED: "a nonce or challenge was already used, was never issued, or has expired",
   KEY_NOT_FOUND: "the key-release service holds no key with this id",
   KEY_RELEASE_REFUSED: "the key-release service refused: the evidence did not verify or its appraisal against the key's policy failed",
+  CONSOLE_PASTE_INVALID: "what was pasted into the console is not JSON, or not a signed receipt nor a receipt with its batch inclusion proof",
+  CONSOLE_WRONG_CHAIN: "the console's RPC, or the wallet it would send with, serves another chain than the deployment's",
+  CONSOLE_RPC_REFUSED: "the console's RPC proxy refused a request: a method outside its read-only list, a batch too long, or a body too large",
+  CONSOLE_ASSETS_UNBUILT: "the console's web assets could not be built (esbuild missing or the sources fail to compile)",
   INTERNAL: "an internal invariant broke; please report it",
 } as const;
 
