@@ -2,20 +2,22 @@ import { Option, type Command } from "commander";
 import { DEFAULT_REQUEST_TIME_SKEW_MS } from "../../../services/verifier/constants.js";
 import { simulatedProverVendors } from "../../../services/prover/types.js";
 import type { CliIo } from "../../io.js";
+import type { ServeConsoleOptions } from "./serveConsoleCommand.js";
 import type { ServeKeysOptions } from "./serveKeysCommand.js";
 import type { ServeProverOptions } from "./serveProverCommand.js";
 import type { ServeVerifierOptions } from "./serveVerifierCommand.js";
-import { addEvidenceTrustOptions, addListeningLineJsonOption, addListenOptions, DEFAULT_KEYS_PORT, DEFAULT_PROVER_CHAIN_ID, DEFAULT_PROVER_PORT, DEFAULT_VERIFIER_PORT } from "./serveOptions.js";
+import { addEvidenceTrustOptions, addListeningLineJsonOption, addListenOptions, DEFAULT_CONSOLE_PORT, DEFAULT_KEYS_PORT, DEFAULT_PROVER_CHAIN_ID, DEFAULT_PROVER_PORT, DEFAULT_VERIFIER_PORT } from "./serveOptions.js";
 
 /**
  * Adds `teezk serve …`: the long-running services, each on loopback by default and each until SIGINT/SIGTERM.
  * Only the flags are declared here; each service loads when its subcommand runs.
  */
 export function registerServeCommands(program: Command, io: CliIo, setExitCode: (code: number) => void): Command {
-  const serve = program.command("serve").description("Run a teezk service (prover node, verifier node, key release) on loopback by default");
+  const serve = program.command("serve").description("Run a teezk service (prover node, verifier node, key release, web console) on loopback by default");
   registerServeProverCommand(serve, io, setExitCode);
   registerServeVerifierCommand(serve, io, setExitCode);
   registerServeKeysCommand(serve, io, setExitCode);
+  registerServeConsoleCommand(serve, io, setExitCode);
   return serve;
 }
 
@@ -107,5 +109,23 @@ function registerServeKeysCommand(serve: Command, io: CliIo, setExitCode: (code:
   addListeningLineJsonOption(command).action(async (options: ServeKeysOptions) => {
     const { serveKeys } = await import("./serveKeysCommand.js");
     await serveKeys(options, io, setExitCode);
+  });
+}
+
+/**
+ * Adds `teezk serve console`: the web console over a deployment (and, with --archive, a node's archive). Prints
+ * one line when listening (`--json`: `{"service":"console","url","chainId"}`) and runs until SIGINT/SIGTERM.
+ */
+function registerServeConsoleCommand(serve: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  const command = serve
+    .command("console")
+    .description("Run the web console: allowlist, enclaves, receipts, roots and governance of a deployment (and a node's decisions with --archive)")
+    .option("--rpc-url <url>", "JSON-RPC endpoint of the deployment's chain (default: $TEEZK_RPC_URL); the page reads it through the console, never directly")
+    .option("--deployment <file.json>", "addresses as deploy/deploy.ts writes them (required)")
+    .option("--from-block <n>", "first block to read events from (the deployment's block on a long chain)", "0");
+  addListenOptions(command, { defaultPort: DEFAULT_CONSOLE_PORT, archiveDescription: "a verifier or prover node's SQLite archive: the Decisions page and the evidence behind each enclave" });
+  addListeningLineJsonOption(command).action(async (options: ServeConsoleOptions) => {
+    const { serveConsole } = await import("./serveConsoleCommand.js");
+    await serveConsole(options, io, setExitCode);
   });
 }

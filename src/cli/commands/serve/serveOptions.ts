@@ -5,10 +5,11 @@ import { Option, type Command } from "commander";
  * the other commands do not pay for them).
  */
 
-/** Default ports of `teezk serve …` by convention: prover 7310, verifier 7311, keys 7312. */
+/** Default ports of `teezk serve …` by convention: prover 7310, verifier 7311, keys 7312, console 7320. */
 export const DEFAULT_PROVER_PORT = 7310;
 export const DEFAULT_VERIFIER_PORT = 7311;
 export const DEFAULT_KEYS_PORT = 7312;
+export const DEFAULT_CONSOLE_PORT = 7320;
 /** The chain id receipts are signed for when --chain-id is not given: Hardhat's and anvil's. */
 export const DEFAULT_PROVER_CHAIN_ID = "31337";
 
