@@ -4,10 +4,11 @@ import { describeError } from "./createStepRecorder.js";
 import { formatDemoStep, formatDemoSummary } from "./formatDemoSummary.js";
 import { DEMO_PRIVATE_KEY_ENV, resolveDemoNode } from "./resolveDemoNode.js";
 import { runDemoFlow } from "./runDemoFlow.js";
+import { serveDemoConsole, untilInterrupted } from "./serveDemoConsole.js";
 import { showRealEvidence } from "./showRealEvidence.js";
 import { openArchive } from "../store/index.js";
 
-const USAGE = `npm run demo [-- --evidence | --flow] [--archive <file.sqlite>] [--rpc-url <url> [--private-key-env <NAME>]]
+const USAGE = `npm run demo [-- --evidence | --flow] [--archive <file.sqlite>] [--rpc-url <url> [--private-key-env <NAME>]] [--console]
 
   (default)          both parts: real evidence from four vendors, then the end-to-end job on loopback
   --evidence         only part 1: every real fixture verified against the pinned vendor roots
@@ -17,14 +18,16 @@ const USAGE = `npm run demo [-- --evidence | --flow] [--archive <file.sqlite>] [
                      an in-process chain; a node without evm_increaseTime waits out the 60 s timelock delay
                      and stops at the 7-day escape hatch (CHAIN_METHOD_UNSUPPORTED)
   --private-key-env  the variable holding the paying key (default ${DEMO_PRIVATE_KEY_ENV}; on chain 31337 without
-                     it, the node's public first dev account)`;
+                     it, the node's public first dev account)
+  --console          after the flow, keep its chain and nodes running and serve the web console (prints the URL;
+                     Ctrl-C stops)`;
 
 /**
  * `npm run demo`. Part 1 shows real evidence (src/demo/showRealEvidence.ts); part 2 is the main job
  * (src/demo/runDemoFlow.ts). Exits 1 when any check or step fails, 2 on a usage error.
  */
 async function main(): Promise<void> {
-  let options: { evidence?: boolean; flow?: boolean; archive?: string; "rpc-url"?: string; "private-key-env"?: string; help?: boolean };
+  let options: { evidence?: boolean; flow?: boolean; archive?: string; "rpc-url"?: string; "private-key-env"?: string; console?: boolean; help?: boolean };
   try {
     options = parseArgs({
       options: {
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
         archive: { type: "string" },
         "rpc-url": { type: "string" },
         "private-key-env": { type: "string" },
+        console: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }).values;
@@ -62,7 +66,12 @@ async function main(): Promise<void> {
     const chain = node ? `chain ${node.chainId} at ${new URL(node.rpcUrl).origin} over JSON-RPC` : "in-process chain";
     print(`${both ? "\n" : ""}teezk demo — part 2: the main job, end to end (${chain}, 3 verifier + 3 prover nodes on loopback)\n`);
     if (node?.usingDevKey) print(`(no ${DEMO_PRIVATE_KEY_ENV}: paying with the development node's public first account)\n`);
-    const result = await runDemoFlow({ archivePath, onStep: (step) => print(formatDemoStep(step)), ...(node ? { node: { rpcUrl: node.rpcUrl, privateKey: node.privateKey } } : {}) });
+    const result = await runDemoFlow({
+      archivePath,
+      keepOpen: options.console === true,
+      onStep: (step) => print(formatDemoStep(step)),
+      ...(node ? { node: { rpcUrl: node.rpcUrl, privateKey: node.privateKey } } : {}),
+    });
     const archive = openArchive(result.archivePath);
     try {
       print(`\n${formatDemoSummary({ steps: result.steps, archivePath: result.archivePath, archive })}`);
@@ -70,6 +79,13 @@ async function main(): Promise<void> {
       archive.close();
     }
     if (!result.ok) failed = true;
+    if (options.console && result.context) {
+      const served = await serveDemoConsole(result.context, node ? { rpcUrl: node.rpcUrl } : {});
+      print(`\nteezk console: ${served.url}  (the demo's chain and nodes keep running; Ctrl-C stops)`);
+      await untilInterrupted();
+      await served.close();
+      await result.context.close();
+    }
   }
   if (failed) process.exitCode = 1;
 }

@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EIP1193Provider } from "viem";
 import { runDemoFlow, type DemoContext } from "../../../src/demo/runDemoFlow.js";
-import { startConsole, type StartConsoleReturnType } from "../../../src/console/index.js";
-import { createSimulatedEnclave, devAccount, registerThroughCommittee, type SimulatedEnclave } from "../../../src/devnet/index.js";
+import type { StartConsoleReturnType } from "../../../src/console/index.js";
+import { serveDemoConsole } from "../../../src/demo/serveDemoConsole.js";
+import { createSimulatedEnclave, devAccount, registerThroughCommittee, type SimulatedEnclave, type StartDevnetReturnType } from "../../../src/devnet/index.js";
 import { createVerifierSigner } from "../../../src/services/verifierSigner.js";
 import { DEMO_COMMITTEE_SIZE } from "../../../src/demo/startDemoNetwork.js";
 import type { SimulatedVendor } from "../../../src/tee/simulated/index.js";
@@ -29,12 +30,8 @@ export async function startDemoConsole(): Promise<DemoConsole> {
     throw new Error(`the demo flow failed: ${flow.steps.filter((s) => !s.ok).map((s) => `${s.id}: ${s.error ?? s.detail ?? ""}`).join("; ")}`);
   }
   const demo = flow.context;
-  const provider = demo.devnet.connection.provider as unknown as EIP1193Provider;
-  const served = await startConsole({
-    upstream: { request: (args) => provider.request(args as never) },
-    deployment: { ...demo.devnet.addresses, chainId: demo.devnet.chainId },
-    archive: demo.archive,
-  });
+  const provider = (demo.devnet as StartDevnetReturnType).connection.provider as unknown as EIP1193Provider;
+  const served = await serveDemoConsole(demo, { port: 0 });
   return {
     demo,
     console: served,
