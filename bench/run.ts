@@ -21,6 +21,7 @@ const suites: Array<() => Promise<BenchSuite>> = [
   async () => (await import("./collateral.js")).collateralBench,
   async () => (await import("./rollup.js")).rollupBench,
   async () => (await import("./cli.js")).cliBench,
+  async () => (await import("./console.js")).consoleBench,
 ];
 
 async function main(): Promise<void> {

@@ -41,7 +41,12 @@ export function createConsoleApp({ assets, upstream, config, archive }: CreateCo
       return c.json({ jsonrpc: "2.0", id: null, error: { code: -32603, message: `${code}: ${message}` } }, code === "CONSOLE_RPC_REFUSED" ? 400 : 502);
     }
   });
-  app.get("/api/decisions", (c) => (archive ? c.json(readArchiveDecisions(archive)) : c.json({ error: { code: "CONFIG_INVALID", message: "start the console with --archive <file.sqlite> to see decisions" } }, 404)));
+  app.get("/api/decisions", (c) => {
+    if (!archive) return c.json({ error: { code: "CONFIG_INVALID", message: "start the console with --archive <file.sqlite> to see decisions" } }, 404);
+    const code = c.req.query("code");
+    if (code !== undefined && !/^[A-Z_]{1,64}$/.test(code)) return c.json({ error: { code: "REQUEST_INVALID", message: "code must be an error code (A-Z and _)" } }, 400);
+    return c.json(readArchiveDecisions(archive, code ? { code } : {}));
+  });
   app.get("/api/evidence/:claimsHash", (c) => {
     const claimsHash = c.req.param("claimsHash");
     if (!archive) return c.json({ error: { code: "CONFIG_INVALID", message: "no archive: start the console with --archive" } }, 404);

@@ -17,7 +17,20 @@ export type ArchivedDecision = {
 };
 
 export type DecisionMinute = { minute: number; counts: Record<string, number> };
-export type ArchiveDecisions = { from: number; to: number; minutes: DecisionMinute[]; codes: string[]; decisions: ArchivedDecision[]; truncated: boolean };
+export type ArchiveDecisions = {
+  from: number;
+  to: number;
+  minutes: DecisionMinute[];
+  codes: string[];
+  /** Decisions per code over everything read. */
+  totals: Record<string, number>;
+  /** The newest `rows` decisions (of `code` when given), for the table. */
+  decisions: ArchivedDecision[];
+  truncated: boolean;
+};
+
+/** Table rows sent per answer: the chart carries the totals, the table the newest ones (filter by code for more of one). */
+export const DECISION_ROWS = 500;
 
 /** Most records read per table for one answer (the archive's own list cap). */
 export const MAX_DECISIONS_READ = 10_000;
@@ -25,9 +38,10 @@ const MINUTE_MS = 60_000;
 
 /**
  * The Decisions page's data: the newest verdicts and key releases (at most MAX_DECISIONS_READ of each), bucketed per
- * minute by code (ACCEPTED or the refusal code), and the rows themselves for the table, newest first.
+ * minute by code (ACCEPTED or the refusal code) with totals per code, and the newest `rows` of them (of `code`
+ * when given) for the table: the page gets a chart's worth of numbers, not 10,000 rows.
  */
-export function readArchiveDecisions(archive: Archive): ArchiveDecisions {
+export function readArchiveDecisions(archive: Archive, { code, rows = DECISION_ROWS }: { code?: string; rows?: number } = {}): ArchiveDecisions {
   const verdicts = archive.list("verdicts", { order: "desc", limit: MAX_DECISIONS_READ });
   const releases = archive.list("keyReleases", { order: "desc", limit: MAX_DECISIONS_READ });
   const decisions: ArchivedDecision[] = [
@@ -58,21 +72,22 @@ export function readArchiveDecisions(archive: Archive): ArchiveDecisions {
     })),
   ].sort((a, b) => b.at - a.at);
   const buckets = new Map<number, Record<string, number>>();
-  const codes = new Set<string>();
+  const totals: Record<string, number> = {};
   for (const decision of decisions) {
     const minute = Math.floor(decision.at / MINUTE_MS) * MINUTE_MS;
     const counts = buckets.get(minute) ?? {};
     counts[decision.code] = (counts[decision.code] ?? 0) + 1;
     buckets.set(minute, counts);
-    codes.add(decision.code);
+    totals[decision.code] = (totals[decision.code] ?? 0) + 1;
   }
   const minutes = [...buckets.entries()].sort(([a], [b]) => a - b).map(([minute, counts]) => ({ minute, counts }));
   return {
     from: minutes[0]?.minute ?? 0,
     to: minutes.at(-1)?.minute ?? 0,
     minutes,
-    codes: [...codes].sort((a, b) => (a === "ACCEPTED" ? -1 : b === "ACCEPTED" ? 1 : a.localeCompare(b))),
-    decisions,
+    codes: Object.keys(totals).sort((a, b) => (a === "ACCEPTED" ? -1 : b === "ACCEPTED" ? 1 : a.localeCompare(b))),
+    totals,
+    decisions: (code ? decisions.filter((decision) => decision.code === code) : decisions).slice(0, rows),
     truncated: verdicts.length === MAX_DECISIONS_READ || releases.length === MAX_DECISIONS_READ,
   };
 }

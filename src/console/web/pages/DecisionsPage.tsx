@@ -8,13 +8,13 @@ const PALETTE = ["var(--ok)", "var(--bad)", "var(--warn)", "var(--info)", "#2a9d
 /** A node's decisions from the archive: accepted/refused per minute by code, and a table to drill into one. */
 export function DecisionsPage() {
   const { config } = useConsole();
+  const [code, setCode] = useState<string>();
   const state = useLoad(async () => {
     if (!config.archive) return undefined;
-    const response = await fetch("/api/decisions");
+    const response = await fetch(`/api/decisions${code ? `?code=${code}` : ""}`);
     if (!response.ok) throw new Error(`archive: HTTP ${response.status}`);
     return (await response.json()) as ArchiveDecisions;
-  }, []);
-  const [code, setCode] = useState<string>();
+  }, [code]);
   const [selected, setSelected] = useState<ArchivedDecision>();
   if (!config.archive) return <ErrorBox title="No archive" error={new Error("Start the console with --archive <file.sqlite> (a verifier or prover node's archive) to see its decisions.")} />;
   return (
@@ -24,7 +24,7 @@ export function DecisionsPage() {
         {(d) => {
           if (!d) return null;
           const color = (c: string) => PALETTE[d.codes.indexOf(c) % PALETTE.length];
-          const rows = code ? d.decisions.filter((x) => x.code === code) : d.decisions;
+          const rows = d.decisions;
           return (
             <>
               <Chart decisions={d} color={color} />
@@ -32,7 +32,7 @@ export function DecisionsPage() {
                 {d.codes.map((c) => (
                   <button key={c} onClick={() => setCode(code === c ? undefined : c)} aria-pressed={code === c}>
                     <span className="swatch" style={{ background: color(c) }} />
-                    {c} ({d.decisions.filter((x) => x.code === c).length})
+                    {c} ({d.totals[c] ?? 0})
                   </button>
                 ))}
                 {d.truncated ? <span className="muted">newest 10,000 per table</span> : null}
@@ -43,7 +43,7 @@ export function DecisionsPage() {
                   <tr><th>time</th><th>kind</th><th>decision</th><th>code</th><th>node / enclave</th><th>claims</th><th>message</th></tr>
                 </thead>
                 <tbody>
-                  {rows.slice(0, 500).map((x) => (
+                  {rows.map((x) => (
                     <tr key={x.id} onClick={() => setSelected(x)} style={{ cursor: "pointer" }} data-code={x.code}>
                       <td className="mono">{new Date(x.at).toISOString().replace("T", " ").slice(0, 19)}</td>
                       <td>{x.kind}</td>
