@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { isHex, type Hex } from "viem";
 import { isTeezkError } from "../errors/index.js";
 import type { Archive } from "../store/index.js";
+import type { PinnedRoot } from "../util/x509.js";
 import type { ConsoleAssets } from "./buildConsoleAssets.js";
 import { proxyJsonRpc, type ConsoleUpstream } from "./proxyJsonRpc.js";
 import { readArchiveDecisions } from "./readArchiveDecisions.js";
@@ -13,6 +14,8 @@ export type CreateConsoleAppParameters = {
   upstream: ConsoleUpstream;
   config: ConsoleConfig;
   archive?: Archive;
+  /** Dev roots of simulated TEEs, to re-read a devnet's archived evidence; never on a real deployment. */
+  extraTrustedRoots?: readonly PinnedRoot[];
 };
 
 /** The page's stable URLs: each serves the same document and the script routes from the path. */
@@ -24,7 +27,7 @@ export const CONSOLE_PAGES = ["/", "/allowlist", "/enclaves", "/enclaves/:addres
  * `/api/evidence/:claimsHash`. Chain reads happen in the browser (viem over /rpc); the server adds only what a
  * browser cannot reach: the upstream node behind its URL and the SQLite archive.
  */
-export function createConsoleApp({ assets, upstream, config, archive }: CreateConsoleAppParameters): Hono {
+export function createConsoleApp({ assets, upstream, config, archive, extraTrustedRoots }: CreateConsoleAppParameters): Hono {
   const app = new Hono();
   // No script, style, font or connection leaves the console's own origin (assets.csp).
   const pageHeaders = { "content-type": "text/html; charset=utf-8", "content-security-policy": assets.csp, "cache-control": "no-store" };
@@ -51,7 +54,7 @@ export function createConsoleApp({ assets, upstream, config, archive }: CreateCo
     const claimsHash = c.req.param("claimsHash");
     if (!archive) return c.json({ error: { code: "CONFIG_INVALID", message: "no archive: start the console with --archive" } }, 404);
     if (!isHex(claimsHash, { strict: true }) || claimsHash.length !== 66) return c.json({ error: { code: "REQUEST_INVALID", message: "claimsHash must be 32-byte hex" } }, 400);
-    return c.json(readArchiveEvidence(archive, claimsHash.toLowerCase() as Hex));
+    return c.json(readArchiveEvidence(archive, claimsHash.toLowerCase() as Hex, extraTrustedRoots));
   });
   app.notFound((c) => c.json({ error: { code: "REQUEST_INVALID", message: `no page at ${c.req.path}` } }, 404));
   return app;

@@ -1,6 +1,7 @@
 import { createPublicClient, http } from "viem";
 import { TeezkError } from "../errors/index.js";
 import { openArchive, type Archive } from "../store/index.js";
+import type { PinnedRoot } from "../util/x509.js";
 import { serveApp } from "../services/http/index.js";
 import { buildConsoleAssets } from "./buildConsoleAssets.js";
 import { createConsoleApp } from "./createConsoleApp.js";
@@ -16,6 +17,8 @@ export type StartConsoleParameters = {
   host?: string;
   port?: number;
   fromBlock?: bigint;
+  /** Dev roots of simulated TEEs, to re-read a devnet's archived evidence (the demo); never on a real deployment. */
+  extraTrustedRoots?: readonly PinnedRoot[];
 };
 export type StartConsoleReturnType = {
   url: string;
@@ -53,7 +56,13 @@ export async function startConsole(parameters: StartConsoleParameters): Promise<
   const archive = typeof parameters.archive === "string" ? openArchive(parameters.archive) : parameters.archive;
   try {
     const assets = await buildConsoleAssets();
-    const app = createConsoleApp({ assets, upstream: parameters.upstream, config, ...(archive ? { archive } : {}) });
+    const app = createConsoleApp({
+      assets,
+      upstream: parameters.upstream,
+      config,
+      ...(archive ? { archive } : {}),
+      ...(parameters.extraTrustedRoots ? { extraTrustedRoots: parameters.extraTrustedRoots } : {}),
+    });
     const served = await serveApp(app, { host: parameters.host ?? "127.0.0.1", port: parameters.port ?? 0 });
     return {
       url: served.url,

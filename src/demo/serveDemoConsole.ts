@@ -14,6 +14,8 @@ export async function serveDemoConsole(context: DemoContext, options: { rpcUrl?:
     upstream: demoUpstream(context, options.rpcUrl),
     deployment: { ...context.devnet.addresses, chainId: context.devnet.chainId },
     archive: context.archive,
+    // The simulated TEEs' dev roots, so the console can re-read the demo's archived evidence.
+    extraTrustedRoots: context.trustedRoots,
     port: options.port ?? 7320,
   });
 }

@@ -108,6 +108,9 @@ describe("teezk console in headless chromium over the demo's devnet", () => {
     await expect(text("claims")).resolves.toContain(claims.measurement);
     await expect(text("registration")).resolves.toContain("isLive = false");
     await expect(page.locator('[data-testid="verdicts"] tbody tr').count()).resolves.toBe(3);
+    const fields = await text("evidence-fields");
+    expect(fields).toContain("signature: passed");
+    expect(fields).toContain("certChain: passed");
     await shoot("enclave");
   });
 

@@ -117,6 +117,25 @@ function ArchiveEvidence({ claimsHash }: { claimsHash: HexValue }) {
               })}
             </tbody>
           </table>
+          {/* Every committee member archives the same evidence: its fields are shown once per distinct sha256. */}
+          {archived.evidence.filter((e, i, all) => all.findIndex((other) => other.evidenceSha256 === e.evidenceSha256) === i).map((e) => (
+            <div key={`${e.id}-reread`} className="card" data-testid="evidence-fields" style={{ marginTop: 8 }}>
+              <h2>Evidence fields {e.reread.ok ? `(${e.reread.kind}, re-verified as of ${e.reread.at} against the pinned roots, without collateral)` : ""}</h2>
+              {e.reread.ok ? (
+                <dl className="kv">
+                  <dt>TCB status</dt>
+                  <dd>{tcbStatusName(e.reread.tcbStatus) ?? e.reread.tcbStatus}</dd>
+                  <dt>advisory ids</dt>
+                  <dd>{e.reread.advisoryIds.length ? e.reread.advisoryIds.join(", ") : <span className="muted">none</span>}</dd>
+                  <dt>checks</dt>
+                  <dd>{Object.entries(e.reread.checks).map(([check, outcome]) => <Badge key={check} kind={outcome === "passed" ? "ok" : "warn"}>{`${check}: ${outcome}`}</Badge>)}</dd>
+                  {Object.entries(e.reread.registers).map(([name, value]) => [<dt key={`${name}k`}>{name}</dt>, <dd key={`${name}v`} className="mono">{value}</dd>])}
+                </dl>
+              ) : (
+                <p className="muted">Could not re-read: {e.reread.code}: {e.reread.message}</p>
+              )}
+            </div>
+          ))}
           <h2>Verdicts</h2>
           <table data-testid="verdicts">
             <thead>
