@@ -5,7 +5,7 @@ import type { Archive } from "../store/index.js";
 import type { PinnedRoot } from "../util/x509.js";
 import type { ConsoleAssets } from "./buildConsoleAssets.js";
 import { proxyJsonRpc, type ConsoleUpstream } from "./proxyJsonRpc.js";
-import { readArchiveDecisions } from "./readArchiveDecisions.js";
+import { createDecisionsReader } from "./readArchiveDecisions.js";
 import { readArchiveEvidence } from "./readArchiveEvidence.js";
 import type { ConsoleConfig } from "./read/types.js";
 
@@ -29,6 +29,7 @@ export const CONSOLE_PAGES = ["/", "/allowlist", "/enclaves", "/enclaves/:addres
  */
 export function createConsoleApp({ assets, upstream, config, archive, extraTrustedRoots }: CreateConsoleAppParameters): Hono {
   const app = new Hono();
+  const readDecisions = archive ? createDecisionsReader(archive) : undefined;
   // No script, style, font or connection leaves the console's own origin (assets.csp).
   const pageHeaders = { "content-type": "text/html; charset=utf-8", "content-security-policy": assets.csp, "cache-control": "no-store" };
   for (const path of CONSOLE_PAGES) app.get(path, (c) => c.body(assets.html, 200, pageHeaders));
@@ -45,10 +46,10 @@ export function createConsoleApp({ assets, upstream, config, archive, extraTrust
     }
   });
   app.get("/api/decisions", (c) => {
-    if (!archive) return c.json({ error: { code: "CONFIG_INVALID", message: "start the console with --archive <file.sqlite> to see decisions" } }, 404);
+    if (!readDecisions) return c.json({ error: { code: "CONFIG_INVALID", message: "start the console with --archive <file.sqlite> to see decisions" } }, 404);
     const code = c.req.query("code");
     if (code !== undefined && !/^[A-Z_]{1,64}$/.test(code)) return c.json({ error: { code: "REQUEST_INVALID", message: "code must be an error code (A-Z and _)" } }, 400);
-    return c.json(readArchiveDecisions(archive, code ? { code } : {}));
+    return c.json(readDecisions(code));
   });
   app.get("/api/evidence/:claimsHash", (c) => {
     const claimsHash = c.req.param("claimsHash");

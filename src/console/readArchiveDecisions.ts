@@ -91,3 +91,20 @@ export function readArchiveDecisions(archive: Archive, { code, rows = DECISION_R
     truncated: verdicts.length === MAX_DECISIONS_READ || releases.length === MAX_DECISIONS_READ,
   };
 }
+
+/**
+ * readArchiveDecisions behind a cache keyed by the tables' row counts: verdicts and key releases are append-only,
+ * so equal counts mean equal answers, and a page reloaded under a node's steady traffic reads two counts, not
+ * 20,000 rows.
+ */
+export function createDecisionsReader(archive: Archive): (code?: string) => ArchiveDecisions {
+  const cache = new Map<string, { counts: string; answer: ArchiveDecisions }>();
+  return (code) => {
+    const counts = `${archive.count("verdicts")}/${archive.count("keyReleases")}`;
+    const hit = cache.get(code ?? "");
+    if (hit?.counts === counts) return hit.answer;
+    const answer = readArchiveDecisions(archive, code ? { code } : {});
+    cache.set(code ?? "", { counts, answer });
+    return answer;
+  };
+}

@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Locator, Page } from "playwright-core";
 import { keccak256, toHex, type Hex } from "viem";
-import { reportConflict, signRoot } from "../../src/chain/index.js";
+import { reportConflict, signRoot, submitBatch } from "../../src/chain/index.js";
 import { startConsole } from "../../src/console/index.js";
-import { signReceipt, type Receipt } from "../../src/receipts/index.js";
+import { buildReceiptBatch, getInclusionProof, signBatch, signReceipt, type Receipt } from "../../src/receipts/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type Browser } from "./support/browser.js";
 import { registerLiveEnclave, startDemoConsole, type DemoConsole } from "./support/demoConsole.js";
@@ -116,7 +116,7 @@ describe("teezk console in headless chromium over the demo's devnet", () => {
 
   let live: Awaited<ReturnType<typeof registerLiveEnclave>>;
 
-  it("Receipts: malformed JSON and an expired signer are explained; a live enclave's receipt is accepted, consumed with the wallet, and pasted again shows consumed", async () => {
+  it("Receipts: malformed JSON and an expired signer are explained; a live enclave's receipt is accepted, consumed with the wallet, and pasted again shows consumed; a batch member's inclusion proof is checked", async () => {
     await open("/receipts");
     const input = page.getByTestId("receipt-input");
     const result = page.getByTestId("receipt-result");
@@ -155,6 +155,21 @@ describe("teezk console in headless chromium over the demo's devnet", () => {
     await eventually(result, "data-consumed", "true");
     await expect(page.getByTestId("consumed-by").first().textContent()).resolves.toContain(wallet.address());
     await shoot("receipts");
+
+    // A batch member with its inclusion proof: accepted through BatchReceipts.verifyIncluded; an altered copy refused.
+    const members = [0, 1, 2, 3].map((i) => ({ ...receipt, nonce: word(`console batch member ${i}`) }));
+    const built = buildReceiptBatch({ receipts: members, issuedAt: receipt.issuedAt });
+    const batchSignature = await signBatch({ account: live.account, batch: built.batch, domain: { chainId: devnet.chainId, verifyingContract: devnet.addresses.batchReceipts } });
+    await submitBatch({ ...devnet.clients, batchReceipts: devnet.addresses.batchReceipts, batch: built.batch, programId: devnet.programId, signature: batchSignature });
+    const { receipt: member, proof } = getInclusionProof({ batch: built, index: 2 });
+    const inclusion = (r: Receipt) => JSON.stringify({ receipt: { ...r, issuedAt: Number(r.issuedAt) }, root: built.batch.root, signer: live.address, proof });
+    await input.fill(inclusion(member));
+    await page.getByTestId("check-receipt").click();
+    await eventually(result, "data-accepted", "true");
+    await input.fill(inclusion({ ...member, outputDigest: word("another output") }));
+    await page.getByTestId("check-receipt").click();
+    await eventually(result, "data-accepted", "false");
+    await expect(result.textContent()).resolves.toContain("ReceiptNotInBatch");
   });
 
   it("Governance end to end: build an allow proposal, send it with the wallet, count down, advance chain time, execute; the allowlist shows it", async () => {

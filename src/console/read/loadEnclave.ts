@@ -27,7 +27,7 @@ export type EnclaveDetail = { clock: ChainClock; enclave: Address; registrations
 export async function loadEnclave(parameters: ConsoleReadParameters & { enclave: Address }): Promise<EnclaveDetail> {
   const { client, config } = parameters;
   const enclave = getAddress(parameters.enclave);
-  const { clock, enclaves } = await loadEnclaves(parameters);
+  const { clock, enclaves } = await loadEnclaves({ client, config, enclave });
   const rows = enclaves.filter((row) => row.enclave === enclave);
   const registry = config.deployment.enclaveRegistry;
   const registrations = await Promise.all(

@@ -39,11 +39,25 @@ type Removal = { by: Address; blockNumber: bigint };
  * permanent, a tightened TEE policy ends every key of that type admitted at or before it, a rotation ends the old
  * measurement's keys at its grace end, and registrations lapse at `expiresAt`.
  */
-export async function loadEnclaves({ client, config }: ConsoleReadParameters): Promise<Enclaves> {
+export async function loadEnclaves({ client, config, enclave }: ConsoleReadParameters & { enclave?: Address }): Promise<Enclaves> {
   const fromBlock = BigInt(config.fromBlock);
+  const address = config.deployment.enclaveRegistry;
+  // One key's page filters on the indexed enclave topic: its own events, however many keys the registry holds.
+  const readRegistry = async () =>
+    enclave
+      ? (
+          await Promise.all(
+            (["EnclaveRegistered", "GpuClaimsRegistered", "EnclaveRemoved"] as const).map((eventName) =>
+              client.getContractEvents({ address, abi: enclaveRegistryAbi, eventName, args: { enclave }, fromBlock }),
+            ),
+          )
+        )
+          .flat()
+          .sort((a, b) => Number((a.blockNumber ?? 0n) - (b.blockNumber ?? 0n)) || (a.logIndex ?? 0) - (b.logIndex ?? 0))
+      : await client.getContractEvents({ address, abi: enclaveRegistryAbi, fromBlock });
   const [clock, registryLogs, measurementLogs] = await Promise.all([
     readChainClock(client),
-    client.getContractEvents({ address: config.deployment.enclaveRegistry, abi: enclaveRegistryAbi, fromBlock }),
+    readRegistry(),
     client.getContractEvents({ address: config.deployment.measurementRegistry, abi: measurementRegistryAbi, fromBlock }),
   ]);
   const revoked = new Map<string, Address>();

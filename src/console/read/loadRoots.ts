@@ -33,17 +33,9 @@ export async function loadRoots({ client, config }: ConsoleReadParameters): Prom
   const address = config.deployment.multiProverRoots;
   if (!address) return undefined;
   const fromBlock = BigInt(config.fromBlock);
-  const [clock, state, logs, registrations] = await Promise.all([
-    readChainClock(client),
-    loadRootsState({ client, address }),
-    client.getContractEvents({ address, abi: multiProverRootsAbi, fromBlock }),
-    client.getContractEvents({ address: config.deployment.enclaveRegistry, abi: enclaveRegistryAbi, eventName: "EnclaveRegistered", fromBlock }),
-  ]);
-  const teeOf = new Map<Address, number>(registrations.map((log) => [getAddress(log.args.enclave as Address), Number(log.args.teeType)]));
-  const named = (signer: Address): RootSigner => {
-    const teeType = teeOf.get(getAddress(signer));
-    return { address: signer, tee: teeType === undefined ? "not registered" : teeLabel(teeType), vendor: teeType === undefined ? "?" : vendorLabel(teeType) };
-  };
+  const [clock, state, logs] = await Promise.all([readChainClock(client), loadRootsState({ client, address }), client.getContractEvents({ address, abi: multiProverRootsAbi, fromBlock })]);
+  // Signers are named after the entries are built: one registry query filtered on their addresses (an indexed topic).
+  const named = (signer: Address): RootSigner => ({ address: signer, tee: "not registered", vendor: "?" });
   const domain = multiProverRootsDomain({ chainId: config.chainId, verifyingContract: address });
   const entries: RootsTimelineEntry[] = [];
   let lookups = 0;
@@ -78,6 +70,15 @@ export async function loadRoots({ client, config }: ConsoleReadParameters): Prom
         break;
       default:
         break;
+    }
+  }
+  const signers = [...new Set(entries.flatMap((entry) => entry.signers.map((signer) => getAddress(signer.address))))];
+  if (signers.length > 0) {
+    const registrations = await client.getContractEvents({ address: config.deployment.enclaveRegistry, abi: enclaveRegistryAbi, eventName: "EnclaveRegistered", args: { enclave: signers }, fromBlock });
+    const teeOf = new Map<Address, number>(registrations.map((log) => [getAddress(log.args.enclave as Address), Number(log.args.teeType)]));
+    for (const signer of entries.flatMap((entry) => entry.signers)) {
+      const teeType = teeOf.get(getAddress(signer.address));
+      if (teeType !== undefined) Object.assign(signer, { tee: teeLabel(teeType), vendor: vendorLabel(teeType) });
     }
   }
   return { clock, state, entries };

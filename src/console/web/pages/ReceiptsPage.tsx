@@ -54,7 +54,7 @@ export function ReceiptsPage() {
       <Loading state={lists}>
         {(r) => (
           <>
-            <h2>Consumed ({r.consumedTotal})</h2>
+            <h2>Consumed ({r.complete ? r.consumedTotal : `${r.consumedTotal}+ in recent blocks`})</h2>
             <table data-testid="consumed">
               <thead>
                 <tr><th>block</th><th>via</th><th>program</th><th>consumer</th><th>replay key</th><th>enclave / batch</th></tr>
@@ -73,7 +73,7 @@ export function ReceiptsPage() {
               </tbody>
             </table>
             {r.consumedTotal > r.consumed.length ? <p className="muted">newest {r.consumed.length} of {r.consumedTotal}</p> : null}
-            <h2>Batches ({r.batchesTotal})</h2>
+            <h2>Batches ({r.complete ? r.batchesTotal : `${r.batchesTotal}+ in recent blocks`})</h2>
             <table data-testid="batches">
               <thead>
                 <tr><th>block</th><th>root</th><th>signer</th><th>receipts</th></tr>
