@@ -30,7 +30,7 @@ export type ArchiveDecisions = {
 };
 
 /** Table rows sent per answer: the chart carries the totals, the table the newest ones (filter by code for more of one). */
-export const DECISION_ROWS = 500;
+export const DECISION_ROWS = 200;
 
 /** Most records read per table for one answer (the archive's own list cap). */
 export const MAX_DECISIONS_READ = 10_000;

@@ -33,6 +33,15 @@ export type Enclaves = { clock: ChainClock; enclaves: EnclaveRow[] };
 type Removal = { by: Address; blockNumber: bigint };
 
 /**
+ * The registry events a key's status depends on, as one topic0 OR-list: challenges and liveness refreshes (one or
+ * more per registration on a live chain) are left on the node.
+ */
+const REGISTRY_EVENTS = enclaveRegistryAbi.filter(
+  (item): item is Extract<(typeof enclaveRegistryAbi)[number], { type: "event"; name: "EnclaveRegistered" | "GpuClaimsRegistered" | "EnclaveRemoved" }> =>
+    item.type === "event" && ["EnclaveRegistered", "GpuClaimsRegistered", "EnclaveRemoved"].includes(item.name),
+);
+
+/**
  * Every enclave key ever registered, with its status judged from events at the chain's time: two indexed log
  * queries (the enclave registry's and the measurement registry's events) whatever the number of enclaves, never
  * one call per key. The status mirrors EnclaveRegistry._fullLiveness: removed keys and revoked measurements are
@@ -54,7 +63,7 @@ export async function loadEnclaves({ client, config, enclave }: ConsoleReadParam
         )
           .flat()
           .sort((a, b) => Number((a.blockNumber ?? 0n) - (b.blockNumber ?? 0n)) || (a.logIndex ?? 0) - (b.logIndex ?? 0))
-      : await client.getContractEvents({ address, abi: enclaveRegistryAbi, fromBlock });
+      : await client.getLogs({ address, events: REGISTRY_EVENTS, fromBlock });
   const [clock, registryLogs, measurementLogs] = await Promise.all([
     readChainClock(client),
     readRegistry(),
