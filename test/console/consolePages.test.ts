@@ -199,6 +199,28 @@ describe("teezk console in headless chromium over the demo's devnet", () => {
     await expect(page.getByTestId("no-operations").count()).resolves.toBe(1);
   });
 
+  it("Governance builder: rotate and policy proposals decode to what they change, with scheduleBatch calldata", async () => {
+    await open("/governance");
+    await page.locator('select[name="action"]').selectOption("rotate");
+    await page.locator('select[name="teeType"]').selectOption("1");
+    await page.locator('input[name="programId"]').fill(setup.demo.devnet.programId);
+    await page.locator('input[name="measurement"]').fill(setup.demo.allowed.tdx.measurement);
+    await page.locator('input[name="newMeasurement"]').fill(word("rebuilt tdx image"));
+    await page.getByTestId("build").click();
+    await expect(text("built")).resolves.toContain(`rotate TDX on program ${setup.demo.devnet.programId.slice(0, 10)}`);
+    await expect(text("built")).resolves.toContain("expires 86400 s after execution");
+    await page.locator('select[name="action"]').selectOption("policy");
+    await page.locator('input[name="accept"]').fill("UP_TO_DATE");
+    await page.locator('input[name="maxEvidenceAge"]').fill("600");
+    await page.getByTestId("build").click();
+    // Building is asynchronous (it reads the timelock's delay): wait for the new proposal to replace the rotation.
+    await expect.poll(() => text("built"), { timeout: 20_000 }).toContain("set TDX policy: accept UP_TO_DATE; min SVN 0; max evidence age 600 s");
+    await expect(text("calldata")).resolves.toMatch(/^0x8f2a0bb0/);
+    await page.locator('input[name="maxEvidenceAge"]').fill("ten minutes");
+    await page.getByTestId("build").click();
+    await expect.poll(() => page.getByRole("alert").first().textContent(), { timeout: 20_000 }).toContain("maxEvidenceAge must be a non-negative integer");
+  });
+
   it("Guardian revocation behind a confirmation: the live enclave turns revoked within one refresh", async () => {
     await open(`/enclaves`);
     const row = page.locator(`tr[data-enclave="${live.address}"]`);
