@@ -5,7 +5,7 @@ import { encodeFunctionData, keccak256, toHex, type Address, type EIP1193Provide
 import { buildAllowMeasurementCalls, enclaveRegistryAbi, receiptVerifierAbi, signVerdict, tcbStatusBitmap, encodeCommitteeProof } from "../src/chain/index.js";
 import { claimsHash, computeBindingFromKeyHash, TcbStatus, TeeType, type Claims } from "../src/claims/index.js";
 import { startConsole } from "../src/console/index.js";
-import { devAccount, startDevnet, type Devnet } from "../src/devnet/index.js";
+import { devAccount, startDevnet, type StartDevnetReturnType } from "../src/devnet/index.js";
 import { signReceipt, type Receipt } from "../src/receipts/index.js";
 import { openArchive, type Archive } from "../src/store/index.js";
 import { launchBrowser } from "../test/console/support/browser.js";
@@ -78,7 +78,7 @@ export const consoleBench: BenchSuite = {
   },
 };
 
-async function seedDevnet(): Promise<{ devnet: Devnet; firstEnclave: Address }> {
+async function seedDevnet(): Promise<{ devnet: StartDevnetReturnType; firstEnclave: Address }> {
   const committee = devAccount("console bench committee");
   const devnet = await startDevnet({ committee: [committee.address], programId: word("console bench program") });
   const measurement = word("console bench measurement");

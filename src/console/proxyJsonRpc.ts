@@ -28,9 +28,10 @@ type RpcResponse = { jsonrpc: "2.0"; id: unknown; result?: unknown; error?: { co
  * Answers one JSON-RPC body (a request or a batch) from the browser: read methods only, forwarded upstream. The
  * upstream URL (which may carry an API key) never reaches the page, and the page reads same-origin, so it works
  * against any node whatever its CORS settings. An unreachable upstream throws CHAIN_CALL_FAILED (the server turns
- * it into a 502 the page explains); a refused request throws CONSOLE_RPC_REFUSED.
+ * it into a 502 the page explains); a refused request throws CONSOLE_RPC_REFUSED. `methods: "any"` is only for the
+ * demo's wallet endpoint onto its own in-process chain (serveDemoConsole), never for the console's /rpc.
  */
-export async function proxyJsonRpc(upstream: ConsoleUpstream, body: string): Promise<RpcResponse | RpcResponse[]> {
+export async function proxyJsonRpc(upstream: ConsoleUpstream, body: string, methods: ReadonlySet<string> | "any" = READ_METHODS): Promise<RpcResponse | RpcResponse[]> {
   if (body.length > MAX_RPC_BODY_BYTES) throw new TeezkError("CONSOLE_RPC_REFUSED", `The RPC body is over ${MAX_RPC_BODY_BYTES} bytes`);
   let parsed: unknown;
   try {
@@ -43,7 +44,7 @@ export async function proxyJsonRpc(upstream: ConsoleUpstream, body: string): Pro
   if (requests.length === 0 || requests.length > MAX_RPC_BATCH) throw new TeezkError("CONSOLE_RPC_REFUSED", `An RPC batch holds 1 to ${MAX_RPC_BATCH} requests`);
   for (const request of requests) {
     const method = (request as { method?: unknown } | null)?.method;
-    if (typeof method !== "string" || !READ_METHODS.has(method)) {
+    if (typeof method !== "string" || (methods !== "any" && !methods.has(method))) {
       throw new TeezkError("CONSOLE_RPC_REFUSED", `The console's RPC proxy serves read methods only; refused ${String(method).slice(0, 60)}`);
     }
   }

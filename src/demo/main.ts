@@ -4,7 +4,7 @@ import { describeError } from "./createStepRecorder.js";
 import { formatDemoStep, formatDemoSummary } from "./formatDemoSummary.js";
 import { DEMO_PRIVATE_KEY_ENV, resolveDemoNode } from "./resolveDemoNode.js";
 import { runDemoFlow } from "./runDemoFlow.js";
-import { serveDemoConsole, untilInterrupted } from "./serveDemoConsole.js";
+import { serveDemoConsole, serveDemoWalletRpc, untilInterrupted } from "./serveDemoConsole.js";
 import { showRealEvidence } from "./showRealEvidence.js";
 import { openArchive } from "../store/index.js";
 
@@ -81,8 +81,12 @@ async function main(): Promise<void> {
     if (!result.ok) failed = true;
     if (options.console && result.context) {
       const served = await serveDemoConsole(result.context, node ? { rpcUrl: node.rpcUrl } : {});
+      // A browser wallet needs a node to send through: the --rpc-url one, or an endpoint onto the in-process chain.
+      const walletRpc = node ? undefined : await serveDemoWalletRpc(result.context);
       print(`\nteezk console: ${served.url}  (the demo's chain and nodes keep running; Ctrl-C stops)`);
+      print(`wallet RPC: ${walletRpc?.url ?? node?.rpcUrl} (chain ${result.context.devnet.chainId}; the dev accounts 0 = timelock proposer, 1 = guardian)`);
       await untilInterrupted();
+      await walletRpc?.close();
       await served.close();
       await result.context.close();
     }

@@ -1,7 +1,9 @@
+import { Hono } from "hono";
 import type { EIP1193Provider } from "viem";
-import { startConsole, type ConsoleUpstream, type StartConsoleReturnType } from "../console/index.js";
+import { proxyJsonRpc, startConsole, type ConsoleUpstream, type StartConsoleReturnType } from "../console/index.js";
 import type { StartDevnetReturnType } from "../devnet/index.js";
 import { TeezkError } from "../errors/index.js";
+import { serveApp } from "../services/http/index.js";
 import type { DemoContext } from "./runDemoFlow.js";
 
 /**
@@ -40,4 +42,17 @@ export function untilInterrupted(): Promise<void> {
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+}
+
+/**
+ * A full JSON-RPC endpoint onto the demo's in-process chain (loopback only), for a person's browser wallet: the
+ * console itself reads through its read-only /rpc, but a wallet that sends governance proposals needs a node.
+ * Hardhat's default accounts 0 (the timelock's proposer) and 1 (the guardian) hold the roles; their keys are public.
+ */
+export async function serveDemoWalletRpc(context: DemoContext, port = 8545): Promise<{ url: string; close: () => Promise<void> }> {
+  const upstream = demoUpstream(context);
+  const app = new Hono();
+  app.post("/", async (c) => c.json(await proxyJsonRpc(upstream, await c.req.text(), "any")));
+  // 8545 is where wallets look for a local node; when something else holds it, any free port will do.
+  return await serveApp(app, { port }).catch(() => serveApp(app, { port: 0 }));
 }
