@@ -12,7 +12,13 @@ export type ConsoleAssets = {
   csp: string;
 };
 
-const WEB_DIR = fileURLToPath(new URL("./web/", import.meta.url));
+/**
+ * The front-end's sources, found from two folders below the repository root: this file sits in src/console/ and,
+ * compiled into the CLI, in dist/cli/ (scripts/cli/buildCli.ts), and both resolve ../../src/console/web/ alike.
+ */
+const WEB_DIR = fileURLToPath(new URL("../../src/console/web/", import.meta.url));
+/** esbuild's API cannot be bundled (it finds its own binary): a specifier in a variable keeps the CLI build from trying. */
+const ESBUILD = "esbuild";
 
 /**
  * Bundles the front-end (src/console/web, React + viem) with esbuild into one script, in memory: the server builds
@@ -22,7 +28,7 @@ const WEB_DIR = fileURLToPath(new URL("./web/", import.meta.url));
 export async function buildConsoleAssets(): Promise<ConsoleAssets> {
   let esbuild: typeof import("esbuild");
   try {
-    esbuild = await import("esbuild");
+    esbuild = (await import(ESBUILD)) as typeof import("esbuild");
   } catch (cause) {
     throw new TeezkError("CONSOLE_ASSETS_UNBUILT", "esbuild is not installed: run `npm ci` (it is a development dependency)", { cause });
   }
