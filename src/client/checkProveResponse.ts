@@ -1,10 +1,9 @@
-import { isAddressEqual, isHex, type Address, type Hex } from "viem";
+import { isAddressEqual, type Address, type Hex } from "viem";
 import { TeezkError } from "../errors/index.js";
 import { formatGroth16Calldata, proofDigest, type Groth16Calldata, type Groth16Proof, type Prover } from "../prover/index.js";
 import { parseReceipt, recoverReceiptSigner } from "../receipts/index.js";
 import type { ContractDomain, Receipt } from "../receipts/types.js";
-import { computeReceiptDigests } from "../services/prover/computeReceiptDigests.js";
-import type { ProverArchiveIds, ProverTimings } from "../services/prover/types.js";
+import { computeReceiptDigests, parseProveResponse, type ProverArchiveIds, type ProverTimings } from "../protocol/index.js";
 
 export type CheckProveResponseParameters = {
   /** The node's `POST /v1/prove` answer, parsed JSON of unknown shape. */
@@ -53,7 +52,7 @@ const ISSUED_AT_SKEW_SECONDS = 300n;
  * verification starts first, in the verifier's process, and is awaited last.
  */
 export async function checkProveResponse(parameters: CheckProveResponseParameters): Promise<CheckProveResponseReturnType> {
-  const body = readProveBody(parameters.response);
+  const body = parseProveResponse(parameters.response);
   if (!isAddressEqual(body.enclaveAddress, parameters.enclaveAddress)) {
     throw new TeezkError("RECEIPT_SIGNER_MISMATCH", "The proof came back from another enclave than the one attested", {
       details: `attested ${parameters.enclaveAddress}, answered by ${body.enclaveAddress}`,
@@ -124,51 +123,4 @@ export async function checkProveResponse(parameters: CheckProveResponseParameter
     ...(body.timings ? { proverTimings: body.timings } : {}),
     ...(body.archived ? { archived: body.archived } : {}),
   };
-}
-
-type ProveBody = {
-  proof: Groth16Proof;
-  publicSignals: string[];
-  receipt: Receipt;
-  signature: Hex;
-  enclaveAddress: Address;
-  requestId: string;
-  timings?: ProverTimings;
-  archived?: ProverArchiveIds;
-};
-
-function malformed(what: string): TeezkError {
-  return new TeezkError("SERVICE_UNREACHABLE", `The prover's answer is not a teezk proof: ${what}`);
-}
-
-function readProveBody(value: unknown): ProveBody {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw malformed("not an object");
-  const body = value as Record<string, unknown>;
-  if (typeof body.enclaveAddress !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(body.enclaveAddress)) throw malformed("enclaveAddress is not an address");
-  if (typeof body.signature !== "string" || !isHex(body.signature, { strict: true }) || body.signature.length !== 132) {
-    throw malformed("signature is not 65 bytes of 0x-hex");
-  }
-  if (!Array.isArray(body.publicSignals) || !body.publicSignals.every((signal) => typeof signal === "string")) {
-    throw malformed("publicSignals is not an array of decimal strings");
-  }
-  const receipt = body.receipt as Record<string, unknown> | null;
-  if (typeof receipt !== "object" || receipt === null || typeof receipt.issuedAt !== "string" || !/^[0-9]{1,20}$/.test(receipt.issuedAt)) {
-    throw malformed("receipt is not a receipt with a decimal issuedAt");
-  }
-  if (typeof body.requestId !== "string") throw malformed("requestId is missing");
-  return {
-    // Shape and field range are checked by formatGroth16Calldata (PROOF_MALFORMED).
-    proof: body.proof as Groth16Proof,
-    publicSignals: body.publicSignals as string[],
-    receipt: { ...(receipt as Omit<Receipt, "issuedAt">), issuedAt: BigInt(receipt.issuedAt) },
-    signature: body.signature as Hex,
-    enclaveAddress: body.enclaveAddress as Address,
-    requestId: body.requestId,
-    ...(isObject(body.timings) ? { timings: body.timings as ProverTimings } : {}),
-    ...(isObject(body.archived) ? { archived: body.archived as ProverArchiveIds } : {}),
-  };
-}
-
-function isObject(value: unknown): boolean {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -7,14 +7,12 @@ import type { EvidenceKind } from "../evidence/detectEvidenceType.js";
 import type { Appraisal, ReferenceValues } from "../policy/index.js";
 import { createGroth16Prover, normalizeWitnessInput, type Groth16Calldata, type Groth16Proof, type Prover } from "../prover/index.js";
 import type { ContractDomain, Receipt } from "../receipts/types.js";
-import { requestService } from "../services/http/index.js";
-import { circuitProgramId } from "../services/prover/circuitProgramId.js";
-import type { ProverArchiveIds, ProverTimings } from "../services/prover/types.js";
+import { circuitProgramId, parseAttestationResponse, requestService, type ProverArchiveIds, type ProverTimings } from "../protocol/index.js";
 import type { DevRoots } from "../tee/simulated/index.js";
 import type { PinnedRoot } from "../util/x509.js";
 import { checkProveResponse } from "./checkProveResponse.js";
 import { prepareOwnCollateral, type ClientCollateralSources } from "./ownCollateral.js";
-import { readAttestationBody, verifyAttestation } from "./verifyAttestation.js";
+import { verifyAttestation } from "./verifyAttestation.js";
 
 /** The steps of one delegation, in order; each reports `start` and `done`. */
 export type DelegateStep = "attest" | "verify" | "seal" | "prove" | "check";
@@ -150,7 +148,7 @@ export async function delegateProof(parameters: DelegateProofParameters): Promis
 
     const attested = await step("verify", async () => {
       const now = clock();
-      const body = readAttestationBody(attestation);
+      const body = parseAttestationResponse(attestation);
       const sources = parameters.collateralSources;
       const own = sources ? await prepareOwnCollateral({ evidence: body.evidence, kind: body.kind, now, sources }) : undefined;
       // The GPU half's RIMs and OCSP answers too: the prover must not choose which of them the client sees.

@@ -4,7 +4,7 @@ import { openSealedMessage, type HpkeKeyPair } from "../../channel/index.js";
 import { computeBinding } from "../../claims/index.js";
 import { TeezkError } from "../../errors/index.js";
 import type { EvidenceKind } from "../../evidence/detectEvidenceType.js";
-import { requestService } from "../http/index.js";
+import { requestService } from "../../protocol/index.js";
 import { keyReleaseChannelId } from "./constants.js";
 import type { KeyReleaseRequestBody } from "./types.js";
 import { evidenceAsText } from "../verifier/evidenceAsText.js";

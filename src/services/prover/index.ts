@@ -23,8 +23,8 @@ export {
   publicSignalsDigest,
   type ComputeReceiptDigestsParameters,
   type ComputeReceiptDigestsReturnType,
-} from "./computeReceiptDigests.js";
-export { circuitProgramId, type CircuitProgramIdParameters, type CircuitProgramIdErrorType } from "./circuitProgramId.js";
+} from "../../protocol/index.js";
+export { circuitProgramId, type CircuitProgramIdParameters, type CircuitProgramIdErrorType } from "../../protocol/index.js";
 export { createNonceTable, type NonceTable, type CreateNonceTableParameters } from "./createNonceTable.js";
 export * from "./constants.js";
 export type * from "./types.js";

@@ -6,7 +6,7 @@ import { TeezkError } from "../../errors/index.js";
 import type { EvidenceKind } from "../../evidence/detectEvidenceType.js";
 import type { Appraisal } from "../../policy/index.js";
 import type { ContractDomain } from "../../receipts/types.js";
-import { requestService } from "../http/index.js";
+import { requestService } from "../../protocol/index.js";
 import type { VerifierArchiveIds, VerifyRequestBody, VerifyResponseBody } from "./types.js";
 import { evidenceAsText } from "./evidenceAsText.js";
 

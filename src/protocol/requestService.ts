@@ -1,5 +1,5 @@
-import { isErrorCode, TeezkError } from "../../errors/index.js";
-import { readBodyCapped } from "../../util/readBodyCapped.js";
+import { isErrorCode, TeezkError } from "../errors/index.js";
+import { readBodyCapped } from "../util/readBodyCapped.js";
 
 export type RequestServiceParameters = {
   method?: "GET" | "POST";

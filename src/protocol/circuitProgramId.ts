@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { keccak256, type Hex } from "viem";
-import { TeezkError } from "../../errors/index.js";
-import { resolveCircuitArtifacts } from "../../prover/index.js";
+import { TeezkError } from "../errors/index.js";
+import { resolveCircuitArtifacts } from "../prover/index.js";
 
 export type CircuitProgramIdParameters = {
   circuit: string;

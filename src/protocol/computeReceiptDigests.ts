@@ -1,5 +1,5 @@
 import { encodeAbiParameters, keccak256, type Hex } from "viem";
-import { proofDigest, type Groth16Calldata } from "../../prover/index.js";
+import { proofDigest, type Groth16Calldata } from "../prover/index.js";
 
 export type ComputeReceiptDigestsParameters = {
   /** The witness exactly as it was sealed (the channel's plaintext bytes). */
