@@ -1,20 +1,18 @@
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import type { Address, LocalAccount } from "viem";
-import { claimsToJson } from "../../claims/index.js";
-import { isTeezkError, TeezkError } from "../../errors/index.js";
-import type { EvidenceKind } from "../../evidence/detectEvidenceType.js";
+import { TeezkError } from "../../errors/index.js";
 import type { ReferenceValues } from "../../policy/index.js";
 import type { ContractDomain } from "../../receipts/types.js";
 import type { Archive } from "../../store/index.js";
-import { applyServiceLimits, createAdmissionGate, errorResponse, readJsonObject, type ServiceLimitOptions } from "../http/index.js";
-import { createVerifierSigner, type VerifierSigner, type VerifierSignerRequest } from "../verifierSigner.js";
+import type { ServiceLimitOptions } from "../http/index.js";
+import { createVerifierSigner, type VerifierSigner } from "../verifierSigner.js";
 import { createArchiveBatcher } from "./createArchiveBatcher.js";
 import { DEFAULT_MAX_CONCURRENT_VERIFICATIONS, DEFAULT_REQUEST_TIME_SKEW_MS, DEFAULT_VERIFY_TIMEOUT_MS, MAX_VERIFY_BODY_BYTES } from "./constants.js";
-import { parseVerifyRequest, type ParseVerifyRequestReturnType } from "./parseVerifyRequest.js";
-import { recordVerifierDecision } from "./recordVerifierDecision.js";
-import { assessWithServiceCollateral, createCollateralCache, serviceRefresher } from "./createCollateralCache.js";
+import { createCollateralCache, serviceRefresher } from "./createCollateralCache.js";
+import { createVerifierApp } from "./createVerifierApp.js";
+import { createVerifyAndSign } from "./verifyAndSign.js";
 import type { CollateralRefreshReport } from "../../collateral/index.js";
-import type { EvidenceTrustParameters, VerifierArchiveIds, VerifierHealthBody, VerifyResponseBody } from "./types.js";
+import type { EvidenceTrustParameters } from "./types.js";
 
 /** `maxBodyBytes` defaults to MAX_VERIFY_BODY_BYTES, `timeoutMs` to DEFAULT_VERIFY_TIMEOUT_MS. */
 export type CreateVerifierNodeParameters = EvidenceTrustParameters & ServiceLimitOptions & {
@@ -94,22 +92,11 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
     referenceValues,
     ...(parameters.extraTrustedRoots ? { extraTrustedRoots: parameters.extraTrustedRoots } : {}),
   });
-
   const batcher = archive ? createArchiveBatcher({ archive }) : undefined;
 
-  const app = new Hono();
-  applyServiceLimits(app, { maxBodyBytes: parameters.maxBodyBytes ?? MAX_VERIFY_BODY_BYTES, timeoutMs: parameters.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS });
-  // Inside the timeout: a timed-out verification keeps its slot until it has really finished (archived).
-  const verifyGate = createAdmissionGate({
-    what: "verifications",
-    maxInFlight: parameters.maxConcurrentVerifications ?? DEFAULT_MAX_CONCURRENT_VERIFICATIONS,
-    ...(parameters.verificationsPerSecond !== undefined ? { perSecond: parameters.verificationsPerSecond } : {}),
-    clock,
-  });
-  app.use("/v1/verify", verifyGate.middleware);
-
-  app.get("/v1/health", (context) => {
-    const body: VerifierHealthBody = {
+  const app = createVerifierApp({
+    verifyAndSign: createVerifyAndSign({ signer, committee, collateralCache, refresher, batcher, clock }),
+    health: () => ({
       ok: true,
       service: "verifier",
       address: signer.address,
@@ -117,103 +104,15 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
       collateralKinds: collateralCache.kinds,
       allowRequestTime,
       requestTimeSkewMs,
-    };
-    return context.json(body);
+    }),
+    maxBodyBytes: parameters.maxBodyBytes ?? MAX_VERIFY_BODY_BYTES,
+    timeoutMs: parameters.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,
+    maxConcurrentVerifications: parameters.maxConcurrentVerifications ?? DEFAULT_MAX_CONCURRENT_VERIFICATIONS,
+    ...(parameters.verificationsPerSecond !== undefined ? { verificationsPerSecond: parameters.verificationsPerSecond } : {}),
+    allowRequestTime,
+    requestTimeSkewMs,
+    clock,
   });
-
-  app.post("/v1/verify", async (context) => {
-    try {
-      const request = parseVerifyRequest(await readJsonObject(context));
-      if (request.atDate && !allowRequestTime) checkRequestTime(request.atDate);
-      return context.json(await decide(request));
-    } catch (error) {
-      return errorResponse(context, error);
-    }
-  });
-
-  /**
-   * An `at` near the node's clock is how a committee agrees on one verification time; one farther away would
-   * be a caller choosing when evidence is judged, which only a node started with allowRequestTime allows.
-   */
-  function checkRequestTime(at: Date): void {
-    const own = clock();
-    const offsetMs = at.getTime() - own.getTime();
-    if (Math.abs(offsetMs) <= requestTimeSkewMs) return;
-    throw new TeezkError(
-      "REQUEST_TIME_SKEWED",
-      `The requested time ${at.toISOString()} is ${(Math.abs(offsetMs) / 1000).toFixed(1)} s ${offsetMs < 0 ? "behind" : "ahead of"} this node's clock (${own.toISOString()}); it accepts at most ${requestTimeSkewMs / 1000} s either way`,
-      {
-        metaMessages: [
-          "Check the requester's and the node's clocks (NTP), or omit `at` to verify as of the node's clock.",
-          "To re-verify past evidence, start the node with --allow-request-time.",
-        ],
-      },
-    );
-  }
-
-  /** One verification decision, archived before it is returned or thrown. */
-  async function decide(request: ParseVerifyRequestReturnType): Promise<VerifyResponseBody> {
-    const now = request.atDate ?? clock();
-    let archived: Uint8Array = request.evidenceBytes;
-    let assessment: Awaited<ReturnType<VerifierSigner["assess"]>>;
-    try {
-      const resolved = collateralCache.resolve(request.evidenceBytes, request.kind, request.gpuEvidenceBytes !== undefined);
-      archived = resolved.decoded;
-      const signerRequest: VerifierSignerRequest = {
-        // Already decoded once: verifyEvidence sees binary and does not scan or decode the text again.
-        evidence: resolved.decoded,
-        now,
-        kind: resolved.kind,
-        ...(request.gpuEvidenceBytes ? { gpuEvidence: request.gpuEvidenceBytes } : {}),
-        ...(request.expectedBinding ? { expectedBinding: request.expectedBinding } : {}),
-      };
-      assessment = await assessWithServiceCollateral({
-        resolved,
-        refresher,
-        gpuEvidence: request.gpuEvidenceBytes,
-        now,
-        assess: (collateral) => signer.assess({ ...signerRequest, ...collateral }),
-      });
-    } catch (error) {
-      const refusal = isTeezkError(error) ? error : new TeezkError("INTERNAL", "the verifier failed while verifying the evidence", { cause: error });
-      await batcher?.record((into) =>
-        recordVerifierDecision({ archive: into, verifier: signer.address, committee, evidence: archived, refusal: { code: refusal.code, message: refusal.shortMessage } }),
-      );
-      throw refusal;
-    }
-
-    const { kind, claims, gpuClaims, encodedClaims, claimsHash, appraisal, verdict } = assessment;
-    const ids: VerifierArchiveIds | undefined = await batcher?.record((into) =>
-      recordVerifierDecision({
-        archive: into,
-        verifier: signer.address,
-        committee,
-        evidence: archived,
-        teeType: claims.teeType,
-        claims,
-        ...(gpuClaims ? { gpuClaims } : {}),
-        claimsHash,
-        appraisal,
-        ...(verdict ? { verdict } : {}),
-      }),
-    );
-    if (!verdict) {
-      throw new TeezkError("VERDICT_REFUSED", `The ${kind} evidence verified but failed ${appraisal.failures.length} policy rule(s)`, {
-        details: appraisal.failures.map((failure) => `${failure.rule} ${failure.code}: ${failure.message}`).join("; "),
-      });
-    }
-    return {
-      kind,
-      claims: claimsToJson(claims),
-      ...(gpuClaims ? { gpuClaims: gpuClaims.map(claimsToJson) } : {}),
-      encodedClaims,
-      claimsHash,
-      appraisal,
-      verdict: { signer: verdict.signer, signature: verdict.signature },
-      at: now.toISOString(),
-      ...(ids ? { archived: ids } : {}),
-    };
-  }
 
   return {
     app,
