@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { isAddressEqual, type Address, type Hex } from "viem";
+import type { Address, Hex } from "viem";
 import { sealForAttestedEnclave } from "../channel/index.js";
 import type { Claims } from "../claims/index.js";
 import { TeezkError } from "../errors/index.js";
@@ -7,12 +7,12 @@ import type { EvidenceKind } from "../evidence/detectEvidenceType.js";
 import type { Appraisal, ReferenceValues } from "../policy/index.js";
 import { createGroth16Prover, normalizeWitnessInput, type Groth16Calldata, type Groth16Proof, type Prover } from "../prover/index.js";
 import type { ContractDomain, Receipt } from "../receipts/types.js";
-import { circuitProgramId, parseAttestationResponse, requestService, type ProverArchiveIds, type ProverTimings } from "../protocol/index.js";
+import { circuitProgramId, requestService, type ProverArchiveIds, type ProverTimings } from "../protocol/index.js";
 import type { DevRoots } from "../tee/simulated/index.js";
 import type { PinnedRoot } from "../util/x509.js";
 import { checkProveResponse } from "./checkProveResponse.js";
-import { prepareOwnCollateral, type ClientCollateralSources } from "./ownCollateral.js";
-import { verifyAttestation } from "./verifyAttestation.js";
+import { acceptAttestation } from "./acceptAttestation.js";
+import type { ClientCollateralSources } from "./ownCollateral.js";
 
 /** The steps of one delegation, in order; each reports `start` and `done`. */
 export type DelegateStep = "attest" | "verify" | "seal" | "prove" | "check";
@@ -146,55 +146,9 @@ export async function delegateProof(parameters: DelegateProofParameters): Promis
       }),
     );
 
-    const attested = await step("verify", async () => {
-      const now = clock();
-      const body = parseAttestationResponse(attestation);
-      const sources = parameters.collateralSources;
-      const own = sources ? await prepareOwnCollateral({ evidence: body.evidence, kind: body.kind, now, sources }) : undefined;
-      // The GPU half's RIMs and OCSP answers too: the prover must not choose which of them the client sees.
-      const ownGpu = sources && body.gpuEvidence && body.kind !== "nvidia" ? await prepareOwnCollateral({ evidence: body.gpuEvidence, kind: "nvidia", now, sources }) : undefined;
-      const collateralDir = [...listOf(parameters.collateralDir), ...(own?.dir ? [own.dir] : [])];
-      let verified: ReturnType<typeof verifyAttestation>;
-      try {
-        verified = verifyAttestation({
-          attestation,
-          nonce,
-          referenceValues: parameters.referenceValues,
-          now,
-          ...(parameters.trustedRoots ? { trustedRoots: parameters.trustedRoots } : {}),
-          ...(parameters.allowDevRoots ? { allowDevRoots: true } : {}),
-          ...(parameters.devRoots ? { devRoots: parameters.devRoots } : {}),
-          ...(collateralDir.length ? { collateralDir } : {}),
-          ...(ownGpu?.dir ? { gpuCollateralDir: ownGpu.dir } : {}),
-          ...(own || ownGpu ? { onVerified: () => [own, ownGpu].forEach((set) => set?.commit()) } : {}),
-        });
-      } finally {
-        own?.dispose();
-        ownGpu?.dispose();
-      }
-      const announced = verified.programIds[circuit];
-      if (announced === undefined) {
-        throw new TeezkError("REQUEST_INVALID", `The prover does not prove circuit "${circuit}"; nothing was sealed`, {
-          details: `it proves: ${Object.keys(verified.programIds).join(", ") || "nothing"}`,
-        });
-      }
-      if (announced.toLowerCase() !== programId) {
-        throw new TeezkError("RECEIPT_CONTEXT_MISMATCH", `The prover signs "${circuit}" receipts for program ${announced}, not ${programId}; nothing was sealed`, {
-          metaMessages: ["Pass the programId the PrivateProofVerifier was deployed with, or start the node with it."],
-        });
-      }
-      const expected = parameters.receiptDomain;
-      if (
-        expected &&
-        (BigInt(expected.chainId) !== BigInt(verified.receiptDomain.chainId) ||
-          !isAddressEqual(expected.verifyingContract, verified.receiptDomain.verifyingContract))
-      ) {
-        throw new TeezkError("RECEIPT_CONTEXT_MISMATCH", "The prover signs receipts for another ReceiptVerifier than expected; nothing was sealed", {
-          details: `expected ${expected.verifyingContract} on chain ${expected.chainId}, node signs for ${verified.receiptDomain.verifyingContract} on chain ${verified.receiptDomain.chainId}`,
-        });
-      }
-      return verified;
-    });
+    const attested = await step("verify", () =>
+      acceptAttestation({ ...parameters, attestation, nonce, programId, now: clock(), collateralDir: listOf(parameters.collateralDir) }),
+    );
 
     const sealed = await step("seal", () =>
       sealForAttestedEnclave({

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { CollateralCache, collateralRequests, defaultCacheDir, resolveItems, type CollateralRequest, type ItemSource, type ServiceCollateralOptions, type StoredResponse } from "../collateral/index.js";
 import { TeezkError } from "../errors/index.js";
 import type { EvidenceKind } from "../evidence/detectEvidenceType.js";
@@ -11,14 +8,16 @@ import { decodeEvidenceInput } from "../util/bytes.js";
 export type ClientCollateralSources = ServiceCollateralOptions;
 
 export type OwnCollateral = {
-  /** The client's items as one folder; verification lists it before anything the prover served. */
-  dir: string | undefined;
+  /**
+   * The client's items, name → bytes as a collateral folder would hold them (undefined when it has none):
+   * verification lists them before anything the prover served. They stay in memory, never written to disk.
+   */
+  files: Readonly<Record<string, Uint8Array>> | undefined;
   sources: ItemSource[];
   /** Items the client has no valid copy of (and could not fetch): only these may come from the prover. */
   missing: { name: string; code: string }[];
   /** Caches what was fetched; call once the evidence verified with it. */
   commit: () => void;
-  dispose: () => void;
 };
 
 /**
@@ -38,7 +37,7 @@ export async function prepareOwnCollateral(parameters: { evidence: Uint8Array; k
   } catch (error) {
     // Nothing to ask for (an SEV-SNP report with a masked CHIP_ID): the client has no items of its own.
     if (!(error instanceof TeezkError)) throw error;
-    return { sources: [], missing: [{ name: `${kind} collateral`, code: error.code }], dir: undefined, commit: () => undefined, dispose: () => undefined };
+    return { sources: [], missing: [{ name: `${kind} collateral`, code: error.code }], files: undefined, commit: () => undefined };
   }
   const cache = new CollateralCache(sources.cacheDir ?? defaultCacheDir());
   const resolved = await Promise.all(
@@ -51,7 +50,7 @@ export async function prepareOwnCollateral(parameters: { evidence: Uint8Array; k
   );
   const files: Record<string, Uint8Array> = {};
   const toCache: { key: string; response: StoredResponse }[] = [];
-  const out: Omit<OwnCollateral, "dir" | "commit" | "dispose"> = { sources: [], missing: [] };
+  const out: Omit<OwnCollateral, "files" | "commit"> = { sources: [], missing: [] };
   for (const { request, items, code } of resolved) {
     if (!items) {
       out.missing.push({ name: request.name, code: code! });
@@ -62,17 +61,11 @@ export async function prepareOwnCollateral(parameters: { evidence: Uint8Array; k
     out.sources.push(...items.sources);
     toCache.push(...items.toCache);
   }
-  const names = Object.keys(files);
-  const dir = names.length > 0 ? mkdtempSync(join(tmpdir(), "teezk-client-collateral-")) : undefined;
-  if (dir) for (const name of names) writeFileSync(join(dir, name), files[name]!);
   return {
     ...out,
-    dir,
+    files: Object.keys(files).length > 0 ? files : undefined,
     commit: () => {
       for (const { key, response } of toCache) cache.write(key, response, new Date());
-    },
-    dispose: () => {
-      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

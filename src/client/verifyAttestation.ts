@@ -1,11 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Address, Hex } from "viem";
 import { assertAttestedBeforeSealing } from "../channel/index.js";
 import { computeBinding, type VerifiedEvidence } from "../claims/index.js";
 import { TeezkError } from "../errors/index.js";
 import type { EvidenceKind } from "../evidence/detectEvidenceType.js";
+import { collateralFileSet, type CollateralSource } from "../evidence/collateralFiles.js";
 import { assessEvidence, type AssessEvidenceReturnType } from "../assessment/index.js";
 import type { Appraisal, ReferenceValues } from "../policy/index.js";
 import type { ContractDomain } from "../receipts/types.js";
@@ -28,8 +26,12 @@ export type VerifyAttestationParameters = {
   devRoots?: DevRoots;
   /** The client's own collateral folders; they win over collateral the node serves for the same items. */
   collateralDir?: string | readonly string[];
+  /** The client's own collateral received as values (`prepareOwnCollateral`), after its folders, before the node's. */
+  collateral?: readonly CollateralSource[];
   /** The client's own GPU collateral folders (RIMs, OCSP answers); they win over the GPU collateral the node serves. */
   gpuCollateralDir?: string | readonly string[];
+  /** The client's own GPU collateral received as values, after its GPU folders, before the node's. */
+  gpuCollateral?: readonly CollateralSource[];
   now: Date;
   /** Called once the evidence verified (signatures, chains, collateral), before binding and appraisal are judged. */
   onVerified?: () => void;
@@ -60,9 +62,8 @@ export type VerifyAttestationErrorType = TeezkError;
  * — the GPU's too — pass the reference values (the first failed rule's code, e.g. MEASUREMENT_NOT_ALLOWED): all
  * of it assessEvidence, so a GPU report on its own is GPU_NOT_AN_ENCLAVE and a policy naming NVIDIA_GPU needs the
  * GPU half (GPU_EVIDENCE_REQUIRED).
- * Collateral served by the node is verified like any other (its signatures chain to the trusted roots), in a
- * temporary folder removed afterwards, and comes after the client's own folders: it only fills in items the
- * client has none of.
+ * Collateral served by the node is verified like any other (its signatures chain to the trusted roots), parsed
+ * from the answer in memory, and comes after the client's own: it only fills in items the client has none of.
  */
 export function verifyAttestation(parameters: VerifyAttestationParameters): VerifyAttestationReturnType {
   const body = parseAttestationResponse(parameters.attestation);
@@ -79,29 +80,30 @@ export function verifyAttestation(parameters: VerifyAttestationParameters): Veri
   }
 
   const binding = computeBinding({ enclaveAddress: body.enclaveAddress, hpkePublicKey: body.hpkePublicKey, nonce: parameters.nonce }).toLowerCase() as Hex;
-  const scratch = body.collateral || body.gpuCollateral ? mkdtempSync(join(tmpdir(), "teezk-attestation-")) : undefined;
-  let assessed: AssessEvidenceReturnType;
-  try {
-    const own = listOf(parameters.collateralDir);
-    const served = body.collateral && scratch ? writeFiles(join(scratch, "cpu"), body.collateral) : undefined;
-    const gpuServed = body.gpuCollateral && scratch ? writeFiles(join(scratch, "gpu"), body.gpuCollateral) : undefined;
-    const collateralDir = [...own, ...(served ? [served] : [])];
-    const gpuCollateralDir = [...listOf(parameters.gpuCollateralDir), ...(gpuServed ? [gpuServed] : [])];
-    assessed = assessEvidence({
-      evidence: body.evidence,
-      kind: body.kind,
-      now: parameters.now,
-      referenceValues: parameters.referenceValues,
-      expectedBinding: binding,
-      ...(collateralDir.length ? { collateralDir } : {}),
-      ...(body.gpuEvidence ? { gpuEvidence: body.gpuEvidence } : {}),
-      ...(gpuCollateralDir.length ? { gpuCollateralDir } : {}),
-      ...(extraTrustedRoots.length ? { extraTrustedRoots } : {}),
-    });
-    parameters.onVerified?.();
-  } finally {
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  }
+  // What the node served is verified like any other collateral (its signatures chain to the trusted roots), in
+  // memory, and only after the client's own: it fills in items the client has none of.
+  const collateralSources = [
+    ...listOf(parameters.collateralDir),
+    ...(parameters.collateral ?? []),
+    ...(body.collateral ? [collateralFileSet("collateral served by the prover", body.collateral)] : []),
+  ];
+  const gpuCollateralSources = [
+    ...listOf(parameters.gpuCollateralDir),
+    ...(parameters.gpuCollateral ?? []),
+    ...(body.gpuCollateral ? [collateralFileSet("GPU collateral served by the prover", body.gpuCollateral)] : []),
+  ];
+  const assessed: AssessEvidenceReturnType = assessEvidence({
+    evidence: body.evidence,
+    kind: body.kind,
+    now: parameters.now,
+    referenceValues: parameters.referenceValues,
+    expectedBinding: binding,
+    ...(collateralSources.length ? { collateralSources } : {}),
+    ...(body.gpuEvidence ? { gpuEvidence: body.gpuEvidence } : {}),
+    ...(gpuCollateralSources.length ? { gpuCollateralSources } : {}),
+    ...(extraTrustedRoots.length ? { extraTrustedRoots } : {}),
+  });
+  parameters.onVerified?.();
 
   const verified = assessed.evidence;
   const { appraisal } = assessed;
@@ -125,12 +127,6 @@ export function verifyAttestation(parameters: VerifyAttestationParameters): Veri
     receiptDomain: body.receiptDomain,
     programIds: body.programIds,
   };
-}
-
-function writeFiles(dir: string, files: Record<string, string>): string {
-  mkdirSync(dir, { recursive: true });
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
 }
 
 function listOf(folders: string | readonly string[] | undefined): string[] {

@@ -1,9 +1,9 @@
 import { isTeezkError, TeezkError } from "../errors/index.js";
 import type { EvidenceKind } from "../evidence/detectEvidenceType.js";
-import { loadCollateral, verifyEvidence, type LoadedCollateral } from "../evidence/verifyEvidence.js";
+import { loadCollateralFileSets, verifyEvidence, type LoadedCollateral } from "../evidence/verifyEvidence.js";
 import type { PinnedRoot } from "../util/x509.js";
 import { CollateralCache, defaultCacheDir } from "./collateralCache.js";
-import { collateralRequests, fetchCollateralTemporarily, type ServiceCollateralOptions } from "./fetchCollateral.js";
+import { collateralRequests, fetchCollateralFiles, type ServiceCollateralOptions } from "./fetchCollateral.js";
 import { refreshMargin } from "./resolveItems.js";
 import type { CollateralRequest, ItemSource, ParsedItem } from "./types.js";
 
@@ -113,40 +113,6 @@ export function createCollateralRefresher(parameters: CreateCollateralRefresherP
       }
     });
 
-  async function refreshSet(set: TrackedSet, now: Date, report: CollateralRefreshReport): Promise<void> {
-    try {
-      let loaded: LoadedCollateral | undefined;
-      const { sources } = await fetchCollateralTemporarily({
-        ...services,
-        evidence: set.evidence,
-        kind: set.kind,
-        now,
-        reuse: (item) => now.getTime() < refreshesAt(set, item),
-        verify: (dir) => {
-          loaded = dir ? loadCollateral(set.kind, [dir]) : undefined;
-          // A composite's GPU half is tracked on its own: its RIMs and OCSP answers are checked without the CPU's.
-          verifyEvidence({
-            evidence: set.evidence,
-            kind: set.kind,
-            now,
-            ...(set.kind === "nvidia" ? { inspectStandaloneGpu: true } : {}),
-            ...(loaded ? { collateral: loaded } : {}),
-            ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
-          });
-        },
-      });
-      Object.assign(set, { loaded, validUntil: firstNextUpdate(sources) });
-      report.refreshed += sources.filter((source) => source.source === "fetched").length;
-      const fallback = sources.find((source) => source.refreshError);
-      set.lastError = fallback?.refreshError;
-      if (fallback) report.failed.push({ set: set.name, code: fallback.refreshError! });
-      else set.lead = random();
-    } catch (error) {
-      set.lastError = isTeezkError(error) ? error.code : "INTERNAL";
-      report.failed.push({ set: set.name, code: set.lastError });
-    }
-  }
-
   function refreshDue(): Promise<CollateralRefreshReport> {
     if (running) return running;
     const pass = (async () => {
@@ -155,7 +121,7 @@ export function createCollateralRefresher(parameters: CreateCollateralRefresherP
         const now = clock();
         if (!isDue(set, now.getTime())) continue;
         report.due += 1;
-        await refreshSet(set, now, report);
+        await refreshSet({ services, extraTrustedRoots, random, refreshesAt }, set, now, report);
       }
       return report;
     })();
@@ -185,13 +151,13 @@ export function createCollateralRefresher(parameters: CreateCollateralRefresherP
       return result;
     }
     let loaded: LoadedCollateral | undefined;
-    const { result, sources } = await fetchCollateralTemporarily({
+    const { result, sources } = await fetchCollateralFiles({
       ...services,
       evidence,
       kind,
       now,
-      verify: (dir) => {
-        loaded = dir ? loadCollateral(kind, [dir]) : undefined;
+      verify: (files) => {
+        loaded = files ? loadCollateralFileSets(kind, [files]) : undefined;
         return verify(loaded);
       },
     });
@@ -212,6 +178,52 @@ export function createCollateralRefresher(parameters: CreateCollateralRefresherP
       if (timer) clearTimeout(timer);
     },
   };
+}
+
+type RefreshContext = {
+  services: ServiceCollateralOptions;
+  extraTrustedRoots: readonly PinnedRoot[] | undefined;
+  random: () => number;
+  refreshesAt: (set: TrackedSet, item: ParsedItem) => number;
+};
+
+/**
+ * Refetches what is due of one tracked set and re-verifies the set's latest evidence with it before it is cached
+ * or used; a failure leaves the set as it was, with the code for COLLATERAL_STALE to report.
+ */
+async function refreshSet(context: RefreshContext, set: TrackedSet, now: Date, report: CollateralRefreshReport): Promise<void> {
+  const { services, extraTrustedRoots, random, refreshesAt } = context;
+  try {
+    let loaded: LoadedCollateral | undefined;
+    const { sources } = await fetchCollateralFiles({
+      ...services,
+      evidence: set.evidence,
+      kind: set.kind,
+      now,
+      reuse: (item) => now.getTime() < refreshesAt(set, item),
+      verify: (files) => {
+        loaded = files ? loadCollateralFileSets(set.kind, [files]) : undefined;
+        // A composite's GPU half is tracked on its own: its RIMs and OCSP answers are checked without the CPU's.
+        verifyEvidence({
+          evidence: set.evidence,
+          kind: set.kind,
+          now,
+          ...(set.kind === "nvidia" ? { inspectStandaloneGpu: true } : {}),
+          ...(loaded ? { collateral: loaded } : {}),
+          ...(extraTrustedRoots ? { extraTrustedRoots } : {}),
+        });
+      },
+    });
+    Object.assign(set, { loaded, validUntil: firstNextUpdate(sources) });
+    report.refreshed += sources.filter((source) => source.source === "fetched").length;
+    const fallback = sources.find((source) => source.refreshError);
+    set.lastError = fallback?.refreshError;
+    if (fallback) report.failed.push({ set: set.name, code: fallback.refreshError! });
+    else set.lead = random();
+  } catch (error) {
+    set.lastError = isTeezkError(error) ? error.code : "INTERNAL";
+    report.failed.push({ set: set.name, code: set.lastError });
+  }
 }
 
 function firstNextUpdate(sources: readonly ItemSource[]): number {

@@ -53,24 +53,47 @@ export type FetchCollateralReturnType<T> = { kind: EvidenceKind; result: T; sour
  * Nitro needs none (its document carries its chain).
  */
 export async function fetchCollateral<T>(parameters: FetchCollateralParameters<T>): Promise<FetchCollateralReturnType<T>> {
+  const { outDir } = parameters;
+  let written = false;
+  const fetched = await fetchCollateralFiles({
+    ...parameters,
+    verify: async (files) => {
+      if (!files) return await parameters.verify(undefined);
+      const created = writeFolder(outDir, files);
+      written = true;
+      try {
+        return await parameters.verify(outDir);
+      } catch (error) {
+        // Nothing that failed verification is left behind for a later --collateral to pick up.
+        for (const name of Object.keys(files)) rmSync(join(outDir, name), { force: true });
+        if (created) rmSync(outDir, { recursive: true, force: true });
+        throw error;
+      }
+    },
+  });
+  return { ...fetched, ...(written ? { dir: outDir } : {}) };
+}
+
+export type FetchCollateralFilesParameters<T> = Omit<FetchCollateralParameters<T>, "outDir" | "verify"> & {
+  /**
+   * Verifies the evidence with the resolved files, name → bytes as a folder would hold them (`loadCollateralFileSets`
+   * parses them), or with none for evidence that needs no fetched collateral. Fetched answers are cached only
+   * when it returns.
+   */
+  verify: (files: Readonly<Record<string, Uint8Array>> | undefined) => T | Promise<T>;
+};
+
+/** `fetchCollateral` without a folder: the collateral stays a value in memory (a service verifying one request). */
+export async function fetchCollateralFiles<T>(parameters: FetchCollateralFilesParameters<T>): Promise<Omit<FetchCollateralReturnType<T>, "dir">> {
   const decoded = decodeEvidenceInput(parameters.evidence, MAX_EVIDENCE_BYTES).bytes;
   const kind = parameters.kind ?? detectEvidenceType(decoded);
   const requests = collateralRequests(decoded, kind, parameters);
   if (requests.length === 0) return { kind, result: await parameters.verify(undefined), sources: [] };
   const cache = new CollateralCache(parameters.cacheDir ?? defaultCacheDir());
   const resolved = await resolveItems({ requests, now: parameters.now, cache, offline: parameters.offline ?? false, fetchOptions: parameters, ...(parameters.reuse ? { reuse: parameters.reuse } : {}) });
-  const created = writeFolder(parameters.outDir, resolved.files);
-  let result: T;
-  try {
-    result = await parameters.verify(parameters.outDir);
-  } catch (error) {
-    // Nothing that failed verification is left behind for a later --collateral to pick up.
-    for (const name of Object.keys(resolved.files)) rmSync(join(parameters.outDir, name), { force: true });
-    if (created) rmSync(parameters.outDir, { recursive: true, force: true });
-    throw error;
-  }
+  const result = await parameters.verify(resolved.files);
   for (const { key, response } of resolved.toCache) cache.write(key, response, new Date());
-  return { kind, result, sources: resolved.sources, dir: parameters.outDir };
+  return { kind, result, sources: resolved.sources };
 }
 
 /** The requests for `kind` (empty for evidence whose collateral is not fetched). `evidence` is decoded bytes. */

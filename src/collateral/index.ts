@@ -1,4 +1,4 @@
-export { fetchCollateral, fetchCollateralTemporarily, collateralRequests, type FetchCollateralParameters, type FetchCollateralReturnType, type CollateralRequestOptions, type ServiceCollateralOptions } from "./fetchCollateral.js";
+export { fetchCollateral, fetchCollateralFiles, fetchCollateralTemporarily, collateralRequests, type FetchCollateralParameters, type FetchCollateralFilesParameters, type FetchCollateralReturnType, type CollateralRequestOptions, type ServiceCollateralOptions } from "./fetchCollateral.js";
 export { CollateralCache, defaultCacheDir } from "./collateralCache.js";
 export { fetchBounded, type FetchBoundedParameters, type FetchedResponse, type FetchLike } from "./fetchBounded.js";
 export { intelPcsRequests, DEFAULT_PCS_URL, INTEL_ROOT_CA_CRL_URL } from "./intelPcs.js";

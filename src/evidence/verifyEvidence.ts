@@ -4,11 +4,12 @@ import { decodeEvidenceInput } from "../util/bytes.js";
 import type { PinnedRoot } from "../util/x509.js";
 import { detectEvidenceType, type EvidenceKind } from "./detectEvidenceType.js";
 import { verifyComposite } from "./verifyComposite.js";
+import { collateralFilesOf, collateralFileSet, type CollateralSource } from "./collateralFiles.js";
 import { MAX_NITRO_DOCUMENT_BYTES, verifyNitroDocument } from "./nitro/index.js";
 import { MAX_DCAP_QUOTE_BYTES, verifyDcapQuote } from "./tdx/index.js";
-import { loadDcapCollateral, type DcapCollateral } from "./tdx/collateral/index.js";
-import { MAX_SNP_EVIDENCE_BYTES, loadSnpCollateral, verifySnpReport, type SnpCollateral } from "./sevsnp/index.js";
-import { MAX_GPU_EVIDENCE_BYTES, loadNvidiaCollateral, verifyGpuEvidenceSet, type NvidiaCollateral } from "./nvidia/index.js";
+import { loadDcapCollateralFiles, type DcapCollateral } from "./tdx/collateral/index.js";
+import { MAX_SNP_EVIDENCE_BYTES, loadSnpCollateralFiles, verifySnpReport, type SnpCollateral } from "./sevsnp/index.js";
+import { MAX_GPU_EVIDENCE_BYTES, loadNvidiaCollateral, loadNvidiaCollateralFiles, verifyGpuEvidenceSet, type NvidiaCollateral } from "./nvidia/index.js";
 
 /** No evidence format teezk reads comes near this; larger files are refused before they are read. */
 export const MAX_EVIDENCE_FILE_BYTES = 4 * 1024 * 1024;
@@ -30,6 +31,11 @@ export type VerifyEvidenceParameters = {
   /** Collateral folders; several are merged (earlier folders win for items both hold). */
   collateralDir?: string | readonly string[];
   /**
+   * Collateral as folders and file sets received in memory (`collateralFileSet`), merged in order like
+   * `collateralDir` (which it replaces when given): a client verifying what a service sent it.
+   */
+  collateralSources?: readonly CollateralSource[];
+  /**
    * The main evidence's collateral already loaded (`loadCollateral`), used instead of `collateralDir`: a
    * service loads its folders once rather than on every request. Checked at `now` like freshly read files.
    */
@@ -38,6 +44,8 @@ export type VerifyEvidenceParameters = {
   gpuEvidence?: Uint8Array;
   /** The GPU half's collateral folders (RIMs, OCSP answers); several are merged, earlier folders winning. */
   gpuCollateralDir?: string | readonly string[];
+  /** The GPU half's collateral as folders and in-memory file sets, replacing `gpuCollateralDir` when given. */
+  gpuCollateralSources?: readonly CollateralSource[];
   /** The GPU half's collateral already loaded (a service's folder or fetched RIMs and OCSP), used instead of `gpuCollateralDir`. */
   gpuCollateral?: LoadedCollateral;
   /** Dev roots of simulated TEEs; never in production. */
@@ -63,12 +71,12 @@ export type VerifyEvidenceReturnType = {
  */
 export function verifyEvidence(parameters: VerifyEvidenceParameters): VerifyEvidenceReturnType {
   const standaloneGpu = !parameters.gpuEvidence && !parameters.inspectStandaloneGpu ? "refuse" : "verify";
-  const cpu = verifySingle(parameters.evidence, parameters.kind, parameters.collateral ?? parameters.collateralDir, parameters, standaloneGpu);
+  const cpu = verifySingle(parameters.evidence, parameters.kind, parameters.collateral ?? parameters.collateralSources ?? parameters.collateralDir, parameters, standaloneGpu);
   if (!parameters.gpuEvidence) return cpu;
   if (cpu.kind === "nvidia") {
     throw new TeezkError("CONFIG_INVALID", "--gpu pairs GPU evidence with CPU evidence; the main evidence is already a GPU's");
   }
-  const gpu = verifySingle(parameters.gpuEvidence, "nvidia", parameters.gpuCollateral ?? parameters.gpuCollateralDir, parameters, "verify");
+  const gpu = verifySingle(parameters.gpuEvidence, "nvidia", parameters.gpuCollateral ?? parameters.gpuCollateralSources ?? parameters.gpuCollateralDir, parameters, "verify");
   const gpus = gpu.gpu ?? [gpu.evidence];
   verifyComposite({ cpu: cpu.evidence, gpus });
   return { ...cpu, gpu: gpus };
@@ -77,7 +85,7 @@ export function verifyEvidence(parameters: VerifyEvidenceParameters): VerifyEvid
 function verifySingle(
   raw: Uint8Array,
   requestedKind: EvidenceKind | undefined,
-  collateralSource: string | readonly string[] | LoadedCollateral | undefined,
+  collateralSource: string | readonly CollateralSource[] | LoadedCollateral | undefined,
   { now, extraTrustedRoots }: VerifyEvidenceParameters,
   gpu: "refuse" | "verify",
 ): VerifyEvidenceReturnType {
@@ -87,7 +95,10 @@ function verifySingle(
   if (decoded.length > maxBytes[kind]) {
     throw new TeezkError("INPUT_TOO_LARGE", `The ${kind} evidence is ${decoded.length} bytes; the cap is ${maxBytes[kind]}`);
   }
-  const loaded = collateralSource === undefined || isLoadedCollateral(collateralSource) ? collateralSource : loadCollateral(kind, collateralSource);
+  const loaded =
+    collateralSource === undefined || isLoadedCollateral(collateralSource)
+      ? collateralSource
+      : loadCollateralSources(kind, typeof collateralSource === "string" ? [collateralSource] : collateralSource);
   if (loaded && loaded.family !== collateralFamily[kind]) {
     throw new TeezkError("CONFIG_INVALID", `${loaded.family} collateral was given for ${kind} evidence`);
   }
@@ -139,21 +150,34 @@ const collateralFamily: Record<EvidenceKind, LoadedCollateral["family"] | "none"
  * (undefined). Nothing is verified here: signatures, chains, freshness and revocation are checked per call.
  */
 export function loadCollateral(kind: EvidenceKind, collateralDir: string | readonly string[]): LoadedCollateral | undefined {
-  const dirs = typeof collateralDir === "string" ? [collateralDir] : [...collateralDir];
-  if (dirs.length === 0) return undefined;
+  return loadCollateralSources(kind, typeof collateralDir === "string" ? [collateralDir] : collateralDir);
+}
+
+/**
+ * `loadCollateral` for collateral received as values (a service's HTTP answer, a fetch kept in memory):
+ * name → bytes or text per set, parsed exactly as the same files in a folder would be. Earlier sets win.
+ */
+export function loadCollateralFileSets(kind: EvidenceKind, sets: readonly Readonly<Record<string, Uint8Array | string>>[]): LoadedCollateral | undefined {
+  return loadCollateralSources(kind, sets.map((files, index) => collateralFileSet(`collateral set ${index + 1}`, files)));
+}
+
+/** Folders and in-memory sets together, in order (earlier sources win for items both hold). */
+export function loadCollateralSources(kind: EvidenceKind, sources: readonly CollateralSource[]): LoadedCollateral | undefined {
+  const sets = sources.map(collateralFilesOf);
+  if (sets.length === 0) return undefined;
   switch (collateralFamily[kind]) {
     case "dcap":
-      return { family: "dcap", collateral: mergeCollateral(dirs.map((dir) => loadDcapCollateral(dir))) };
+      return { family: "dcap", collateral: mergeCollateral(sets.map(loadDcapCollateralFiles)) };
     case "snp":
-      return { family: "snp", collateral: loadSnpCollateral(dirs) };
+      return { family: "snp", collateral: loadSnpCollateralFiles(sets) };
     case "nvidia":
-      return { family: "nvidia", collateral: mergeCollateral<NvidiaCollateral>(dirs.map((dir) => loadNvidiaCollateral(dir))) };
+      return { family: "nvidia", collateral: mergeCollateral<NvidiaCollateral>(sources.map((source) => (typeof source === "string" ? loadNvidiaCollateral(source) : loadNvidiaCollateralFiles(source)))) };
     case "none":
       return undefined;
   }
 }
 
-function isLoadedCollateral(value: string | readonly string[] | LoadedCollateral): value is LoadedCollateral {
+function isLoadedCollateral(value: string | readonly CollateralSource[] | LoadedCollateral): value is LoadedCollateral {
   return typeof value === "object" && !Array.isArray(value) && "family" in value;
 }
 

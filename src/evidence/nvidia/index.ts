@@ -13,7 +13,7 @@ export {
   type VerifyGpuEvidenceSetReturnType,
   type VerifyGpuEvidenceSetErrorType,
 } from "./verifyGpuEvidenceSet.js";
-export { loadNvidiaCollateral, type LoadNvidiaCollateralReturnType, type LoadNvidiaCollateralErrorType } from "./loadNvidiaCollateral.js";
+export { loadNvidiaCollateral, loadNvidiaCollateralFiles, type LoadNvidiaCollateralReturnType, type LoadNvidiaCollateralErrorType } from "./loadNvidiaCollateral.js";
 export {
   appraiseGpuMeasurements,
   type GpuGoldenMeasurement,

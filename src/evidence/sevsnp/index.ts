@@ -1,6 +1,6 @@
 export { parseSnpReport, type ParseSnpReportOptions, type ParseSnpReportReturnType, type ParseSnpReportErrorType } from "./parseSnpReport.js";
 export { verifySnpReport, type VerifySnpReportParameters, type VerifySnpReportReturnType, type VerifySnpReportErrorType } from "./verifySnpReport.js";
-export { loadSnpCollateral, type LoadSnpCollateralReturnType } from "./loadSnpCollateral.js";
+export { loadSnpCollateral, loadSnpCollateralFiles, type LoadSnpCollateralReturnType } from "./loadSnpCollateral.js";
 export { createSnpCollateral, type CreateSnpCollateralParameters } from "./createSnpCollateral.js";
 export { unwrapSnpEvidence, type UnwrapSnpEvidenceReturnType } from "./unwrapSnpEvidence.js";
 export { SNP_PINNED_ROOTS } from "./pinnedRoots.js";

@@ -1,7 +1,7 @@
 import type { X509Certificate } from "node:crypto";
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { basename, extname, join } from "node:path";
+import { basename, extname } from "node:path";
 import { TeezkError } from "../../errors/index.js";
+import { collateralFolder, type CollateralFiles } from "../collateralFiles.js";
 import { parseCertificate } from "../../util/x509.js";
 import { MAX_SNP_COLLATERAL_FILES, MAX_SNP_COLLATERAL_FILE_BYTES } from "./constants.js";
 import { createSnpCollateral } from "./createSnpCollateral.js";
@@ -21,28 +21,27 @@ const PEM_CRL = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/g;
  * present is decided at verification (COLLATERAL_MISSING names the missing item).
  */
 export function loadSnpCollateral(dir: string | readonly string[]): LoadSnpCollateralReturnType {
-  const dirs = typeof dir === "string" ? [dir] : dir;
+  return loadSnpCollateralFiles((typeof dir === "string" ? [dir] : dir).map(collateralFolder));
+}
+
+/** `loadSnpCollateral` over any collateral sets: folders, or files received in memory. */
+export function loadSnpCollateralFiles(sets: readonly CollateralFiles[]): LoadSnpCollateralReturnType {
   const certificates: X509Certificate[] = [];
   const crls: SnpCrl[] = [];
-  for (const folder of dirs) {
-    let names: string[];
-    try {
-      names = readdirSync(folder).sort();
-    } catch (error) {
-      throw new TeezkError("COLLATERAL_MISSING", `The SEV-SNP collateral folder ${folder} cannot be read`, { cause: error });
-    }
+  for (const set of sets) {
+    const names = set.names();
+    if (names === undefined) throw new TeezkError("COLLATERAL_MISSING", `The SEV-SNP collateral folder ${set.source} cannot be read`);
     const files = names.filter((name) => CERT_EXTENSIONS.has(extname(name).toLowerCase()));
     if (files.length > MAX_SNP_COLLATERAL_FILES) {
-      throw new TeezkError("COLLATERAL_INVALID", `The collateral folder ${folder} holds more than ${MAX_SNP_COLLATERAL_FILES} certificate files`);
+      throw new TeezkError("COLLATERAL_INVALID", `The collateral folder ${set.source} holds more than ${MAX_SNP_COLLATERAL_FILES} certificate files`);
     }
     for (const name of files) {
-      const path = join(folder, name);
-      const stat = statSync(path);
-      if (!stat.isFile()) continue;
-      if (stat.size > MAX_SNP_COLLATERAL_FILE_BYTES) {
-        throw new TeezkError("COLLATERAL_INVALID", `Collateral file ${name} is ${stat.size} bytes, over the ${MAX_SNP_COLLATERAL_FILE_BYTES}-byte cap`);
+      const size = set.size(name);
+      if (size === undefined) continue;
+      if (size > MAX_SNP_COLLATERAL_FILE_BYTES) {
+        throw new TeezkError("COLLATERAL_INVALID", `Collateral file ${name} is ${size} bytes, over the ${MAX_SNP_COLLATERAL_FILE_BYTES}-byte cap`);
       }
-      readCollateralFile(readFileSync(path), path, certificates, crls);
+      readCollateralFile(Buffer.from(set.read(name)!), set.pathOf(name), certificates, crls);
     }
   }
   return createSnpCollateral({ certificates, crls });

@@ -1,4 +1,4 @@
-export { loadDcapCollateral, PCS_FILES, DCAP_QVL_FILE, MAX_COLLATERAL_FILE_BYTES, type LoadDcapCollateralErrorType } from "./loadDcapCollateral.js";
+export { loadDcapCollateral, loadDcapCollateralFiles, PCS_FILES, DCAP_QVL_FILE, MAX_COLLATERAL_FILE_BYTES, type LoadDcapCollateralErrorType } from "./loadDcapCollateral.js";
 export { parseDcapQvlCollateral, type ParseDcapQvlCollateralErrorType } from "./parseDcapQvlCollateral.js";
 export {
   appraiseDcapCollateral,

@@ -1,7 +1,6 @@
 import type { X509Certificate } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { TeezkError } from "../../../errors/index.js";
+import { collateralFolder, type CollateralFiles } from "../../collateralFiles.js";
 import { extractJsonMember } from "./extractJsonMember.js";
 import { parseDcapCrl } from "./parseDcapCrl.js";
 import { parseEnclaveIdentity } from "./parseEnclaveIdentity.js";
@@ -39,18 +38,28 @@ export type LoadDcapCollateralErrorType = TeezkError;
  * Malformed files fail with COLLATERAL_INVALID naming the file.
  */
 export function loadDcapCollateral(dir: string): DcapCollateral {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new TeezkError("COLLATERAL_MISSING", `The DCAP collateral folder does not exist: ${dir}`);
+  return loadDcapCollateralFiles(collateralFolder(dir));
+}
+
+/** `loadDcapCollateral` over any collateral set: a folder, or files received in memory. */
+export function loadDcapCollateralFiles(files: CollateralFiles): DcapCollateral {
+  const { source } = files;
+  if (files.names() === undefined) {
+    throw new TeezkError("COLLATERAL_MISSING", `The DCAP collateral folder does not exist: ${source}`);
   }
-  const qvlPath = join(dir, DCAP_QVL_FILE);
-  if (existsSync(qvlPath)) return parseDcapQvlCollateral(readCapped(qvlPath), qvlPath);
-
-  const collateral: DcapCollateral = { source: dir };
   const read = (name: string): { bytes: Uint8Array; path: string } | undefined => {
-    const path = join(dir, name);
-    return existsSync(path) ? { bytes: readCapped(path), path } : undefined;
+    const size = files.size(name);
+    if (size === undefined) return undefined;
+    const path = files.pathOf(name);
+    if (size > MAX_COLLATERAL_FILE_BYTES) {
+      throw new TeezkError("COLLATERAL_INVALID", `${path}: ${size} bytes exceeds the ${MAX_COLLATERAL_FILE_BYTES}-byte collateral cap`);
+    }
+    return { bytes: files.read(name)!, path };
   };
+  const qvl = read(DCAP_QVL_FILE);
+  if (qvl) return parseDcapQvlCollateral(qvl.bytes, qvl.path);
 
+  const collateral: DcapCollateral = { source };
   const tcbInfoFile = read(PCS_FILES.tcbInfo);
   if (tcbInfoFile) collateral.tcbInfo = parsePcsSigned(tcbInfoFile.bytes, tcbInfoFile.path, "tcbInfo", parseTcbInfo);
   const qeIdentityFile = read(PCS_FILES.qeIdentity);
@@ -61,7 +70,7 @@ export function loadDcapCollateral(dir: string): DcapCollateral {
   const signingDer = read(PCS_FILES.tcbSigningCert);
   const signingPem = read(PCS_FILES.tcbSigningChainPem);
   if (signingDer && signingPem) {
-    throw new TeezkError("COLLATERAL_INVALID", `${dir}: both ${PCS_FILES.tcbSigningCert} and ${PCS_FILES.tcbSigningChainPem} are present; keep one`);
+    throw new TeezkError("COLLATERAL_INVALID", `${source}: both ${PCS_FILES.tcbSigningCert} and ${PCS_FILES.tcbSigningChainPem} are present; keep one`);
   }
   if (signingDer) collateral.tcbSigningChain = [certificate(signingDer.bytes, signingDer.path)];
   if (signingPem) collateral.tcbSigningChain = pemChain(Buffer.from(signingPem.bytes).toString("latin1"), signingPem.path);
@@ -104,12 +113,3 @@ function crlDer(bytes: Uint8Array, path: string): Uint8Array {
   if (!match) throw new TeezkError("COLLATERAL_INVALID", `${path}: a PEM CRL without its END line`);
   return new Uint8Array(Buffer.from(match[1]!.replace(/\s+/g, ""), "base64"));
 }
-
-function readCapped(path: string): Uint8Array {
-  const size = statSync(path).size;
-  if (size > MAX_COLLATERAL_FILE_BYTES) {
-    throw new TeezkError("COLLATERAL_INVALID", `${path}: ${size} bytes exceeds the ${MAX_COLLATERAL_FILE_BYTES}-byte collateral cap`);
-  }
-  return new Uint8Array(readFileSync(path));
-}
-
