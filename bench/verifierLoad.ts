@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -70,7 +70,9 @@ export async function runVerifierLoad({ seconds, concurrency, workers }: Verifie
     const loadBefore = loadavg()[0]!.toFixed(1);
     await drive(WARMUP_SECONDS * 1000, false);
     const archivedBefore = countVerdicts(archivePath);
+    const nodeCpuBefore = processTreeCpuMs(node.pid);
     const measured = await drive(seconds * 1000, true);
+    const nodeCpuMs = processTreeCpuMs(node.pid) - nodeCpuBefore;
     const archived = countVerdicts(archivePath) - archivedBefore;
     agent.destroy();
     if (measured.firstError) process.stderr.write(`verifier load: first error: ${measured.firstError}\n`);
@@ -88,6 +90,9 @@ export async function runVerifierLoad({ seconds, concurrency, workers }: Verifie
       { name: "verifier.throughput", value: round(throughput), unit: "ops/s", anchor, target: "≥ 300 on 2 cores" },
       { name: "verifier.p50", value: round(at(0.5)), unit: "ms", anchor: `latency per request, ${setup}` },
       { name: "verifier.p99", value: round(at(0.99)), unit: "ms", anchor: `latency per request, ${setup}` },
+      // CPU the node's processes spent per answered request (Linux /proc): unlike throughput, barely moved by what
+      // else the machine runs, so runs on a shared box compare; 1000 / this is the ceiling on one free core.
+      { name: "verifier.node_cpu_per_request", value: round(nodeCpuMs / completed), unit: "ms", anchor: `user+system CPU of the node's processes over the measured window ÷ requests answered, ${setup}` },
       { name: "verifier.errors", value: measured.errors + unarchived, unit: "count", anchor: `answers not 200 / not appraised ok / not signed by the node, plus requests without their archived verdict (${completed} requests, ${archived} verdicts archived)`, target: "0" },
     ];
   } finally {
@@ -130,12 +135,14 @@ export async function driveVerifyLoad({ agent, target, body, concurrency, expect
   return { latencies, errors, firstError, elapsedMs: performance.now() - began };
 }
 
-type RunningNode = { url: string; address: string; stop: () => Promise<void> };
+type RunningNode = { url: string; address: string; pid: number; stop: () => Promise<void> };
 
 async function startNode({ policy, collateral, archivePath, workers }: { policy: string; collateral: string; archivePath: string; workers: number }): Promise<RunningNode> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the node under this load (NODE_OPTIONS refuses --cpu-prof).
+      ...(process.env.TEEZK_BENCH_VERIFIER_NODE_ARGS ?? "").split(" ").filter(Boolean),
       join(repo, "bin", "teezk.js"),
       "serve", "verifier", "--json", "--port", "0",
       "--policy", policy,
@@ -160,6 +167,7 @@ async function startNode({ policy, collateral, archivePath, workers }: { policy:
   return {
     url: listening.url,
     address: listening.address,
+    pid: child.pid!,
     stop: async () => {
       if (child.exitCode !== null) return;
       child.kill("SIGTERM");
@@ -184,6 +192,38 @@ function post(agent: Agent, url: URL, body: Buffer): Promise<{ status: number; t
     req.on("error", reject);
     req.end(body);
   });
+}
+
+/** User+system CPU (ms) of a process and its descendants (cluster workers), from /proc; NaN where there is none. */
+function processTreeCpuMs(root: number): number {
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  let stats: { pid: number; ppid: number; ticks: number }[];
+  try {
+    stats = readdirSync("/proc")
+      .filter((name) => /^\d+$/.test(name))
+      .flatMap((name) => {
+        try {
+          // Fields after the command's closing parenthesis: state, ppid, …, utime (14th field), stime (15th).
+          const fields = readFileSync(`/proc/${name}/stat`, "latin1").split(") ")[1]!.split(" ");
+          return [{ pid: Number(name), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) }];
+        } catch {
+          return [];
+        }
+      });
+  } catch {
+    return Number.NaN;
+  }
+  const tree = new Set([root]);
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const stat of stats) {
+      if (tree.has(stat.ppid) && !tree.has(stat.pid)) {
+        tree.add(stat.pid);
+        grown = true;
+      }
+    }
+  }
+  return stats.filter((stat) => tree.has(stat.pid)).reduce((sum, stat) => sum + stat.ticks, 0) / ticksPerMs;
 }
 
 function countVerdicts(path: string): number {

@@ -1,6 +1,7 @@
 import { keccak256, type Address, type Hex, type LocalAccount } from "viem";
 import { encodeClaims, encodeCompositeClaims, type Claims } from "../claims/index.js";
-import { signVerdict, type Verdict } from "../chain/signVerdict.js";
+import { createVerdictSigner } from "../chain/createVerdictSigner.js";
+import type { Verdict } from "../chain/signVerdict.js";
 import { TeezkError } from "../errors/index.js";
 import type { EvidenceKind } from "../evidence/detectEvidenceType.js";
 import { assessEvidence } from "../assessment/index.js";
@@ -84,6 +85,8 @@ export type CreateVerifierSignerErrorType = TeezkError;
  */
 export function createVerifierSigner(parameters: CreateVerifierSignerParameters): VerifierSigner {
   const { account, committee, referenceValues, extraTrustedRoots } = parameters;
+  // The committee's domain separator hashed once for the node's life, not per verdict.
+  const verdicts = createVerdictSigner({ account, committee });
   const assess = async (request: VerifierSignerRequest): Promise<VerifierSignerAssessment> => {
     if (!(request.now instanceof Date) || Number.isNaN(request.now.getTime())) {
       throw new TeezkError("CONFIG_INVALID", "The verifier node needs `now` as a valid Date");
@@ -107,7 +110,7 @@ export function createVerifierSigner(parameters: CreateVerifierSignerParameters)
     const hash = keccak256(encodedClaims);
     const assessed = { kind, claims, ...(gpuClaims ? { gpuClaims } : {}), encodedClaims, claimsHash: hash, appraisal };
     if (!appraisal.ok) return assessed;
-    return { ...assessed, verdict: await signVerdict({ account, claimsHash: hash, committee }) };
+    return { ...assessed, verdict: await verdicts.sign(hash) };
   };
   return {
     address: account.address,
