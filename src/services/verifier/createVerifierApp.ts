@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { TeezkError } from "../../errors/index.js";
-import { applyServiceLimits, createAdmissionGate, errorResponse, readJsonObject } from "../http/index.js";
+import { applyServiceLimits, errorResponse, readJsonObject, type AdmissionGate } from "../http/index.js";
 import { parseVerifyRequest } from "./parseVerifyRequest.js";
 import type { VerifierHealthBody } from "./types.js";
 import type { VerifyAndSign } from "./verifyAndSign.js";
@@ -10,8 +10,8 @@ export type CreateVerifierAppParameters = {
   health: () => VerifierHealthBody;
   maxBodyBytes: number;
   timeoutMs: number;
-  maxConcurrentVerifications: number;
-  verificationsPerSecond?: number;
+  /** Bounds `POST /v1/verify` (SERVICE_BUSY); mounted inside the timeout. */
+  verifyGate: AdmissionGate;
   allowRequestTime: boolean;
   requestTimeSkewMs: number;
   clock: () => Date;
@@ -26,13 +26,7 @@ export function createVerifierApp(parameters: CreateVerifierAppParameters): Hono
   const app = new Hono();
   applyServiceLimits(app, { maxBodyBytes: parameters.maxBodyBytes, timeoutMs: parameters.timeoutMs });
   // Inside the timeout: a timed-out verification keeps its slot until it has really finished (archived).
-  const verifyGate = createAdmissionGate({
-    what: "verifications",
-    maxInFlight: parameters.maxConcurrentVerifications,
-    ...(parameters.verificationsPerSecond !== undefined ? { perSecond: parameters.verificationsPerSecond } : {}),
-    clock,
-  });
-  app.use("/v1/verify", verifyGate.middleware);
+  app.use("/v1/verify", parameters.verifyGate.middleware);
 
   app.get("/v1/health", (context) => context.json(parameters.health()));
 

@@ -4,7 +4,7 @@ import { TeezkError } from "../../errors/index.js";
 import type { ReferenceValues } from "../../policy/index.js";
 import type { ContractDomain } from "../../receipts/types.js";
 import type { Archive } from "../../store/index.js";
-import type { ServiceLimitOptions } from "../http/index.js";
+import { createAdmissionGate, type ServiceLimitOptions } from "../http/index.js";
 import { createVerifierSigner, type VerifierSigner } from "../verifierSigner.js";
 import { createArchiveBatcher } from "./createArchiveBatcher.js";
 import { DEFAULT_MAX_CONCURRENT_VERIFICATIONS, DEFAULT_REQUEST_TIME_SKEW_MS, DEFAULT_VERIFY_TIMEOUT_MS, MAX_VERIFY_BODY_BYTES } from "./constants.js";
@@ -92,7 +92,14 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
     referenceValues,
     ...(parameters.extraTrustedRoots ? { extraTrustedRoots: parameters.extraTrustedRoots } : {}),
   });
-  const batcher = archive ? createArchiveBatcher({ archive }) : undefined;
+  const verifyGate = createAdmissionGate({
+    what: "verifications",
+    maxInFlight: parameters.maxConcurrentVerifications ?? DEFAULT_MAX_CONCURRENT_VERIFICATIONS,
+    ...(parameters.verificationsPerSecond !== undefined ? { perSecond: parameters.verificationsPerSecond } : {}),
+    clock,
+  });
+  // Verifications that arrive together share one commit: the batch waits for every one the gate let in.
+  const batcher = archive ? createArchiveBatcher({ archive, pending: () => verifyGate.inFlight }) : undefined;
 
   const app = createVerifierApp({
     verifyAndSign: createVerifyAndSign({ signer, committee, collateralCache, refresher, batcher, clock }),
@@ -107,8 +114,7 @@ export function createVerifierNode(parameters: CreateVerifierNodeParameters): Cr
     }),
     maxBodyBytes: parameters.maxBodyBytes ?? MAX_VERIFY_BODY_BYTES,
     timeoutMs: parameters.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,
-    maxConcurrentVerifications: parameters.maxConcurrentVerifications ?? DEFAULT_MAX_CONCURRENT_VERIFICATIONS,
-    ...(parameters.verificationsPerSecond !== undefined ? { verificationsPerSecond: parameters.verificationsPerSecond } : {}),
+    verifyGate,
     allowRequestTime,
     requestTimeSkewMs,
     clock,
