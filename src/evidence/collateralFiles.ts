@@ -36,8 +36,10 @@ export function collateralFolder(dir: string): CollateralFiles {
     source: dir,
     names: () => {
       if (!statOf(dir)?.isDirectory()) return undefined;
-      return readdirSync(dir)
-        .filter((name) => statOf(join(dir, name))?.isFile())
+      // Entry types come with the listing; only links need a stat (a linked file counts, as reading it follows the link).
+      return readdirSync(dir, { withFileTypes: true })
+        .filter((entry) => entry.isFile() || (entry.isSymbolicLink() && statOf(join(dir, entry.name))?.isFile()))
+        .map((entry) => entry.name)
         .sort();
     },
     size: (name) => {
