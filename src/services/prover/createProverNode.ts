@@ -2,9 +2,8 @@ import type { Hono } from "hono";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { generateHpkeKeyPair, type HpkeKeyPair } from "../../channel/index.js";
 import type { TeezkError } from "../../errors/index.js";
-import { createGroth16Prover, type Groth16Proof, type Prover } from "../../prover/index.js";
+import { createGroth16Prover } from "../../prover/index.js";
 import type { ContractDomain } from "../../receipts/types.js";
-import type { Archive } from "../../store/index.js";
 import type { Address, Hex, LocalAccount } from "viem";
 import { createAdmissionGate } from "../http/index.js";
 import { DEFAULT_MAX_CONCURRENT_ATTESTATIONS, DEFAULT_MAX_QUEUED_PROOFS, MAX_PROVE_BODY_BYTES } from "./constants.js";
@@ -13,56 +12,9 @@ import { createProverApp } from "./createProverApp.js";
 import { createProverHandlers } from "./createProverHandlers.js";
 import { createProveAndSign } from "./proveAndSign.js";
 import { resolveProverNodeConfig } from "./resolveProverNodeConfig.js";
-import type { EvidenceSource, ProverNodeStats } from "./types.js";
+import type { CreateProverNodeParameters, ProverNodeStats } from "./types.js";
 
-export type CreateProverNodeParameters = {
-  /** Evidence for a binding: `createSimulatedEvidenceSource({ vendor })` or a real TEE's collector. */
-  evidenceSource: EvidenceSource;
-  /**
-   * The ReceiptVerifier the node signs receipts for (EIP-712 domain): the one the PrivateProofVerifier of the
-   * circuit uses. Clients check the receipt under this domain.
-   */
-  receiptDomain: ContractDomain;
-  /** Circuits this node proves (names under the circuits build folder). Default `["membership"]`. */
-  circuits?: readonly string[];
-  /** programId per circuit, as the PrivateProofVerifier was deployed with; default `circuitProgramId`. */
-  programIds?: Readonly<Record<string, Hex>>;
-  /** Circuits build folder; default as `resolveCircuitArtifacts`. */
-  buildDir?: string;
-  /**
-   * A Groth16 prover to share (the node does not close it). By default the node starts its own, closed by
-   * `close()`, with a per-proof time limit of `proveTimeoutMs`.
-   */
-  prover?: Prover<Groth16Proof>;
-  /** When given, every proof and receipt is recorded before the node answers (acknowledged ⇒ durable). */
-  archive?: Archive;
-  /** Largest `POST /v1/prove` body (bytes). Default MAX_PROVE_BODY_BYTES. */
-  maxBodyBytes?: number;
-  /** Default DEFAULT_PROVE_TIMEOUT_MS. */
-  proveTimeoutMs?: number;
-  /** Default DEFAULT_ATTESTATION_TIMEOUT_MS. */
-  attestationTimeoutMs?: number;
-  /** How long an attested nonce may be used to prove. Default DEFAULT_NONCE_TTL_MS. */
-  nonceTtlMs?: number;
-  /**
-   * Most nonces remembered. Default DEFAULT_MAX_NONCES. Must hold every nonce the attestation rate admits within
-   * one nonce lifetime, so a flood is refused at the rate bound and never pushes out a client's live nonce.
-   */
-  maxNonces?: number;
-  /** Attestations (evidence collections) running at once; more get SERVICE_BUSY. Default DEFAULT_MAX_CONCURRENT_ATTESTATIONS. */
-  maxConcurrentAttestations?: number;
-  /** Attestations admitted per second on average (bursts of as many). Default DEFAULT_ATTESTATIONS_PER_SECOND. */
-  attestationsPerSecond?: number;
-  /** Proofs admitted at once (running or queued); more get PROVER_BUSY. Default DEFAULT_MAX_QUEUED_PROOFS. */
-  maxQueuedProofs?: number;
-  /** The node's clock (receipts' issuedAt, nonce expiry); default `() => new Date()`. */
-  clock?: () => Date;
-  /**
-   * The key-release service (src/services/keys) that holds the data keys of witnesses stored encrypted
-   * elsewhere; enables `POST /v1/prove-stored`. Each request gets the key afresh with this node's evidence.
-   */
-  keyRelease?: { url: string };
-};
+export type { CreateProverNodeParameters } from "./types.js";
 
 export type ProverNode = {
   /** Serve it with `serveApp(node.app)`, or mount it. */

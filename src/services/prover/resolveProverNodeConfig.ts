@@ -10,7 +10,7 @@ import {
   DEFAULT_NONCE_TTL_MS,
   DEFAULT_PROVE_TIMEOUT_MS,
 } from "./constants.js";
-import type { CreateProverNodeParameters } from "./createProverNode.js";
+import type { CreateProverNodeParameters } from "./types.js";
 
 export type ProverNodeConfig = {
   receiptDomain: ContractDomain;

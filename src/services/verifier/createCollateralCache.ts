@@ -3,10 +3,9 @@ import { detectEvidenceType, type EvidenceKind } from "../../evidence/detectEvid
 import { loadCollateral, MAX_EVIDENCE_FILE_BYTES, type LoadedCollateral } from "../../evidence/verifyEvidence.js";
 import { decodeEvidenceInput } from "../../util/bytes.js";
 import { createCollateralRefresher, type CollateralRefresher } from "../../collateral/index.js";
-import type { EvidenceTrustParameters } from "./types.js";
+import type { CollateralByKind, EvidenceTrustParameters } from "./types.js";
 
-/** Collateral folders a service keeps, per evidence kind. */
-export type CollateralByKind = Partial<Record<EvidenceKind, string | readonly string[]>>;
+export type { CollateralByKind } from "./types.js";
 
 export type ResolvedEvidence = {
   kind: EvidenceKind;

@@ -3,8 +3,10 @@ import type { ClaimsJson } from "../../claims/index.js";
 import type { EvidenceKind } from "../../evidence/detectEvidenceType.js";
 import type { Appraisal } from "../../policy/index.js";
 import type { PinnedRoot } from "../../util/x509.js";
-import type { CollateralByKind } from "./createCollateralCache.js";
 import type { CreateCollateralRefresherParameters, ServiceCollateralOptions } from "../../collateral/index.js";
+
+/** Collateral folders a service keeps, per evidence kind. */
+export type CollateralByKind = Partial<Record<EvidenceKind, string | readonly string[]>>;
 
 /** `POST /v1/verify` request body. */
 export type VerifyRequestBody = {
