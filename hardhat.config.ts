@@ -30,6 +30,9 @@ export default defineConfig({
       // gas.register.committee3 120,236 → 118,563; the views they serve cost ~+1k (receipt verify 17.2k → 18.3k).
       "contracts/registry/EnclaveRegistry.sol": { version: SOLC_VERSION, path: soljsonPath, settings: compilerSettings(true) },
       "contracts/governance/MeasurementRegistry.sol": { version: SOLC_VERSION, path: soljsonPath, settings: compilerSettings(true) },
+      // The on-chain DCAP parsers keep many offsets live at once; the legacy pipeline runs out of stack slots.
+      "contracts/attestation/dcap/DcapCollateralStore.sol": { version: SOLC_VERSION, path: soljsonPath, settings: compilerSettings(true) },
+      "contracts/attestation/dcap/DcapAttestationVerifier.sol": { version: SOLC_VERSION, path: soljsonPath, settings: compilerSettings(true) },
     },
   },
   paths: {

@@ -13,6 +13,8 @@ export const abiSources = {
   batchReceiptsAbi: "receipts/BatchReceipts.sol/BatchReceipts.json",
   multiProverRootsAbi: "multiprover/TeeQuorumRoots.sol/TeeQuorumRoots.json",
   privateProofVerifierAbi: "receipts/PrivateProofVerifier.sol/PrivateProofVerifier.json",
+  dcapCollateralStoreAbi: "attestation/dcap/DcapCollateralStore.sol/DcapCollateralStore.json",
+  dcapAttestationVerifierAbi: "attestation/dcap/DcapAttestationVerifier.sol/DcapAttestationVerifier.json",
 } as const;
 
 export type WriteContractAbisParameters = {

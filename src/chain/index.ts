@@ -151,3 +151,10 @@ export {
   type ScheduleTimelockCallsErrorType,
 } from "./scheduleTimelockCalls.js";
 export { executeTimelockCalls, type ExecuteTimelockCallsParameters, type ExecuteTimelockCallsErrorType } from "./executeTimelockCalls.js";
+export {
+  dcapCollateralUploads,
+  pushDcapCollateral,
+  type DcapUpload,
+  type PushDcapCollateralParameters,
+  type PushDcapCollateralReturnType,
+} from "./pushDcapCollateral.js";
