@@ -10,6 +10,9 @@ interface IDcapErrors {
     error DerInvalid(uint256 offset);
     /// @notice An X.509 field the route relies on is missing or unsupported (`reason` names which).
     error CertificateInvalid(bytes32 reason);
+    /// @notice The PEM chain holds a character outside base64 (OpenZeppelin's Base64 raises it; declared here so
+    /// the route's ABI names it).
+    error InvalidBase64Char(bytes1 char);
     /// @notice A UTCTime/GeneralizedTime or ISO 8601 date is malformed.
     error TimeInvalid();
     /// @notice Intel's collateral JSON does not match the schema the route reads, at byte `offset`.
