@@ -22,6 +22,7 @@ const suites: Array<() => Promise<BenchSuite>> = [
   async () => (await import("./rollup.js")).rollupBench,
   async () => (await import("./cli.js")).cliBench,
   async () => (await import("./console.js")).consoleBench,
+  async () => (await import("./dcap.js")).dcapBench,
 ];
 
 async function main(): Promise<void> {

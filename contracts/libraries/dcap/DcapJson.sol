@@ -106,14 +106,19 @@ library DcapJson {
         revert IDcapErrors.JsonInvalid(at);
     }
 
-    /// @notice An ISO 8601 UTC date string "YYYY-MM-DDTHH:MM:SSZ" as Unix seconds.
+    /// @notice An ISO 8601 UTC date "YYYY-MM-DDTHH:MM:SS[.fraction]Z" as Unix seconds (a fraction is dropped:
+    /// Intel writes none; JavaScript's toISOString writes milliseconds).
     function dateValue(bytes memory j, uint256 p) internal pure returns (uint64 value, uint256 next) {
         uint256 s;
         uint256 e;
         (s, e, next) = str(j, p);
-        if (e - s != 20) revert IDcapErrors.TimeInvalid();
+        if (e - s < 20 || e - s > 30) revert IDcapErrors.TimeInvalid();
         if (j.byteAt(s + 4) != 0x2d || j.byteAt(s + 7) != 0x2d || j.byteAt(s + 10) != 0x54 || j.byteAt(s + 13) != 0x3a
-            || j.byteAt(s + 16) != 0x3a || j.byteAt(s + 19) != 0x5a) revert IDcapErrors.TimeInvalid();
+            || j.byteAt(s + 16) != 0x3a || j.byteAt(e - 1) != 0x5a) revert IDcapErrors.TimeInvalid();
+        if (e - s > 20) {
+            if (e - s == 21 || j.byteAt(s + 19) != 0x2e) revert IDcapErrors.TimeInvalid();
+            DcapDer.digits(j, s + 20, e - s - 21);
+        }
         value = DcapDer.toUnix(
             DcapDer.digits(j, s, 4), DcapDer.digits(j, s + 5, 2), DcapDer.digits(j, s + 8, 2),
             DcapDer.digits(j, s + 11, 2), DcapDer.digits(j, s + 14, 2), DcapDer.digits(j, s + 17, 2)

@@ -134,7 +134,7 @@ library DcapQuote {
 
     /// @dev The base64 text of one block, line breaks removed, and where its END marker ends. Lines of 64
     /// characters (every full line of a PEM) are copied a line at a time.
-    function _pemBody(bytes memory data, uint256 cursor, uint256 end) private pure returns (bytes memory out, uint256 next) {
+    function _pemBody(bytes memory data, uint256 cursor, uint256 end) internal pure returns (bytes memory out, uint256 next) {
         out = new bytes(end - cursor);
         uint256 length;
         while (true) {
