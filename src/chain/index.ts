@@ -1,4 +1,4 @@
-export { COMMITTEE_PATH, type TeezkClients, type TeezkAddresses, type TransactionResult } from "./types.js";
+export { COMMITTEE_PATH, DCAP_PATH, type TeezkClients, type TeezkAddresses, type TransactionResult } from "./types.js";
 export { ROLE_IDS, ROLE_NAMES, ROUTE_IDS, DEFAULT_ADMIN_ROLE, roleNameOf, type RoleName } from "./roleAndRouteIds.js";
 export {
   timelockAbi,
@@ -158,3 +158,4 @@ export {
   type PushDcapCollateralParameters,
   type PushDcapCollateralReturnType,
 } from "./pushDcapCollateral.js";
+export { registerViaDcap, type RegisterViaDcapParameters, type RegisterViaDcapReturnType } from "./registerViaDcap.js";

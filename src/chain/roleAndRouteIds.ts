@@ -33,4 +33,4 @@ export function roleNameOf(roleId: string): RoleName | "DEFAULT_ADMIN_ROLE" | un
  * EnclaveRegistry attestation route ids (`addRoute(id, verifier)`, `register(…, path, proof)`): the committee
  * path, wired at deployment, and the SP1 path, wired when an SP1 verifier is given.
  */
-export const ROUTE_IDS = { committee: 1, sp1: 2 } as const;
+export const ROUTE_IDS = { committee: 1, sp1: 2, dcap: 3 } as const;

@@ -27,3 +27,5 @@ export type TransactionResult = {
 
 /** The attestation route id of the committee path in EnclaveRegistry. */
 export const COMMITTEE_PATH = ROUTE_IDS.committee;
+/** The on-chain DCAP route (DcapAttestationVerifier): the proof is the raw TDX/SGX quote. */
+export const DCAP_PATH = ROUTE_IDS.dcap;
