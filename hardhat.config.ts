@@ -33,6 +33,7 @@ export default defineConfig({
       // The on-chain DCAP parsers keep many offsets live at once; the legacy pipeline runs out of stack slots.
       "contracts/attestation/dcap/DcapCollateralStore.sol": { version: SOLC_VERSION, path: soljsonPath, settings: compilerSettings(true) },
       "contracts/attestation/dcap/DcapAttestationVerifier.sol": { version: SOLC_VERSION, path: soljsonPath, settings: compilerSettings(true) },
+      "test/solidity/doubles/DcapParserHarness.sol": { version: SOLC_VERSION, path: soljsonPath, settings: compilerSettings(true) },
     },
   },
   paths: {

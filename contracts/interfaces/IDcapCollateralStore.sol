@@ -16,8 +16,12 @@ interface IDcapCollateralStore is IDcapErrors {
         /// sha256 of the DER.
         bytes32 certificateHash;
         bytes32 serialHash;
+        /// keccak256 of the certificate's PEM block as Intel's quoting libraries write it (64-character lines, LF):
+        /// a quote's copy of a stored certificate is matched by this hash, without decoding it.
+        bytes32 pemHash;
         uint64 notBefore;
         uint64 notAfter;
+        uint32 pemLength;
         bool isCa;
     }
 
@@ -68,6 +72,12 @@ interface IDcapCollateralStore is IDcapErrors {
 
     /// @notice The certificate stored under a subject name hash (zero key when none).
     function certificate(bytes32 subjectNameHash) external view returns (StoredCertificate memory);
+
+    /// @notice What a use of a stored certificate checks (4 words of the record; zeros when none is stored).
+    function certificateStatus(bytes32 subjectNameHash)
+        external
+        view
+        returns (bytes32 certificateHash, bytes32 serialHash, uint64 notBefore, uint64 notAfter);
 
     /// @notice The CRL window of `issuerNameHash` (zeros when none is stored) and whether it lists `serialHash`.
     function revocation(bytes32 issuerNameHash, bytes32 serialHash)

@@ -5,6 +5,7 @@ import {IAttestationVerifier} from "../../interfaces/IAttestationVerifier.sol";
 import {Claims} from "../../interfaces/IClaims.sol";
 import {IDcapAttestationVerifier} from "../../interfaces/IDcapAttestationVerifier.sol";
 import {IDcapCollateralStore} from "../../interfaces/IDcapCollateralStore.sol";
+import {DcapBase64} from "../../libraries/dcap/DcapBase64.sol";
 import {DcapDer} from "../../libraries/dcap/DcapDer.sol";
 import {DcapP256} from "../../libraries/dcap/DcapP256.sol";
 import {DcapPck} from "../../libraries/dcap/DcapPck.sol";
@@ -28,6 +29,10 @@ contract DcapAttestationVerifier is IAttestationVerifier, IDcapAttestationVerifi
     IDcapCollateralStore public immutable store;
     bytes32 private immutable _rootHash;
     bytes32 private immutable _rootNameHash;
+    bytes32 private immutable _rootPemHash;
+    uint256 private immutable _rootPemLength;
+    uint64 private immutable _rootNotBefore;
+    uint64 private immutable _rootNotAfter;
 
     mapping(bytes32 pemHash => DcapTcb.Platform) private _platforms;
 
@@ -36,6 +41,11 @@ contract DcapAttestationVerifier is IAttestationVerifier, IDcapAttestationVerifi
         store = store_;
         _rootHash = store_.rootCertificateHash();
         _rootNameHash = store_.rootNameHash();
+        IDcapCollateralStore.StoredCertificate memory root = store_.certificate(_rootNameHash);
+        _rootPemHash = root.pemHash;
+        _rootPemLength = root.pemLength;
+        _rootNotBefore = root.notBefore;
+        _rootNotAfter = root.notAfter;
     }
 
     /// @inheritdoc IAttestationVerifier
@@ -78,7 +88,7 @@ contract DcapAttestationVerifier is IAttestationVerifier, IDcapAttestationVerifi
         if (p.keyX == 0) p = _parsePlatform(q, l);
         _checkChain(p);
         _checkSignatures(q, l, p);
-        uint8 tcbStatus = DcapTcb.evaluate(store, q, l, p);
+        uint8 tcbStatus = DcapTcb.evaluate(store, _rootNameHash, q, l, p);
 
         claims.platformId = p.platformId;
         claims.rootHash = _rootHash;
@@ -101,18 +111,23 @@ contract DcapAttestationVerifier is IAttestationVerifier, IDcapAttestationVerifi
         }
     }
 
-    /// @dev The PCK chain in the quote: leaf, the stored PCK CA (same DER), the pinned root (same DER).
+    /// @dev The PCK chain in the quote: the leaf (decoded and parsed), then the stored PCK CA and the pinned root,
+    /// each matched by the hash of its PEM block rather than decoded; only whitespace and NUL padding may follow.
     function _parsePlatform(bytes memory q, DcapQuote.Layout memory l) private view returns (DcapTcb.Platform memory p) {
-        bytes[] memory ders = DcapQuote.pemCertificates(q, l.pemStart, l.pemEnd);
-        if (ders.length != 3) revert CertificateChainInvalid("not leaf, PCK CA, root");
-        if (sha256(ders[2]) != _rootHash) revert CertificateChainInvalid("root not pinned");
-        bytes memory leafDer = ders[0];
+        uint256 end = l.pemEnd;
+        while (end > l.pemStart && q.byteAt(end - 1) == 0) --end;
+        uint256 cursor = _skipSpace(q, l.pemStart, end);
+        if (cursor + 27 > end || bytes27(q.wordAt(cursor)) != DcapBase64.BEGIN) revert QuoteInvalid("PEM");
+        bytes memory leafDer;
+        (leafDer, cursor) = DcapBase64.decodeBlock(q, cursor + 27, end);
         DcapX509.Certificate memory leaf = DcapX509.parseCertificate(leafDer, 0, leafDer.length);
         if (leaf.isCa) revert CertificateChainInvalid("leaf is a CA");
         if (leaf.issuerHash == _rootNameHash) revert CertificateChainInvalid("leaf issued by the root");
         IDcapCollateralStore.StoredCertificate memory ca = store.certificate(leaf.issuerHash);
         if (ca.keyX == 0 || !ca.isCa) revert CollateralMissing("PCK CA certificate", leaf.issuerHash);
-        if (sha256(ders[1]) != ca.certificateHash) revert CertificateChainInvalid("PCK CA is not the stored one");
+        cursor = _expectBlock(q, _skipSpace(q, cursor, end), end, ca.pemHash, ca.pemLength, "PCK CA is not the stored one");
+        cursor = _expectBlock(q, _skipSpace(q, cursor, end), end, _rootPemHash, _rootPemLength, "root not pinned");
+        if (_skipSpace(q, cursor, end) != end) revert CertificateChainInvalid("not leaf, PCK CA, root");
         DcapP256.verifyOrRevert(leafDer.sha256Range(leaf.tbsStart, leaf.tbsEnd), leaf.sigR, leaf.sigS, ca.keyX, ca.keyY, "PCK certificate");
         DcapPck.Extension memory ext = DcapPck.parse(leafDer, leaf.sgxStart, leaf.sgxEnd);
         p.keyX = leaf.keyX;
@@ -132,12 +147,11 @@ contract DcapAttestationVerifier is IAttestationVerifier, IDcapAttestationVerifi
     /// @dev Validity of leaf, CA and root at block time; the PCK CRL must not list the leaf, the root CRL the CA.
     function _checkChain(DcapTcb.Platform memory p) private view {
         if (block.timestamp < p.notBefore || block.timestamp > p.notAfter) revert CertificateExpired(p.platformId);
-        IDcapCollateralStore.StoredCertificate memory ca = store.certificate(p.caNameHash);
-        if (ca.certificateHash != p.caCertificateHash) revert CertificateChainInvalid("PCK CA is not the stored one");
-        if (block.timestamp < ca.notBefore || block.timestamp > ca.notAfter) revert CertificateExpired(ca.certificateHash);
-        IDcapCollateralStore.StoredCertificate memory root = store.certificate(_rootNameHash);
-        if (block.timestamp < root.notBefore || block.timestamp > root.notAfter) revert CertificateExpired(_rootHash);
-        DcapTcb.checkNotRevoked(store, _rootNameHash, ca.serialHash, "root CA CRL");
+        (bytes32 caHash, bytes32 caSerial, uint64 caNotBefore, uint64 caNotAfter) = store.certificateStatus(p.caNameHash);
+        if (caHash != p.caCertificateHash) revert CertificateChainInvalid("PCK CA is not the stored one");
+        if (block.timestamp < caNotBefore || block.timestamp > caNotAfter) revert CertificateExpired(caHash);
+        if (block.timestamp < _rootNotBefore || block.timestamp > _rootNotAfter) revert CertificateExpired(_rootHash);
+        DcapTcb.checkNotRevoked(store, _rootNameHash, caSerial, "root CA CRL");
         DcapTcb.checkNotRevoked(store, p.caNameHash, p.leafSerialHash, "PCK CRL");
     }
 
@@ -155,6 +169,24 @@ contract DcapAttestationVerifier is IAttestationVerifier, IDcapAttestationVerifi
         if (!DcapTcb.p256(quoteDigest, q.wordAt(l.signatureAt), q.wordAt(l.signatureAt + 32), q.wordAt(key), q.wordAt(key + 32))) {
             revert SignatureInvalid("quote");
         }
+    }
+
+    function _expectBlock(bytes memory q, uint256 at, uint256 end, bytes32 pemHash, uint256 length, bytes32 reason)
+        private
+        pure
+        returns (uint256)
+    {
+        if (at + length > end || q.hashRange(at, at + length) != pemHash) revert CertificateChainInvalid(reason);
+        return at + length;
+    }
+
+    function _skipSpace(bytes memory q, uint256 cursor, uint256 end) private pure returns (uint256) {
+        while (cursor < end) {
+            uint256 c = q.byteAt(cursor);
+            if (c != 0x0a && c != 0x0d && c != 0x20 && c != 0x09) break;
+            ++cursor;
+        }
+        return cursor;
     }
 
     function _slice(bytes memory data, uint256 start, uint256 length) private pure returns (bytes memory out) {

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IDcapCollateralStore} from "../../interfaces/IDcapCollateralStore.sol";
+import {DcapBase64} from "../../libraries/dcap/DcapBase64.sol";
 import {DcapCollateralJson} from "../../libraries/dcap/DcapCollateralJson.sol";
 import {DcapDer} from "../../libraries/dcap/DcapDer.sol";
 import {DcapP256} from "../../libraries/dcap/DcapP256.sol";
@@ -48,7 +49,7 @@ contract DcapCollateralStore is IDcapCollateralStore {
         DcapP256.verifyOrRevert(DcapDer.sha256Range(rootDer, root.tbsStart, root.tbsEnd), root.sigR, root.sigS, root.keyX, root.keyY, "root");
         rootCertificateHash = actual;
         rootNameHash = root.subjectHash;
-        _certificates[root.subjectHash] = StoredCertificate(root.keyX, root.keyY, actual, root.serialHash, root.notBefore, root.notAfter, true);
+        _certificates[root.subjectHash] = _record(rootDer, root, actual);
         emit CertificateStored(root.subjectHash, actual, true, root.notAfter);
     }
 
@@ -62,8 +63,7 @@ contract DcapCollateralStore is IDcapCollateralStore {
         StoredCertificate storage stored = _certificates[cert.subjectHash];
         if (stored.keyX != 0 && cert.notBefore <= stored.notBefore) revert CollateralRollback("certificate", cert.subjectHash);
         bytes32 certificateHash = sha256(data);
-        _certificates[cert.subjectHash] =
-            StoredCertificate(cert.keyX, cert.keyY, certificateHash, cert.serialHash, cert.notBefore, cert.notAfter, cert.isCa);
+        _certificates[cert.subjectHash] = _record(data, cert, certificateHash);
         emit CertificateStored(cert.subjectHash, certificateHash, cert.isCa, cert.notAfter);
     }
 
@@ -121,6 +121,16 @@ contract DcapCollateralStore is IDcapCollateralStore {
     }
 
     /// @inheritdoc IDcapCollateralStore
+    function certificateStatus(bytes32 subjectNameHash)
+        external
+        view
+        returns (bytes32 certificateHash, bytes32 serialHash, uint64 notBefore, uint64 notAfter)
+    {
+        StoredCertificate storage cert = _certificates[subjectNameHash];
+        return (cert.certificateHash, cert.serialHash, cert.notBefore, cert.notAfter);
+    }
+
+    /// @inheritdoc IDcapCollateralStore
     function revocation(bytes32 issuerNameHash, bytes32 serialHash)
         external
         view
@@ -138,6 +148,17 @@ contract DcapCollateralStore is IDcapCollateralStore {
     /// @inheritdoc IDcapCollateralStore
     function qeIdentityPointer(uint8 tee) external view returns (address) {
         return _qeIdentities[tee].pointer;
+    }
+
+    function _record(bytes memory der, DcapX509.Certificate memory cert, bytes32 certificateHash)
+        private
+        pure
+        returns (StoredCertificate memory)
+    {
+        bytes memory pem = DcapBase64.pemOf(der);
+        return StoredCertificate(
+            cert.keyX, cert.keyY, certificateHash, cert.serialHash, keccak256(pem), cert.notBefore, cert.notAfter, uint32(pem.length), cert.isCa
+        );
     }
 
     /// @dev A TCB info or QE identity is signed by a stored, non-CA certificate the root issued (Intel's TCB signing

@@ -40,24 +40,32 @@ library DcapDer {
 
     /// @notice The element at `at`, which must end by `limit` (itself ≤ data.length).
     function read(bytes memory data, uint256 at, uint256 limit) internal pure returns (Node memory node) {
-        if (limit > data.length || at + 2 > limit) revert IDcapErrors.DerInvalid(at);
-        node.tag = uint8(byteAt(data, at));
-        node.headerStart = at;
-        uint256 first = byteAt(data, at + 1);
-        uint256 length;
-        uint256 start = at + 2;
-        if (first < 0x80) {
-            length = first;
-        } else {
-            uint256 count = first - 0x80;
-            // 0x80 is BER's indefinite length; more than three length bytes exceeds anything Intel signs.
-            if (count == 0 || count > 3 || start + count > limit) revert IDcapErrors.DerInvalid(at);
-            for (uint256 i; i < count; ++i) length = (length << 8) | byteAt(data, start + i);
-            start += count;
+        bool ok;
+        assembly ("memory-safe") {
+            // Every bound is checked before it is used; offsets stay far below 2^64, so no sum can wrap.
+            node := mload(0x40)
+            mstore(0x40, add(node, 0x80))
+            let p := add(add(data, 0x20), at)
+            let head := mload(p)
+            let first := byte(1, head)
+            let start := add(at, 2)
+            let length := first
+            ok := and(iszero(gt(limit, mload(data))), iszero(gt(start, limit)))
+            if gt(first, 0x7f) {
+                let count := sub(first, 0x80)
+                // 0x80 is BER's indefinite length; more than three length bytes exceeds anything Intel signs.
+                ok := and(ok, and(gt(count, 0), lt(count, 4)))
+                length := shr(sub(256, shl(3, count)), shl(16, head))
+                start := add(start, count)
+            }
+            let end := add(start, length)
+            ok := and(ok, iszero(gt(end, limit)))
+            mstore(node, byte(0, head))
+            mstore(add(node, 0x20), at)
+            mstore(add(node, 0x40), start)
+            mstore(add(node, 0x60), end)
         }
-        if (start + length > limit) revert IDcapErrors.DerInvalid(at);
-        node.start = start;
-        node.end = start + length;
+        if (!ok) revert IDcapErrors.DerInvalid(at);
     }
 
     /// @notice The element at `at`, which must have tag `tag`.

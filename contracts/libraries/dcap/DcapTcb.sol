@@ -49,15 +49,15 @@ library DcapTcb {
     }
 
     /// @notice The quote's TCB status byte (Claims.tcbStatus).
-    function evaluate(IDcapCollateralStore store, bytes memory q, DcapQuote.Layout memory l, Platform memory p)
+    function evaluate(IDcapCollateralStore store, bytes32 rootNameHash, bytes memory q, DcapQuote.Layout memory l, Platform memory p)
         internal
         view
         returns (uint8)
     {
         uint8 tee = l.tdx ? 1 : 0;
-        bytes memory qe = _signedItem(store, store.qeIdentityPointer(tee), "QE identity", bytes32(uint256(tee)));
+        bytes memory qe = _signedItem(store, rootNameHash, store.qeIdentityPointer(tee), "QE identity", bytes32(uint256(tee)));
         uint8 qeStatus = _qeLevel(qe, q, l.qeReportAt);
-        bytes memory info = _signedItem(store, store.tcbInfoPointer(tee, p.fmspc), "TCB info", bytes32(p.fmspc));
+        bytes memory info = _signedItem(store, rootNameHash, store.tcbInfoPointer(tee, p.fmspc), "TCB info", bytes32(p.fmspc));
         if (bytes2(info.wordAt(27)) != p.pceId) revert IDcapErrors.CollateralMismatch("TCB info PCE-ID");
         uint8 platform = _platformLevel(info, q, l, p);
         uint8 moduleStatus = l.tdx ? _moduleLevel(info, q, l.bodyStart) : 0;
@@ -66,7 +66,7 @@ library DcapTcb {
 
     /// @dev The compact item behind `pointer` (signer name hash stripped), current at block time and signed by a
     /// certificate still valid and not revoked by the root CRL.
-    function _signedItem(IDcapCollateralStore store, address pointer, bytes32 what, bytes32 key)
+    function _signedItem(IDcapCollateralStore store, bytes32 rootNameHash, address pointer, bytes32 what, bytes32 key)
         private
         view
         returns (bytes memory item)
@@ -85,10 +85,10 @@ library DcapTcb {
         uint64 issueDate = uint64(bytes8(item.wordAt(0)));
         uint64 nextUpdate = uint64(bytes8(item.wordAt(8)));
         if (block.timestamp < issueDate || block.timestamp > nextUpdate) revert IDcapErrors.CollateralExpired(what, key);
-        IDcapCollateralStore.StoredCertificate memory cert = store.certificate(signer);
-        if (block.timestamp < cert.notBefore || block.timestamp > cert.notAfter) revert IDcapErrors.CertificateExpired(cert.certificateHash);
-        (,, bool revoked) = store.revocation(store.rootNameHash(), cert.serialHash);
-        if (revoked) revert IDcapErrors.CertificateRevoked(store.rootNameHash(), cert.serialHash);
+        (bytes32 certificateHash, bytes32 serialHash, uint64 notBefore, uint64 notAfter) = store.certificateStatus(signer);
+        if (block.timestamp < notBefore || block.timestamp > notAfter) revert IDcapErrors.CertificateExpired(certificateHash);
+        (,, bool revoked) = store.revocation(rootNameHash, serialHash);
+        if (revoked) revert IDcapErrors.CertificateRevoked(rootNameHash, serialHash);
     }
 
     /// @dev MISCSELECT and ATTRIBUTES under their masks, MRSIGNER and ISVPRODID equal; the first level whose

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
-import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
+import {DcapBase64} from "../../../contracts/libraries/dcap/DcapBase64.sol";
 import {DcapDer} from "../../../contracts/libraries/dcap/DcapDer.sol";
 import {DcapPck} from "../../../contracts/libraries/dcap/DcapPck.sol";
 import {DcapQuote} from "../../../contracts/libraries/dcap/DcapQuote.sol";
@@ -19,40 +19,27 @@ contract DcapParserHarness {
         return DcapQuote.pemCertificates(q, l.pemStart, l.pemEnd);
     }
 
-    function profile(bytes calldata quote) external view returns (uint256 copy, uint256 parse, uint256 pemGas, uint256 leafGas) {
-        uint256 g = gasleft();
+    function profile(bytes calldata quote) external view returns (uint256 decode, uint256 parse, uint256 pck, uint256 length) {
         bytes memory q = quote;
-        copy = g - gasleft();
-        g = gasleft();
         DcapQuote.Layout memory l = DcapQuote.parse(q);
+        uint256 g = gasleft();
+        (bytes memory der,) = DcapBase64.decodeBlock(q, l.pemStart + 27, l.pemEnd);
+        decode = g - gasleft();
+        g = gasleft();
+        DcapX509.Certificate memory cert = DcapX509.parseCertificate(der, 0, der.length);
         parse = g - gasleft();
         g = gasleft();
-        bytes[] memory ders = DcapQuote.pemCertificates(q, l.pemStart, l.pemEnd);
-        pemGas = g - gasleft();
-        g = gasleft();
-        bytes memory data = ders[0];
-        DcapX509.Certificate memory cert = DcapX509.parseCertificate(data, 0, data.length);
-        DcapPck.parse(data, cert.sgxStart, cert.sgxEnd);
-        leafGas = g - gasleft();
+        DcapPck.parse(der, cert.sgxStart, cert.sgxEnd);
+        pck = g - gasleft();
+        length = der.length;
     }
 
-    function profilePem(bytes calldata quote) external view returns (uint256 body, uint256 decode, uint256 len) {
-        bytes memory q = quote;
-        DcapQuote.Layout memory l = DcapQuote.parse(q);
+    function decodeGas(bytes calldata text) external view returns (uint256 gasUsed, uint256 length) {
+        bytes memory t = text;
         uint256 g = gasleft();
-        (bytes memory text,) = DcapQuote._pemBody(q, l.pemStart + 27, l.pemEnd);
-        body = g - gasleft();
-        g = gasleft();
-        Base64.decode(string(text));
-        decode = g - gasleft();
-        len = text.length;
-    }
-
-    function profileLoop(bytes calldata quote) external view returns (uint256 loop, uint256 acc) {
-        bytes memory q = quote;
-        uint256 g = gasleft();
-        for (uint256 i; i < 1000; ++i) acc += DcapDer.byteAt(q, i);
-        loop = g - gasleft();
+        (bytes memory der,) = DcapBase64.decodeBlock(t, 0, t.length);
+        gasUsed = g - gasleft();
+        length = der.length;
     }
 
     function leaf(bytes calldata der) external pure returns (DcapX509.Certificate memory cert, DcapPck.Extension memory ext) {
