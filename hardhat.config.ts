@@ -34,6 +34,7 @@ export default defineConfig({
       "contracts/attestation/dcap/DcapCollateralStore.sol": { version: SOLC_VERSION, path: soljsonPath, settings: compilerSettings(true) },
       "contracts/attestation/dcap/DcapAttestationVerifier.sol": { version: SOLC_VERSION, path: soljsonPath, settings: compilerSettings(true) },
       "test/solidity/doubles/DcapParserHarness.sol": { version: SOLC_VERSION, path: soljsonPath, settings: compilerSettings(true) },
+      "test/solidity/attestation/DcapParsers.t.sol": { version: SOLC_VERSION, path: soljsonPath, settings: compilerSettings(true) },
     },
   },
   paths: {

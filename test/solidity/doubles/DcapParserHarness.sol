@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {DcapBase64} from "../../../contracts/libraries/dcap/DcapBase64.sol";
+import {DcapCollateralJson} from "../../../contracts/libraries/dcap/DcapCollateralJson.sol";
 import {DcapDer} from "../../../contracts/libraries/dcap/DcapDer.sol";
 import {DcapPck} from "../../../contracts/libraries/dcap/DcapPck.sol";
 import {DcapQuote} from "../../../contracts/libraries/dcap/DcapQuote.sol";
@@ -46,6 +47,14 @@ contract DcapParserHarness {
         bytes memory data = der;
         cert = DcapX509.parseCertificate(data, 0, data.length);
         ext = DcapPck.parse(data, cert.sgxStart, cert.sgxEnd);
+    }
+
+    function tcbInfo(bytes calldata json) external pure returns (bytes memory) {
+        return DcapCollateralJson.parseTcbInfo(json);
+    }
+
+    function qeIdentity(bytes calldata json) external pure returns (bytes memory) {
+        return DcapCollateralJson.parseEnclaveIdentity(json);
     }
 
     function crl(bytes calldata der) external pure returns (DcapX509.Crl memory) {
