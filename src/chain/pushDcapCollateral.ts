@@ -45,8 +45,9 @@ export function dcapCollateralUploads(collateral: DcapCollateral, pckCas: readon
       notBefore: seconds(cert.validFromDate),
     });
   }
-  for (const crl of [...(collateral.rootCaCrl ? [collateral.rootCaCrl] : []), ...(collateral.pckCrls ?? [])]) {
-    uploads.push({ kind: "crl", name: `CRL ${crl.source}`, der: crl.der, issuerNameHash: keccak256(crl.issuerDer), thisUpdate: seconds(crl.thisUpdate) });
+  const crls = [...(collateral.rootCaCrl ? [{ crl: collateral.rootCaCrl, what: "root CA CRL" }] : []), ...(collateral.pckCrls ?? []).map((crl) => ({ crl, what: "PCK CRL" }))];
+  for (const { crl, what } of crls) {
+    uploads.push({ kind: "crl", name: `${what} (${crl.source})`, der: crl.der, issuerNameHash: keccak256(crl.issuerDer), thisUpdate: seconds(crl.thisUpdate) });
   }
   const signerNameHash = signer ? nameHashOf(signer) : undefined;
   if (collateral.qeIdentity && signerNameHash) {

@@ -50,3 +50,4 @@ export {
   type CreateSimulatedEnclaveReturnType,
   type CreateSimulatedEnclaveErrorType,
 } from "./createSimulatedEnclave.js";
+export { addDcapRoute, type AddDcapRouteParameters, type AddDcapRouteReturnType } from "./addDcapRoute.js";

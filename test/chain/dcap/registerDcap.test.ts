@@ -1,11 +1,11 @@
-import { createHash } from "node:crypto";
-import { encodeFunctionData, keccak256, toHex, type Address } from "viem";
+import { keccak256, toHex, type Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DCAP_PATH, dcapCollateralUploads, enclaveRegistryAbi, issueChallenge, pushDcapCollateral, registerViaDcap } from "../../../src/chain/index.js";
+import { dcapAttestationVerifierAbi } from "../../../src/chain/contractAbis.js";
+import { issueChallenge, registerViaDcap } from "../../../src/chain/index.js";
+import { addDcapRoute } from "../../../src/devnet/index.js";
 import { computeBinding, TeeType } from "../../../src/claims/index.js";
-import { getDevRoots, simulateDcapCollateral, simulateDcapQuote } from "../../../src/tee/simulated/index.js";
+import { getDevRoots, simulateDcapQuote } from "../../../src/tee/simulated/index.js";
 import { allowClaims, deployTeezkSystem, PROGRAM_ID, revertOf, testAccount, type TeezkSystem } from "../support/system.js";
-import { pckCaOf } from "./dcapSupport.js";
 
 /**
  * An enclave registered through route 3 (DcapAttestationVerifier) with no committee: the devnet's governance adds the
@@ -20,16 +20,9 @@ describe("EnclaveRegistry route 3: on-chain DCAP", () => {
 
   beforeAll(async () => {
     system = await deployTeezkSystem();
-    const { viem } = system.connection;
-    const root = new Uint8Array(devRoots.intel.root.certificate.raw);
-    const store = await viem.deployContract("DcapCollateralStore", [toHex(createHash("sha256").update(root).digest()), toHex(root)]);
-    verifier = (await viem.deployContract("DcapAttestationVerifier", [store.address])).address;
-    await system.govern([{ target: system.addresses.enclaveRegistry, data: encodeFunctionData({ abi: enclaveRegistryAbi, functionName: "addRoute", args: [DCAP_PATH, verifier] }), value: 0n }]);
-    const now = await system.chainNow();
+    verifier = (await addDcapRoute({ devnet: system.devnet, devRoots })).verifier;
     const probe = simulateDcapQuote({ kind: "tdx", binding: `0x${"00".repeat(32)}`, devRoots });
-    await pushDcapCollateral({ clients: system.clients, store: store.address, uploads: dcapCollateralUploads(simulateDcapCollateral({ kind: "tdx", devRoots, now }), pckCaOf(probe)) });
-    const { readContract } = system.clients.publicClient;
-    const claims = (await readContract({ address: verifier, abi: (await import("../../../src/chain/contractAbis.js")).dcapAttestationVerifierAbi, functionName: "verifyQuote", args: [toHex(probe)] })) as never;
+    const claims = (await system.clients.publicClient.readContract({ address: verifier, abi: dcapAttestationVerifierAbi, functionName: "verifyQuote", args: [toHex(probe)] })) as never;
     await allowClaims(system, claims);
   }, 180_000);
   afterAll(async () => system?.devnet.close());
