@@ -1,6 +1,6 @@
 import { toHex, type Address, type Hex } from "viem";
 import type { Claims } from "../claims/index.js";
-import { chainCallError } from "./sendContractTransaction.js";
+import { chainCallError } from "./chainCallError.js";
 import { dcapAttestationVerifierAbi } from "./contractAbis.js";
 import { registerEnclave, type RegisterEnclaveReturnType } from "./registerEnclave.js";
 import { DCAP_PATH, type TeezkClients } from "./types.js";

@@ -4,9 +4,10 @@ import { dcapCollateralUploads, DCAP_PATH, enclaveRegistryAbi, pushDcapCollatera
 import { parseDcapQuote } from "../evidence/tdx/parseDcapQuote.js";
 import { getDevRoots, simulateDcapCollateral, simulateDcapQuote, type DevRoots } from "../tee/simulated/index.js";
 import { parsePemBundle } from "../util/x509.js";
-import type { Devnet } from "./types.js";
+import type { StartDevnetReturnType } from "./startDevnet.js";
 
-export type AddDcapRouteParameters = { devnet: Devnet; devRoots?: DevRoots };
+/** An in-process devnet: the contracts are deployed through its Hardhat connection. */
+export type AddDcapRouteParameters = { devnet: StartDevnetReturnType; devRoots?: DevRoots };
 export type AddDcapRouteReturnType = { store: Address; verifier: Address; collateral: PushDcapCollateralReturnType };
 
 /**
