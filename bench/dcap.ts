@@ -68,7 +68,7 @@ export const dcapBench: BenchSuite = {
       rows.push({ name: "gas.dcap.tdx_v4.verify_known_platform", value: await txGas(route, verifyData(tdx.quote)), unit: "gas", target: "≤ 250k" });
       const sgx = sample(SGX.folder, SGX.file);
       const sgxPushed = await pushDcapCollateral({ clients: route.clients, store: route.store, uploads: sgx.uploads });
-      for (const item of sgxPushed.sent) rows.push({ name: `gas.dcap.collateral.${slug(item.name)}`, value: Number(item.gasUsed), unit: "gas", target: ITEM_CAP, ...anchorOf(item.name) });
+      for (const item of sgxPushed.sent) rows.push({ name: `gas.dcap.collateral.sgx_sample_${slug(item.name)}`, value: Number(item.gasUsed), unit: "gas", target: ITEM_CAP, ...anchorOf(item.name) });
       rows.push({ name: "gas.dcap.sgx_v3.verify", value: await txGas(route, verifyData(sgx.quote)), unit: "gas", anchor: "Automata 5,008,141", target: "≤ 400k" });
     } finally {
       await route.close();
