@@ -1,4 +1,5 @@
 import type { DemoFlowStep } from "../demoContext.js";
+import { dcapRegisterStep } from "./dcapRouteSteps.js";
 import { delegateStep, expiredEnclaveStep, privateProofStep, tamperedProofStep } from "./delegationSteps.js";
 import { receiptBatchStep } from "./receiptBatchStep.js";
 import { rollupRootSteps } from "./rootSteps.js";
@@ -14,4 +15,5 @@ export const DEMO_STEPS: readonly DemoFlowStep[] = [
   receiptBatchStep,
   rollupRootSteps,
   expiredEnclaveStep,
+  dcapRegisterStep,
 ];

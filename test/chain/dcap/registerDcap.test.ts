@@ -20,7 +20,7 @@ describe("EnclaveRegistry route 3: on-chain DCAP", () => {
 
   beforeAll(async () => {
     system = await deployTeezkSystem();
-    verifier = (await addDcapRoute({ devnet: { ...system.devnet, connection: system.connection }, devRoots })).verifier;
+    verifier = (await addDcapRoute({ devnet: system.devnet, devRoots })).verifier;
     const probe = simulateDcapQuote({ kind: "tdx", binding: `0x${"00".repeat(32)}`, devRoots });
     const claims = (await system.clients.publicClient.readContract({ address: verifier, abi: dcapAttestationVerifierAbi, functionName: "verifyQuote", args: [toHex(probe)] })) as never;
     await allowClaims(system, claims);

@@ -40,6 +40,8 @@ export const EXPECTED_STEPS = [
   "resume",
   "escape-hatch",
   "expired-enclave",
+  "dcap-route",
+  "register-tdx-dcap",
 ] as const;
 
 export type DemoRun = { result: RunDemoFlowReturnType; context: DemoContext };
