@@ -47,29 +47,75 @@ library DcapPck {
         if (seen & 0x1e != 0x1e) revert IDcapErrors.CertificateInvalid("SGX extension incomplete");
     }
 
+    /// @dev The TCB item: eighteen SEQUENCE { OID <SGX prefix>.2.<n>, value } entries (n 1–16 INTEGER components, 17
+    /// INTEGER PCESVN, 18 OCTET STRING(16) CPUSVN), each once, in any order. Each entry is one short-form element
+    /// whose fixed header is compared a word at a time: the generic walk cost ~3k gas an entry.
     function _tcb(bytes memory data, DcapDer.Node memory tcb) private pure returns (bytes16 components, uint16 pceSvn) {
-        uint256 seen;
         uint256 packed;
-        uint256 cursor = tcb.start;
-        while (cursor < tcb.end) {
-            (uint256 arc, DcapDer.Node memory value, uint256 next) = _item(data, cursor, tcb.end, 11);
-            cursor = next;
-            if (arc == 0 || arc > 18 || seen & (1 << arc) != 0) revert IDcapErrors.CertificateInvalid("SGX TCB item");
-            seen |= 1 << arc;
-            if (arc <= 16) {
-                uint256 svn = data.uintOf(value);
-                if (svn > 0xff) revert IDcapErrors.CertificateInvalid("SGX TCB component");
-                packed |= svn << (8 * (32 - arc));
-            } else if (arc == 17) {
-                uint256 svn = data.uintOf(value);
-                if (svn > 0xffff) revert IDcapErrors.CertificateInvalid("PCESVN");
-                pceSvn = uint16(svn);
-            } else {
-                _octets(data, value, 16);
+        uint256 pce;
+        bool ok = true;
+        uint256 p = tcb.start;
+        uint256 e = tcb.end;
+        assembly ("memory-safe") {
+            let base := add(data, 0x20)
+            let seen := 0
+            for {} lt(p, e) {} {
+                // 30 len | 06 0b 2a864886f84d010d01 02 | arc | tag len value…
+                let w := mload(add(base, p))
+                let itemEnd := add(add(p, 2), byte(1, w))
+                let len := byte(16, w)
+                let arc := byte(14, w)
+                let tag := byte(15, w)
+                if or(or(iszero(eq(byte(0, w), 0x30)), gt(byte(1, w), 0x7f)), gt(itemEnd, e)) {
+                    ok := 0
+                    break
+                }
+                if or(iszero(eq(shr(160, shl(16, w)), 0x060b2a864886f84d010d0102)), or(gt(len, 0x7f), iszero(eq(add(add(p, 17), len), itemEnd)))) {
+                    ok := 0
+                    break
+                }
+                if or(or(iszero(arc), gt(arc, 18)), and(seen, shl(arc, 1))) {
+                    ok := 0
+                    break
+                }
+                seen := or(seen, shl(arc, 1))
+                switch lt(arc, 18)
+                case 1 {
+                    // A non-negative INTEGER of one to three bytes.
+                    if or(or(iszero(eq(tag, 0x02)), or(iszero(len), gt(len, 3))), and(byte(17, w), 0x80)) {
+                        ok := 0
+                        break
+                    }
+                    let v := shr(sub(256, shl(3, len)), mload(add(base, add(p, 17))))
+                    switch lt(arc, 17)
+                    case 1 {
+                        if gt(v, 0xff) {
+                            ok := 0
+                            break
+                        }
+                        packed := or(packed, shl(shl(3, sub(32, arc)), v))
+                    }
+                    default {
+                        if gt(v, 0xffff) {
+                            ok := 0
+                            break
+                        }
+                        pce := v
+                    }
+                }
+                default {
+                    if or(iszero(eq(tag, 0x04)), iszero(eq(len, 16))) {
+                        ok := 0
+                        break
+                    }
+                }
+                p := itemEnd
             }
+            if iszero(eq(seen, 0x7fffe)) { ok := 0 }
         }
-        if (seen != 0x7fffe) revert IDcapErrors.CertificateInvalid("SGX TCB incomplete");
+        if (!ok) revert IDcapErrors.CertificateInvalid("SGX TCB");
         components = bytes16(bytes32(packed));
+        pceSvn = uint16(pce);
     }
 
     /// @dev One SEQUENCE { OID, value } whose OID is the SGX prefix plus one arc (`oidLength` 10) or `2.<arc>` (11).
