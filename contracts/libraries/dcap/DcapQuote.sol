@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.30;
 
-import {Base64} from "@openzeppelin/contracts/utils/Base64.sol";
 import {IDcapErrors} from "../../interfaces/IDcapErrors.sol";
 import {DcapDer} from "./DcapDer.sol";
 
@@ -22,8 +21,6 @@ library DcapQuote {
     uint8 internal constant BODY_TD10 = 2;
     uint8 internal constant BODY_TD15 = 3;
     bytes16 private constant INTEL_QE_VENDOR_ID = 0x939a7233f79c4ca9940a0db3957f0607;
-    bytes27 private constant PEM_BEGIN = "-----BEGIN CERTIFICATE-----";
-    bytes25 private constant PEM_END = "-----END CERTIFICATE-----";
 
     struct Layout {
         uint256 version;
@@ -110,82 +107,6 @@ library DcapQuote {
         l.pemEnd = qeSectionEnd;
         uint256 trailing = quote.length - signatureDataEnd;
         if (trailing > MAX_TRAILING_BYTES) revert IDcapErrors.QuoteTrailingData(trailing);
-    }
-
-    /// @notice The DER of each certificate of the PEM chain data[start:end] (NUL padding allowed at the end; any
-    /// other byte outside the blocks than whitespace is refused).
-    function pemCertificates(bytes memory data, uint256 start, uint256 end) internal pure returns (bytes[] memory ders) {
-        while (end > start && data.byteAt(end - 1) == 0) --end;
-        ders = new bytes[](4);
-        uint256 count;
-        uint256 cursor = _skipSpace(data, start, end);
-        while (cursor < end) {
-            if (count == 4) revert IDcapErrors.CertificateChainInvalid("more than 4 certificates");
-            if (cursor + 27 > end || bytes27(data.wordAt(cursor)) != PEM_BEGIN) revert IDcapErrors.QuoteInvalid("PEM");
-            bytes memory base64;
-            (base64, cursor) = _pemBody(data, cursor + 27, end);
-            ders[count++] = Base64.decode(string(base64));
-            cursor = _skipSpace(data, cursor, end);
-        }
-        assembly ("memory-safe") {
-            mstore(ders, count)
-        }
-    }
-
-    /// @dev The base64 text of one block, line breaks removed, and where its END marker ends. Lines of 64
-    /// characters (every full line of a PEM) are copied a line at a time.
-    function _pemBody(bytes memory data, uint256 cursor, uint256 end) internal pure returns (bytes memory out, uint256 next) {
-        out = new bytes(end - cursor);
-        uint256 length;
-        while (true) {
-            if (cursor >= end) revert IDcapErrors.QuoteInvalid("PEM");
-            uint256 c = data.byteAt(cursor);
-            if (c == 0x2d) break; // '-': the END marker
-            if (cursor + 65 <= end && data.byteAt(cursor + 64) == 0x0a && !_hasNewline(data, cursor)) {
-                bytes32 first = data.wordAt(cursor);
-                bytes32 second = data.wordAt(cursor + 32);
-                assembly ("memory-safe") {
-                    let p := add(add(out, 0x20), length)
-                    mstore(p, first)
-                    mstore(add(p, 0x20), second)
-                }
-                length += 64;
-                cursor += 65;
-            } else if (c == 0x0a || c == 0x0d) {
-                ++cursor;
-            } else {
-                assembly ("memory-safe") {
-                    mstore8(add(add(out, 0x20), length), c)
-                }
-                ++length;
-                ++cursor;
-            }
-        }
-        if (cursor + 25 > end || bytes25(data.wordAt(cursor)) != PEM_END) revert IDcapErrors.QuoteInvalid("PEM");
-        assembly ("memory-safe") {
-            mstore(out, length)
-        }
-        next = cursor + 25;
-    }
-
-    /// @dev Whether data[at:at+64] holds a line feed (SWAR zero-byte test on both words).
-    function _hasNewline(bytes memory data, uint256 at) private pure returns (bool) {
-        uint256 lows = 0x0101010101010101010101010101010101010101010101010101010101010101;
-        uint256 highs = lows << 7;
-        uint256 a = uint256(data.wordAt(at)) ^ (lows * 0x0a);
-        uint256 b = uint256(data.wordAt(at + 32)) ^ (lows * 0x0a);
-        unchecked {
-            return ((a - lows) & ~a & highs) | ((b - lows) & ~b & highs) != 0;
-        }
-    }
-
-    function _skipSpace(bytes memory data, uint256 cursor, uint256 end) private pure returns (uint256) {
-        while (cursor < end) {
-            uint256 c = data.byteAt(cursor);
-            if (c != 0x0a && c != 0x0d && c != 0x20 && c != 0x09) break;
-            ++cursor;
-        }
-        return cursor;
     }
 
     function _need(bytes memory quote, uint256 at, uint256 length) private pure {

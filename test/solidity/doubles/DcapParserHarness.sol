@@ -14,12 +14,6 @@ contract DcapParserHarness {
         return DcapQuote.parse(quote);
     }
 
-    function pem(bytes calldata quote) external pure returns (bytes[] memory) {
-        bytes memory q = quote;
-        DcapQuote.Layout memory l = DcapQuote.parse(q);
-        return DcapQuote.pemCertificates(q, l.pemStart, l.pemEnd);
-    }
-
     function profile(bytes calldata quote) external view returns (uint256 decode, uint256 parse, uint256 pck, uint256 length) {
         bytes memory q = quote;
         DcapQuote.Layout memory l = DcapQuote.parse(q);
