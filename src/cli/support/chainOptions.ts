@@ -15,7 +15,10 @@ export const DEPLOYMENT_FLAGS = {
   receiptVerifier: "--receipt-verifier",
   batchReceipts: "--batch-receipts",
   multiProverRoots: "--multi-prover-roots",
-} as const satisfies Record<keyof TeezkAddresses, string>;
+  // The on-chain DCAP route (issue 14), deployed by ignition/modules/Dcap.ts when a chain uses it.
+  dcapCollateralStore: "--dcap-collateral-store",
+  dcapVerifier: "--dcap-verifier",
+} as const satisfies Record<keyof TeezkAddresses | "dcapCollateralStore" | "dcapVerifier", string>;
 
 export type DeploymentContract = keyof typeof DEPLOYMENT_FLAGS;
 

@@ -44,7 +44,7 @@ export const dcapRegisterStep: DemoFlowStep = async (recorder, context) => {
         dcapVerifier: route.verifier,
         programId: DCAP_DEMO_PROGRAM,
         enclave: attestation.enclaveAddress,
-        hpkeKeyHash: keccak256(attestation.hpkePublicKey),
+        hpkeKeyHash: "hpkeKeyHash" in attestation ? attestation.hpkeKeyHash : keccak256(attestation.hpkePublicKey),
         nonce: challenge,
         quote: attestation.evidence,
       });

@@ -7,6 +7,7 @@ import { parseDcapQuote } from "../../../evidence/tdx/parseDcapQuote.js";
 import { decodeEvidenceInput } from "../../../util/bytes.js";
 import { parsePemBundle } from "../../../util/x509.js";
 import type { ChainCommandOutput } from "../../support/chainCommandOutput.js";
+import type { ChainCommandBody, ChainSendContext } from "../../support/runChainCommand.js";
 import { explainChainError } from "../../support/explainChainError.js";
 import { requireAddress, type ChainDeployment } from "../../support/resolveDeployment.js";
 
@@ -54,3 +55,11 @@ export function readQuote(path: string): Uint8Array {
   }
   return decodeEvidenceInput(new Uint8Array(raw), MAX_DCAP_QUOTE_BYTES).bytes;
 }
+
+/** The `collateral push` command body: flags to collateralPush. */
+export const collateralPushBody: ChainCommandBody<ChainSendContext> = (ctx, flags) =>
+  collateralPush({
+    ...ctx,
+    collateralDir: typeof flags.collateral === "string" ? flags.collateral : "",
+    ...(typeof flags.quote === "string" ? { quoteFile: flags.quote } : {}),
+  });

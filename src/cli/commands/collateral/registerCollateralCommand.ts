@@ -2,10 +2,22 @@ import { Option, type Command } from "commander";
 import type { CliIo } from "../../io.js";
 import type { CollateralFetchOptions } from "./collateralCommand.js";
 import { addCollateralServiceOptions } from "./collateralServiceOptions.js";
+import { chainCommandDeclarers } from "../../support/chainCommand.js";
 
-/** Adds `teezk collateral fetch` to the program. */
+/** Adds `teezk collateral fetch` and `teezk collateral push` (to the on-chain DCAP store) to the program. */
 export function registerCollateralCommand(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  const collateral = program.command("collateral").description("Collateral from the vendors' services (Intel PCS/PCCS, AMD KDS, NVIDIA RIM service), cached");
+  const collateral = program.command("collateral").description("Collateral from the vendors' services (Intel PCS/PCCS, AMD KDS, NVIDIA RIM service), cached; pushed to the on-chain DCAP store");
+  const { send } = chainCommandDeclarers(io, setExitCode);
+  send(
+    collateral
+      .command("push")
+      .description("Send a DCAP collateral folder to the on-chain DcapCollateralStore: only what it lacks or holds older (each upload checked on-chain against the pinned root)")
+      .requiredOption("--collateral <dir>", "collateral folder (Intel PCS files or dcap-qvl JSON), e.g. from `teezk collateral fetch`")
+      .option("--quote <file>", "a quote of the platform: its PCK chain names the PCK CA to store"),
+    "collateral push",
+    ["dcapCollateralStore"],
+    async () => (await import("./collateralPush.js")).collateralPushBody,
+  );
   const fetch = collateral
     .command("fetch")
     .description("Write the complete collateral folder for a piece of evidence (the files `teezk verify --collateral` reads), verified with it")

@@ -85,7 +85,7 @@ export function registerRegistryCommands(program: Command, io: CliIo, setExitCod
   send(
     registry
       .command("register")
-      .description("Register an enclave key through the committee route with verifier-node verdicts over its evidence")
+      .description("Register an enclave key: through the committee route with verifier-node verdicts over its evidence, or (--route dcap) with its raw quote verified on-chain")
       .requiredOption("--program-id <hex32>", "program to register for")
       .requiredOption("--enclave <address>", "the enclave's signing address")
       .requiredOption("--nonce <hex32>", "the challenge (registry challenge) or block hash bound into the evidence")
@@ -94,9 +94,10 @@ export function registerRegistryCommands(program: Command, io: CliIo, setExitCod
       .option("--verifier <url>", "verifier node (teezk serve verifier) to ask for a verdict; repeat per committee member", repeat)
       .option("--verdicts <file>", "instead of --evidence/--verifier: collected verdicts (verifier-node answers as a JSON array, or { encodedClaims, verdicts })")
       .option("--hpke-key-hash <hex32>", "keccak256 of the enclave's HPKE public key")
-      .option("--hpke-public-key <hex>", "the enclave's HPKE public key (hashed here), instead of --hpke-key-hash"),
+      .option("--hpke-public-key <hex>", "the enclave's HPKE public key (hashed here), instead of --hpke-key-hash")
+      .option("--route <route>", "committee (default: verdicts from verifier nodes) or dcap (the raw TDX/SGX --evidence quote verified entirely on-chain; needs --dcap-verifier)"),
     "registry register",
-    ["enclaveRegistry", "committee"],
+    ["enclaveRegistry", "committee", "dcapVerifier"],
     async () => (await bodies()).register,
   );
 }

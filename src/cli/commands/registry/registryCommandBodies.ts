@@ -7,6 +7,7 @@ import { registryChallenge } from "./registryChallenge.js";
 import { registryExecute } from "./registryExecute.js";
 import { registryRefreshLiveness } from "./registryRefreshLiveness.js";
 import { registryRegister } from "./registryRegister.js";
+import { registryRegisterDcap } from "./registryRegisterDcap.js";
 import { registryRevoke } from "./registryRevoke.js";
 import { registryScheduleAllow } from "./registryScheduleAllow.js";
 import { registryStatus } from "./registryStatus.js";
@@ -59,15 +60,21 @@ export const refreshLiveness: ChainCommandBody<ChainSendContext> = (ctx, raw) =>
 export const challenge: ChainCommandBody<ChainSendContext> = (ctx, raw) => registryChallenge({ ...ctx, programId: parseBytes32(str(raw.programId), "--program-id") });
 
 /** `teezk registry register` */
-export const register: ChainCommandBody<ChainSendContext> = (ctx, raw) =>
-  registryRegister({
+export const register: ChainCommandBody<ChainSendContext> = (ctx, raw) => {
+  const common = {
     ...ctx,
     programId: parseBytes32(str(raw.programId), "--program-id"),
     enclave: parseAddress(str(raw.enclave), "--enclave"),
     nonce: parseBytes32(str(raw.nonce), "--nonce"),
     hpkeKeyHash: hpkeKeyHash(raw),
-    ...verdictSource(raw),
-  });
+  };
+  if (raw.route === undefined || raw.route === "committee") return registryRegister({ ...common, ...verdictSource(raw) });
+  if (raw.route !== "dcap") throw new TeezkError("CONFIG_INVALID", `--route is committee or dcap, got "${String(raw.route)}"`);
+  if (typeof raw.evidence !== "string" || raw.verdicts !== undefined || raw.verifier !== undefined || raw.gpu !== undefined) {
+    throw new TeezkError("CONFIG_INVALID", "--route dcap takes --evidence <quote> alone (no --verdicts, --verifier or --gpu)");
+  }
+  return registryRegisterDcap({ ...common, quoteFile: raw.evidence });
+};
 
 function hpkeKeyHash(raw: ChainFlags): Hex {
   if (typeof raw.hpkeKeyHash === "string" && typeof raw.hpkePublicKey === "string") {
