@@ -65,15 +65,21 @@ describe("teezk console in headless chromium over the demo's devnet", () => {
     const row = page.locator(`tr[data-enclave="${sevsnp}"]`);
     await expect(row.getAttribute("data-status")).resolves.toBe("removed");
     await expect(row.textContent()).resolves.toContain("conflicting root");
-    const tdx = page.locator(`tr[data-enclave="${setup.demo.registered.tdx.enclave}"]`);
+    // The TDX prover's key is registered twice: for the demo program through the committee (expired after the
+    // 7-day jump) and, after it, for a second program through route 3 (on-chain DCAP, live).
+    const tdxRows = page.locator(`tr[data-enclave="${setup.demo.registered.tdx.enclave}"]`);
+    const tdx = tdxRows.and(page.locator(`tr[data-program="${setup.demo.devnet.programId}"]`));
     await expect(tdx.getAttribute("data-status")).resolves.toBe("expired");
-    await expect(page.locator("tr[data-enclave]").count()).resolves.toBe(6);
+    await expect(tdx.getAttribute("data-route")).resolves.toBe("committee");
+    const tdxDcap = tdxRows.and(page.locator('tr[data-route="on-chain DCAP"]'));
+    await expect(tdxDcap.getAttribute("data-status")).resolves.toBe("live");
+    await expect(page.locator("tr[data-enclave]").count()).resolves.toBe(7);
     await shoot("enclaves");
   });
   it("Allowlist: the three demo measurements allowed, each TEE's policy and dev root, no pending operation", async () => {
     await open("/allowlist");
     for (const vendor of ["tdx", "sevsnp", "nitro"] as const) {
-      await eventually(page.locator(`tr[data-measurement="${setup.demo.allowed[vendor].measurement}"]`), "data-status", "allowed");
+      await eventually(page.locator(`tr[data-measurement="${setup.demo.allowed[vendor].measurement}"][data-program="${setup.demo.devnet.programId}"]`), "data-status", "allowed");
     }
     await expect(text("policies")).resolves.toContain("UP_TO_DATE, NOT_APPLICABLE");
     await expect(page.getByTestId("no-operations").count()).resolves.toBe(1);
@@ -104,13 +110,18 @@ describe("teezk console in headless chromium over the demo's devnet", () => {
   it("Enclave page: claims decoded from the registration transaction, the contract's isLive, the archive's evidence and three verdicts", async () => {
     const { enclave, claims } = setup.demo.registered.tdx;
     await open(`/enclaves/${enclave}`);
-    await page.getByTestId("archive-evidence").waitFor();
-    await expect(text("claims")).resolves.toContain(claims.measurement);
-    await expect(text("registration")).resolves.toContain("isLive = false");
-    await expect(page.locator('[data-testid="verdicts"] tbody tr').count()).resolves.toBe(3);
-    const fields = await text("evidence-fields");
+    // One section per program: the committee registration (the demo program) and the later on-chain DCAP one.
+    const committee = page.locator(`[data-testid="registration"][data-program="${setup.demo.devnet.programId}"]`);
+    const scoped = (testId: string) => committee.getByTestId(testId).first().textContent();
+    await committee.getByTestId("archive-evidence").waitFor();
+    await expect(scoped("claims")).resolves.toContain(claims.measurement);
+    await expect(committee.textContent()).resolves.toContain("isLive = false");
+    await expect(committee.locator('[data-testid="verdicts"] tbody tr').count()).resolves.toBe(3);
+    const fields = await scoped("evidence-fields");
     expect(fields).toContain("signature: passed");
     expect(fields).toContain("certChain: passed");
+    const dcap = page.locator('[data-testid="registration"]').filter({ hasText: "on-chain DCAP" });
+    await expect(dcap.textContent()).resolves.toContain("isLive = true");
     await shoot("enclave");
   });
 

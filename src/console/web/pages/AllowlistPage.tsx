@@ -23,7 +23,7 @@ export function AllowlistPage() {
               </thead>
               <tbody>
                 {list.measurements.map((m) => (
-                  <tr key={`${m.programId}/${m.teeType}/${m.measurement}`} data-measurement={m.measurement} data-status={m.status}>
+                  <tr key={`${m.programId}/${m.teeType}/${m.measurement}`} data-measurement={m.measurement} data-program={m.programId} data-status={m.status}>
                     <td><Hex value={m.programId} /></td>
                     <td>{teeLabel(m.teeType)}</td>
                     <td><Hex value={m.measurement} /></td>

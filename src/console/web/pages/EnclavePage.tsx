@@ -22,7 +22,7 @@ export function EnclavePage({ address }: { address: Address }) {
             <ErrorBox title="No such enclave" error={new Error(`${address} never registered with this deployment's EnclaveRegistry.`)} />
           ) : (
             registrations.map((r) => (
-              <section className="card" key={r.programId} data-testid="registration" style={{ marginBottom: 12 }}>
+              <section className="card" key={r.programId} data-testid="registration" data-program={r.programId} style={{ marginBottom: 12 }}>
                 <h2>
                   Program <Hex value={r.programId} /> · <Badge kind={r.status} /> · contract says {r.isLive ? <Badge kind="live">isLive = true</Badge> : <Badge kind="bad">isLive = false</Badge>}
                 </h2>

@@ -44,7 +44,7 @@ export function EnclavesPage() {
                 </thead>
                 <tbody>
                   {rows.slice(0, ROWS_SHOWN).map((e) => (
-                    <tr key={`${e.enclave}/${e.programId}`} data-enclave={e.enclave} data-status={e.status}>
+                    <tr key={`${e.enclave}/${e.programId}`} data-enclave={e.enclave} data-program={e.programId} data-route={e.route} data-status={e.status}>
                       <td>
                         <Link to={`/enclaves/${e.enclave}`}>
                           <Hex value={e.enclave} />
