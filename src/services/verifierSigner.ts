@@ -1,5 +1,5 @@
 import { keccak256, type Address, type Hex, type LocalAccount } from "viem";
-import { encodeClaims, encodeCompositeClaims, type Claims } from "../claims/index.js";
+import { encodeVerdictClaims, type Claims } from "../claims/index.js";
 import { createVerdictSigner } from "../chain/createVerdictSigner.js";
 import type { Verdict } from "../chain/signVerdict.js";
 import { TeezkError } from "../errors/index.js";
@@ -106,7 +106,7 @@ export function createVerifierSigner(parameters: CreateVerifierSignerParameters)
     });
     const gpuClaims = gpu?.map((part) => part.claims);
     // A verdict over the CPU half alone would let a relayer register the enclave without (or with other) GPUs.
-    const encodedClaims = gpuClaims ? encodeCompositeClaims({ claims, gpuClaims }) : encodeClaims(claims);
+    const encodedClaims = encodeVerdictClaims({ claims, ...(gpuClaims ? { gpuClaims } : {}) });
     const hash = keccak256(encodedClaims);
     const assessed = { kind, claims, ...(gpuClaims ? { gpuClaims } : {}), encodedClaims, claimsHash: hash, appraisal };
     if (!appraisal.ok) return assessed;
