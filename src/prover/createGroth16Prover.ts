@@ -1,5 +1,6 @@
 import { TeezkError } from "../errors/index.js";
 import { createProverProcessChannel, type ProverProcessReply } from "./createProverProcessChannel.js";
+import { resolveGroth16Engine, type Groth16Engine } from "./resolveGroth16Engine.js";
 import { normalizeWitnessInput } from "./normalizeWitnessInput.js";
 import { parseGroth16Proof } from "./parseGroth16Proof.js";
 import { resolveCircuitArtifacts } from "./resolveCircuitArtifacts.js";
@@ -10,12 +11,25 @@ export type CreateGroth16ProverParameters = {
   buildDir?: string;
   /** A request running longer than this kills the prover process and fails with PROVER_FAILED. Default 10 min. */
   timeoutMs?: number;
+  /**
+   * "native" proves and verifies with zkprogram/groth16's `teezk-groth16` (witnesses stay with snarkjs' wasm
+   * calculator); "snarkjs" does everything in JavaScript. Default: TEEZK_GROTH16_ENGINE, else "snarkjs". Native falls back to snarkjs, through
+   * `onFallback`, when its binary is missing.
+   */
+  engine?: Groth16Engine;
+  /** The native binary; default TEEZK_GROTH16_BIN, else zkprogram/target/release/teezk-groth16. */
+  nativeBinary?: string;
+  /** Told why a requested native engine fell back to snarkjs; default: one line on stderr. */
+  onFallback?: (reason: string) => void;
 };
-export type CreateGroth16ProverReturnType = Prover<Groth16Proof>;
+export type CreateGroth16ProverReturnType = Prover<Groth16Proof> & {
+  /** The engine actually in use (after any fallback). */
+  readonly engine: Groth16Engine;
+};
 export type CreateGroth16ProverErrorType = TeezkError;
 
 /**
- * The snarkjs Groth16 backend. Witness calculation and proving run in one prover process (forked on first
+ * The Groth16 backend, over snarkjs or the native prover (`engine`). Witness calculation and proving run in one prover process (forked on first
  * use and kept, so later proofs are warm: curve tables and wasm compiled). Requests are serialized, so each
  * proof's timings belong to it alone. A worker thread would be the lighter choice, but snarkjs' thread pool
  * (ffjavascript over `web-worker`) cannot run inside one; see groth16ProverProcess.mjs.
@@ -28,8 +42,11 @@ export type CreateGroth16ProverErrorType = TeezkError;
  */
 export function createGroth16Prover(parameters: CreateGroth16ProverParameters = {}): CreateGroth16ProverReturnType {
   const channel = createProverProcessChannel({ timeoutMs: parameters.timeoutMs ?? 10 * 60_000 });
+  const { engine, nativeBinaryPath } = resolveGroth16Engine(parameters);
+  const engineName = engine === "native" ? "the native prover (teezk-groth16)" : "snarkjs";
   return {
     backend: "groth16",
+    engine,
 
     async prove({ circuit, witnessInput, onProgress }: ProveParameters): Promise<ProveReturnType<Groth16Proof>> {
       const artifacts = resolveCircuitArtifacts({ circuit, buildDir: parameters.buildDir });
@@ -39,16 +56,17 @@ export function createGroth16Prover(parameters: CreateGroth16ProverParameters = 
       const onSent = () => {
         started = performance.now();
       };
-      const handle = (reply: ProverProcessReply) => proveReply(reply, artifacts.name, performance.now() - started, onProgress);
-      return channel.request({ type: "prove", input, wasmPath: artifacts.wasmPath, zkeyPath: artifacts.zkeyPath }, handle, onSent);
+      const handle = (reply: ProverProcessReply) => proveReply(reply, artifacts.name, engineName, performance.now() - started, onProgress);
+      const request = { type: "prove", input, wasmPath: artifacts.wasmPath, zkeyPath: artifacts.zkeyPath, nativeBinaryPath };
+      return channel.request(request, handle, onSent);
     },
 
     async verify({ circuit, proof, publicSignals }: VerifyParameters<Groth16Proof>): Promise<boolean> {
       const artifacts = resolveCircuitArtifacts({ circuit, buildDir: parameters.buildDir });
       const parsed = parseGroth16Proof(proof, publicSignals);
-      return channel.request({ type: "verify", verificationKeyPath: artifacts.verificationKeyPath, ...parsed }, (reply) => {
+      return channel.request({ type: "verify", verificationKeyPath: artifacts.verificationKeyPath, nativeBinaryPath, ...parsed }, (reply) => {
         if (reply.type === "error") {
-          throw new TeezkError("PROVER_FAILED", `snarkjs could not verify against circuit "${artifacts.name}"`, {
+          throw new TeezkError("PROVER_FAILED", `${engineName} could not verify against circuit "${artifacts.name}"`, {
             details: reply.message.slice(0, 2000),
           });
         }
@@ -64,6 +82,7 @@ export function createGroth16Prover(parameters: CreateGroth16ProverParameters = 
 function proveReply(
   reply: ProverProcessReply,
   circuitName: string,
+  engineName: string,
   elapsedMs: number,
   onProgress: ProveParameters["onProgress"],
 ): ProveReturnType<Groth16Proof> | undefined {
@@ -78,7 +97,7 @@ function proveReply(
           `the witness for circuit "${circuitName}" could not be computed (missing input or unsatisfied constraint)`,
           { details: reply.message.slice(0, 2000) },
         )
-      : new TeezkError("PROVER_FAILED", `snarkjs failed to prove circuit "${circuitName}"`, {
+      : new TeezkError("PROVER_FAILED", `${engineName} failed to prove circuit "${circuitName}"`, {
           details: reply.message.slice(0, 2000),
         });
   }

@@ -1,21 +1,12 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { TeezkError } from "../errors/index.js";
 import { runHostProcess } from "./runHostProcess.js";
+import { zkprogramReleaseBinary } from "./zkprogramBinary.js";
 import type { ProveParameters, ProveReturnType, Prover, Sp1Proof, VerifyParameters } from "./types.js";
 
-export const defaultSp1HostBinary = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "..",
-  "zkprogram",
-  "target",
-  "release",
-  "teezk-zk",
-);
+export const defaultSp1HostBinary = zkprogramReleaseBinary("teezk-zk");
 
 export const sp1InstallHint = "Install the SP1 toolchain: curl -L https://sp1up.succinct.xyz | bash && sp1up";
 const sp1BuildHint =

@@ -4,6 +4,7 @@
 // and could not start its multi-threaded MSM/FFT pool there. Plain JavaScript so it runs under node, tsx, vitest.
 import { readFile } from "node:fs/promises";
 import * as snarkjs from "snarkjs";
+import { createNativeGroth16Process } from "./nativeGroth16Process.mjs";
 
 const send = (message) => process.send?.(message);
 const mib = 1024 * 1024;
@@ -11,6 +12,9 @@ const mib = 1024 * 1024;
 const peakRssMiB = () => (process.resourceUsage().maxRSS * 1024) / mib;
 
 const verificationKeys = new Map();
+/** The native backend's process (teezk-groth16), started on the first request that names its binary. */
+let native;
+const nativeFor = (binaryPath) => (native ??= createNativeGroth16Process(binaryPath));
 
 async function loadVerificationKey(file) {
   let key = verificationKeys.get(file);
@@ -35,7 +39,11 @@ async function prove(message) {
     const witnessDone = performance.now();
     stage = "prove";
     send({ id: message.id, type: "progress", stage, elapsedMs: witnessDone - started });
-    const { proof, publicSignals } = await snarkjs.groth16.prove(message.zkeyPath, witness);
+    // Native: this process keeps the wasm witness calculator; the proof is made by teezk-groth16 from the
+    // same .zkey, so the memory a proof needs is both processes' peaks together.
+    const { proof, publicSignals, nativePeakRssMiB = 0 } = message.nativeBinaryPath
+      ? await nativeFor(message.nativeBinaryPath).prove(message.zkeyPath, witness.data)
+      : await snarkjs.groth16.prove(message.zkeyPath, witness);
     const proveDone = performance.now();
     send({
       id: message.id,
@@ -44,7 +52,7 @@ async function prove(message) {
       publicSignals,
       witnessMs: witnessDone - started,
       proveMs: proveDone - witnessDone,
-      peakRssMiB: peakRssMiB(),
+      peakRssMiB: peakRssMiB() + nativePeakRssMiB,
     });
   } catch (error) {
     send({ id: message.id, type: "error", stage, message: describe(error) });
@@ -53,8 +61,9 @@ async function prove(message) {
 
 async function verify(message) {
   try {
-    const key = await loadVerificationKey(message.verificationKeyPath);
-    const valid = await snarkjs.groth16.verify(key, message.publicSignals, message.proof);
+    const valid = message.nativeBinaryPath
+      ? await nativeFor(message.nativeBinaryPath).verify(message.verificationKeyPath, message.proof, message.publicSignals)
+      : await snarkjs.groth16.verify(await loadVerificationKey(message.verificationKeyPath), message.publicSignals, message.proof);
     send({ id: message.id, type: "verified", valid });
   } catch (error) {
     send({ id: message.id, type: "error", stage: "verify", message: describe(error) });

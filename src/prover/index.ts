@@ -17,6 +17,15 @@ export {
   type CreateGroth16ProverErrorType,
 } from "./createGroth16Prover.js";
 export {
+  resolveGroth16Engine,
+  groth16Engines,
+  defaultNativeGroth16Binary,
+  nativeGroth16BuildHint,
+  type Groth16Engine,
+  type ResolveGroth16EngineParameters,
+  type ResolveGroth16EngineReturnType,
+} from "./resolveGroth16Engine.js";
+export {
   createSp1Prover,
   defaultSp1HostBinary,
   sp1InstallHint,

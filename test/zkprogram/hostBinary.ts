@@ -6,18 +6,23 @@ import { fileURLToPath } from "node:url";
 export const zkWorkspace = join(dirname(fileURLToPath(import.meta.url)), "../../zkprogram");
 
 /**
- * The native `teezk-zk` (no `sp1` feature): TEEZK_ZK_BIN when set, else zkprogram/target/release/teezk-zk,
- * built first (a no-op when current; cargo's lock serialises suites that race to build it).
- * CARGO_BUILD_JOBS=1 keeps the shared 2-core box usable.
+ * A release binary of the Rust workspace: the path in `override` when set, else target/release/<binary> built
+ * first (a no-op when current; cargo's lock serialises suites that race to build it). CARGO_BUILD_JOBS=1 keeps
+ * the shared 2-core box usable.
  */
-export function ensureHostBinary(): string {
-  if (process.env.TEEZK_ZK_BIN) return process.env.TEEZK_ZK_BIN;
-  execFileSync("cargo", ["build", "--release", "--locked", "-p", "teezk-zk-host"], {
+export function ensureReleaseBinary(cargoPackage: string, binary: string, override: string | undefined): string {
+  if (override) return override;
+  execFileSync("cargo", ["build", "--release", "--locked", "-p", cargoPackage], {
     cwd: zkWorkspace,
     stdio: "inherit",
     env: { ...process.env, CARGO_BUILD_JOBS: process.env.CARGO_BUILD_JOBS ?? "1" },
   });
-  const binary = join(zkWorkspace, "target/release/teezk-zk");
-  if (!existsSync(binary)) throw new Error(`cargo build did not produce ${binary}`);
-  return binary;
+  const built = join(zkWorkspace, "target/release", binary);
+  if (!existsSync(built)) throw new Error(`cargo build did not produce ${built}`);
+  return built;
+}
+
+/** The native `teezk-zk` (no `sp1` feature): TEEZK_ZK_BIN when set, else the release build. */
+export function ensureHostBinary(): string {
+  return ensureReleaseBinary("teezk-zk-host", "teezk-zk", process.env.TEEZK_ZK_BIN);
 }
