@@ -15,6 +15,7 @@ import {
   type ProveReturnType,
 } from "../src/prover/index.js";
 import { scalingSizes } from "../scripts/circuits/circuitDefinitions.js";
+import { compareGroth16Engines } from "./groth16Engines.js";
 import type { BenchRow, BenchSuite } from "./types.js";
 import { verifyProofArguments } from "../test/circuits/verifyProofArguments.js";
 
@@ -123,7 +124,7 @@ async function scalingRows(bytes: number): Promise<BenchRow[]> {
       { name: `prove.${circuit}.peak_rss`, value: Number.NaN, unit: "MiB", skipped: reason },
     ];
   }
-  const prover = createGroth16Prover();
+  const prover = createGroth16Prover({ engine: "snarkjs" });
   try {
     const input = sha256Input(bytes);
     const loadBefore = loadAverage();
@@ -170,7 +171,7 @@ export const proverBench: BenchSuite = {
   name: "prover",
   run: async () => {
     const rows: BenchRow[] = [];
-    const prover = createGroth16Prover();
+    const prover = createGroth16Prover({ engine: "snarkjs" });
     try {
       const loadBefore = loadAverage();
       const membership = await proveRuns(prover, "membership", membershipInput());
@@ -198,6 +199,8 @@ export const proverBench: BenchSuite = {
         if (i > 0) verifyMs.push(performance.now() - start);
       }
       rows.push({ name: "verify.groth16.membership.p50", value: p50(verifyMs), unit: "ms", target: "snarkjs, warm, p50 of 5" });
+
+      rows.push(...(await compareGroth16Engines("membership", membershipInput(), 7)));
 
       for (const bytes of scalingSizes) {
         rows.push(...(await scalingRows(bytes)));
