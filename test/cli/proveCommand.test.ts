@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "./support/runCli.js";
 import { createGroth16Prover } from "../../src/prover/index.js";
 import { membershipFixture } from "../prover/membershipFixture.js";
+import { ensureNativeGroth16Binary } from "../prover/nativeGroth16Binary.js";
 
 const bin = fileURLToPath(new URL("../../bin/teezk.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "teezk-prove-"));
@@ -28,7 +29,7 @@ function spawnCli(args: string[]): Promise<{ code: number | null; out: string; e
 }
 
 describe("teezk prove", () => {
-  const verifier = createGroth16Prover();
+  const verifier = createGroth16Prover({ engine: "snarkjs" });
   afterAll(() => verifier.close());
 
   it("proves membership from a witness file: stage lines with elapsed time on stderr, time and memory, a proof that verifies", async () => {
@@ -42,7 +43,7 @@ describe("teezk prove", () => {
     const elapsed = stages.map((m) => Number(m[2]));
     expect(elapsed).toEqual([...elapsed].sort((a, b) => a - b));
 
-    const summary = /^proved membership in ([\d,]+) ms \(witness ([\d,]+) ms, prove ([\d,]+) ms\); peak memory (\d+) MiB \(prover process\)$/m.exec(
+    const summary = /^proved membership with snarkjs in ([\d,]+) ms \(witness ([\d,]+) ms, prove ([\d,]+) ms\); peak memory (\d+) MiB \(prover process\)$/m.exec(
       result.out,
     );
     expect(summary, result.out).not.toBeNull();
@@ -56,6 +57,18 @@ describe("teezk prove", () => {
     const tampered = [...document.publicSignals];
     tampered[2] = String(BigInt(tampered[2]) + 1n);
     expect(await verifier.verify({ circuit: "membership", proof: document.proof, publicSignals: tampered })).toBe(false);
+  });
+
+  it("proves with the native engine under --engine native: a proof snarkjs verifies, memory of both processes", async () => {
+    ensureNativeGroth16Binary();
+    const out = join(dir, "native-proof.json");
+    const result = await spawnCli(["prove", "--circuit", "membership", "--witness", witnessFile, "--out", out, "--engine", "native"]);
+    expect(result.code, result.err).toBe(0);
+    expect(result.out).toMatch(/^proved membership with native in [\d,]+ ms .*\(witness and native prover processes\)$/m);
+    const document = JSON.parse(readFileSync(out, "utf8"));
+    expect(document.publicSignals).toEqual(fixture.expectedPublicSignals.map(String));
+    expect(await verifier.verify({ circuit: "membership", proof: document.proof, publicSignals: document.publicSignals })).toBe(true);
+    expect((await runCli(["prove", "--circuit", "membership", "--witness", witnessFile, "--engine", "gpu"])).code).toBe(2);
   });
 
   it("fails with WITNESS_INVALID (exit 1, JSON) when the witness violates a constraint, before any proof", async () => {

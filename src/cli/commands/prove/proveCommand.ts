@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { isTeezkError } from "../../../errors/index.js";
-import { createGroth16Prover, type ProveStage } from "../../../prover/index.js";
+import { createGroth16Prover, groth16Engines, type Groth16Engine, type ProveStage } from "../../../prover/index.js";
 import { createStepProgressBar, type ProgressStream } from "../../support/createStepProgressBar.js";
-import { ExitCode, type CliIo } from "../../io.js";
+import { ExitCode, UsageError, type CliIo } from "../../io.js";
 import { parseTimeoutFlag } from "../../support/parseTimeoutFlag.js";
 import { readWitnessFile } from "../../support/readWitnessFile.js";
 import { reportCommandError } from "../../support/reportCommandError.js";
@@ -14,6 +14,8 @@ export type ProveCommandOptions = {
   json?: boolean;
   /** Seconds before the prover process is killed; default 600. */
   timeout?: string;
+  /** snarkjs or native; default TEEZK_GROTH16_ENGINE, else snarkjs. */
+  engine?: string;
 };
 
 /** A witness file larger than this is refused before it is read (2^20 leaves of 78 digits fit well below). */
@@ -32,7 +34,10 @@ const MAX_WITNESS_FILE_BYTES = 128 * 1024 * 1024;
 export async function proveCommand(options: ProveCommandOptions, io: CliIo, stream: ProgressStream = process.stderr): Promise<number> {
   const timeoutMs = parseTimeoutFlag(options.timeout);
   const witnessInput = readWitnessFile({ file: options.witness, maxBytes: MAX_WITNESS_FILE_BYTES, quoteParseError: true });
-  const prover = createGroth16Prover({ timeoutMs });
+  if (options.engine !== undefined && !groth16Engines.includes(options.engine as Groth16Engine)) {
+    throw new UsageError(`--engine must be ${groth16Engines.join(" or ")}`);
+  }
+  const prover = createGroth16Prover({ timeoutMs, engine: options.engine as Groth16Engine | undefined, onFallback: (reason) => io.err(`${reason}\n`) });
   const bar = createBar(stream, options.circuit);
   try {
     const result = await prover.prove({
@@ -43,7 +48,7 @@ export async function proveCommand(options: ProveCommandOptions, io: CliIo, stre
     bar.stop();
     const document = { circuit: options.circuit, proof: result.proof, publicSignals: result.publicSignals };
     if (options.out) writeFileSync(options.out, `${JSON.stringify(document, null, 2)}\n`);
-    const summary = describe(options.circuit, result.timings, result.peakRssMiB);
+    const summary = describe(options.circuit, prover.engine, result.timings, result.peakRssMiB);
     if (options.json) {
       io.out(
         `${JSON.stringify({ ok: true, ...document, timings: result.timings, peakRssMiB: result.peakRssMiB ?? null, ...(options.out ? { out: options.out } : {}) })}\n`,
@@ -65,13 +70,14 @@ export async function proveCommand(options: ProveCommandOptions, io: CliIo, stre
   }
 }
 
-function describe(circuit: string, timings: { ms: number; witnessMs?: number; proveMs?: number }, peakRssMiB: number | undefined): string {
+function describe(circuit: string, engine: Groth16Engine, timings: { ms: number; witnessMs?: number; proveMs?: number }, peakRssMiB: number | undefined): string {
   const ms = (v: number) => `${Math.round(v).toLocaleString("en-US")} ms`;
   const parts = [timings.witnessMs, timings.proveMs].every((v) => v !== undefined)
     ? ` (witness ${ms(timings.witnessMs!)}, prove ${ms(timings.proveMs!)})`
     : "";
-  const memory = peakRssMiB === undefined ? "" : `; peak memory ${Math.round(peakRssMiB)} MiB (prover process)`;
-  return `proved ${circuit} in ${ms(timings.ms)}${parts}${memory}`;
+  const processes = engine === "native" ? "witness and native prover processes" : "prover process";
+  const memory = peakRssMiB === undefined ? "" : `; peak memory ${Math.round(peakRssMiB)} MiB (${processes})`;
+  return `proved ${circuit} with ${engine} in ${ms(timings.ms)}${parts}${memory}`;
 }
 
 const stageLabel: Record<ProveStage, string> = { witness: "witness", prove: "proving", done: "done" };
