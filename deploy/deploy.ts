@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { isAddress, isHex, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { TeezkError } from "../src/errors/index.js";
@@ -14,7 +14,10 @@ import { deployTeezk } from "./deployTeezk.js";
  * since any one node key, by default the deployer's, would then attest anything), TEEZK_SP1_VERIFIER + TEEZK_SP1_VKEY (the SP1 gateway and `teezk-zk vkey`: deploys Sp1AttestationVerifier
  * as route 2 and Sp1ReceiptVerifier; without a gateway neither is deployed), TEEZK_ROOT_PROOF_VERIFIER +
  * TEEZK_PROGRAM_ID (+ TEEZK_MIN_VENDORS, distinct vendors per root, 1..3, default 2,
- * TEEZK_ESCAPE_DELAY, TEEZK_ZK_REQUIRED=true|false), TEEZK_DEPLOYMENT_OUT (JSON file for the addresses).
+ * TEEZK_ESCAPE_DELAY, TEEZK_ZK_REQUIRED=true|false), TEEZK_DCAP=false (skip the on-chain DCAP route; by default its
+ * collateral store pinned to Intel's SGX Root CA and its verifier are deployed and added as route 3), TEEZK_DCAP_ROOT +
+ * TEEZK_DCAP_ROOT_SHA256 (dev: another root's DER file and the SHA-256 it pins), TEEZK_DEPLOYMENT_OUT (JSON file
+ * for the addresses).
  */
 
 function required(name: string): string {
@@ -52,6 +55,19 @@ function minVendors(): bigint {
   return integer("TEEZK_MIN_VENDORS", DEPLOYMENT_DEFAULTS.minVendors);
 }
 
+/** The DCAP route unless TEEZK_DCAP=false; Intel's root unless TEEZK_DCAP_ROOT names another (dev) root, with its pin. */
+async function dcap(): Promise<{ dcap?: { root?: { der: Uint8Array; sha256: Hex } } }> {
+  const enabled = process.env.TEEZK_DCAP ?? "true";
+  if (enabled !== "true" && enabled !== "false") throw new TeezkError("CONFIG_INVALID", "TEEZK_DCAP must be true or false");
+  if (enabled === "false") return {};
+  const path = process.env.TEEZK_DCAP_ROOT;
+  if (!path) return { dcap: {} };
+  const der = await readFile(path).catch((cause: unknown) => {
+    throw new TeezkError("CONFIG_INVALID", `TEEZK_DCAP_ROOT: cannot read ${path}`, { cause });
+  });
+  return { dcap: { root: { der: new Uint8Array(der), sha256: bytes32("TEEZK_DCAP_ROOT_SHA256") } } };
+}
+
 async function main(): Promise<void> {
   const rpcUrl = required("TEEZK_RPC_URL");
   const privateKey = required("TEEZK_PRIVATE_KEY");
@@ -83,10 +99,12 @@ async function main(): Promise<void> {
           },
         }
       : {}),
+    ...(await dcap()),
   });
   if (!result.sp1AttestationVerifier) {
     process.stderr.write("SP1 verifiers not deployed: TEEZK_SP1_VERIFIER (an SP1 verifier gateway) is not set\n");
   }
+  if (!result.dcapAttestationVerifier) process.stderr.write("On-chain DCAP route not deployed: TEEZK_DCAP=false\n");
   const json = JSON.stringify(result, null, 2);
   if (process.env.TEEZK_DEPLOYMENT_OUT) await writeFile(process.env.TEEZK_DEPLOYMENT_OUT, json + "\n");
   process.stdout.write(json + "\n");

@@ -1,8 +1,9 @@
-import type { Address, Hex } from "viem";
+import { toHex, type Address, type Hex } from "viem";
 import { chainCallError } from "../src/chain/chainCallError.js";
 import { ROLE_IDS, ROUTE_IDS } from "../src/chain/roleAndRouteIds.js";
 import type { TeezkAddresses } from "../src/chain/types.js";
 import { TeezkError } from "../src/errors/index.js";
+import { INTEL_SGX_ROOT_CA, INTEL_SGX_ROOT_CA_DER_BASE64 } from "../src/evidence/tdx/collateral/index.js";
 import { connectDeployer } from "./connectDeployer.js";
 import { CORE_CONTRACTS, CORE_WIRING, GOVERNED_BY_TIMELOCK, type CoreContractKey, type CoreRefs } from "./coreWiring.js";
 
@@ -28,6 +29,12 @@ export type DeployTeezkParameters = {
    * modes). Deploys Sp1AttestationVerifier as route 2 and Sp1ReceiptVerifier; without it neither is deployed.
    */
   sp1?: { verifier: Address; programVKey: Hex };
+  /**
+   * Optional on-chain DCAP route: DcapCollateralStore pinned to a root certificate, DcapAttestationVerifier over it,
+   * added as route 3 in the initial wiring. `{}` pins Intel's SGX Root CA; a dev deployment gives its own root's
+   * DER and the SHA-256 it pins (the store refuses a DER that does not hash to the pin: RootHashMismatch).
+   */
+  dcap?: { root?: { der: Uint8Array; sha256: Hex } };
   /** Optional MultiProverRoots; `zkRequired` picks the contract type, never a runtime flag. */
   multiProver?: {
     rootProofVerifier: Address;
@@ -47,6 +54,8 @@ export type DeployTeezkReturnType = TeezkAddresses & {
   deployer: Address;
   sp1AttestationVerifier?: Address;
   sp1ReceiptVerifier?: Address;
+  dcapCollateralStore?: Address;
+  dcapAttestationVerifier?: Address;
 };
 
 export type DeployTeezkErrorType = TeezkError;
@@ -84,13 +93,15 @@ const ARTIFACTS: Record<string, string> = {
   Sp1ReceiptVerifier: "receipts/Sp1ReceiptVerifier.sol",
   ReceiptVerifier: "receipts/ReceiptVerifier.sol",
   BatchReceipts: "receipts/BatchReceipts.sol",
+  DcapCollateralStore: "attestation/dcap/DcapCollateralStore.sol",
+  DcapAttestationVerifier: "attestation/dcap/DcapAttestationVerifier.sol",
   TeeQuorumRoots: "multiprover/TeeQuorumRoots.sol",
   TeeAndZkQuorumRoots: "multiprover/TeeAndZkQuorumRoots.sol",
 };
 
 /**
  * Deploys and wires teezk on any RPC with viem: the deployer governs only while wiring (committee route, optional
- * SP1 route and SP1 receipt verifier, guardian and MultiProverRoots as enclave removers, the enclave registry's
+ * SP1 route and SP1 receipt verifier, optional on-chain DCAP route, guardian and MultiProverRoots as enclave removers, the enclave registry's
  * right to advance the liveness epoch, BatchReceipts as a liveness sink), then grants GOVERNOR_ROLE to the
  * timelock and renounces its own, so every later change is a timelock proposal. Run `npx hardhat compile` first.
  */
@@ -116,6 +127,15 @@ export async function deployTeezk(parameters: DeployTeezkParameters): Promise<De
         metaMessages: ["Give the chain's SP1 verifier gateway (TEEZK_SP1_VERIFIER), or leave it unset to deploy without the SP1 paths."],
       });
     }
+  }
+
+  // The DCAP store needs nothing from the core, so it goes first: a root that does not hash to its pin is refused
+  // (RootHashMismatch) before anything else is deployed.
+  let dcap: { dcapCollateralStore: Address; dcapAttestationVerifier: Address } | undefined;
+  if (parameters.dcap) {
+    const root = parameters.dcap.root ?? { der: Buffer.from(INTEL_SGX_ROOT_CA_DER_BASE64, "base64"), sha256: `0x${INTEL_SGX_ROOT_CA.sha256}` as Hex };
+    const dcapCollateralStore = await deploy("DcapCollateralStore", [root.sha256, toHex(root.der)]);
+    dcap = { dcapCollateralStore, dcapAttestationVerifier: await deploy("DcapAttestationVerifier", [dcapCollateralStore]) };
   }
 
   const deployer = account.address;
@@ -159,6 +179,10 @@ export async function deployTeezk(parameters: DeployTeezkParameters): Promise<De
       parameters.sp1.programVKey,
       measurementRegistry,
     ]);
+  }
+  if (dcap) {
+    Object.assign(result, dcap);
+    await send("EnclaveRegistry", enclaveRegistry, "addRoute", [ROUTE_IDS.dcap, dcap.dcapAttestationVerifier]);
   }
   if (parameters.multiProver) {
     const mp = parameters.multiProver;

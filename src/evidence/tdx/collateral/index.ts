@@ -16,7 +16,7 @@ export { isCertificateRevoked } from "./isCertificateRevoked.js";
 export { isCrlIssuedBy } from "./isCrlIssuedBy.js";
 export { evaluateDcapTcb, type EvaluateDcapTcbParameters, type EvaluateDcapTcbReturnType } from "./evaluateDcapTcb.js";
 export { extractJsonMember } from "./extractJsonMember.js";
-export { INTEL_SGX_ROOT_CA } from "./intelSgxRootCa.js";
+export { INTEL_SGX_ROOT_CA, INTEL_SGX_ROOT_CA_DER_BASE64 } from "./intelSgxRootCa.js";
 export { clearDcapCaches } from "./clearDcapCaches.js";
 export type {
   DcapCollateral,
