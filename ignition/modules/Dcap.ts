@@ -6,7 +6,8 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
  * (44a0196b2b99f889b8e149e95b807a350e7424964399e885a7cbb8ccfab674d3, fixtures/roots/intel-sgx); only a dev
  * deployment pins the simulated TEEs' dev root. Neither contract is governed: the pin is the only trust.
  *
- * Deploying does not open route 3: adding it is a timelock proposal, EnclaveRegistry.addRoute(3, dcapVerifier),
+ * Deploying this module does not open route 3: adding it is a timelock proposal, EnclaveRegistry.addRoute(3,
+ * dcapVerifier) (deploy/deploy.ts, by contrast, adds it before the timelock takes over),
  * and collateral goes in with `teezk collateral push` (anyone may upload; the store checks every item).
  *
  * Parameters (module "Dcap"): pinnedRootHash (bytes32), rootDer (the root certificate's DER, hex).
