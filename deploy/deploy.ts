@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   if (!result.sp1AttestationVerifier) {
     process.stderr.write("SP1 verifiers not deployed: TEEZK_SP1_VERIFIER (an SP1 verifier gateway) is not set\n");
   }
-  if (!result.dcapAttestationVerifier) process.stderr.write("On-chain DCAP route not deployed: TEEZK_DCAP=false\n");
+  if (!result.dcapVerifier) process.stderr.write("On-chain DCAP route not deployed: TEEZK_DCAP=false\n");
   const json = JSON.stringify(result, null, 2);
   if (process.env.TEEZK_DEPLOYMENT_OUT) await writeFile(process.env.TEEZK_DEPLOYMENT_OUT, json + "\n");
   process.stdout.write(json + "\n");

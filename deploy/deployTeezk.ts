@@ -48,14 +48,14 @@ export type DeployTeezkParameters = {
   artifactsDir?: string;
 };
 
-/** The deployment's addresses as src/chain names them (TeezkAddresses), plus the optional SP1 verifiers. */
+/** The deployment's addresses as src/chain names them (TeezkAddresses), plus the optional SP1 and DCAP contracts (named as the CLI's --deployment file reads them). */
 export type DeployTeezkReturnType = TeezkAddresses & {
   chainId: number;
   deployer: Address;
   sp1AttestationVerifier?: Address;
   sp1ReceiptVerifier?: Address;
   dcapCollateralStore?: Address;
-  dcapAttestationVerifier?: Address;
+  dcapVerifier?: Address;
 };
 
 export type DeployTeezkErrorType = TeezkError;
@@ -131,11 +131,11 @@ export async function deployTeezk(parameters: DeployTeezkParameters): Promise<De
 
   // The DCAP store needs nothing from the core, so it goes first: a root that does not hash to its pin is refused
   // (RootHashMismatch) before anything else is deployed.
-  let dcap: { dcapCollateralStore: Address; dcapAttestationVerifier: Address } | undefined;
+  let dcap: { dcapCollateralStore: Address; dcapVerifier: Address } | undefined;
   if (parameters.dcap) {
     const root = parameters.dcap.root ?? { der: Buffer.from(INTEL_SGX_ROOT_CA_DER_BASE64, "base64"), sha256: `0x${INTEL_SGX_ROOT_CA.sha256}` as Hex };
     const dcapCollateralStore = await deploy("DcapCollateralStore", [root.sha256, toHex(root.der)]);
-    dcap = { dcapCollateralStore, dcapAttestationVerifier: await deploy("DcapAttestationVerifier", [dcapCollateralStore]) };
+    dcap = { dcapCollateralStore, dcapVerifier: await deploy("DcapAttestationVerifier", [dcapCollateralStore]) };
   }
 
   const deployer = account.address;
@@ -182,7 +182,7 @@ export async function deployTeezk(parameters: DeployTeezkParameters): Promise<De
   }
   if (dcap) {
     Object.assign(result, dcap);
-    await send("EnclaveRegistry", enclaveRegistry, "addRoute", [ROUTE_IDS.dcap, dcap.dcapAttestationVerifier]);
+    await send("EnclaveRegistry", enclaveRegistry, "addRoute", [ROUTE_IDS.dcap, dcap.dcapVerifier]);
   }
   if (parameters.multiProver) {
     const mp = parameters.multiProver;

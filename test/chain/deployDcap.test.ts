@@ -1,6 +1,8 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createPublicClient, getAddress, http, toFunctionSelector, toHex, zeroAddress, type Address, type Hex } from "viem";
@@ -10,6 +12,7 @@ import { deployTeezk, type DeployTeezkParameters } from "../../deploy/deployTeez
 import { dcapAttestationVerifierAbi, dcapCollateralStoreAbi } from "../../src/chain/contractAbis.js";
 import { enclaveRegistryAbi, ROLE_IDS, ROUTE_IDS } from "../../src/chain/index.js";
 import { INTEL_SGX_ROOT_CA, INTEL_SGX_ROOT_CA_DER_BASE64 } from "../../src/evidence/tdx/collateral/index.js";
+import { resolveDeployment } from "../../src/cli/support/resolveDeployment.js";
 import { getDevRoots } from "../../src/tee/simulated/index.js";
 import { fixturePath } from "../../src/fixtures/fixturesDir.js";
 import { rejection } from "../support/rejection.js";
@@ -54,9 +57,9 @@ describe("the on-chain DCAP route in deploy/deploy.ts and deployTeezk (anvil)", 
     return verifier;
   }
 
-  async function expectPinnedRoute(deployed: { enclaveRegistry: Address; dcapCollateralStore?: Address; dcapAttestationVerifier?: Address }, rootHash: Hex): Promise<void> {
+  async function expectPinnedRoute(deployed: { enclaveRegistry: Address; dcapCollateralStore?: Address; dcapVerifier?: Address }, rootHash: Hex): Promise<void> {
     const store = deployed.dcapCollateralStore!;
-    const verifier = deployed.dcapAttestationVerifier!;
+    const verifier = deployed.dcapVerifier!;
     expect(await client().readContract({ address: store, abi: dcapCollateralStoreAbi, functionName: "rootCertificateHash" })).toBe(rootHash);
     expect(await client().readContract({ address: verifier, abi: dcapAttestationVerifierAbi, functionName: "store" })).toBe(getAddress(store));
     expect(await dcapRoute(deployed.enclaveRegistry)).toBe(getAddress(verifier));
@@ -72,10 +75,14 @@ describe("the on-chain DCAP route in deploy/deploy.ts and deployTeezk (anvil)", 
     const run = async (extra: Record<string, string>) => {
       const env = { ...process.env, TEEZK_RPC_URL: anvil.rpcUrl, TEEZK_PRIVATE_KEY: ANVIL_DEV_KEY, TEEZK_MIN_DELAY: "60", ...extra };
       const { stdout } = await promisify(execFile)("node_modules/.bin/tsx", ["deploy/deploy.ts"], { cwd: REPO_ROOT, env });
-      return JSON.parse(stdout) as { deployer: Address; enclaveRegistry: Address; timelock: Address; dcapCollateralStore?: Address; dcapAttestationVerifier?: Address };
+      return JSON.parse(stdout) as { deployer: Address; enclaveRegistry: Address; timelock: Address; dcapCollateralStore?: Address; dcapVerifier?: Address };
     };
-    const deployed = await run({});
+    const file = join(mkdtempSync(join(tmpdir(), "teezk-deploy-dcap-")), "deployment.json");
+    const deployed = await run({ TEEZK_DEPLOYMENT_OUT: file });
     await expectPinnedRoute(deployed, INTEL_ROOT_HASH);
+    // The CLI's --deployment file reads both addresses (`teezk collateral push`, `registry register --route dcap`).
+    const forCli = resolveDeployment({ file });
+    expect([forCli.dcapCollateralStore, forCli.dcapVerifier]).toEqual([getAddress(deployed.dcapCollateralStore!), getAddress(deployed.dcapVerifier!)]);
     const hasGovernor = (who: Address) =>
       client().readContract({ address: deployed.enclaveRegistry, abi: accessControlAbi, functionName: "hasRole", args: [ROLE_IDS.GOVERNOR_ROLE, who] });
     expect(await hasGovernor(deployed.deployer)).toBe(false);
