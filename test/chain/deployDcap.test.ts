@@ -88,6 +88,12 @@ describe("the on-chain DCAP route in deploy/deploy.ts and deployTeezk (anvil)", 
     expect(await hasGovernor(deployed.deployer)).toBe(false);
     expect(await hasGovernor(deployed.timelock)).toBe(true);
 
+    // A dev root without the hash it pins is refused before anything is sent.
+    const deployer = privateKeyToAccount(ANVIL_DEV_KEY).address;
+    const sent = await client().getTransactionCount({ address: deployer });
+    await expect(run({ TEEZK_DCAP_ROOT: fixturePath("roots/intel-sgx/Intel_SGX_Root_CA.der") })).rejects.toThrow(/TEEZK_DCAP_ROOT_SHA256 is not set/);
+    expect(await client().getTransactionCount({ address: deployer })).toBe(sent);
+
     const skipped = await run({ TEEZK_DCAP: "false" });
     expect(skipped.dcapCollateralStore).toBeUndefined();
     expect(await dcapRoute(skipped.enclaveRegistry)).toBe(zeroAddress);
