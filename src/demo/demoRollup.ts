@@ -1,9 +1,11 @@
 import type { Hex } from "viem";
-import { applyRollupBatch, createRollupSequencer, createRollupState, rootToHex, type RollupSequencer, type RollupState, type RollupTransfer } from "../rollup/index.js";
+import { TeezkError } from "../errors/index.js";
+import type { Groth16Proof, Prover } from "../prover/index.js";
+import { applyRollupBatch, createRollupSequencer, createRollupState, proveRollupBatch, rootToHex, type RollupSequencer, type RollupState, type RollupTransfer } from "../rollup/index.js";
 import type { SimulatedEnclave } from "../devnet/index.js";
 import type { DemoVendor } from "./startDemoProvers.js";
 
-/** The demo rollup's opening balances (accounts 0..5). */
+/** The demo rollup's opening balances (accounts 0..5); its root is the roots contract's ZK genesis. */
 export const DEMO_ROLLUP_BALANCES: readonly bigint[] = [1_000n, 800n, 600n, 400n, 200n, 0n];
 
 /** Epoch e's batch (1-based): four transfers whose nonces follow from the ones before. */
@@ -55,3 +57,25 @@ export function createDemoRollup(signers: Record<DemoVendor, SimulatedEnclave>):
 
 /** Where epoch `epoch` starts: the previous finalized root as the sequencers are told it. */
 export const previousRootHex = (rollup: DemoRollup, epoch: bigint): Hex => rootToHex(rollup.states[Number(epoch) - 1]!.root);
+
+/**
+ * The rollup prover of the demo's ZK leg: a real Groth16 proof of epoch e's transition (from the previous honest
+ * state, with the epoch's batch), memoized per epoch. `root` must be what that transition computes.
+ */
+export function createDemoRollupProofs(prover: Prover<Groth16Proof>): (epoch: bigint, root: Hex) => Promise<Hex> {
+  const proofs = new Map<bigint, Promise<Hex>>();
+  return (epoch, root) => {
+    let proof = proofs.get(epoch);
+    if (!proof) {
+      let state = createRollupState({ balances: DEMO_ROLLUP_BALANCES });
+      for (let e = 1n; e < epoch; e++) state = applyRollupBatch({ state, batch: DEMO_ROLLUP_BATCHES[Number(e) - 1]!, epoch: e }).state;
+      const applied = applyRollupBatch({ state, batch: DEMO_ROLLUP_BATCHES[Number(epoch) - 1]!, epoch });
+      if (rootToHex(applied.newRoot) !== root.toLowerCase()) {
+        return Promise.reject(new TeezkError("DEMO_EXPECTATION_FAILED", `epoch ${epoch}'s transition computes ${rootToHex(applied.newRoot)}, not ${root}`));
+      }
+      proof = proveRollupBatch({ prover, applied }).then((proved) => proved.zkProof);
+      proofs.set(epoch, proof);
+    }
+    return proof;
+  };
+}

@@ -1,6 +1,8 @@
 import type { Address, Hex } from "viem";
 import { deployDevnetToNode, startDevnet, type Devnet } from "../devnet/index.js";
+import { createRollupState, rootToHex } from "../rollup/index.js";
 import type { StepRecorder } from "./createStepRecorder.js";
+import { DEMO_ROLLUP_BALANCES } from "./demoRollup.js";
 
 /** A separate Ethereum node the demo runs against instead of its in-process chain. */
 export type DemoNode = {
@@ -26,9 +28,12 @@ export async function deployDemoChain(recorder: StepRecorder, { committee, progr
   const where = node ? `the node at ${new URL(node.rpcUrl).origin} over JSON-RPC (deploy/deployTeezk.ts` : "an in-process chain (Ignition";
   return await recorder.run(
     "deploy",
-    `deploy teezk on ${where}: core + TeeQuorumRoots + membership PrivateProofVerifier; timelock governs)`,
+    `deploy teezk on ${where}: core + TeeQuorumRoots with the rollup's ZK leg + membership PrivateProofVerifier; timelock governs)`,
     async () => {
-      const started = node ? await deployDevnetToNode({ ...node, committee, programId }) : await startDevnet({ committee, programId });
+      // The roots contract's ZK leg proves transitions from the demo rollup's opening state.
+      const rollupGenesisRoot = rootToHex(createRollupState({ balances: DEMO_ROLLUP_BALANCES }).root);
+      const chain = { committee, programId, rollupGenesisRoot };
+      const started = node ? await deployDevnetToNode({ ...node, ...chain }) : await startDevnet(chain);
       closers.push(started.close);
       recorder.attachChain({ clients: started.clients, chainId: started.chainId, ...("startBlock" in started ? { startBlock: started.startBlock } : {}) });
       return started;

@@ -5,6 +5,7 @@ import { deployTeezk } from "../../deploy/deployTeezk.js";
 import { advanceChainTime, chainCallError, executeTimelockCalls, scheduleTimelockCalls, type TeezkClients, type TimelockCall } from "../chain/index.js";
 import { TeezkError } from "../errors/index.js";
 import { devAccount } from "./devAccount.js";
+import { emptyRollupRoot } from "./emptyRollupRoot.js";
 import { DEVNET_ESCAPE_DELAY, DEVNET_TIMELOCK_DELAY } from "./startDevnet.js";
 import type { Devnet, DevnetAddresses, GovernReturnType } from "./types.js";
 
@@ -20,6 +21,8 @@ export type DeployDevnetToNodeParameters = {
   timelockDelay?: bigint;
   escapeDelay?: bigint;
   minVendors?: bigint;
+  /** The rollup's state root before epoch 1 (see startDevnet); default the rollup with no accounts. */
+  rollupGenesisRoot?: Hex;
   /**
    * On a node without evm_increaseTime, how long governance may wait for the node's own blocks to pass the
    * timelock delay; default the delay plus two minutes.
@@ -37,8 +40,9 @@ export type DeployDevnetToNodeErrorType = TeezkError;
 /** Contracts the devnet deploys beside deployTeezk's, by artifact (compiled by `npx hardhat compile`). */
 const MEMBERSHIP_GROTH16_VERIFIER: ArtifactName = { name: "MembershipGroth16Verifier", source: "contracts/zk/MembershipGroth16Verifier.sol" };
 const PRIVATE_PROOF_VERIFIER: ArtifactName = { name: "PrivateProofVerifier", source: "contracts/receipts/PrivateProofVerifier.sol" };
-/** The roots' ZK leg, as on the in-process devnet (startDevnet): no root circuit or SP1 proof is made here. */
-const ROOT_PROOF_VERIFIER: ArtifactName = { name: "RootProofVerifierTestDouble", source: "test/solidity/doubles/RootProofVerifierTestDouble.sol" };
+/** The roots' ZK leg, as on the in-process devnet (ignition/modules/RollupRootProofVerifier.ts): the rollup circuit's. */
+const ROLLUP_GROTH16_VERIFIER: ArtifactName = { name: "RollupGroth16VerifierLean", source: "contracts/zk/RollupGroth16VerifierLean.sol" };
+const ROLLUP_ROOT_PROOF_VERIFIER: ArtifactName = { name: "RollupRootProofVerifier", source: "contracts/multiprover/RollupRootProofVerifier.sol" };
 const MEMBERSHIP_PUBLIC_SIGNALS = 4n;
 /** How far the node's block time may be from this machine's: well inside the devnet's evidence-age limit (1 h). */
 const MAX_CLOCK_SKEW_SECONDS = 600;
@@ -46,9 +50,10 @@ const MAX_CLOCK_SKEW_SECONDS = 600;
 /**
  * The devnet's system on a separate Ethereum node: deployed through deploy/deployTeezk.ts (the production deploy
  * path: core, TeeQuorumRoots, the deployer renouncing governance to the timelock) plus the membership
- * PrivateProofVerifier and the roots' ZK verifier, with every later step over JSON-RPC. Time moves with
- * evm_increaseTime + evm_mine where the node offers them (anvil); elsewhere governance waits out the timelock
- * delay in real time and `increaseTime` fails with CHAIN_METHOD_UNSUPPORTED. `close` leaves the node running.
+ * PrivateProofVerifier and the roots' ZK leg (the rollup circuit's verifier behind RollupRootProofVerifier), with
+ * every later step over JSON-RPC. Time moves with evm_increaseTime + evm_mine where the node offers them (anvil);
+ * elsewhere governance waits out the timelock delay in real time and `increaseTime` fails with
+ * CHAIN_METHOD_UNSUPPORTED. `close` leaves the node running.
  */
 export async function deployDevnetToNode(parameters: DeployDevnetToNodeParameters): Promise<DeployDevnetToNodeReturnType> {
   if (parameters.committee.length === 0) throw new TeezkError("CONFIG_INVALID", "A devnet needs at least one committee node");
@@ -57,7 +62,8 @@ export async function deployDevnetToNode(parameters: DeployDevnetToNodeParameter
   const deployer = await connectDeployer({ rpcUrl: parameters.rpcUrl, privateKey: parameters.privateKey });
   const clients = { publicClient: deployer.publicClient, walletClient: deployer.walletClient };
   await assertClockNearOurs(clients.publicClient, parameters.now ?? new Date());
-  const rootProofVerifier = await deployer.deploy(ROOT_PROOF_VERIFIER, []);
+  const rollupGroth16Verifier = await deployer.deploy(ROLLUP_GROTH16_VERIFIER, []);
+  const rootProofVerifier = await deployer.deploy(ROLLUP_ROOT_PROOF_VERIFIER, [rollupGroth16Verifier, parameters.programId, parameters.rollupGenesisRoot ?? emptyRollupRoot()]);
   const core = await deployTeezk({
     rpcUrl: parameters.rpcUrl,
     privateKey: parameters.privateKey,

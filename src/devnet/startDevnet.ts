@@ -1,10 +1,12 @@
 import { encodeFunctionData, keccak256, toHex, type Address, type Hex } from "viem";
 import { DEPLOYMENT_DEFAULTS } from "../../deploy/coreWiring.js";
 import { MembershipPrivateProofModule } from "../../ignition/modules/MembershipPrivateProof.js";
+import { RollupRootProofVerifierModule } from "../../ignition/modules/RollupRootProofVerifier.js";
 import { TeeQuorumRootsModule } from "../../ignition/modules/TeeQuorumRoots.js";
 import { TeezkModule } from "../../ignition/modules/Teezk.js";
 import { enclaveRegistryAbi, executeTimelockCalls, ROLE_IDS, scheduleTimelockCalls, type TeezkClients, type TimelockCall } from "../chain/index.js";
 import { TeezkError } from "../errors/index.js";
+import { emptyRollupRoot } from "./emptyRollupRoot.js";
 import type { Devnet, DevnetAddresses, GovernReturnType, HardhatConnection } from "./types.js";
 
 export const ENCLAVE_REMOVER_ROLE = ROLE_IDS.ENCLAVE_REMOVER_ROLE;
@@ -25,6 +27,16 @@ export type StartDevnetParameters = {
   escapeDelay?: bigint;
   /** Distinct vendors a root needs (TDX and SGX are both Intel); default 2. */
   minVendors?: bigint;
+  /**
+   * The rollup's state root before epoch 1: the roots contract's ZK leg is RollupRootProofVerifier over it.
+   * Default: the rollup with no accounts (emptyRollupRoot).
+   */
+  rollupGenesisRoot?: Hex;
+  /**
+   * Deploys some other ZK root verifier instead (a test's double: test/chain/support/system.ts); the devnet
+   * itself only ever deploys the rollup's.
+   */
+  deployRootProofVerifier?: (connection: HardhatConnection) => Promise<Address>;
 };
 export type StartDevnetReturnType = Devnet & { connection: HardhatConnection };
 export type StartDevnetErrorType = TeezkError;
@@ -35,8 +47,8 @@ export type StartDevnetErrorType = TeezkError;
  * PrivateProofVerifier; then, through the timelock, makes the roots contract an enclave remover so a conflict
  * removes its signers. The deployer is the timelock's only proposer and holds no governor role afterwards.
  *
- * The roots contract's ZK leg is the RootProofVerifierTestDouble (test/solidity/doubles): no root circuit or
- * SP1 proof can be produced here, so the escape hatch is exercised with the double's well-known valid proof.
+ * The roots contract's ZK leg is the rollup's (RollupRootProofVerifier over the generated rollup verifier), for
+ * the state `rollupGenesisRoot` starts; a test may deploy another with `deployRootProofVerifier`.
  * Needs compiled artifacts (`npx hardhat compile`) and the hardhat devDependency: a devnet is a development
  * tool, never a deployment (deploy/deploy.ts is).
  */
@@ -65,13 +77,13 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<St
       },
     },
   });
-  const rootProofVerifier = await viem.deployContract("RootProofVerifierTestDouble");
+  const rootProofVerifier = await deployRootProofVerifier(connection, parameters);
   const { roots } = await ignition.deploy(TeeQuorumRootsModule, {
     parameters: {
       TeeQuorumRoots: {
         governor: addressOf(core.timelock),
         enclaveRegistry: addressOf(core.enclaveRegistry),
-        rootProofVerifier: addressOf(rootProofVerifier),
+        rootProofVerifier,
         programId: parameters.programId,
         minVendors: parameters.minVendors ?? DEPLOYMENT_DEFAULTS.minVendors,
         escapeDelay,
@@ -89,7 +101,7 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<St
     receiptVerifier: addressOf(core.receiptVerifier),
     batchReceipts: addressOf(core.batchReceipts),
     multiProverRoots: addressOf(roots),
-    rootProofVerifier: addressOf(rootProofVerifier),
+    rootProofVerifier,
     privateProofVerifier: addressOf(privateProof.privateProofVerifier),
     membershipGroth16Verifier: addressOf(privateProof.membershipGroth16Verifier),
   };
@@ -128,4 +140,13 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<St
       await connection.close();
     },
   };
+}
+
+async function deployRootProofVerifier(connection: HardhatConnection, parameters: StartDevnetParameters): Promise<Address> {
+  if (parameters.deployRootProofVerifier) return parameters.deployRootProofVerifier(connection);
+  const genesisRoot = parameters.rollupGenesisRoot ?? emptyRollupRoot();
+  const { rootProofVerifier } = await connection.ignition.deploy(RollupRootProofVerifierModule, {
+    parameters: { RollupRootProofVerifier: { programId: parameters.programId, genesisRoot } },
+  });
+  return (rootProofVerifier as unknown as { address: Address }).address;
 }

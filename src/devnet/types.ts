@@ -6,7 +6,7 @@ export type HardhatConnection = Awaited<ReturnType<Awaited<typeof import("hardha
 
 /** Every contract a devnet deploys. */
 export type DevnetAddresses = Required<TeezkAddresses> & {
-  /** The ZK root verifier MultiProverRoots calls; on a devnet the RootProofVerifierTestDouble (see startDevnet). */
+  /** The ZK root verifier MultiProverRoots calls: RollupRootProofVerifier (see startDevnet). */
   rootProofVerifier: Address;
   /** PrivateProofVerifier for the membership circuit (ignition/modules/MembershipPrivateProof.ts). */
   privateProofVerifier: Address;

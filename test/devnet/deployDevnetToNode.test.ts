@@ -60,12 +60,13 @@ describe("deployDevnetToNode on a node without development methods (anvil mining
     await anvil?.stop();
   });
 
-  it("deploys through deployTeezk with interval mining: 21 transactions with sequential nonces, each awaited in its own block", async () => {
+  it("deploys through deployTeezk with interval mining: 22 transactions with sequential nonces, each awaited in its own block", async () => {
     const { publicClient } = devnet.clients;
     const sent = await publicClient.getTransactionCount({ address: devnet.clients.walletClient.account.address });
-    // Ten contracts (the roots' ZK test double, deployTeezk's seven, the two membership contracts) and eleven wiring calls.
-    expect(sent).toBe(21);
-    expect((await publicClient.getBlockNumber({ cacheTime: 0 })) - devnet.startBlock).toBeGreaterThanOrEqual(21n);
+    // Eleven contracts (the rollup's Groth16 verifier and RollupRootProofVerifier, deployTeezk's seven, the two
+    // membership contracts) and eleven wiring calls.
+    expect(sent).toBe(22);
+    expect((await publicClient.getBlockNumber({ cacheTime: 0 })) - devnet.startBlock).toBeGreaterThanOrEqual(22n);
     for (const [name, address] of Object.entries(devnet.addresses)) expect((await publicClient.getCode({ address }))?.length ?? 0, name).toBeGreaterThan(2);
   });
 

@@ -62,6 +62,8 @@ export async function deployTeezkSystem(parameters: DeployTeezkSystemParameters 
   const devnet = await startDevnet({
     committee: nodeAccounts.map((a) => a.address),
     programId: PROGRAM_ID,
+    // The chain tests drive the roots contract's ZK leg with the double's well-known proofs (zkProofFor).
+    deployRootProofVerifier: async (connection) => (await connection.viem.deployContract("RootProofVerifierTestDouble")).address,
     ...(parameters.committeeThreshold ? { committeeThreshold: parameters.committeeThreshold } : {}),
     ...(parameters.initialDate ? { initialDate: parameters.initialDate } : {}),
   });
