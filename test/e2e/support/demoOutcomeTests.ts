@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { isAddressEqual, keccak256, type Address, type Hex } from "viem";
+import { isAddressEqual, keccak256, parseAbi, type Address, type Hex } from "viem";
 import { expect, it } from "vitest";
 import { enclaveRegistryAbi, multiProverRootsAbi, verifyPrivateProof, verifyReceipt } from "../../../src/chain/index.js";
 import type { DemoContext, RunDemoFlowReturnType } from "../../../src/demo/runDemoFlow.js";
@@ -8,6 +8,9 @@ import { DEMO_ROLLUP_BALANCES, DEMO_ROLLUP_BATCHES } from "../../../src/demo/dem
 import { proofDigest, type Groth16Calldata } from "../../../src/prover/index.js";
 import { applyRollupBatch, createRollupState, rootToHex } from "../../../src/rollup/index.js";
 import { signReceipt, type Receipt } from "../../../src/receipts/index.js";
+
+/** RollupRootProofVerifier's getters: a RootProofVerifierTestDouble has neither, so reading them tells the two apart. */
+const rollupRootProofVerifierGetters = parseAbi(["function genesisRoot() view returns (bytes32)", "function groth16Verifier() view returns (address)"]);
 
 /** The decoded custom error of a refused chain call, or "accepted". */
 async function refusal(call: Promise<unknown>): Promise<string> {
@@ -135,6 +138,13 @@ export function demoOutcomeTests({ run, expectedSteps, delegations }: DemoOutcom
     }
     expect(await roots("disputedRoots", [1n]), "the ZK proof settled epoch 1's dispute").toEqual([`0x${"00".repeat(32)}`, `0x${"00".repeat(32)}`]);
     expect(await roots("halted")).toBe(false);
+    // The ZK leg that settled them is the rollup circuit's, from the demo rollup's opening state (no double).
+    const zkLeg = (await roots("rootProofVerifier")) as Address;
+    expect(isAddressEqual(zkLeg, context.devnet.addresses.rootProofVerifier)).toBe(true);
+    const rollupVerifier = (functionName: "genesisRoot" | "groth16Verifier") =>
+      publicClient.readContract({ address: zkLeg, abi: rollupRootProofVerifierGetters, functionName });
+    expect(await rollupVerifier("genesisRoot")).toBe(rootToHex(createRollupState({ balances: DEMO_ROLLUP_BALANCES }).root));
+    expect((await publicClient.getCode({ address: await rollupVerifier("groth16Verifier") }))?.length ?? 0).toBeGreaterThan(2);
     const removed = (address: Address) =>
       publicClient.readContract({ address: context.devnet.addresses.enclaveRegistry, abi: enclaveRegistryAbi, functionName: "isRemoved", args: [address] });
     expect(await removed(context.rollupSigners.sevsnp.address)).toBe(true);
