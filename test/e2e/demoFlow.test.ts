@@ -12,7 +12,8 @@ describe("npm run demo: the main job end to end (loopback HTTP nodes, in-process
     const archivePath = join(mkdtempSync(join(tmpdir(), "teezk-e2e-")), "archive.sqlite");
     const result = await runDemoFlow({ archivePath, keepOpen: true });
     run = demoRunOf(result);
-  });
+    // Above the 5-minute hook default: the roots steps make three real rollup proofs (2^16 Groth16 each).
+  }, 15 * 60_000);
   afterAll(async () => {
     await run?.context.close();
   });

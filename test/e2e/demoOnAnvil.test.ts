@@ -55,7 +55,8 @@ describe("npm run demo -- --rpc-url: the main job on a separate node (anvil from
     steps.splice(steps.indexOf(privateProofStep) + 1, 0, cliDelegateSubmitStep(anvil.rpcUrl, witnessFile, (result) => (submitted = result)));
     const result = await runDemoFlow({ archivePath: join(dir, "archive.sqlite"), keepOpen: true, node: { rpcUrl: anvil.rpcUrl, privateKey: ANVIL_DEV_KEY }, steps });
     run = demoRunOf(result);
-  });
+    // Above the 5-minute hook default: the roots steps make three real rollup proofs (2^16 Groth16 each).
+  }, 15 * 60_000);
   // Runs even when beforeAll failed: the node never outlives the suite.
   afterAll(async () => {
     delete process.env[KEY_ENV];
