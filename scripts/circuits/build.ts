@@ -1,7 +1,8 @@
 // Builds the Groth16 circuits: `npx tsx scripts/circuits/build.ts [--scaling[=64,256,1024]] [--only=NAME] [--force] [--record] [--verbose]`.
 // --record re-pins a scaling member's artifact hashes in circuits/scaling/manifest.json after an intended change.
-// Default: the membership circuit only (rollup with --only=rollup until its keys are committed). The SHA-256 scaling members need ptau 2^16..2^20 and minutes of CPU
-// each, so they are built only on demand and stay out of git (circuits/build/scaling/).
+// Default: membership and rollup, whose keys are committed (a current zkey skips the ceremony). The SHA-256 scaling
+// members need ptau 2^16..2^20 and minutes of CPU each, so they are built only on demand and stay out of git
+// (circuits/build/scaling/).
 import * as snarkjs from "snarkjs";
 import { isTeezkError } from "../../src/errors/index.js";
 import { createLogger } from "./ceremony.js";
@@ -39,7 +40,6 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const selected = circuitDefinitions.filter((d) => {
     if (args.only !== undefined) return d.name === args.only;
-    if (d.onlyWhenNamed) return false;
     if (!d.scaling) return true;
     return args.scaling.some((size) => d.name === `sha256_${size}`);
   });

@@ -1,24 +1,9 @@
-import { existsSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { keccak256, toHex, type Hex } from "viem";
-import { isTeezkError } from "../../src/errors/index.js";
-import { createGroth16Prover, resolveCircuitArtifacts } from "../../src/prover/index.js";
+import { createGroth16Prover } from "../../src/prover/index.js";
 import { applyRollupBatch, createRollupState, proveRollupBatch, rootToHex, type RollupTransfer } from "../../src/rollup/index.js";
 import { connectWithVerifier } from "./buildVerifierArtifact.js";
 
-// The rollup's keys need a 2^16 phase 1 and are not committed yet (circuits/README.md, "rollup"): like the
-// scaling members, this suite runs once they are built and is skipped, saying how to build them, until then.
-function isBuilt(): boolean {
-  try {
-    resolveCircuitArtifacts({ circuit: "rollup" });
-  } catch (error) {
-    if (isTeezkError(error, "CIRCUIT_NOT_BUILT")) return false;
-    throw error;
-  }
-  return existsSync("contracts/zk/RollupGroth16VerifierLean.sol");
-}
-
-const built = isBuilt();
 const programId = keccak256(toHex("teezk rollup verifier test program"));
 const genesis = createRollupState({ balances: [1000n, 500n, 250n, 0n] });
 const batch: RollupTransfer[] = [
@@ -28,38 +13,36 @@ const batch: RollupTransfer[] = [
   { from: 3, to: 0, amount: 5n, nonce: 0 },
 ];
 
-describe.skipIf(!built)(
-  built ? "RollupRootProofVerifier over the generated rollup verifiers, real proofs" : "rollup verifier: skipped, keys not built (npx tsx scripts/circuits/build.ts --only=rollup)",
-  () => {
-    const prover = createGroth16Prover({ timeoutMs: 30 * 60_000 });
-    afterAll(() => prover.close());
+// The committed keys (circuits/build/rollup): this suite always runs, like membership's.
+describe("RollupRootProofVerifier over the generated rollup verifiers, real proofs", () => {
+  const prover = createGroth16Prover({ timeoutMs: 30 * 60_000 });
+  afterAll(() => prover.close());
 
-    it(
-      "accepts epoch 1's proof from the genesis; refuses it for another root, another epoch, or over another genesis (snarkjs and lean verifiers)",
-      async () => {
-        const connection = await connectWithVerifier([
-          "contracts/zk/RollupGroth16Verifier.sol",
-          "contracts/zk/RollupGroth16VerifierLean.sol",
-          "contracts/multiprover/RollupRootProofVerifier.sol",
-        ]);
-        const epoch1 = applyRollupBatch({ state: genesis, batch, epoch: 1n });
-        const proved = await proveRollupBatch({ prover, applied: epoch1 });
-        expect(proved.publicSignals).toEqual([epoch1.newRoot, genesis.root, 1n].map(String));
-        // The same transition proven for epoch 2: a valid proof of another statement.
-        const asEpoch2 = await proveRollupBatch({ prover, applied: { ...epoch1, witnessInput: { ...epoch1.witnessInput, epoch: 2n } } });
-        const root = rootToHex(epoch1.newRoot);
-        for (const name of ["RollupGroth16Verifier", "RollupGroth16VerifierLean"]) {
-          const groth16 = await connection.viem.deployContract(name);
-          const adapter = await connection.viem.deployContract("RollupRootProofVerifier", [groth16.address, programId, rootToHex(genesis.root)]);
-          const otherGenesis = await connection.viem.deployContract("RollupRootProofVerifier", [groth16.address, programId, rootToHex(genesis.root + 1n)]);
-          const verify = (contract: typeof adapter, epoch: bigint, claimed: Hex, proof: Hex) => contract.read.verifyRootProof!([programId, epoch, claimed, proof]);
-          expect(await verify(adapter, 1n, root, proved.zkProof), name).toBe(true);
-          expect(await verify(adapter, 1n, rootToHex(epoch1.newRoot + 1n), proved.zkProof), name).toBe(false);
-          expect(await verify(adapter, 1n, root, asEpoch2.zkProof), name).toBe(false);
-          expect(await verify(otherGenesis, 1n, root, proved.zkProof), name).toBe(false);
-        }
-      },
-      30 * 60_000,
-    );
-  },
-);
+  it(
+    "accepts epoch 1's proof from the genesis; refuses it for another root, another epoch, or over another genesis (snarkjs and lean verifiers)",
+    async () => {
+      const connection = await connectWithVerifier([
+        "contracts/zk/RollupGroth16Verifier.sol",
+        "contracts/zk/RollupGroth16VerifierLean.sol",
+        "contracts/multiprover/RollupRootProofVerifier.sol",
+      ]);
+      const epoch1 = applyRollupBatch({ state: genesis, batch, epoch: 1n });
+      const proved = await proveRollupBatch({ prover, applied: epoch1 });
+      expect(proved.publicSignals).toEqual([epoch1.newRoot, genesis.root, 1n].map(String));
+      // The same transition proven for epoch 2: a valid proof of another statement.
+      const asEpoch2 = await proveRollupBatch({ prover, applied: { ...epoch1, witnessInput: { ...epoch1.witnessInput, epoch: 2n } } });
+      const root = rootToHex(epoch1.newRoot);
+      for (const name of ["RollupGroth16Verifier", "RollupGroth16VerifierLean"]) {
+        const groth16 = await connection.viem.deployContract(name);
+        const adapter = await connection.viem.deployContract("RollupRootProofVerifier", [groth16.address, programId, rootToHex(genesis.root)]);
+        const otherGenesis = await connection.viem.deployContract("RollupRootProofVerifier", [groth16.address, programId, rootToHex(genesis.root + 1n)]);
+        const verify = (contract: typeof adapter, epoch: bigint, claimed: Hex, proof: Hex) => contract.read.verifyRootProof!([programId, epoch, claimed, proof]);
+        expect(await verify(adapter, 1n, root, proved.zkProof), name).toBe(true);
+        expect(await verify(adapter, 1n, rootToHex(epoch1.newRoot + 1n), proved.zkProof), name).toBe(false);
+        expect(await verify(adapter, 1n, root, asEpoch2.zkProof), name).toBe(false);
+        expect(await verify(otherGenesis, 1n, root, proved.zkProof), name).toBe(false);
+      }
+    },
+    30 * 60_000,
+  );
+});
