@@ -41,7 +41,8 @@ describe("teezk console in headless chromium over the demo's devnet", () => {
     browser = await launchBrowser();
     wallet = await installTestWallet(browser.context, { provider: setup.provider, chainId: setup.demo.devnet.chainId, key: DEV_KEYS.proposer });
     page = await browser.context.newPage();
-  });
+    // The demo under the console now makes three real rollup proofs (2^16 Groth16, ~35 s each on a loaded 2-core box).
+  }, 900_000);
 
   afterAll(async () => {
     await browser?.close();
