@@ -1,4 +1,6 @@
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import type { X509Certificate } from "node:crypto";
 import { join } from "node:path";
 import { keccak256, toHex, type Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +10,10 @@ import { computeBinding } from "../../src/claims/index.js";
 import { collateralPush } from "../../src/cli/commands/collateral/collateralPush.js";
 import { registryRegisterDcap } from "../../src/cli/commands/registry/registryRegisterDcap.js";
 import { addDcapRoute, writeCollateralFolder } from "../../src/devnet/index.js";
-import { getDevRoots, simulateDcapQuote, simulateEvidence } from "../../src/tee/simulated/index.js";
+import { getDevRoots, simulateDcapCollateral, simulateDcapQuote, simulateEvidence } from "../../src/tee/simulated/index.js";
+import { issueDevCrl } from "../../src/tee/simulated/issueDevCrl.js";
+import { pcsDataFromSimulated, pcsHandler } from "../collateral/support/vendorStandIns.js";
+import { startStandIn, type StandIn } from "../collateral/support/standIn.js";
 import { allowClaims, deployTeezkSystem, PROGRAM_ID, testAccount, type TeezkSystem } from "../chain/support/system.js";
 import { rejection } from "../support/rejection.js";
 import { deploymentOf, tempDir } from "./support/chainCli.js";
@@ -55,5 +60,54 @@ describe("teezk collateral push / registry register --route dcap", () => {
     const out = await registryRegisterDcap({ ...base, enclave: enclave.address });
     expect(out.text).toMatch(/through the on-chain DCAP route/);
     expect(out.json.route).toBe("dcap");
+  }, 120_000);
+
+  /** A PCS for the simulated platform serving collateral issued at `issuedAt`, its PCK CRL revoking the dev PCK leaf or not. */
+  async function pcsFor(issuedAt: Date, revokePck: boolean): Promise<StandIn> {
+    const collateral = simulateDcapCollateral({ kind: "tdx", devRoots, now: issuedAt });
+    const revoking = revokePck ? issueDevCrl({ issuer: devRoots.intel.pckCa, now: issuedAt, revoked: [devRoots.intel.pckLeaf.certificate as X509Certificate] }) : undefined;
+    const standIn = await startStandIn(pcsHandler(pcsDataFromSimulated(collateral, devRoots, revoking)));
+    closers.push(standIn.close);
+    return standIn;
+  }
+  const closers: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    await Promise.all(closers.splice(0).map((close) => close()));
+  });
+
+  it("collateral push without a folder fetches the quote's collateral from the PCS (verified with the quote first) and sends what the store lacks", async () => {
+    const now = await system.chainNow();
+    const pcs = await pcsFor(new Date(now.getTime() + 2 * 3_600_000), false);
+    const quoteFile = join(dir, "push-fetch-quote.bin");
+    writeFileSync(quoteFile, simulateDcapQuote({ kind: "tdx", binding: `0x${"44".repeat(32)}`, devRoots }));
+    const deployment = { ...deploymentOf(system), dcapCollateralStore: route.store };
+    const cacheDir = mkdtempSync(join(tmpdir(), "teezk-push-cache-"));
+    const pushed = await collateralPush({ ...system.clients, deployment, quoteFile, fetchOptions: { pcsUrl: pcs.url, cacheDir }, now: new Date(now.getTime() + 3 * 3_600_000) });
+    expect((pushed.json.sent as unknown[]).length).toBeGreaterThan(0);
+    expect(pushed.json.from).toMatch(/fetched for the quote/);
+    expect(pushed.json.quoteRefused).toBeUndefined();
+    expect(readdirSync(cacheDir).length).toBeGreaterThan(0);
+    // Offline, the same cache serves the same set: nothing left to send.
+    const again = await collateralPush({ ...system.clients, deployment, quoteFile, fetchOptions: { offline: true, cacheDir }, now: new Date(now.getTime() + 3 * 3_600_000) });
+    expect(again.json.sent).toEqual([]);
+    // Offline with an empty cache, or with neither a folder nor a quote: refused before any transaction.
+    const empty = mkdtempSync(join(tmpdir(), "teezk-push-cache-"));
+    expect((await rejection(collateralPush({ ...system.clients, deployment, quoteFile, fetchOptions: { offline: true, cacheDir: empty } }))).code).toBe("COLLATERAL_UNAVAILABLE_OFFLINE");
+    expect((await rejection(collateralPush({ ...system.clients, deployment }))).code).toBe("CONFIG_INVALID");
+  }, 120_000);
+
+  it("a PCS whose PCK CRL revokes the platform: the revoking CRL still reaches the store, and the on-chain DCAP route then refuses the quote", async () => {
+    const now = await system.chainNow();
+    const pcs = await pcsFor(new Date(now.getTime() + 4 * 3_600_000), true);
+    const { challenge } = await issueChallenge({ ...system.clients, enclaveRegistry: system.addresses.enclaveRegistry, programId: PROGRAM_ID });
+    const quoteFile = join(dir, "revoked-quote.hex");
+    writeFileSync(quoteFile, toHex(simulateDcapQuote({ kind: "tdx", binding: computeBinding({ enclaveAddress: enclave.address, hpkePublicKey, nonce: challenge }), devRoots })));
+    const deployment = { ...deploymentOf(system), dcapCollateralStore: route.store, dcapVerifier: route.verifier };
+    const cacheDir = mkdtempSync(join(tmpdir(), "teezk-push-cache-"));
+    const pushed = await collateralPush({ ...system.clients, deployment, quoteFile, fetchOptions: { pcsUrl: pcs.url, cacheDir }, now: new Date(now.getTime() + 5 * 3_600_000) });
+    expect(pushed.json.quoteRefused).toBe("CERT_REVOKED");
+    expect(pushed.json.sent as { name: string }[]).toEqual(expect.arrayContaining([expect.objectContaining({ name: expect.stringMatching(/PCK CRL|pck crl|crl/i) })]));
+    const register = registryRegisterDcap({ ...system.clients, deployment, programId: PROGRAM_ID, hpkeKeyHash: keccak256(hpkePublicKey), nonce: challenge, quoteFile, enclave: enclave.address });
+    expect((await rejection(register)).message).toMatch(/CertificateRevoked/);
   }, 120_000);
 });

@@ -1,7 +1,7 @@
 import { Option, type Command } from "commander";
 import type { CliIo } from "../../io.js";
 import type { CollateralFetchOptions } from "./collateralCommand.js";
-import { addCollateralServiceOptions } from "./collateralServiceOptions.js";
+import { addCollateralServiceOptions, addPcsFetchOptions } from "./collateralServiceOptions.js";
 import { chainCommandDeclarers } from "../../support/chainCommand.js";
 
 /** Adds `teezk collateral fetch` and `teezk collateral push` (to the on-chain DCAP store) to the program. */
@@ -9,11 +9,16 @@ export function registerCollateralCommand(program: Command, io: CliIo, setExitCo
   const collateral = program.command("collateral").description("Collateral from the vendors' services (Intel PCS/PCCS, AMD KDS, NVIDIA RIM service), cached; pushed to the on-chain DCAP store");
   const { send } = chainCommandDeclarers(io, setExitCode);
   send(
-    collateral
-      .command("push")
-      .description("Send a DCAP collateral folder to the on-chain DcapCollateralStore: only what it lacks or holds older (each upload checked on-chain against the pinned root)")
-      .requiredOption("--collateral <dir>", "collateral folder (Intel PCS files or dcap-qvl JSON), e.g. from `teezk collateral fetch`")
-      .option("--quote <file>", "a quote of the platform: its PCK chain names the PCK CA to store"),
+    addPcsFetchOptions(
+      collateral
+        .command("push")
+        .description(
+          "Send DCAP collateral to the on-chain DcapCollateralStore: only what it lacks or holds older (each upload checked on-chain against the pinned root). " +
+            "Without --collateral, the quote's collateral is fetched from Intel PCS / a PCCS (or the cache) and the quote verified with it first",
+        )
+        .option("--collateral <dir>", "collateral folder (Intel PCS files or dcap-qvl JSON), e.g. from `teezk collateral fetch`")
+        .option("--quote <file>", "a quote of the platform: its PCK chain names the PCK CA to store; its collateral is fetched when --collateral is not given"),
+    ),
     "collateral push",
     ["dcapCollateralStore"],
     async () => (await import("./collateralPush.js")).collateralPushBody,
