@@ -6,13 +6,40 @@ import {
   type Groth16Proof,
 } from "../../src/prover/index.js";
 import { connectWithVerifier } from "../circuits/buildVerifierArtifact.js";
-import { verifyProofArguments } from "../circuits/verifyProofArguments.js";
+import { groth16ProofArguments } from "../circuits/verifyProofArguments.js";
 import { membershipRandomWitness } from "./membershipRandomWitness.js";
+import { rollupRandomBatch } from "./rollupRandomBatch.js";
 
-type Connection = Awaited<ReturnType<typeof connectWithVerifier>>;
 export type Proved = { proof: Groth16Proof; publicSignals: string[] };
 type Groth16Prover = ReturnType<typeof createGroth16Prover>;
+export type DifferentialEngines = { snarkjs: Groth16Prover; native: Groth16Prover };
 export type DifferentialVerifier = { name: string; verify: (proved: Proved) => Promise<boolean> };
+
+/** A committed circuit under differential test: how to draw its seeded witnesses and which verifiers it has. */
+export type DifferentialCircuit = {
+  circuit: string;
+  /** What one seed is, for bench anchors ("seeded random membership witnesses"). */
+  witnesses: string;
+  /** The generated on-chain verifiers (contracts/zk), each deployed on the in-process chain. */
+  onChain: readonly { file: string; contract: string }[];
+  /** The witness input for a seed, and when known without the circuit, the public signals it must give. */
+  witness: (seed: number) => { witnessInput: Record<string, unknown>; publicSignals?: readonly string[] };
+};
+
+export const membershipDifferential: DifferentialCircuit = {
+  circuit: "membership",
+  witnesses: "seeded random membership witnesses",
+  onChain: [{ file: "contracts/zk/MembershipGroth16Verifier.sol", contract: "MembershipGroth16Verifier" }],
+  witness: (seed) => ({ witnessInput: membershipRandomWitness(seed) }),
+};
+
+/** Both generated rollup verifiers: RollupRootProofVerifier is deployed over the lean one (src/devnet, Ignition). */
+export const rollupDifferential: DifferentialCircuit = {
+  circuit: "rollup",
+  witnesses: "seeded random rollup batches (2–8 accounts in random slots of the depth-16 tree, 4 valid transfers from the state machine)",
+  onChain: ["RollupGroth16Verifier", "RollupGroth16VerifierLean"].map((contract) => ({ file: `contracts/zk/${contract}.sol`, contract })),
+  witness: rollupRandomBatch,
+};
 
 /** Ways an attacker bends a valid proof: each must be refused by every verifier. */
 export function tamperings({ proof, publicSignals }: Proved): [string, Proved][] {
@@ -28,47 +55,47 @@ export function tamperings({ proof, publicSignals }: Proved): [string, Proved][]
   ];
 }
 
-/** snarkjs, the native verifier and the generated on-chain verifier (deployed on the in-process chain). */
-export async function differentialVerifiers(snarkjs: Groth16Prover, native: Groth16Prover): Promise<DifferentialVerifier[]> {
-  const connection = await connectWithVerifier();
-  const contract: Awaited<ReturnType<Connection["viem"]["deployContract"]>> = await connection.viem.deployContract("MembershipGroth16Verifier");
+/** snarkjs, the native verifier and each of the circuit's generated on-chain verifiers. */
+export async function differentialVerifiers(target: DifferentialCircuit, engines: DifferentialEngines): Promise<DifferentialVerifier[]> {
+  const connection = await connectWithVerifier(target.onChain.map(({ file }) => file));
+  const onChain: DifferentialVerifier[] = [];
+  for (const { contract: name } of target.onChain) {
+    const contract = await connection.viem.deployContract(name);
+    onChain.push({
+      name: target.onChain.length === 1 ? "on-chain" : `on-chain ${name}`,
+      verify: async (p) => {
+        const calldata = formatGroth16Calldata(p.proof, p.publicSignals);
+        return (await contract.read.verifyProof!([...groth16ProofArguments(calldata), calldata.pubSignals])) as boolean;
+      },
+    });
+  }
+  const { circuit } = target;
   return [
-    { name: "snarkjs", verify: (p) => snarkjs.verify({ circuit: "membership", ...p }) },
-    { name: "native", verify: (p) => native.verify({ circuit: "membership", ...p }) },
-    {
-      name: "on-chain",
-      verify: async (p) => (await contract.read.verifyProof(verifyProofArguments(formatGroth16Calldata(p.proof, p.publicSignals)))) as boolean,
-    },
+    { name: "snarkjs", verify: (p) => engines.snarkjs.verify({ circuit, ...p }) },
+    { name: "native", verify: (p) => engines.native.verify({ circuit, ...p }) },
+    ...onChain,
   ];
 }
 
+export type DifferentialProofs = { by: "snarkjs" | "native"; proved: Proved }[];
 export type DifferentialOutcome = {
-  proofs: { by: "snarkjs" | "native"; proved: Proved }[];
+  proofs: DifferentialProofs;
   /** Every disagreement, described; empty when both engines' proofs verify everywhere and every tampering fails. */
   disagreements: string[];
   checks: number;
 };
 
 /**
- * One seed's witness proved by both engines; each proof checked by every verifier, and each of its tamperings
- * refused by every verifier. Public signals must match between engines.
+ * Each proof checked by every verifier, and each of its tamperings refused by every verifier: the disagreements
+ * (a valid proof refused, a tampered one accepted) and how many verifier calls that took.
  */
-export async function differentialWitness(
+export async function checkDifferentialProofs(
   seed: number,
-  engines: { snarkjs: Groth16Prover; native: Groth16Prover },
+  proofs: DifferentialProofs,
   verifiers: readonly DifferentialVerifier[],
-): Promise<DifferentialOutcome> {
-  const witnessInput = membershipRandomWitness(seed);
+): Promise<Omit<DifferentialOutcome, "proofs">> {
   const disagreements: string[] = [];
-  const proofs: DifferentialOutcome["proofs"] = [];
   let checks = 0;
-  for (const by of ["snarkjs", "native"] as const) {
-    const { proof, publicSignals } = await engines[by].prove({ circuit: "membership", witnessInput });
-    proofs.push({ by, proved: { proof, publicSignals } });
-  }
-  if (JSON.stringify(proofs[0]!.proved.publicSignals) !== JSON.stringify(proofs[1]!.proved.publicSignals)) {
-    disagreements.push(`seed ${seed}: public signals differ between engines`);
-  }
   for (const { by, proved } of proofs) {
     const cases: [string, Proved, boolean][] = [["valid", proved, true], ...tamperings(proved).map(([how, p]): [string, Proved, boolean] => [how, p, false])];
     for (const [how, candidate, expected] of cases) {
@@ -79,5 +106,33 @@ export async function differentialWitness(
       }
     }
   }
-  return { proofs, disagreements, checks };
+  return { disagreements, checks };
+}
+
+/**
+ * One seed's witness proved by both engines, then checkDifferentialProofs. The engines' public signals must match
+ * each other and, where the circuit's target knows them (the rollup's roots from the state machine), that too.
+ */
+export async function differentialWitness(
+  target: DifferentialCircuit,
+  seed: number,
+  engines: DifferentialEngines,
+  verifiers: readonly DifferentialVerifier[],
+): Promise<DifferentialOutcome> {
+  const { witnessInput, publicSignals: expected } = target.witness(seed);
+  const proofs: DifferentialProofs = [];
+  for (const by of ["snarkjs", "native"] as const) {
+    const { proof, publicSignals } = await engines[by].prove({ circuit: target.circuit, witnessInput });
+    proofs.push({ by, proved: { proof, publicSignals } });
+  }
+  const signals = proofs.map(({ proved }) => JSON.stringify(proved.publicSignals));
+  const mismatches: string[] = [];
+  if (signals[0] !== signals[1]) mismatches.push(`seed ${seed}: public signals differ between engines`);
+  if (expected !== undefined) {
+    for (const [i, { by }] of proofs.entries()) {
+      if (signals[i] !== JSON.stringify(expected)) mismatches.push(`seed ${seed}: ${by}'s public signals are not the expected ${JSON.stringify(expected)}`);
+    }
+  }
+  const checked = await checkDifferentialProofs(seed, proofs, verifiers);
+  return { proofs, disagreements: [...mismatches, ...checked.disagreements], checks: checked.checks };
 }

@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import { bn254ScalarField, membershipTreeDepth } from "../../src/prover/index.js";
+import { seededDraw } from "./seededDraw.js";
 
 /**
  * The membership circuit's witness input for seed `seed`: every field drawn from SHA-256 of (seed, name), so a
@@ -7,7 +7,8 @@ import { bn254ScalarField, membershipTreeDepth } from "../../src/prover/index.js
  * seed takes the same path through the prover: nothing here can make a test flaky.
  */
 export function membershipRandomWitness(seed: number): Record<string, unknown> {
-  const field = (name: string) => BigInt(`0x${createHash("sha256").update(`teezk/differential/${seed}/${name}`).digest("hex")}`) % bn254ScalarField;
+  const draw = seededDraw(`teezk/differential/${seed}`);
+  const field = (name: string) => draw(name) % bn254ScalarField;
   const depth = Array.from({ length: membershipTreeDepth }, (_, level) => level);
   return {
     identityNullifier: field("identityNullifier"),
