@@ -43,10 +43,10 @@ export function describeGroth16Differential(target: DifferentialCircuit, witness
     it("every proof by either engine verifies with snarkjs, native and on-chain; every tampering is refused by all of them", () => {
       expect(verifiers.map((v) => v.name).slice(0, 2)).toEqual(["snarkjs", "native"]);
       expect(verifiers.length).toBe(2 + target.onChain.length);
+      expect(outcomes.flatMap((o) => o.disagreements)).toEqual([]);
       // 2 proofs × (1 valid + the tamperings) × the verifiers, per witness.
       const perWitness = 2 * (1 + signalCount() + proofTamperings) * verifiers.length;
       expect(outcomes.map((o) => o.checks)).toEqual(Array(witnesses).fill(perWitness));
-      expect(outcomes.flatMap((o) => o.disagreements)).toEqual([]);
     });
 
     it("proves with fresh randomness: the native proof is not snarkjs' proof replayed", () => {
