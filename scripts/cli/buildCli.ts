@@ -31,6 +31,8 @@ const external = ["snarkjs"];
 
 /** A file a module opens beside itself: `new URL("./schema.sql", import.meta.url)`. Copied next to the chunks. */
 const siblingFile = /new URL\(\s*["']\.\/([\w.-]+)["']\s*,\s*import\.meta\.url\s*\)/g;
+/** A copied plain-JavaScript file's own relative import (`from "./nativeGroth16Process.mjs"`): copied beside it too. */
+const siblingImport = /\bfrom\s*["']\.\/([\w.-]+\.mjs)["']/g;
 
 export type CliBuildInfo = {
   /** Date.now() before the sources were read: a source modified later makes the build stale. */
@@ -161,14 +163,19 @@ function esmEntryFile(specifier: string): string {
 /** Copies the files compiled modules open beside themselves; refuses two of them with one name. */
 function copySiblingFiles(inputs: readonly string[], outDir: string): string[] {
   const byName = new Map<string, string>();
-  for (const input of inputs) {
+  // Copied .mjs files join the scan (their imports are not compiled, so what they import must sit beside them).
+  const queue = [...inputs];
+  for (let index = 0; index < queue.length; index++) {
+    const input = queue[index]!;
     const text = readFileSync(join(repoRoot, input), "utf8");
-    for (const match of text.matchAll(siblingFile)) {
+    const copiedScript = index >= inputs.length;
+    for (const match of text.matchAll(copiedScript ? siblingImport : siblingFile)) {
       const name = match[1]!;
       const source = relative(repoRoot, join(repoRoot, dirname(input), name)).split(sep).join("/");
       const other = byName.get(name);
       if (other !== undefined && other !== source) throw new Error(`buildCli: ${other} and ${source} would both be dist/cli/${name}`);
       if (!existsSync(join(repoRoot, source))) throw new Error(`buildCli: ${input} opens ${name}, which does not exist beside it`);
+      if (!byName.has(name) && source.endsWith(".mjs")) queue.push(source);
       byName.set(name, source);
     }
   }

@@ -1,4 +1,5 @@
 import { TeezkError } from "../errors/index.js";
+import { createNativeGroth16Verifier } from "./createNativeGroth16Verifier.js";
 import { createProverProcessChannel, type ProverProcessReply } from "./createProverProcessChannel.js";
 import { resolveGroth16Engine, type Groth16Engine } from "./resolveGroth16Engine.js";
 import { normalizeWitnessInput } from "./normalizeWitnessInput.js";
@@ -32,7 +33,8 @@ export type CreateGroth16ProverErrorType = TeezkError;
  * The Groth16 backend, over snarkjs or the native prover (`engine`). Witness calculation and proving run in one prover process (forked on first
  * use and kept, so later proofs are warm: curve tables and wasm compiled). Requests are serialized, so each
  * proof's timings belong to it alone. A worker thread would be the lighter choice, but snarkjs' thread pool
- * (ffjavascript over `web-worker`) cannot run inside one; see groth16ProverProcess.mjs.
+ * (ffjavascript over `web-worker`) cannot run inside one; see groth16ProverProcess.mjs. Native verification skips
+ * that process: the caller's process sends it to teezk-groth16 directly (createNativeGroth16Verifier).
  *
  * @example
  * const prover = createGroth16Prover();
@@ -41,8 +43,11 @@ export type CreateGroth16ProverErrorType = TeezkError;
  * await prover.close();
  */
 export function createGroth16Prover(parameters: CreateGroth16ProverParameters = {}): CreateGroth16ProverReturnType {
-  const channel = createProverProcessChannel({ timeoutMs: parameters.timeoutMs ?? 10 * 60_000 });
+  const timeoutMs = parameters.timeoutMs ?? 10 * 60_000;
+  const channel = createProverProcessChannel({ timeoutMs });
   const { engine, nativeBinaryPath } = resolveGroth16Engine(parameters);
+  // Native verification needs no witness calculator: the caller's process talks to teezk-groth16 itself.
+  const nativeVerifier = nativeBinaryPath ? createNativeGroth16Verifier({ binaryPath: nativeBinaryPath, timeoutMs }) : undefined;
   const engineName = engine === "native" ? "the native prover (teezk-groth16)" : "snarkjs";
   return {
     backend: "groth16",
@@ -64,7 +69,8 @@ export function createGroth16Prover(parameters: CreateGroth16ProverParameters = 
     async verify({ circuit, proof, publicSignals }: VerifyParameters<Groth16Proof>): Promise<boolean> {
       const artifacts = resolveCircuitArtifacts({ circuit, buildDir: parameters.buildDir });
       const parsed = parseGroth16Proof(proof, publicSignals);
-      return channel.request({ type: "verify", verificationKeyPath: artifacts.verificationKeyPath, nativeBinaryPath, ...parsed }, (reply) => {
+      if (nativeVerifier) return nativeVerifier.verify({ verificationKeyPath: artifacts.verificationKeyPath, ...parsed });
+      return channel.request({ type: "verify", verificationKeyPath: artifacts.verificationKeyPath, ...parsed }, (reply) => {
         if (reply.type === "error") {
           throw new TeezkError("PROVER_FAILED", `${engineName} could not verify against circuit "${artifacts.name}"`, {
             details: reply.message.slice(0, 2000),
@@ -74,7 +80,9 @@ export function createGroth16Prover(parameters: CreateGroth16ProverParameters = 
       });
     },
 
-    close: () => channel.close(),
+    close: async () => {
+      await Promise.all([channel.close(), nativeVerifier?.close()]);
+    },
   };
 }
 

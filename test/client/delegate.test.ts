@@ -9,9 +9,11 @@ import { checkProveResponse, delegateProof, type DelegateProgress, type Delegate
 import { createGroth16Prover, formatGroth16Calldata, normalizeWitnessInput, proofDigest, type Groth16Proof } from "../../src/prover/index.js";
 import { recoverReceiptSigner, signReceipt } from "../../src/receipts/index.js";
 import { serveApp } from "../../src/services/http/index.js";
+import { publicSignalsDigest } from "../../src/protocol/index.js";
 import { circuitProgramId } from "../../src/services/prover/index.js";
 import { openArchive, type Archive } from "../../src/store/index.js";
 import { membershipFixture } from "../prover/membershipFixture.js";
+import { ensureNativeGroth16Binary } from "../prover/nativeGroth16Binary.js";
 import { createProxyApp, devReferenceValues, rejection, startTestProver, testReceiptDomain, type TestProver } from "../services/proverSupport.js";
 
 const fixture = membershipFixture();
@@ -150,7 +152,8 @@ describe("delegateProof: a private membership proof delegated to an attested (si
     expect((await rejection(delegate(await serve(tampering.app)))).code).toBe("PROOF_DIGEST_MISMATCH");
   });
 
-  it("checks every part of an answer: each alteration of the recorded answer is refused with its own code", async () => {
+  // Each alteration of the recorded answer is refused with its own code, whichever engine verifies the proof.
+  const refusesEveryAlteration = async (verifier: Pick<typeof prover, "verify">) => {
     expect(happy).toBeDefined();
     const { result, response } = happy;
     const witness = new Uint8Array(Buffer.from(JSON.stringify(normalizeWitnessInput(fixture.witnessInput))));
@@ -163,7 +166,7 @@ describe("delegateProof: a private membership proof delegated to an attested (si
       receiptDomain: testReceiptDomain,
       notBefore: new Date(Number(result.receipt.issuedAt) * 1000),
       now: new Date(Number(result.receipt.issuedAt) * 1000),
-      verifier: prover,
+      verifier,
     };
     const check = (changes: Record<string, unknown>, overrides: Partial<typeof base> & { expectedPublicSignals?: bigint[] } = {}) =>
       checkProveResponse({ ...base, ...overrides, response: { ...structuredClone(response), ...changes } });
@@ -200,5 +203,30 @@ describe("delegateProof: a private membership proof delegated to an attested (si
       ),
     );
     expect(error.code).toBe("PROOF_INVALID");
+
+    // A valid proof presented for other public signals, the receipt honestly committing to those signals: the
+    // pairing check alone refuses it (no expectedPublicSignals given).
+    const otherSignals = signals.map((s, i) => (i === 0 ? String(BigInt(s) + 1n) : s));
+    const otherReceipt = { ...result.receipt, proofDigest: proofDigest(formatGroth16Calldata(proof, otherSignals)), outputDigest: publicSignalsDigest(otherSignals.map(BigInt)) };
+    const otherSignature = await signReceipt({ account: stranger, receipt: otherReceipt, domain: testReceiptDomain });
+    const forOtherSignals = await rejection(
+      check(
+        { publicSignals: otherSignals, receipt: { ...otherReceipt, issuedAt: otherReceipt.issuedAt.toString() }, signature: otherSignature, enclaveAddress: stranger.address },
+        { enclaveAddress: stranger.address as Hex },
+      ),
+    );
+    expect(forOtherSignals.code).toBe("PROOF_INVALID");
+  };
+
+  it("checks every part of an answer: each alteration of the recorded answer is refused with its own code", () => refusesEveryAlteration(prover));
+
+  it("refuses the same alterations when the native engine verifies in the client's own process", async () => {
+    const native = createGroth16Prover({ engine: "native", nativeBinary: ensureNativeGroth16Binary() });
+    try {
+      expect(native.engine).toBe("native");
+      await refusesEveryAlteration(native);
+    } finally {
+      await native.close();
+    }
   });
 });
