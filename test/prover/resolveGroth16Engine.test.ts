@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createGroth16Prover, resolveGroth16Engine, type Groth16Engine } from "../../src/prover/index.js";
+import { createGroth16Prover, resolveGroth16Engine, type Groth16Engine, type Groth16Proof } from "../../src/prover/index.js";
 import { codeOf, rejection } from "../support/rejection.js";
 import { membershipFixture } from "./membershipFixture.js";
 
@@ -39,6 +39,25 @@ describe("resolveGroth16Engine", () => {
       expect(error.message).toContain("native prover");
     } finally {
       await prover.close();
+    }
+  });
+
+  it("fails a verification with PROVER_FAILED, not a hang, when the native binary dies or never answers, and again on the next request", async () => {
+    // Well-formed values (the checks before the engine pass); the engine never gets to the pairing.
+    const proof: Groth16Proof = { pi_a: ["1", "2", "1"], pi_b: [["1", "2"], ["3", "4"], ["1", "0"]], pi_c: ["1", "2", "1"], protocol: "groth16", curve: "bn128" };
+    const request = { circuit: "membership", proof, publicSignals: ["1", "2", "3", "4"] };
+    const dead = createGroth16Prover({ engine: "native", nativeBinary: "/bin/false" });
+    // /bin/sh reads each request line as a command and prints nothing on stdout: a verifier that never answers.
+    const silent = createGroth16Prover({ engine: "native", nativeBinary: "/bin/sh", timeoutMs: 300 });
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const died = await rejection(dead.verify(request));
+        expect(died.code).toBe("PROVER_FAILED");
+        expect(died.message).toContain("native Groth16 verifier");
+        expect((await rejection(silent.verify(request))).code).toBe("PROVER_FAILED");
+      }
+    } finally {
+      await Promise.all([dead.close(), silent.close()]);
     }
   });
 });
