@@ -13,7 +13,7 @@ import { openArchive } from "../src/store/index.js";
 import type { BenchRow, BenchSuite } from "./types.js";
 
 /** Timed rounds after one untimed warm-up round; each round is one raw proof and one delegation. */
-const ROUNDS = Number(process.env.TEEZK_BENCH_DELEGATE_ROUNDS ?? "21");
+const ROUNDS = Number(process.env.TEEZK_BENCH_DELEGATE_ROUNDS ?? "41");
 const receiptDomain = { chainId: 31337, verifyingContract: "0x00000000000000000000000000000000000f00d1" as Hex };
 
 /** Quantile by linear interpolation between the nearest ranks. */
@@ -45,7 +45,8 @@ function membership() {
  * delegated runs alternate (and swap order every round), so background load hits both alike; the first of each
  * is discarded. Rows: the p50 difference (the issue's definition), the ratio, and the overhead measured inside
  * each delegation (its wall time minus the node's own proving time of that same request), which background load
- * on proving does not blur; then each step's p50.
+ * on proving does not blur; the p50 of each round's pair difference (raw and delegated run back to back); then
+ * each step's p50, and the client's Groth16 check on the same proofs by its native verifier and by snarkjs.
  */
 export const delegateBench: BenchSuite = {
   name: "delegate",
@@ -56,6 +57,8 @@ export const delegateBench: BenchSuite = {
     // Native proving and checking (issue 18); snarkjs, announced, when teezk-groth16 is not built.
     const prover = createGroth16Prover({ engine: "native" });
     const verifier = createGroth16Prover({ engine: "native" });
+    // The check the native verifier replaces, timed on the same proofs.
+    const snarkjsVerifier = createGroth16Prover({ engine: "snarkjs" });
     const archive = openArchive(join(dir, "archive.sqlite"));
     const devRoots = getDevRoots();
     const node = await createProverNode({ evidenceSource: createSimulatedEvidenceSource({ vendor: "tdx", devRoots }), receiptDomain, prover, archive });
@@ -85,7 +88,9 @@ export const delegateBench: BenchSuite = {
       // Warm-up: the prover's circuit load, the verifier's verification key, the node's and client's caches.
       await raw();
       await delegate();
-      await verifier.verify({ circuit: "membership", ...(await prover.prove({ circuit: "membership", witnessInput })) });
+      const warmProof = await prover.prove({ circuit: "membership", witnessInput });
+      await verifier.verify({ circuit: "membership", ...warmProof });
+      await snarkjsVerifier.verify({ circuit: "membership", ...warmProof });
 
       const rawMs: number[] = [];
       const runs: DelegateProofReturnType[] = [];
@@ -105,11 +110,23 @@ export const delegateBench: BenchSuite = {
         }
       }
 
+      const verifyMs = { native: [] as number[], snarkjs: [] as number[] };
+      for (const [i, r] of runs.entries()) {
+        const order = i % 2 === 0 ? (["native", "snarkjs"] as const) : (["snarkjs", "native"] as const);
+        for (const engine of order) {
+          const started = performance.now();
+          const valid = await (engine === "native" ? verifier : snarkjsVerifier).verify({ circuit: "membership", proof: r.proof, publicSignals: r.publicSignals });
+          verifyMs[engine].push(performance.now() - started);
+          if (!valid) throw new TeezkError("PROOF_INVALID", `the ${engine} verifier refused a delegated proof the client had accepted`);
+        }
+      }
+
       const e2e = runs.map((r) => r.timings.totalMs);
       const inNodeProve = runs.map((r) => r.proverTimings!.proveMs);
       const e2eP50 = p50(e2e);
       const rawP50 = p50(rawMs);
       const direct = runs.map((r) => r.timings.totalMs - r.proverTimings!.proveMs);
+      const paired = runs.map((r, i) => r.timings.totalMs - rawMs[i]!);
       const setting = `simulated TDX node on loopback with an archive, membership circuit, ${prover.engine} prover and client verifier, ${ROUNDS} warm rounds alternating raw/delegated, 2-core box, 1-min load ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}`;
       const step = (name: string, values: number[], anchor: string): BenchRow => ({ name: `delegate.step.${name}.p50`, value: round(p50(values)), unit: "ms", anchor });
       return [
@@ -128,6 +145,12 @@ export const delegateBench: BenchSuite = {
           anchor: `p50 over delegations of (E2E − the node's own prover.prove time of that request, p50 ${round(p50(inNodeProve))}): everything but proving, unblurred by load on the prover; p25–p75 ${round(quantile(direct, 0.25))}–${round(quantile(direct, 0.75))}`,
           target: "≤ 50",
         },
+        {
+          name: "delegate.overhead.paired",
+          value: round(p50(paired)),
+          unit: "ms",
+          anchor: `p50 over rounds of (E2E − the raw prove run back to back with it, order swapped every round): the same difference with load shared within each pair; p25–p75 ${round(quantile(paired, 0.25))}–${round(quantile(paired, 0.75))}`,
+        },
         step("attest", runs.map((r) => r.timings.attest), "client: GET /v1/attestation (node: nonce, a simulated TDX quote signed per request, its cached collateral, JSON)"),
         step("verify", runs.map((r) => r.timings.verify), "client: DCAP verification of the quote with the served collateral, binding, appraisal"),
         step("seal", runs.map((r) => r.timings.seal), "client: HPKE seal of the witness"),
@@ -135,13 +158,26 @@ export const delegateBench: BenchSuite = {
         step("node_open", runs.map((r) => r.proverTimings!.openMs), "node: body read, HPKE open, nonce, witness parse"),
         step("node_sign", runs.map((r) => r.proverTimings!.signMs), "node: calldata, digests, EIP-712 receipt signature"),
         step("node_archive", runs.map((r) => r.proverTimings!.archiveMs), "node: proof + receipt written to the archive in one transaction (one fsync) before answering"),
-        step("check", runs.map((r) => r.timings.check), `client: Groth16 verification (${verifier.engine}) on its warm verifier process, overlapped with the receipt checks and signer recovery`),
+        step("check", runs.map((r) => r.timings.check), `client: Groth16 verification (${verifier.engine}, its warm process spawned by the client itself) overlapped with the receipt checks and signer recovery`),
+        {
+          name: "delegate.verify.client.p50",
+          value: round(p50(verifyMs.native)),
+          unit: "ms",
+          anchor: `the client's proof check alone (verifier.verify, ${verifier.engine}), on each of the ${ROUNDS} delegated proofs, alternated with snarkjs; p95 ${round(quantile(verifyMs.native, 0.95))}`,
+        },
+        {
+          name: "delegate.verify.snarkjs.p50",
+          value: round(p50(verifyMs.snarkjs)),
+          unit: "ms",
+          anchor: `the same proofs verified by snarkjs on its warm prover process (the client's check before issue 18); p95 ${round(quantile(verifyMs.snarkjs, 0.95))}`,
+        },
       ];
     } finally {
       await served.close();
       await node.close();
       await prover.close();
       await verifier.close();
+      await snarkjsVerifier.close();
       archive.close();
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,5 +1,6 @@
-import { recoverTypedDataAddress, type Address, type Hex } from "viem";
+import { hashTypedData, type Address, type Hex } from "viem";
 import { TeezkError } from "../errors/index.js";
+import { recoverDigestSigner } from "../util/recoverDigestSigner.js";
 import { parseContractDomain, parseReceipt } from "./parseReceipt.js";
 import { receiptTypes, receiptVerifierDomain } from "./typedData.js";
 import type { ContractDomain, Receipt } from "./types.js";
@@ -15,13 +16,8 @@ export type RecoverReceiptSignerErrorType = TeezkError;
 export async function recoverReceiptSigner({ receipt, signature, domain }: RecoverReceiptSignerParameters): Promise<RecoverReceiptSignerReturnType> {
   const parsed = parseReceipt(receipt);
   try {
-    return await recoverTypedDataAddress({
-      domain: receiptVerifierDomain(parseContractDomain(domain)),
-      types: receiptTypes,
-      primaryType: "Receipt",
-      message: parsed,
-      signature,
-    });
+    const hash = hashTypedData({ domain: receiptVerifierDomain(parseContractDomain(domain)), types: receiptTypes, primaryType: "Receipt", message: parsed });
+    return recoverDigestSigner({ hash, signature });
   } catch (cause) {
     throw new TeezkError("SIGNATURE_INVALID", "The receipt signature does not recover to an address", { cause });
   }
