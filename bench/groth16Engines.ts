@@ -64,7 +64,7 @@ export async function compareGroth16Engines(circuit: string, witnessInput: Recor
         name: `verify.groth16.${circuit}.native.p50`,
         value: round(p50(verifyMs.native)),
         unit: "ms",
-        anchor: `vs snarkjs ${round(p50(verifyMs.snarkjs))} ms on the same ${all.length} proofs (both engines' proofs, alternated), each through its warm prover process; ${load}`,
+        anchor: `vs snarkjs ${round(p50(verifyMs.snarkjs))} ms on the same ${all.length} proofs (both engines' proofs, alternated), native from this process to its warm teezk-groth16, snarkjs through its warm prover process; ${load}`,
         target: "faster than snarkjs (issue 18 item 3)",
       },
     ];
