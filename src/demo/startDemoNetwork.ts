@@ -17,6 +17,7 @@ import type { Archive } from "../store/index.js";
 import type { DevRoots } from "../tee/simulated/index.js";
 import type { PinnedRoot } from "../util/x509.js";
 import type { StepRecorder } from "./createStepRecorder.js";
+import { createDemoRollupProofs } from "./demoRollup.js";
 import { deployDemoChain, type DemoNode } from "./deployDemoChain.js";
 import { createDemoRegister, registerDemoProvers, registerRollupSigners } from "./registerDemoEnclaves.js";
 import { startDemoProvers, type DemoProver, type DemoVendor } from "./startDemoProvers.js";
@@ -53,6 +54,11 @@ export type DemoNetwork = {
   trustedRoots: PinnedRoot[];
   /** The prover process every node proves with, and the client verifies with. */
   groth16: Prover<Groth16Proof>;
+  /**
+   * The demo rollup's ZK leg: the real Groth16 proof of epoch e's transition, made once per run and shared by every
+   * roots step (createDemoRollupProofs), so a second roots contract costs no second proof of the same epoch.
+   */
+  rollupProofs: (epoch: bigint, root: Hex) => Promise<Hex>;
   registered: Record<DemoVendor, RegisterThroughCommitteeReturnType>;
   /** In-process enclaves of the three vendors that sign rollup roots and receipt batches (no node serves that). */
   rollupSigners: Record<DemoVendor, SimulatedEnclave>;
@@ -110,7 +116,8 @@ export async function startDemoNetwork({ recorder, archive, workDir, devRoots, c
   const register = createDemoRegister(devnet, verifiers);
   const registered = await registerDemoProvers(recorder, provers, register, verifiers.length);
   const rollupSigners = await registerRollupSigners(recorder, { vendors: DEMO_VENDORS, register, devRoots, collateralDir });
-  return { devnet, verifiers, provers, allowed, referenceValues, trustedRoots, groth16, registered, rollupSigners, register };
+  const rollupProofs = createDemoRollupProofs(groth16);
+  return { devnet, verifiers, provers, allowed, referenceValues, trustedRoots, groth16, rollupProofs, registered, rollupSigners, register };
 }
 
 /** What governance and the nodes allow: each simulated vendor's default measurement, anchored at its dev root. */

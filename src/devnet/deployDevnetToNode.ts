@@ -1,8 +1,17 @@
-import { keccak256, toHex, type Address, type Hex } from "viem";
+import { encodeFunctionData, keccak256, toHex, type Address, type Hex } from "viem";
 import { DEPLOYMENT_DEFAULTS } from "../../deploy/coreWiring.js";
 import { connectDeployer, type ArtifactName } from "../../deploy/connectDeployer.js";
 import { deployTeezk } from "../../deploy/deployTeezk.js";
-import { advanceChainTime, chainCallError, executeTimelockCalls, scheduleTimelockCalls, type TeezkClients, type TimelockCall } from "../chain/index.js";
+import {
+  advanceChainTime,
+  chainCallError,
+  enclaveRegistryAbi,
+  executeTimelockCalls,
+  ROLE_IDS,
+  scheduleTimelockCalls,
+  type TeezkClients,
+  type TimelockCall,
+} from "../chain/index.js";
 import { TeezkError } from "../errors/index.js";
 import { devAccount } from "./devAccount.js";
 import { emptyRollupRoot } from "./emptyRollupRoot.js";
@@ -43,6 +52,8 @@ const PRIVATE_PROOF_VERIFIER: ArtifactName = { name: "PrivateProofVerifier", sou
 /** The roots' ZK leg, as on the in-process devnet (ignition/modules/RollupRootProofVerifier.ts): the rollup circuit's. */
 const ROLLUP_GROTH16_VERIFIER: ArtifactName = { name: "RollupGroth16VerifierLean", source: "contracts/zk/RollupGroth16VerifierLean.sol" };
 const ROLLUP_ROOT_PROOF_VERIFIER: ArtifactName = { name: "RollupRootProofVerifier", source: "contracts/multiprover/RollupRootProofVerifier.sol" };
+/** The roots contract that needs the TEE quorum AND a ZK proof, beside deployTeezk's TeeQuorumRoots (as startDevnet). */
+const TEE_AND_ZK_QUORUM_ROOTS: ArtifactName = { name: "TeeAndZkQuorumRoots", source: "contracts/multiprover/TeeAndZkQuorumRoots.sol" };
 const MEMBERSHIP_PUBLIC_SIGNALS = 4n;
 /** How far the node's block time may be from this machine's: well inside the devnet's evidence-age limit (1 h). */
 const MAX_CLOCK_SKEW_SECONDS = 600;
@@ -50,8 +61,9 @@ const MAX_CLOCK_SKEW_SECONDS = 600;
 /**
  * The devnet's system on a separate Ethereum node: deployed through deploy/deployTeezk.ts (the production deploy
  * path: core, TeeQuorumRoots, the deployer renouncing governance to the timelock) plus the membership
- * PrivateProofVerifier and the roots' ZK leg (the rollup circuit's verifier behind RollupRootProofVerifier), with
- * every later step over JSON-RPC. Time moves with evm_increaseTime + evm_mine where the node offers them (anvil);
+ * PrivateProofVerifier, the roots' ZK leg (the rollup circuit's verifier behind RollupRootProofVerifier) and a
+ * TeeAndZkQuorumRoots with its own RollupRootProofVerifier over the same Groth16 verifier, made an enclave remover
+ * by a timelock proposal (the deployer no longer governs by then), with every later step over JSON-RPC. Time moves with evm_increaseTime + evm_mine where the node offers them (anvil);
  * elsewhere governance waits out the timelock delay in real time and `increaseTime` fails with
  * CHAIN_METHOD_UNSUPPORTED. `close` leaves the node running.
  */
@@ -78,6 +90,15 @@ export async function deployDevnetToNode(parameters: DeployDevnetToNodeParameter
   });
   const membershipGroth16Verifier = await deployer.deploy(MEMBERSHIP_GROTH16_VERIFIER, []);
   const privateProofVerifier = await deployer.deploy(PRIVATE_PROOF_VERIFIER, [core.receiptVerifier, membershipGroth16Verifier, MEMBERSHIP_PUBLIC_SIGNALS, parameters.programId]);
+  const teeAndZkRootProofVerifier = await deployer.deploy(ROLLUP_ROOT_PROOF_VERIFIER, [rollupGroth16Verifier, parameters.programId, parameters.rollupGenesisRoot ?? emptyRollupRoot()]);
+  const teeAndZkRoots = await deployer.deploy(TEE_AND_ZK_QUORUM_ROOTS, [
+    core.timelock,
+    core.enclaveRegistry,
+    teeAndZkRootProofVerifier,
+    parameters.programId,
+    parameters.minVendors ?? DEPLOYMENT_DEFAULTS.minVendors,
+    escapeDelay,
+  ]);
   const addresses: DevnetAddresses = {
     timelock: core.timelock,
     measurementRegistry: core.measurementRegistry,
@@ -87,6 +108,8 @@ export async function deployDevnetToNode(parameters: DeployDevnetToNodeParameter
     batchReceipts: core.batchReceipts,
     multiProverRoots: core.multiProverRoots!,
     rootProofVerifier,
+    teeAndZkRoots,
+    teeAndZkRootProofVerifier,
     privateProofVerifier,
     membershipGroth16Verifier,
   };
@@ -101,6 +124,13 @@ export async function deployDevnetToNode(parameters: DeployDevnetToNodeParameter
     const executed = await executeTimelockCalls({ ...clients, timelock: addresses.timelock, operation: scheduled.operation });
     return { scheduleHash: scheduled.hash, executeHash: executed.hash, gasUsed: scheduled.gasUsed + executed.gasUsed };
   };
+  await govern([
+    {
+      target: addresses.enclaveRegistry,
+      value: 0n,
+      data: encodeFunctionData({ abi: enclaveRegistryAbi, functionName: "grantRole", args: [ROLE_IDS.ENCLAVE_REMOVER_ROLE, teeAndZkRoots] }),
+    },
+  ]);
   return {
     clients,
     addresses,

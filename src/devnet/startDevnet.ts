@@ -2,6 +2,8 @@ import { encodeFunctionData, keccak256, toHex, type Address, type Hex } from "vi
 import { DEPLOYMENT_DEFAULTS } from "../../deploy/coreWiring.js";
 import { MembershipPrivateProofModule } from "../../ignition/modules/MembershipPrivateProof.js";
 import { RollupRootProofVerifierModule } from "../../ignition/modules/RollupRootProofVerifier.js";
+import { RollupRootProofVerifierOnlyModule } from "../../ignition/modules/RollupRootProofVerifierOnly.js";
+import { TeeAndZkQuorumRootsModule } from "../../ignition/modules/TeeAndZkQuorumRoots.js";
 import { TeeQuorumRootsModule } from "../../ignition/modules/TeeQuorumRoots.js";
 import { TeezkModule } from "../../ignition/modules/Teezk.js";
 import { enclaveRegistryAbi, executeTimelockCalls, ROLE_IDS, scheduleTimelockCalls, type TeezkClients, type TimelockCall } from "../chain/index.js";
@@ -33,8 +35,8 @@ export type StartDevnetParameters = {
    */
   rollupGenesisRoot?: Hex;
   /**
-   * Deploys some other ZK root verifier instead (a test's double: test/chain/support/system.ts); the devnet
-   * itself only ever deploys the rollup's.
+   * Deploys some other ZK root verifier instead, once per roots contract (a test's double:
+   * test/chain/support/system.ts); the devnet itself only ever deploys the rollup's.
    */
   deployRootProofVerifier?: (connection: HardhatConnection) => Promise<Address>;
 };
@@ -43,12 +45,13 @@ export type StartDevnetErrorType = TeezkError;
 
 /**
  * Starts an in-process Hardhat chain (EDR) and deploys teezk with the production Ignition modules: the core
- * (timelock governor, registries, committee path, receipts), TeeQuorumRoots and the membership
- * PrivateProofVerifier; then, through the timelock, makes the roots contract an enclave remover so a conflict
- * removes its signers. The deployer is the timelock's only proposer and holds no governor role afterwards.
+ * (timelock governor, registries, committee path, receipts), the two MultiProverRoots types (TeeQuorumRoots, and
+ * TeeAndZkQuorumRoots, where every root also needs a ZK proof) and the membership PrivateProofVerifier; then,
+ * through the timelock, makes both roots contracts enclave removers so a conflict removes its signers. The
+ * deployer is the timelock's only proposer and holds no governor role afterwards.
  *
- * The roots contract's ZK leg is the rollup's (RollupRootProofVerifier over the generated rollup verifier), for
- * the state `rollupGenesisRoot` starts; a test may deploy another with `deployRootProofVerifier`.
+ * Each roots contract's ZK leg is the rollup's (its own RollupRootProofVerifier over the one generated rollup
+ * verifier), for the state `rollupGenesisRoot` starts; a test may deploy others with `deployRootProofVerifier`.
  * Needs compiled artifacts (`npx hardhat compile`) and the hardhat devDependency: a devnet is a development
  * tool, never a deployment (deploy/deploy.ts is).
  */
@@ -77,19 +80,17 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<St
       },
     },
   });
-  const rootProofVerifier = await deployRootProofVerifier(connection, parameters);
-  const { roots } = await ignition.deploy(TeeQuorumRootsModule, {
-    parameters: {
-      TeeQuorumRoots: {
-        governor: addressOf(core.timelock),
-        enclaveRegistry: addressOf(core.enclaveRegistry),
-        rootProofVerifier,
-        programId: parameters.programId,
-        minVendors: parameters.minVendors ?? DEPLOYMENT_DEFAULTS.minVendors,
-        escapeDelay,
-      },
-    },
+  const zkLegs = await deployRootProofVerifiers(connection, parameters);
+  const rootsParameters = (rootProofVerifier: Address) => ({
+    governor: addressOf(core.timelock),
+    enclaveRegistry: addressOf(core.enclaveRegistry),
+    rootProofVerifier,
+    programId: parameters.programId,
+    minVendors: parameters.minVendors ?? DEPLOYMENT_DEFAULTS.minVendors,
+    escapeDelay,
   });
+  const { roots } = await ignition.deploy(TeeQuorumRootsModule, { parameters: { TeeQuorumRoots: rootsParameters(zkLegs.teeQuorum) } });
+  const teeAndZk = await ignition.deploy(TeeAndZkQuorumRootsModule, { parameters: { TeeAndZkQuorumRoots: rootsParameters(zkLegs.teeAndZk) } });
   const privateProof = await ignition.deploy(MembershipPrivateProofModule, {
     parameters: { MembershipPrivateProof: { receiptVerifier: addressOf(core.receiptVerifier), programId: parameters.programId } },
   });
@@ -101,7 +102,9 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<St
     receiptVerifier: addressOf(core.receiptVerifier),
     batchReceipts: addressOf(core.batchReceipts),
     multiProverRoots: addressOf(roots),
-    rootProofVerifier,
+    rootProofVerifier: zkLegs.teeQuorum,
+    teeAndZkRoots: addressOf(teeAndZk.roots),
+    teeAndZkRootProofVerifier: zkLegs.teeAndZk,
     privateProofVerifier: addressOf(privateProof.privateProofVerifier),
     membershipGroth16Verifier: addressOf(privateProof.membershipGroth16Verifier),
   };
@@ -115,13 +118,13 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<St
     const executed = await executeTimelockCalls({ ...clients, timelock: addresses.timelock, operation: scheduled.operation });
     return { scheduleHash: scheduled.hash, executeHash: executed.hash, gasUsed: scheduled.gasUsed + executed.gasUsed };
   };
-  await govern([
-    {
+  await govern(
+    [addresses.multiProverRoots, addresses.teeAndZkRoots].map((roots) => ({
       target: addresses.enclaveRegistry,
       value: 0n,
-      data: encodeFunctionData({ abi: enclaveRegistryAbi, functionName: "grantRole", args: [ENCLAVE_REMOVER_ROLE, addresses.multiProverRoots] }),
-    },
-  ]);
+      data: encodeFunctionData({ abi: enclaveRegistryAbi, functionName: "grantRole", args: [ENCLAVE_REMOVER_ROLE, roots] }),
+    })),
+  );
   return {
     connection,
     clients,
@@ -142,11 +145,18 @@ export async function startDevnet(parameters: StartDevnetParameters): Promise<St
   };
 }
 
-async function deployRootProofVerifier(connection: HardhatConnection, parameters: StartDevnetParameters): Promise<Address> {
-  if (parameters.deployRootProofVerifier) return parameters.deployRootProofVerifier(connection);
+/** The ZK leg of each roots contract: two RollupRootProofVerifiers over one generated Groth16 verifier (stateless). */
+async function deployRootProofVerifiers(connection: HardhatConnection, parameters: StartDevnetParameters): Promise<{ teeQuorum: Address; teeAndZk: Address }> {
+  if (parameters.deployRootProofVerifier) {
+    return { teeQuorum: await parameters.deployRootProofVerifier(connection), teeAndZk: await parameters.deployRootProofVerifier(connection) };
+  }
   const genesisRoot = parameters.rollupGenesisRoot ?? emptyRollupRoot();
-  const { rootProofVerifier } = await connection.ignition.deploy(RollupRootProofVerifierModule, {
+  const address = (contract: unknown): Address => (contract as { address: Address }).address;
+  const first = await connection.ignition.deploy(RollupRootProofVerifierModule, {
     parameters: { RollupRootProofVerifier: { programId: parameters.programId, genesisRoot } },
   });
-  return (rootProofVerifier as unknown as { address: Address }).address;
+  const second = await connection.ignition.deploy(RollupRootProofVerifierOnlyModule, {
+    parameters: { RollupRootProofVerifierOnly: { groth16Verifier: address(first.groth16Verifier), programId: parameters.programId, genesisRoot } },
+  });
+  return { teeQuorum: address(first.rootProofVerifier), teeAndZk: address(second.rootProofVerifier) };
 }

@@ -6,8 +6,12 @@ export type HardhatConnection = Awaited<ReturnType<Awaited<typeof import("hardha
 
 /** Every contract a devnet deploys. */
 export type DevnetAddresses = Required<TeezkAddresses> & {
-  /** The ZK root verifier MultiProverRoots calls: RollupRootProofVerifier (see startDevnet). */
+  /** The ZK root verifier `multiProverRoots` (TeeQuorumRoots) calls: RollupRootProofVerifier (see startDevnet). */
   rootProofVerifier: Address;
+  /** TeeAndZkQuorumRoots: a root needs live enclaves of `minVendors` vendors AND a verified ZK proof. */
+  teeAndZkRoots: Address;
+  /** Its own RollupRootProofVerifier (same program and genesis, same generated Groth16 verifier). */
+  teeAndZkRootProofVerifier: Address;
   /** PrivateProofVerifier for the membership circuit (ignition/modules/MembershipPrivateProof.ts). */
   privateProofVerifier: Address;
   /** The membership circuit's snarkjs-generated Groth16 verifier. */

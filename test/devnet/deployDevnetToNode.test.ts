@@ -60,13 +60,14 @@ describe("deployDevnetToNode on a node without development methods (anvil mining
     await anvil?.stop();
   });
 
-  it("deploys through deployTeezk with interval mining: 22 transactions with sequential nonces, each awaited in its own block", async () => {
+  it("deploys through deployTeezk with interval mining: 26 transactions with sequential nonces, each awaited in its own block", async () => {
     const { publicClient } = devnet.clients;
     const sent = await publicClient.getTransactionCount({ address: devnet.clients.walletClient.account.address });
-    // Eleven contracts (the rollup's Groth16 verifier and RollupRootProofVerifier, deployTeezk's seven, the two
-    // membership contracts) and eleven wiring calls.
-    expect(sent).toBe(22);
-    expect((await publicClient.getBlockNumber({ cacheTime: 0 })) - devnet.startBlock).toBeGreaterThanOrEqual(22n);
+    // Thirteen contracts (the rollup's Groth16 verifier and RollupRootProofVerifier, deployTeezk's seven, the two
+    // membership contracts, TeeAndZkQuorumRoots and its own RollupRootProofVerifier), eleven wiring calls, and the
+    // timelock proposal (schedule, execute) making TeeAndZkQuorumRoots an enclave remover.
+    expect(sent).toBe(26);
+    expect((await publicClient.getBlockNumber({ cacheTime: 0 })) - devnet.startBlock).toBeGreaterThanOrEqual(26n);
     for (const [name, address] of Object.entries(devnet.addresses)) expect((await publicClient.getCode({ address }))?.length ?? 0, name).toBeGreaterThan(2);
   });
 

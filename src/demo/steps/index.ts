@@ -3,6 +3,7 @@ import { dcapRegisterStep } from "./dcapRouteSteps.js";
 import { delegateStep, expiredEnclaveStep, privateProofStep, tamperedProofStep } from "./delegationSteps.js";
 import { receiptBatchStep } from "./receiptBatchStep.js";
 import { rollupRootSteps } from "./rootSteps.js";
+import { teeAndZkRootStep } from "./teeAndZkRootStep.js";
 
 /**
  * The main job after the network is up (startDemoNetwork), in order; the flow stops at the first failure, since
@@ -13,6 +14,8 @@ export const DEMO_STEPS: readonly DemoFlowStep[] = [
   privateProofStep,
   tamperedProofStep,
   receiptBatchStep,
+  // Before the roots steps: their escape hatch moves the chain past the sequencers' registrations.
+  teeAndZkRootStep,
   rollupRootSteps,
   expiredEnclaveStep,
   dcapRegisterStep,

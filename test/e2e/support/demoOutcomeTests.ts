@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { isAddressEqual, keccak256, parseAbi, type Address, type Hex } from "viem";
+import { isAddressEqual, keccak256, parseAbi, parseEventLogs, type Address, type Hex } from "viem";
 import { expect, it } from "vitest";
 import { enclaveRegistryAbi, multiProverRootsAbi, verifyPrivateProof, verifyReceipt } from "../../../src/chain/index.js";
 import type { DemoContext, RunDemoFlowReturnType } from "../../../src/demo/runDemoFlow.js";
@@ -37,6 +37,7 @@ export const EXPECTED_STEPS = [
   "private-proof",
   "tampered-proof",
   "batch",
+  "tee-and-zk-roots",
   "root-finalized",
   "conflict-halts",
   "zk-while-halted",
@@ -150,6 +151,46 @@ export function demoOutcomeTests({ run, expectedSteps, delegations }: DemoOutcom
     expect(await removed(context.rollupSigners.sevsnp.address)).toBe(true);
     expect(await removed(context.rollupSigners.tdx.address)).toBe(false);
     expect(await removed(context.rollupSigners.nitro.address)).toBe(false);
+  });
+
+  it("TEE + ZK roots: the TeeAndZkQuorumRoots contract finalized epochs 1 and 2, each by TDX + Nitro signatures and the rollup proof in one transaction", async () => {
+    const { result, context } = run();
+    const { publicClient } = context.devnet.clients;
+    const teeAndZk = context.devnet.addresses.teeAndZkRoots;
+    const roots = (functionName: string, args: readonly unknown[] = []) =>
+      publicClient.readContract({ address: teeAndZk, abi: multiProverRootsAbi, functionName: functionName as never, args: args as never });
+    expect(await roots("zkRequired")).toBe(true);
+    expect(await roots("minVendors")).toBe(2n);
+    // Its own ZK leg: the rollup's verifier from the same genesis, over the same generated Groth16 verifier.
+    const zkLeg = (await roots("rootProofVerifier")) as Address;
+    expect(isAddressEqual(zkLeg, context.devnet.addresses.teeAndZkRootProofVerifier)).toBe(true);
+    expect(isAddressEqual(zkLeg, context.devnet.addresses.rootProofVerifier)).toBe(false);
+    const rollupVerifier = (address: Address, functionName: "genesisRoot" | "groth16Verifier") =>
+      publicClient.readContract({ address, abi: rollupRootProofVerifierGetters, functionName });
+    expect(await rollupVerifier(zkLeg, "genesisRoot")).toBe(rootToHex(createRollupState({ balances: DEMO_ROLLUP_BALANCES }).root));
+    expect(await rollupVerifier(zkLeg, "groth16Verifier")).toBe(await rollupVerifier(context.devnet.addresses.rootProofVerifier, "groth16Verifier"));
+    // The roots, recomputed here from the batches; epoch 3 was never submitted to this contract.
+    let state = createRollupState({ balances: DEMO_ROLLUP_BALANCES });
+    const expected: Hex[] = [];
+    for (const [i, batch] of DEMO_ROLLUP_BATCHES.slice(0, 2).entries()) {
+      state = applyRollupBatch({ state, batch, epoch: BigInt(i + 1) }).state;
+      expected.push(rootToHex(state.root));
+      expect(await roots("finalizedRoot", [BigInt(i + 1)]), `epoch ${i + 1}`).toBe(rootToHex(state.root));
+    }
+    expect(await roots("finalizedRoot", [3n])).toBe(`0x${"00".repeat(32)}`);
+    // The archive's transactions of the step are exactly the two finalizations (the refusals sent nothing), and
+    // their receipts say TEE types TDX and Nitro with a verified proof, not through the escape hatch.
+    const step = result.steps.find((s) => s.id === "tee-and-zk-roots")!;
+    const archived = context.archive.list("transactions", { limit: 1000 }).filter((tx) => tx.kind === step.id);
+    expect(archived).toHaveLength(2);
+    const bitmap = (1n << BigInt(context.allowed.tdx.teeType)) | (1n << BigInt(context.allowed.nitro.teeType));
+    const finalized = [];
+    for (const tx of archived) {
+      const receipt = await publicClient.getTransactionReceipt({ hash: tx.txHash as Hex });
+      expect(isAddressEqual(receipt.to!, teeAndZk)).toBe(true);
+      finalized.push(...parseEventLogs({ abi: multiProverRootsAbi, eventName: "RootFinalized", logs: receipt.logs }).map((event) => event.args));
+    }
+    expect(finalized).toEqual(expected.map((root, i) => ({ epoch: BigInt(i + 1), root, teeTypes: bitmap, zkProven: true, escape: false })));
   });
 
   it("a receipt from an expired enclave is rejected on-chain (the registration lapsed while the chain advanced 7 days)", async () => {
