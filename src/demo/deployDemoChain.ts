@@ -28,7 +28,7 @@ export async function deployDemoChain(recorder: StepRecorder, { committee, progr
   const where = node ? `the node at ${new URL(node.rpcUrl).origin} over JSON-RPC (deploy/deployTeezk.ts` : "an in-process chain (Ignition";
   return await recorder.run(
     "deploy",
-    `deploy teezk on ${where}: core + TeeQuorumRoots with the rollup's ZK leg + membership PrivateProofVerifier; timelock governs)`,
+    `deploy teezk on ${where}: core + TeeQuorumRoots and TeeAndZkQuorumRoots, each with the rollup's ZK leg + membership PrivateProofVerifier; timelock governs)`,
     async () => {
       // The roots contract's ZK leg proves transitions from the demo rollup's opening state.
       const rollupGenesisRoot = rootToHex(createRollupState({ balances: DEMO_ROLLUP_BALANCES }).root);

@@ -19,12 +19,13 @@ describe("RollupRootProofVerifier over the generated rollup verifiers, real proo
   afterAll(() => prover.close());
 
   it(
-    "accepts epoch 1's proof from the genesis; refuses it for another root, another epoch, or over another genesis (snarkjs and lean verifiers)",
+    "accepts epoch 1's proof from the genesis; refuses it for another root, another epoch, or over another genesis; past epoch 1 binds the caller's finalized previous root and the epoch (snarkjs and lean verifiers)",
     async () => {
       const connection = await connectWithVerifier([
         "contracts/zk/RollupGroth16Verifier.sol",
         "contracts/zk/RollupGroth16VerifierLean.sol",
         "contracts/multiprover/RollupRootProofVerifier.sol",
+        "test/solidity/doubles/RootsHistoryTestDouble.sol",
       ]);
       const epoch1 = applyRollupBatch({ state: genesis, batch, epoch: 1n });
       const proved = await proveRollupBatch({ prover, applied: epoch1 });
@@ -41,6 +42,19 @@ describe("RollupRootProofVerifier over the generated rollup verifiers, real proo
         expect(await verify(adapter, 1n, rootToHex(epoch1.newRoot + 1n), proved.zkProof), name).toBe(false);
         expect(await verify(adapter, 1n, root, asEpoch2.zkProof), name).toBe(false);
         expect(await verify(otherGenesis, 1n, root, proved.zkProof), name).toBe(false);
+
+        // Past epoch 1 the previous root is the caller's finalized one: the proof must name it AND the epoch.
+        const history = await connection.viem.deployContract("RootsHistoryTestDouble");
+        const verifyAfter = async (finalized1: Hex, claimed: Hex, proof: Hex) => {
+          await history.write.setFinalizedRoot!([1n, finalized1]);
+          return history.read.verifyAsRoots!([adapter.address, programId, 2n, claimed, proof]);
+        };
+        // Epoch 1 finalized on its real root: the transition from the genesis, proven as epoch 2, is a replay.
+        expect(await verifyAfter(root, root, asEpoch2.zkProof), `${name}: genesis as epoch 2's previous root`).toBe(false);
+        // Epoch 1 finalized on the genesis root itself (a history where that transition is next): the statement
+        // [root, genesis, 2] verifies, and the same transition proven for epoch 1 does not.
+        expect(await verifyAfter(rootToHex(genesis.root), root, asEpoch2.zkProof), `${name}: control`).toBe(true);
+        expect(await verifyAfter(rootToHex(genesis.root), root, proved.zkProof), `${name}: epoch 1's proof at epoch 2`).toBe(false);
       }
     },
     30 * 60_000,

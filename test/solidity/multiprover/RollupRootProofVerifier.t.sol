@@ -50,6 +50,19 @@ contract RollupRootProofVerifierTest is RollupRootsBase {
         roots.submitRoot(1, R1, sigs, epoch2Proof);
     }
 
+    /// @dev The right transition from the finalized root, proven under another epoch number: the epoch is a
+    /// public signal of its own, not implied by the previous root.
+    function test_submitRoot_RevertWhen_ProofOfTheNextTransitionNamesAnotherEpoch() public {
+        roots.submitRoot(1, R1, _sigs(1, R1, _idx(0, 2)), groth16.proofOf(R1, GENESIS, 1));
+        bytes[] memory sigs = _sigs(2, R2, _idx(0, 2));
+        bytes memory stampedEpoch1 = groth16.proofOf(R2, R1, 1);
+        vm.expectRevert(abi.encodeWithSelector(IMultiProverRoots.InvalidZkProof.selector, uint64(2), R2));
+        roots.submitRoot(2, R2, sigs, stampedEpoch1);
+        bytes memory stampedEpoch3 = groth16.proofOf(R2, R1, 3);
+        vm.expectRevert(abi.encodeWithSelector(IMultiProverRoots.InvalidZkProof.selector, uint64(2), R2));
+        roots.submitRoot(2, R2, sigs, stampedEpoch3);
+    }
+
     function test_submitRoot_RevertWhen_ProofStartsFromAnotherPreviousRoot() public {
         roots.submitRoot(1, R1, _sigs(1, R1, _idx(0, 2)), groth16.proofOf(R1, GENESIS, 1));
         bytes[] memory sigs = _sigs(2, R2, _idx(0, 2));
