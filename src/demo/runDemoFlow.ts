@@ -46,8 +46,8 @@ export type RunDemoFlowErrorType = TeezkError;
  * Nitro TEEs) on loopback HTTP; every enclave registered through the committee path; a private membership
  * proof delegated over the attested HPKE channel and accepted by PrivateProofVerifier; a batch of receipts with
  * an inclusion check; roots finalized by two vendors and a Groth16 proof together (TeeAndZkQuorumRoots); a root
- * finalized by two vendors; a conflicting root that halts the roots contract; the ZK escape hatch. Each step reports ✓/✗ and its gas; the flow stops at the first failure (later steps build on
- * earlier ones). Everything the nodes decided and every transaction is in the archive afterwards.
+ * finalized by two vendors; a conflicting root that halts the roots contract; the ZK escape hatch. Each step
+ * reports ✓/✗ and its gas; the flow stops at the first failure (later steps build on earlier ones). Everything the nodes decided and every transaction is in the archive afterwards.
  */
 export async function runDemoFlow(parameters: RunDemoFlowParameters): Promise<RunDemoFlowReturnType> {
   const archivePath = parameters.archivePath;
