@@ -7,6 +7,7 @@ import {
   committeeAttestationVerifierAbi,
   enclaveRegistryAbi,
   measurementRegistryAbi,
+  multiProverRootsAbi,
   ROLE_IDS,
   ROUTE_IDS,
   timelockAbi,
@@ -73,6 +74,15 @@ describe("the core wiring list, as deployTeezk and Ignition apply it", () => {
     const [, guardian] = await devnet.connection.viem.getWalletClients();
     expect(CORE_WIRING.length).toBe(4);
     expect(await wiringOf(devnet.clients.publicClient, devnet.addresses, guardian!.account.address)).toEqual(expected(devnet.addresses));
+  });
+
+  it("the devnet's two roots contracts are both enclave removers; only TeeAndZkQuorumRoots requires ZK", async () => {
+    const { publicClient } = devnet.clients;
+    const { enclaveRegistry, multiProverRoots, teeAndZkRoots } = devnet.addresses;
+    for (const [roots, zkRequired] of [[multiProverRoots, false], [teeAndZkRoots, true]] as const) {
+      expect(await publicClient.readContract({ address: enclaveRegistry, abi: enclaveRegistryAbi, functionName: "hasRole", args: [ROLE_IDS.ENCLAVE_REMOVER_ROLE, roots] }), roots).toBe(true);
+      expect(await publicClient.readContract({ address: roots, abi: multiProverRootsAbi, functionName: "zkRequired" }), roots).toBe(zkRequired);
+    }
   });
 
   it("deployTeezk over HTTP ends wired the same way", async () => {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
-import { keccak256, toHex } from "viem";
+import { isAddressEqual, keccak256, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildAllowMeasurementCalls, measurementRegistryAbi, tcbStatusBitmap } from "../../src/chain/index.js";
+import { buildAllowMeasurementCalls, enclaveRegistryAbi, measurementRegistryAbi, multiProverRootsAbi, ROLE_IDS, tcbStatusBitmap } from "../../src/chain/index.js";
 import { deployDevnetToNode, devAccount, type DeployDevnetToNodeReturnType } from "../../src/devnet/index.js";
 import { rejection } from "../support/rejection.js";
 import { ANVIL_DEV_KEY, startAnvil, type Anvil } from "../support/startAnvil.js";
@@ -69,6 +69,16 @@ describe("deployDevnetToNode on a node without development methods (anvil mining
     expect(sent).toBe(26);
     expect((await publicClient.getBlockNumber({ cacheTime: 0 })) - devnet.startBlock).toBeGreaterThanOrEqual(26n);
     for (const [name, address] of Object.entries(devnet.addresses)) expect((await publicClient.getCode({ address }))?.length ?? 0, name).toBeGreaterThan(2);
+  });
+
+  it("adds TeeAndZkQuorumRoots (ZK required) with its own rollup ZK leg, an enclave remover through the timelock", async () => {
+    const { publicClient } = devnet.clients;
+    const { enclaveRegistry, teeAndZkRoots, teeAndZkRootProofVerifier, rootProofVerifier } = devnet.addresses;
+    expect(await publicClient.readContract({ address: teeAndZkRoots, abi: multiProverRootsAbi, functionName: "zkRequired" })).toBe(true);
+    const zkLeg = await publicClient.readContract({ address: teeAndZkRoots, abi: multiProverRootsAbi, functionName: "rootProofVerifier" });
+    expect(isAddressEqual(zkLeg, teeAndZkRootProofVerifier)).toBe(true);
+    expect(isAddressEqual(zkLeg, rootProofVerifier)).toBe(false);
+    expect(await publicClient.readContract({ address: enclaveRegistry, abi: enclaveRegistryAbi, functionName: "hasRole", args: [ROLE_IDS.ENCLAVE_REMOVER_ROLE, teeAndZkRoots] })).toBe(true);
   });
 
   it("governance waits out the timelock delay on the node's own blocks when it cannot move time, then executes", async () => {
