@@ -25,8 +25,7 @@ describe("RollupRootProofVerifier over the generated rollup verifiers, real proo
         "contracts/zk/RollupGroth16Verifier.sol",
         "contracts/zk/RollupGroth16VerifierLean.sol",
         "contracts/multiprover/RollupRootProofVerifier.sol",
-        "test/solidity/doubles/RootsHistoryTestDouble.sol",
-      ]);
+      ], ["test/solidity/doubles/RootsHistoryTestDouble.sol"]);
       const epoch1 = applyRollupBatch({ state: genesis, batch, epoch: 1n });
       const proved = await proveRollupBatch({ prover, applied: epoch1 });
       expect(proved.publicSignals).toEqual([epoch1.newRoot, genesis.root, 1n].map(String));
