@@ -1,5 +1,5 @@
 import { TeezkError } from "../../../errors/index.js";
-import { DerTag, decodeOid, readDerSequence, readDerSingle, type DerElement } from "./readDer.js";
+import { DerTag, decodeOid, readDerHeader, readDerSequence, readDerSingle, type DerElement, type DerHeader } from "./readDer.js";
 import type { DcapCrl } from "./types.js";
 
 /** Intel's PCK CRLs are a few KiB; a 1 MiB cap leaves room for growth and refuses junk before parsing. */
@@ -45,16 +45,8 @@ export function parseDcapCrl(der: Uint8Array, source: string): DcapCrl {
   const thisUpdate = readTime(fields[index++], `${what} thisUpdate`);
   let nextUpdate: Date | undefined;
   if (next()?.tag === UTC_TIME || next()?.tag === GENERALIZED_TIME) nextUpdate = readTime(fields[index++], `${what} nextUpdate`);
-  const revokedSerials = new Set<string>();
-  if (next()?.tag === DerTag.SEQUENCE) {
-    for (const entry of readDerSequence(fields[index++]!.value, `${what} revokedCertificates`, "COLLATERAL_INVALID")) {
-      const [serial, revocationDate] = entry.tag === DerTag.SEQUENCE ? readDerSequence(entry.value, `${what} revoked entry`, "COLLATERAL_INVALID") : [];
-      if (serial?.tag !== DerTag.INTEGER || serial.value.length === 0) return invalid("a revoked entry has no serial number");
-      readTime(revocationDate, `${what} revocationDate`);
-      // Lowercase hex already: only leading zeros separate it from normalizeSerial's form.
-      revokedSerials.add(Buffer.from(serial.value.buffer, serial.value.byteOffset, serial.value.length).toString("hex").replace(/^0+/, "") || "0");
-    }
-  }
+  let revokedSerials: Set<string> = new Set();
+  if (next()?.tag === DerTag.SEQUENCE) revokedSerials = readRevokedSerials(fields[index++]!.value, source);
   if (next()?.tag === CONTEXT_CRL_EXTENSIONS) index++;
   if (index !== fields.length) return invalid("tbsCertList has unexpected fields after its extensions");
 
@@ -72,40 +64,89 @@ export function parseDcapCrl(der: Uint8Array, source: string): DcapCrl {
 }
 
 /**
+ * The serials of revokedCertificates (SEQUENCE OF { userCertificate INTEGER, revocationDate Time,
+ * crlEntryExtensions? }), each entry's shape and time checked. Walked by offsets, not by readDerSequence: a PCK
+ * CRL lists dozens of entries, and an element object and three views per field were a third of parsing it.
+ */
+function readRevokedSerials(list: Uint8Array, source: string): Set<string> {
+  const what = `${source} CRL`;
+  const serials = new Set<string>();
+  const hexView = Buffer.from(list.buffer, list.byteOffset, list.length);
+  const entry: DerHeader = { tag: 0, start: 0, end: 0 };
+  const field: DerHeader = { tag: 0, start: 0, end: 0 };
+  const listWhat = `${what} revokedCertificates`;
+  const entryWhat = `${what} revoked entry`;
+  const dateWhat = `${what} revocationDate`;
+  const noSerial = () => new TeezkError("COLLATERAL_INVALID", `${source}: a revoked entry has no serial number`);
+  for (let offset = 0; offset < list.length; offset = entry.end) {
+    readDerHeader(list, offset, list.length, entry, listWhat, "COLLATERAL_INVALID");
+    if (entry.tag !== DerTag.SEQUENCE || entry.start === entry.end) throw noSerial();
+    readDerHeader(list, entry.start, entry.end, field, entryWhat, "COLLATERAL_INVALID");
+    if (field.tag !== DerTag.INTEGER || field.start === field.end) throw noSerial();
+    let serialStart = field.start;
+    const serialEnd = field.end;
+    if (field.end === entry.end) throw timeError(dateWhat, undefined);
+    readDerHeader(list, field.end, entry.end, field, entryWhat, "COLLATERAL_INVALID");
+    readTimeAt(list, field, dateWhat);
+    // Any crlEntryExtensions must still be well-formed DER elements.
+    for (let rest = field.end; rest < entry.end; rest = field.end) readDerHeader(list, rest, entry.end, field, entryWhat, "COLLATERAL_INVALID");
+    // Lowercase hex without leading zeros, as normalizeSerial writes it.
+    while (serialStart < serialEnd && list[serialStart] === 0) serialStart++;
+    if (serialStart === serialEnd) serials.add("0");
+    else {
+      const hex = hexView.toString("hex", serialStart, serialEnd);
+      serials.add(list[serialStart]! < 0x10 ? hex.slice(1) : hex);
+    }
+  }
+  return serials;
+}
+
+/**
  * UTCTime (YYMMDDHHMMSSZ, 1950–2049) or GeneralizedTime (YYYYMMDDHHMMSSZ), the only DER forms (RFC 5280 §4.1.2.5).
  * Read digit by digit from the bytes: a PCK CRL holds a time per revoked certificate, and decoding each to text
  * for a regular expression was a tenth of reading the collateral.
  */
 function readTime(element: DerElement | undefined, what: string): Date {
-  const bytes = element?.value;
-  const yearDigits = element?.tag === UTC_TIME ? 2 : element?.tag === GENERALIZED_TIME ? 4 : 0;
-  if (!bytes || yearDigits === 0 || bytes.length !== yearDigits + 11 || bytes[bytes.length - 1] !== 0x5a || !asciiDigits(bytes, bytes.length - 1)) {
-    const text = element ? Buffer.from(element.value.buffer, element.value.byteOffset, element.value.length).toString("latin1") : "";
-    throw new TeezkError("COLLATERAL_INVALID", `${what}: expected a DER UTCTime or GeneralizedTime`, { details: JSON.stringify(text.slice(0, 32)) });
+  if (!element) throw timeError(what, undefined);
+  return readTimeAt(element.value, { tag: element.tag, start: 0, end: element.value.length }, what);
+}
+
+/** readTime for the value at `header.start..header.end` of `bytes`. */
+function readTimeAt(bytes: Uint8Array, header: DerHeader, what: string): Date {
+  const { start, end } = header;
+  const yearDigits = header.tag === UTC_TIME ? 2 : header.tag === GENERALIZED_TIME ? 4 : 0;
+  if (yearDigits === 0 || end - start !== yearDigits + 11 || bytes[end - 1] !== 0x5a || !asciiDigits(bytes, start, end - 1)) {
+    throw timeError(what, bytes.subarray(start, end));
   }
-  const number = (start: number, digits: number) => {
-    let value = 0;
-    for (let index = start; index < start + digits; index++) value = value * 10 + bytes[index]! - 0x30;
-    return value;
-  };
-  const year = number(0, yearDigits);
-  const month = number(yearDigits, 2);
-  const day = number(yearDigits + 2, 2);
-  const hour = number(yearDigits + 4, 2);
-  const minute = number(yearDigits + 6, 2);
-  const second = number(yearDigits + 8, 2);
+  const year = decimal(bytes, start, yearDigits);
+  const month = decimal(bytes, start + yearDigits, 2);
+  const day = decimal(bytes, start + yearDigits + 2, 2);
+  const hour = decimal(bytes, start + yearDigits + 4, 2);
+  const minute = decimal(bytes, start + yearDigits + 6, 2);
+  const second = decimal(bytes, start + yearDigits + 8, 2);
   const fullYear = yearDigits === 2 ? (year >= 50 ? 1900 + year : 2000 + year) : year;
   const date = new Date(Date.UTC(fullYear, month - 1, day, hour, minute, second));
   // Date.UTC rolls 31 February into March; a real timestamp round-trips.
   if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
-    throw new TeezkError("COLLATERAL_INVALID", `${what}: ${Buffer.from(bytes).toString("latin1")} is not a valid time`);
+    throw new TeezkError("COLLATERAL_INVALID", `${what}: ${Buffer.from(bytes.subarray(start, end)).toString("latin1")} is not a valid time`);
   }
   return date;
 }
 
-/** Whether the first `count` bytes are ASCII digits (what the regular expression's \d accepted). */
-function asciiDigits(bytes: Uint8Array, count: number): boolean {
-  for (let index = 0; index < count; index++) if (bytes[index]! < 0x30 || bytes[index]! > 0x39) return false;
+function timeError(what: string, value: Uint8Array | undefined): TeezkError {
+  const text = value ? Buffer.from(value.buffer, value.byteOffset, value.length).toString("latin1") : "";
+  return new TeezkError("COLLATERAL_INVALID", `${what}: expected a DER UTCTime or GeneralizedTime`, { details: JSON.stringify(text.slice(0, 32)) });
+}
+
+function decimal(bytes: Uint8Array, start: number, digits: number): number {
+  let value = 0;
+  for (let index = start; index < start + digits; index++) value = value * 10 + bytes[index]! - 0x30;
+  return value;
+}
+
+/** Whether bytes start..end are ASCII digits (what the regular expression's \d accepted). */
+function asciiDigits(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let index = start; index < end; index++) if (bytes[index]! < 0x30 || bytes[index]! > 0x39) return false;
   return true;
 }
 

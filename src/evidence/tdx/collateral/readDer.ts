@@ -3,6 +3,9 @@ import { TeezkError, type ErrorCode } from "../../../errors/index.js";
 /** One DER element: its tag, the exact bytes of its value, and the exact bytes of the whole element. */
 export type DerElement = { tag: number; value: Uint8Array; element: Uint8Array };
 
+/** Where one DER element lies: its tag, and its value at bytes[start..end) (`end` is where the next element begins). */
+export type DerHeader = { tag: number; start: number; end: number };
+
 /**
  * Reads the DER elements laid end to end in `bytes`. Only what Intel's PCK extension and CRLs use is
  * supported (single-byte tags, definite lengths up to 4 bytes); anything else is refused with `code`, so a
@@ -10,30 +13,41 @@ export type DerElement = { tag: number; value: Uint8Array; element: Uint8Array }
  */
 export function readDerSequence(bytes: Uint8Array, what: string, code: ErrorCode): DerElement[] {
   const out: DerElement[] = [];
-  let offset = 0;
-  while (offset < bytes.length) {
-    const start = offset;
-    const tag = bytes[offset++]!;
-    if ((tag & 0x1f) === 0x1f) throw new TeezkError(code, `${what}: multi-byte DER tags are not supported`);
-    if (offset >= bytes.length) throw new TeezkError(code, `${what}: DER element truncated at its length`);
-    let length = bytes[offset++]!;
-    if (length & 0x80) {
-      const count = length & 0x7f;
-      // Indefinite lengths (count 0) are BER, not DER; more than 4 length bytes cannot fit any real input.
-      if (count === 0 || count > 4 || offset + count > bytes.length) {
-        throw new TeezkError(code, `${what}: invalid DER length`, { details: `at offset ${start}` });
-      }
-      length = 0;
-      for (let index = 0; index < count; index++) length = length * 256 + bytes[offset++]!;
-    }
-    if (offset + length > bytes.length) {
-      throw new TeezkError(code, `${what}: DER element overruns its container`, {
-        details: `at offset ${start}: needs ${length} bytes, ${bytes.length - offset} left`,
-      });
-    }
-    out.push({ tag, value: bytes.subarray(offset, offset + length), element: bytes.subarray(start, offset + length) });
-    offset += length;
+  const header: DerHeader = { tag: 0, start: 0, end: 0 };
+  for (let offset = 0; offset < bytes.length; offset = header.end) {
+    readDerHeader(bytes, offset, bytes.length, header, what, code);
+    out.push({ tag: header.tag, value: bytes.subarray(header.start, header.end), element: bytes.subarray(offset, header.end) });
   }
+  return out;
+}
+
+/**
+ * Reads the tag and length of the element at `offset` into `out` (reused by callers that walk many elements
+ * without allocating), refusing what readDerSequence refuses; the element must end by `limit`.
+ */
+export function readDerHeader(bytes: Uint8Array, offset: number, limit: number, out: DerHeader, what: string, code: ErrorCode): DerHeader {
+  const start = offset;
+  const tag = bytes[offset++]!;
+  if ((tag & 0x1f) === 0x1f) throw new TeezkError(code, `${what}: multi-byte DER tags are not supported`);
+  if (offset >= limit) throw new TeezkError(code, `${what}: DER element truncated at its length`);
+  let length = bytes[offset++]!;
+  if (length & 0x80) {
+    const count = length & 0x7f;
+    // Indefinite lengths (count 0) are BER, not DER; more than 4 length bytes cannot fit any real input.
+    if (count === 0 || count > 4 || offset + count > limit) {
+      throw new TeezkError(code, `${what}: invalid DER length`, { details: `at offset ${start}` });
+    }
+    length = 0;
+    for (let index = 0; index < count; index++) length = length * 256 + bytes[offset++]!;
+  }
+  if (offset + length > limit) {
+    throw new TeezkError(code, `${what}: DER element overruns its container`, {
+      details: `at offset ${start}: needs ${length} bytes, ${limit - offset} left`,
+    });
+  }
+  out.tag = tag;
+  out.start = offset;
+  out.end = offset + length;
   return out;
 }
 
