@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { toHex, type Hex } from "../util/bytes.js";
 
 /**
@@ -6,11 +6,9 @@ import { toHex, type Hex } from "../util/bytes.js";
  * The vendor folder chooses the registers; this is the one place that hashes them.
  */
 export function measurementDigest(registers: readonly Uint8Array[]): Hex {
-  const hash = createHash("sha256");
-  for (const register of registers) hash.update(register);
-  return toHex(hash.digest());
+  return toHex(hash("sha256", Buffer.concat(registers), "buffer"));
 }
 
 export function sha256Hex(bytes: Uint8Array): Hex {
-  return toHex(createHash("sha256").update(bytes).digest());
+  return toHex(hash("sha256", bytes, "buffer"));
 }

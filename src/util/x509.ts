@@ -1,6 +1,6 @@
-import { X509Certificate, createHash } from "node:crypto";
+import { X509Certificate } from "node:crypto";
 import { TeezkError } from "../errors/index.js";
-import { toHex, type Hex } from "./bytes.js";
+import type { Hex } from "./bytes.js";
 
 /** A vendor root pinned by the SHA-256 of its DER (lowercase hex, no separators). */
 export type PinnedRoot = { name: string; sha256: string };
@@ -28,8 +28,9 @@ export function parsePemBundle(pem: string, what = "certificate chain", parse: (
   return blocks.map((block, index) => parse(block, `${what} entry ${index}`));
 }
 
+/** SHA-256 of the certificate's DER as 0x-hex: node's fingerprint256 (computed once per certificate, colon-separated). */
 export function certificateSha256(cert: X509Certificate): Hex {
-  return toHex(createHash("sha256").update(cert.raw).digest());
+  return `0x${cert.fingerprint256.replaceAll(":", "").toLowerCase()}`;
 }
 
 export function assertValidAt(cert: X509Certificate, at: Date, what: string): void {

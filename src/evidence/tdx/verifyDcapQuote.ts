@@ -1,9 +1,9 @@
-import { createHash, createPublicKey, verify as verifySignature, type KeyObject, type X509Certificate } from "node:crypto";
+import { createPublicKey, hash, verify as verifySignature, type KeyObject, type X509Certificate } from "node:crypto";
 import { TcbStatus, TeeType, type Checks, type VerifiedEvidence } from "../../claims/types.js";
-import { measurementDigest, sha256Hex } from "../../claims/measurementDigest.js";
+import { measurementDigest } from "../../claims/measurementDigest.js";
 import { TeezkError } from "../../errors/index.js";
 import { bytesEqual, isAllZero, toBytes32, toHex, type Hex } from "../../util/bytes.js";
-import { parsePemBundle, type PinnedRoot } from "../../util/x509.js";
+import { certificateSha256, parsePemBundle, type PinnedRoot } from "../../util/x509.js";
 import type { VerifyEvidenceParameters } from "../types.js";
 import { appraiseDcapCollateral, type DcapCollateral } from "./collateral/index.js";
 import { BoundedCache } from "./collateral/BoundedCache.js";
@@ -83,7 +83,7 @@ export function verifyDcapQuote(parameters: VerifyDcapQuoteParameters): VerifyDc
   if (!ecdsaP256Verify(pckKey, quote.qeReport.raw, quote.qeReportSignature)) {
     throw new TeezkError("QE_REPORT_INVALID", "The QE report signature does not verify with the PCK leaf key");
   }
-  const binding = createHash("sha256").update(quote.attestationKey).update(quote.qeAuthData).digest();
+  const binding = hash("sha256", Buffer.concat([quote.attestationKey, quote.qeAuthData]), "buffer");
   const reportData = quote.qeReport.reportData;
   if (!bytesEqual(reportData.subarray(0, 32), binding) || !isAllZero(reportData.subarray(32))) {
     throw new TeezkError("QE_REPORT_INVALID", "The QE report data does not bind the attestation key", {
@@ -126,7 +126,7 @@ export function verifyDcapQuote(parameters: VerifyDcapQuoteParameters): VerifyDc
     collateralChecks = appraisal.checks;
   }
 
-  const platformId = sha256Hex(leaf.raw);
+  const platformId = certificateSha256(leaf);
   const registers = quoteRegisters(quote, leaf, rootName);
   const common = {
     platformId,
@@ -176,7 +176,7 @@ const pckChainPems = new BoundedCache<string, readonly X509Certificate[]>(256);
 
 function parsePckChainPem(text: string): X509Certificate[] {
   // Keyed by a digest, not the text: a hostile quote's PEM may be tens of KiB, and keys must stay small.
-  const key = createHash("sha256").update(text, "latin1").digest("hex");
+  const key = hash("sha256", text, "hex");
   const cached = pckChainPems.get(key);
   if (cached) return [...cached];
   const certificates = parsePemBundle(text, "PCK certificate chain", parseCertificateCached);

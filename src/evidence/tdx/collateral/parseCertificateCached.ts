@@ -1,13 +1,16 @@
-import { createHash, type X509Certificate } from "node:crypto";
+import { hash, type X509Certificate } from "node:crypto";
 import { parseCertificate } from "../../../util/x509.js";
 import { BoundedCache } from "./BoundedCache.js";
 
 /** Intel's roots, PCK CAs, TCB signing certificates and a fleet's PCK leaves. */
 const CERTIFICATE_CACHE_ENTRIES = 1024;
-const parsed = new BoundedCache<string, X509Certificate>(CERTIFICATE_CACHE_ENTRIES);
+const parsedPem = new BoundedCache<string, X509Certificate>(CERTIFICATE_CACHE_ENTRIES);
+/** DER input and over-long PEM text, keyed by a SHA-256 of the input. */
+const parsedDigest = new BoundedCache<string, X509Certificate>(CERTIFICATE_CACHE_ENTRIES);
 
 /** A certificate is 1–2 KiB of PEM; longer input is keyed by its digest so that hostile input leaves a small key. */
 const MAX_TEXT_KEY_LENGTH = 8192;
+const DER_KEY_PREFIX = Buffer.from("der:");
 /** One PEM certificate block whose body is plain base64 lines (RFC 7468's strict form). */
 const STRICT_PEM_CERTIFICATE = /^-----BEGIN CERTIFICATE-----\r?\n((?:[A-Za-z0-9+/]+\r?\n)*[A-Za-z0-9+/]*={0,2}\r?\n?)-----END CERTIFICATE-----$/;
 
@@ -21,17 +24,14 @@ const STRICT_PEM_CERTIFICATE = /^-----BEGIN CERTIFICATE-----\r?\n((?:[A-Za-z0-9+
  * reading the PEM itself; anything else (headers, stray characters) goes to OpenSSL's PEM reader as before.
  */
 export function parseCertificateCached(input: string | Uint8Array, what: string): X509Certificate {
-  const key =
-    typeof input === "string" && input.length <= MAX_TEXT_KEY_LENGTH
-      ? `pem:${input}`
-      : createHash("sha256")
-          .update(typeof input === "string" ? "pem:" : "der:")
-          .update(input)
-          .digest("hex");
-  const cached = parsed.get(key);
+  // PEM text is its own key (no prefixed copy of a kilobyte string per lookup); other input is keyed by a digest.
+  const byText = typeof input === "string" && input.length <= MAX_TEXT_KEY_LENGTH;
+  const cache = byText ? parsedPem : parsedDigest;
+  const key = byText ? input : hash("sha256", typeof input === "string" ? `pem:${input}` : Buffer.concat([DER_KEY_PREFIX, input]), "hex");
+  const cached = cache.get(key);
   if (cached) return cached;
   const strict = typeof input === "string" ? STRICT_PEM_CERTIFICATE.exec(input) : null;
   const certificate = parseCertificate(strict ? Buffer.from(strict[1]!, "base64") : input, what);
-  parsed.set(key, certificate);
+  cache.set(key, certificate);
   return certificate;
 }

@@ -11,7 +11,7 @@ export type ParseDcapQvlCollateralErrorType = TeezkError;
 export function parseDcapQvlCollateral(bytes: Uint8Array, source: string): DcapCollateral {
   let json: Record<string, unknown>;
   try {
-    json = JSON.parse(Buffer.from(bytes).toString("utf8")) as Record<string, unknown>;
+    json = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("utf8")) as Record<string, unknown>;
   } catch (error) {
     throw new TeezkError("COLLATERAL_INVALID", `${source}: not valid JSON`, { details: String(error), cause: error });
   }
@@ -27,7 +27,7 @@ export function parseDcapQvlCollateral(bytes: Uint8Array, source: string): DcapC
     if (typeof text !== "string") throw new TeezkError("COLLATERAL_INVALID", `${field(bodyKey)}: expected the signed JSON as a string`);
     const item: SignedCollateral<T> = {
       body: parse(parseJson(text, field(bodyKey)), field(bodyKey)),
-      signedBytes: new Uint8Array(Buffer.from(text, "utf8")),
+      signedBytes: Buffer.from(text, "utf8"),
       signature: signatureBytes(json[signatureKey], field(signatureKey)),
       source: field(bodyKey),
     };

@@ -66,21 +66,21 @@ export function readDerSingle(bytes: Uint8Array, tag: number, what: string, code
 /** Dotted-decimal text of a DER OBJECT IDENTIFIER value. */
 export function decodeOid(value: Uint8Array): string {
   if (value.length === 0) return "";
-  const parts: number[] = [];
   const first = value[0]!;
   // The first byte packs the first two arcs; Intel's OIDs all start 1.2 so the short form suffices.
-  parts.push(Math.min(2, Math.floor(first / 40)), first - Math.min(2, Math.floor(first / 40)) * 40);
+  const top = Math.min(2, Math.floor(first / 40));
+  let text = `${top}.${first - top * 40}`;
   let arc = 0;
   for (let index = 1; index < value.length; index++) {
     const byte = value[index]!;
     arc = arc * 128 + (byte & 0x7f);
     if (arc > Number.MAX_SAFE_INTEGER / 256) return "invalid";
     if ((byte & 0x80) === 0) {
-      parts.push(arc);
+      text += `.${arc}`;
       arc = 0;
     }
   }
-  return parts.join(".");
+  return text;
 }
 
 /** A non-negative DER INTEGER or ENUMERATED value that fits in a JS number (SVNs, SGX type). */

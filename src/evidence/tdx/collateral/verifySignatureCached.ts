@@ -1,4 +1,4 @@
-import { createHash, verify as verifySignature, type X509Certificate } from "node:crypto";
+import { hash, verify as verifySignature, type X509Certificate } from "node:crypto";
 import { BoundedCache } from "./BoundedCache.js";
 
 export type VerifySignatureCachedParameters = {
@@ -21,11 +21,8 @@ const verified = new BoundedCache<string, true>(SIGNATURE_CACHE_ENTRIES);
  * so bytes changed in place are verified afresh. Failures are not kept. Returns false on any OpenSSL error.
  */
 export function verifySignatureCached({ signer, data, signature, dsaEncoding }: VerifySignatureCachedParameters): boolean {
-  const key = createHash("sha256")
-    .update(`${signer.fingerprint256}|${dsaEncoding}|${signature.length}|`)
-    .update(signature)
-    .update(data)
-    .digest("hex");
+  // One-shot hash: a streaming Hash is a native object per call, left for the garbage collector to finalise.
+  const key = hash("sha256", Buffer.concat([Buffer.from(`${signer.fingerprint256}|${dsaEncoding}|${signature.length}|`), signature, data]), "hex");
   if (verified.get(key)) return true;
   let valid = false;
   try {
