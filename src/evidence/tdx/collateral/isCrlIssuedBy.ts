@@ -8,5 +8,5 @@ import type { DcapCrl } from "./types.js";
  * is checked elsewhere).
  */
 export function isCrlIssuedBy(crl: DcapCrl, issuer: X509Certificate): boolean {
-  return bytesEqual(readCertificateFields(issuer.raw).subjectDer, crl.issuerDer);
+  return bytesEqual(readCertificateFields(issuer.raw, { subjectOnly: true }).subjectDer, crl.issuerDer);
 }

@@ -1,10 +1,14 @@
 import type { X509Certificate } from "node:crypto";
 import { TeezkError } from "../../../errors/index.js";
 import { readCertificateFields } from "./readCertificateFields.js";
-import { DerTag, decodeOid, decodeSmallUnsigned, readDerSequence, readDerSingle, type DerElement } from "./readDer.js";
+import { DerTag, decodeOid, decodeSmallUnsigned, readDerOffsets, readDerSingle, type DerElement } from "./readDer.js";
 
 /** Intel's SGX extension in PCK certificates (Intel SGX PCK Certificate and CRL Profile, §1.3.5). */
 export const SGX_EXTENSION_OID = "1.2.840.113741.1.13.1";
+const SGX_OID_PREFIX = `${SGX_EXTENSION_OID}.`;
+
+/** What the SGX extension's readers need of a DER element. */
+type DerValue = Pick<DerElement, "tag" | "value">;
 
 export type PckExtensions = {
   /** Platform Provisioning ID, 16 bytes. */
@@ -96,39 +100,39 @@ export function parsePckExtensions(cert: X509Certificate): PckExtensions {
 }
 
 /** SEQUENCE OF SEQUENCE { OID, value }, keyed by the OID suffix below the SGX extension OID ("2.17"). */
-function readOidValuePairs(bytes: Uint8Array, what: string): Map<string, DerElement> {
-  const out = new Map<string, DerElement>();
-  for (const entry of readDerSequence(bytes, what, "CERT_PARSE")) {
-    expectTag(entry, DerTag.SEQUENCE, `${what} entry`);
-    const [oid, value, ...rest] = readDerSequence(entry.value, `${what} entry`, "CERT_PARSE");
-    if (!oid || !value || rest.length > 0 || oid.tag !== DerTag.OID) {
-      throw new TeezkError("CERT_PARSE", `${what}: an entry is not { OID, value }`);
+function readOidValuePairs(bytes: Uint8Array, what: string): Map<string, DerValue> {
+  const out = new Map<string, DerValue>();
+  const entryWhat = `${what} entry`;
+  const entries = readDerOffsets(bytes, 0, bytes.length, what, "CERT_PARSE");
+  for (let entry = 0; entry < entries.length; entry += 4) {
+    if (entries[entry] !== DerTag.SEQUENCE) {
+      throw new TeezkError("CERT_PARSE", `SGX extension ${entryWhat}: expected DER tag 0x30, found 0x${entries[entry]!.toString(16)}`);
     }
-    const dotted = decodeOid(oid.value);
-    if (!dotted.startsWith(`${SGX_EXTENSION_OID}.`)) {
-      throw new TeezkError("CERT_PARSE", `${what}: unexpected OID ${dotted}`);
-    }
-    const suffix = dotted.slice(SGX_EXTENSION_OID.length + 1);
+    const parts = readDerOffsets(bytes, entries[entry + 2]!, entries[entry + 3]!, entryWhat, "CERT_PARSE");
+    if (parts.length !== 8 || parts[0] !== DerTag.OID) throw new TeezkError("CERT_PARSE", `${what}: an entry is not { OID, value }`);
+    const dotted = decodeOid(bytes.subarray(parts[2]!, parts[3]!));
+    if (!dotted.startsWith(SGX_OID_PREFIX)) throw new TeezkError("CERT_PARSE", `${what}: unexpected OID ${dotted}`);
+    const suffix = dotted.slice(SGX_OID_PREFIX.length);
     if (out.has(suffix)) throw new TeezkError("CERT_PARSE", `${what}: OID ${dotted} appears twice`);
-    out.set(suffix, value);
+    out.set(suffix, { tag: parts[4]!, value: bytes.subarray(parts[6]!, parts[7]!) });
   }
   return out;
 }
 
-function required(items: Map<string, DerElement>, suffix: string, name: string): DerElement {
+function required(items: Map<string, DerValue>, suffix: string, name: string): DerValue {
   const item = items.get(suffix);
   if (!item) throw new TeezkError("CERT_PARSE", `The PCK certificate's SGX extension lacks ${name} (${SGX_EXTENSION_OID}.${suffix})`);
   return item;
 }
 
-function expectTag(element: DerElement, tag: number, name: string): DerElement {
+function expectTag(element: DerValue, tag: number, name: string): DerValue {
   if (element.tag !== tag) {
     throw new TeezkError("CERT_PARSE", `SGX extension ${name}: expected DER tag 0x${tag.toString(16)}, found 0x${element.tag.toString(16)}`);
   }
   return element;
 }
 
-function octets(element: DerElement, name: string, length: number): Uint8Array {
+function octets(element: DerValue, name: string, length: number): Uint8Array {
   expectTag(element, DerTag.OCTET_STRING, name);
   if (element.value.length !== length) {
     throw new TeezkError("CERT_PARSE", `SGX extension ${name} is ${element.value.length} bytes, expected ${length}`);
@@ -136,11 +140,11 @@ function octets(element: DerElement, name: string, length: number): Uint8Array {
   return new Uint8Array(element.value);
 }
 
-function integer(element: DerElement, name: string): number {
+function integer(element: DerValue, name: string): number {
   return decodeSmallUnsigned(expectTag(element, DerTag.INTEGER, name).value, `SGX extension ${name}`, "CERT_PARSE");
 }
 
-function boolean(element: DerElement, name: string): boolean {
+function boolean(element: DerValue, name: string): boolean {
   expectTag(element, DerTag.BOOLEAN, name);
   if (element.value.length !== 1) throw new TeezkError("CERT_PARSE", `SGX extension ${name} is not a one-byte BOOLEAN`);
   return element.value[0] !== 0;

@@ -22,6 +22,21 @@ export function readDerSequence(bytes: Uint8Array, what: string, code: ErrorCode
 }
 
 /**
+ * The elements laid end to end in bytes[start..end), as flat offsets: for element i, `out[4i]` is its tag,
+ * `out[4i+1]` where it starts, `out[4i+2]` where its value starts and `out[4i+3]` where it ends. The same walk and
+ * refusals as readDerSequence without an object and two views per element (the garbage of a cold verification).
+ */
+export function readDerOffsets(bytes: Uint8Array, start: number, end: number, what: string, code: ErrorCode): number[] {
+  const out: number[] = [];
+  const header: DerHeader = { tag: 0, start: 0, end: 0 };
+  for (let offset = start; offset < end; offset = header.end) {
+    readDerHeader(bytes, offset, end, header, what, code);
+    out.push(header.tag, offset, header.start, header.end);
+  }
+  return out;
+}
+
+/**
  * Reads the tag and length of the element at `offset` into `out` (reused by callers that walk many elements
  * without allocating), refusing what readDerSequence refuses; the element must end by `limit`.
  */
