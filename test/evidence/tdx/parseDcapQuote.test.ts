@@ -29,6 +29,16 @@ describe.each(DCAP_SAMPLES)("parseDcapQuote on $name", (sample) => {
     expect(quote.pckChainPem.startsWith(pemBlocks(bytes)[0]!)).toBe(true);
   });
 
+  it("refuses a PCK chain with a byte that is not PEM text, naming its offset; trailing NULs are allowed", () => {
+    const at = Buffer.from(bytes).indexOf("-----BEGIN CERTIFICATE-----") + 40;
+    const chainStart = Buffer.from(bytes).indexOf("-----BEGIN CERTIFICATE-----");
+    for (const byte of [0x00, 0x01, 0x0b, 0x7f, 0x80, 0xff]) {
+      const mutated = new Uint8Array(bytes);
+      mutated[at] = byte;
+      expect(() => parseDcapQuote(mutated)).toThrowError(expect.objectContaining({ code: "QUOTE_INVALID", details: `byte 0x${byte.toString(16)} at offset ${at - chainStart}` }));
+    }
+  });
+
   it("refuses the quote when a trailing-byte cap below the padding is set", () => {
     if (sample.trailing === 0) return;
     expect(() => parseDcapQuote(bytes, { maxTrailingBytes: sample.trailing - 1 })).toThrowError(expect.objectContaining({ code: "TRAILING_DATA" }));
