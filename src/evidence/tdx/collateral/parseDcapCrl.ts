@@ -87,7 +87,7 @@ function readRevokedSerials(list: Uint8Array, source: string): Set<string> {
     const serialEnd = field.end;
     if (field.end === entry.end) throw timeError(dateWhat, undefined);
     readDerHeader(list, field.end, entry.end, field, entryWhat, "COLLATERAL_INVALID");
-    readTimeAt(list, field, dateWhat);
+    checkTimeAt(list, field, dateWhat);
     // Any crlEntryExtensions must still be well-formed DER elements.
     for (let rest = field.end; rest < entry.end; rest = field.end) readDerHeader(list, rest, entry.end, field, entryWhat, "COLLATERAL_INVALID");
     // Lowercase hex without leading zeros, as normalizeSerial writes it.
@@ -113,6 +113,14 @@ function readTime(element: DerElement | undefined, what: string): Date {
 
 /** readTime for the value at `header.start..header.end` of `bytes`. */
 function readTimeAt(bytes: Uint8Array, header: DerHeader, what: string): Date {
+  return new Date(checkTimeAt(bytes, header, what));
+}
+
+/**
+ * The time at `header.start..header.end` as milliseconds since the epoch, checked to be a real UTC timestamp
+ * without building a Date (a PCK CRL holds one revocation time per entry, read only to be checked).
+ */
+function checkTimeAt(bytes: Uint8Array, header: DerHeader, what: string): number {
   const { start, end } = header;
   const yearDigits = header.tag === UTC_TIME ? 2 : header.tag === GENERALIZED_TIME ? 4 : 0;
   if (yearDigits === 0 || end - start !== yearDigits + 11 || bytes[end - 1] !== 0x5a || !asciiDigits(bytes, start, end - 1)) {
@@ -125,12 +133,17 @@ function readTimeAt(bytes: Uint8Array, header: DerHeader, what: string): Date {
   const minute = decimal(bytes, start + yearDigits + 6, 2);
   const second = decimal(bytes, start + yearDigits + 8, 2);
   const fullYear = yearDigits === 2 ? (year >= 50 ? 1900 + year : 2000 + year) : year;
-  const date = new Date(Date.UTC(fullYear, month - 1, day, hour, minute, second));
-  // Date.UTC rolls 31 February into March; a real timestamp round-trips.
-  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
+  // Date.UTC reads years 0–99 as 1900–1999: the day count uses the year it will use.
+  const calendarYear = fullYear <= 99 ? 1900 + fullYear : fullYear;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(calendarYear, month) || hour > 23 || minute > 59 || second > 59) {
     throw new TeezkError("COLLATERAL_INVALID", `${what}: ${Buffer.from(bytes.subarray(start, end)).toString("latin1")} is not a valid time`);
   }
-  return date;
+  return Date.UTC(fullYear, month - 1, day, hour, minute, second);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 function timeError(what: string, value: Uint8Array | undefined): TeezkError {
