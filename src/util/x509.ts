@@ -16,19 +16,31 @@ export function parseCertificate(input: Uint8Array | string, what = "certificate
   }
 }
 
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+const PEM_BEGIN = "-----BEGIN CERTIFICATE-----";
+const PEM_END = "-----END CERTIFICATE-----";
 
 /**
  * Every certificate in a PEM bundle, in file order. Tolerates a missing final newline and stray text. `parse`
  * turns one PEM block into a certificate (a verifier that sees the same certificates again may remember them).
  */
 export function parsePemBundle(pem: string, what = "certificate chain", parse: (block: string, what: string) => X509Certificate = parseCertificate): X509Certificate[] {
-  const blocks = pem.match(PEM_BLOCK) ?? [];
+  const blocks = pemBlocks(pem);
   if (blocks.length === 0) throw new TeezkError("CERT_PARSE", `The ${what} holds no PEM certificate`);
   return blocks.map((block, index) => parse(block, `${what} entry ${index}`));
 }
 
-/** SHA-256 of the certificate's DER as 0x-hex: node's fingerprint256 (computed once per certificate, colon-separated). */
+/** Each BEGIN marker up to the first END marker after it (what /BEGIN[\s\S]*?END/g finds), found by indexOf. */
+function pemBlocks(pem: string): string[] {
+  const blocks: string[] = [];
+  for (let begin = pem.indexOf(PEM_BEGIN); begin !== -1; ) {
+    const end = pem.indexOf(PEM_END, begin + PEM_BEGIN.length);
+    if (end === -1) break;
+    blocks.push(pem.slice(begin, end + PEM_END.length));
+    begin = pem.indexOf(PEM_BEGIN, end + PEM_END.length);
+  }
+  return blocks;
+}
+
 export function certificateSha256(cert: X509Certificate): Hex {
   return `0x${cert.fingerprint256.replaceAll(":", "").toLowerCase()}`;
 }
