@@ -41,7 +41,8 @@ export function assessEvidence(parameters: AssessEvidenceParameters): AssessEvid
   const policy: ReferenceValues = expectedBinding ? { ...referenceValues, expectedBinding: expectedBinding.toLowerCase() as Hex } : referenceValues;
   const gpus = verified.gpu ?? [];
 
-  const cpu = appraise(verified.evidence.claims, policy, parameters.now, { checks: verified.evidence.checks });
+  const { claims, checks, rootProduct } = verified.evidence;
+  const cpu = appraise(claims, policy, parameters.now, { checks, ...(rootProduct !== undefined ? { rootProduct } : {}) });
   const failures = [...cpu.failures];
   const evaluated = [...cpu.evaluated];
   const skippedChecks = [...(cpu.skippedChecks ?? [])];

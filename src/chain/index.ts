@@ -152,7 +152,6 @@ export {
 } from "./scheduleTimelockCalls.js";
 export { executeTimelockCalls, type ExecuteTimelockCallsParameters, type ExecuteTimelockCallsErrorType } from "./executeTimelockCalls.js";
 export {
-  dcapCollateralUploads,
   pushDcapCollateral,
   type DcapUpload,
   type PushDcapCollateralParameters,

@@ -82,4 +82,10 @@ export type VerifiedEvidence = {
   checks: Checks;
   /** Vendor advisory ids attached to the TCB level (Intel INTEL-SA-…); empty when none or not applicable. */
   advisoryIds: string[];
+  /**
+   * The product whose pinned production root anchors the chain (SEV-SNP: Milan, Genoa or Turin, the ARK's), so
+   * a policy may name per-product minimums by product; absent for vendors with one root and for chains ending at
+   * an extra (dev) root. Set only together with `claims.rootHash` of that root.
+   */
+  rootProduct?: string;
 };

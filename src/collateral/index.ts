@@ -7,3 +7,4 @@ export { resolveItems, refreshMargin, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_BYTES } fr
 export type * from "./types.js";
 export { createCollateralRefresher, DEFAULT_REFRESH_CHECK_MS, type CollateralRefresher, type CollateralRefreshReport, type CreateCollateralRefresherParameters } from "./createCollateralRefresher.js";
 export { nvidiaRimRequests, nvidiaOcspRequests, DEFAULT_NVIDIA_RIM_URL, DEFAULT_NVIDIA_OCSP_URL, rimFileName } from "./nvidiaRim.js";
+export { dcapCollateralUploads } from "./dcapCollateralUploads.js";

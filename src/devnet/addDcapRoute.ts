@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { encodeFunctionData, toHex, type Abi, type Address, type Hex } from "viem";
-import { dcapCollateralUploads, DCAP_PATH, enclaveRegistryAbi, pushDcapCollateral, type PushDcapCollateralReturnType, type TeezkClients, type TimelockCall } from "../chain/index.js";
+import { DCAP_PATH, enclaveRegistryAbi, pushDcapCollateral, type PushDcapCollateralReturnType, type TeezkClients, type TimelockCall } from "../chain/index.js";
+import { dcapCollateralUploads } from "../collateral/dcapCollateralUploads.js";
 import { TeezkError } from "../errors/index.js";
 import { parseDcapQuote } from "../evidence/tdx/parseDcapQuote.js";
 import { getDevRoots, simulateDcapCollateral, simulateDcapQuote, type DevRoots } from "../tee/simulated/index.js";

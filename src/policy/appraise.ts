@@ -1,7 +1,6 @@
 import type { ErrorCode } from "../errors/index.js";
 import { snpSvn, svnAtLeast } from "../claims/svnLanes.js";
 import { TcbStatus, TeeType, teeTypeName, tcbStatusName, type CheckName, type Checks, type Claims, type TeeTypeName } from "../claims/types.js";
-import { SNP_PINNED_ROOTS } from "../evidence/sevsnp/pinnedRoots.js";
 import type { Appraisal, AppraisalFailure } from "./appraisal.js";
 import type { ReferenceValues, TeeReferenceValues } from "./referenceValues.js";
 
@@ -15,6 +14,11 @@ export type AppraiseOptions = {
    * appraised as such; anywhere else they fail GPU_NOT_AN_ENCLAVE.
    */
   part?: "gpu";
+  /**
+   * The verifier's `rootProduct` for these claims (VerifiedEvidence): the product whose pinned production root
+   * is `claims.rootHash`. Per-product minimums keyed by product name apply only when it is given.
+   */
+  rootProduct?: string;
 };
 
 /** Allowed clock skew between a TEE's clock and the appraiser's. */
@@ -84,7 +88,7 @@ export function appraise(claims: Claims, referenceValues: ReferenceValues, now: 
         `TCB status ${statusName} is not accepted (accepted: ${refs.acceptedTcbStatuses.join(", ")})`,
       );
     }
-    appraiseSvn(claims, refs, rule);
+    appraiseSvn(claims, refs, options.rootProduct, rule);
     appraiseChecks(typeName, refs, options.checks, rule, skippedChecks);
     if (refs.allowedRoots) {
       rule(
@@ -125,12 +129,15 @@ export function appraise(claims: Claims, referenceValues: ReferenceValues, now: 
 
 type Rule = (name: string, passed: boolean, code: ErrorCode, message: string) => void;
 
-/** Every lane of svn against `minSvn`, and against the per-product `minTcb` of the claims' root when given. */
-function appraiseSvn(claims: Claims, refs: TeeReferenceValues, rule: Rule): void {
+/**
+ * Every lane of svn against `minSvn`, and against the per-product `minTcb` of the claims' root when given: the
+ * entry keyed by that root's hash, or by the product whose pinned root the verifier found it to be.
+ */
+function appraiseSvn(claims: Claims, refs: TeeReferenceValues, rootProduct: string | undefined, rule: Rule): void {
   rule("minSvn", svnAtLeast(claims.svn, refs.minSvn), "SVN_TOO_LOW", `SVN ${svnText(claims.svn)} is below the minimum ${svnText(refs.minSvn)} in some component`);
   if (!refs.minTcb) return;
   const root = claims.rootHash.toLowerCase();
-  const entry = Object.entries(refs.minTcb).find(([key]) => rootOfKey(key) === root)?.[1];
+  const entry = Object.entries(refs.minTcb).find(([key]) => key.toLowerCase() === root || (rootProduct !== undefined && key === rootProduct))?.[1];
   rule(
     "minTcb",
     entry !== undefined && svnAtLeast(claims.svn, snpSvn(entry)),
@@ -139,11 +146,6 @@ function appraiseSvn(claims: Claims, refs: TeeReferenceValues, rule: Rule): void
       ? `SVN ${svnText(claims.svn)} is below the product minimum ${svnText(snpSvn(entry))} in some component`
       : `The policy lists per-product minimums but none for root ${root}`,
   );
-}
-
-function rootOfKey(key: string): string {
-  const pinned = SNP_PINNED_ROOTS.find((root) => root.name === `ARK-${key}`);
-  return pinned ? `0x${pinned.sha256}` : key.toLowerCase();
 }
 
 /** Lanes high to low, e.g. "0:3:9:0:24:219" for Genoa bootloader 9 … microcode 219. */

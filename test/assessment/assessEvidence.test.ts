@@ -6,6 +6,7 @@ import { assessEvidence } from "../../src/assessment/index.js";
 import { isTeezkError } from "../../src/errors/index.js";
 import { loadNvidiaCollateral, verifyGpuEvidence } from "../../src/evidence/nvidia/index.js";
 import { fixturePath } from "../../src/fixtures/fixturesDir.js";
+import { svnLanes } from "../../src/claims/index.js";
 import { appraise, parseReferenceValues, type ReferenceValuesInput } from "../../src/policy/index.js";
 import { getDevRoots, simulateEvidence } from "../../src/tee/simulated/index.js";
 import { decodeEvidenceInput } from "../../src/util/bytes.js";
@@ -85,5 +86,27 @@ describe("assessEvidence: verify, bind, appraise every part (issue 12 items 2 an
     const other = `0x${"5e".repeat(32)}` as const;
     const mismatch = assessEvidence({ ...composite, referenceValues: policy({ TDX: tdxRefs, NVIDIA_GPU: gpuRefs(realGpu.claims.measurement) }), expectedBinding: other });
     expect(mismatch.appraisal.failures.map((failure) => `${failure.rule} ${failure.code}`)).toEqual(["binding BINDING_MISMATCH"]);
+  });
+});
+
+describe("assessEvidence: per-product SEV-SNP minimums by name", () => {
+  it("a real Genoa report is held to the policy's Genoa minimum, named by product, and a Milan one says nothing of it", () => {
+    const evidence = readFileSync(fixturePath("sev-snp/trustee-azure-genoa-hcl/evidence.json"));
+    const collateralDir = [fixturePath("sev-snp/trustee-azure-genoa-hcl"), fixturePath("roots/amd-sev-snp")];
+    const at = new Date("2025-06-01T00:00:00Z");
+    const probe = assessEvidence({ evidence, collateralDir, now: at, referenceValues: policy({}) });
+    expect(probe.evidence.rootProduct).toBe("Genoa");
+    const [microcode, snp, tee, bootloader] = svnLanes(probe.claims.svn);
+    const reported = { bootloader: bootloader!, tee: tee!, snp: snp!, microcode: microcode! };
+    const failedRules = (minTcb: Record<string, typeof reported>) =>
+      assessEvidence({
+        evidence,
+        collateralDir,
+        now: at,
+        referenceValues: policy({ SEV_SNP: { allowedMeasurements: [probe.claims.measurement], acceptedTcbStatuses: ["UNKNOWN", "NOT_APPLICABLE"], skipChecks: ["revocation"], minTcb } }),
+      }).appraisal.failures.map((failure) => failure.rule);
+    expect(failedRules({ Genoa: reported })).toEqual([]);
+    expect(failedRules({ Genoa: { ...reported, microcode: reported.microcode + 1 } })).toEqual(["minTcb"]);
+    expect(failedRules({ Milan: { bootloader: 0, tee: 0, snp: 0, microcode: 0 } })).toEqual(["minTcb"]);
   });
 });

@@ -103,15 +103,19 @@ describe("appraise", () => {
     expect(appraise({ ...baseClaims, svn: 0x0103 }, refs, now, { checks: allChecks }).ok).toBe(true);
   });
 
-  it("per-product SNP minimums by product name resolve to that product's pinned ARK", () => {
+  it("per-product SNP minimums by product name apply to the product the verifier found the pinned root to be", () => {
     const genoaArk = "0x4c6598d19c18719c5dfd4a7d335f674e5bfe1d8f800cea2cf270c10d103db2f1" as const;
     const snp: Claims = { ...baseClaims, teeType: TeeType.SEV_SNP, rootHash: genoaArk, tcbStatus: TcbStatus.NOT_APPLICABLE, svn: packSvnLanes([219, 24, 0, 9]) };
     const snpChecks = { signature: "passed", certChain: "passed", validity: "passed", tcbExtensions: "passed", revocation: "passed" } as const;
     const refsFor = (minTcb: Record<string, unknown>) =>
       parseReferenceValues({ version: 1, tee: { SEV_SNP: { allowedMeasurements: [measurement], minTcb } } });
-    const codes = (minTcb: Record<string, unknown>) => appraise(snp, refsFor(minTcb), now, { checks: snpChecks }).failures.map((f) => f.rule);
-    expect(codes({ Genoa: { bootloader: 4, tee: 0, snp: 24, microcode: 219 } })).toEqual([]);
-    expect(codes({ Genoa: { bootloader: 4, tee: 0, snp: 25, microcode: 219 } })).toEqual(["minTcb"]);
-    expect(codes({ Milan: { bootloader: 0, tee: 0, snp: 0, microcode: 0 } })).toEqual(["minTcb"]);
+    const codes = (minTcb: Record<string, unknown>, rootProduct?: string) =>
+      appraise(snp, refsFor(minTcb), now, { checks: snpChecks, rootProduct }).failures.map((f) => f.rule);
+    expect(codes({ Genoa: { bootloader: 4, tee: 0, snp: 24, microcode: 219 } }, "Genoa")).toEqual([]);
+    expect(codes({ Genoa: { bootloader: 4, tee: 0, snp: 25, microcode: 219 } }, "Genoa")).toEqual(["minTcb"]);
+    expect(codes({ Milan: { bootloader: 0, tee: 0, snp: 0, microcode: 0 } }, "Genoa")).toEqual(["minTcb"]);
+    // The root's hash names it without the verifier's word; a product name alone does not.
+    expect(codes({ [genoaArk]: { bootloader: 4, tee: 0, snp: 24, microcode: 219 } })).toEqual([]);
+    expect(codes({ Genoa: { bootloader: 0, tee: 0, snp: 0, microcode: 0 } })).toEqual(["minTcb"]);
   });
 });

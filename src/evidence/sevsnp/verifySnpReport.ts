@@ -133,6 +133,8 @@ export function verifySnpReport(parameters: VerifySnpReportParameters): VerifySn
       revocation,
     },
     advisoryIds: [],
+    // A dev root may carry an ARK's name; only the pinned production ARK lets a policy name the product.
+    ...(SNP_PINNED_ROOTS.some((root) => `0x${root.sha256}` === verifiedChain.rootSha256) ? { rootProduct: product } : {}),
     report,
     product,
     container: unwrapped.container,

@@ -11,7 +11,7 @@ import { devRootPin, getDevRoots, simulateDcapCollateral, simulateDcapQuote, typ
 import { issueDevCrl } from "../../../src/tee/simulated/issueDevCrl.js";
 import { DCAP_SAMPLES, loadSampleBytes } from "../../evidence/tdx/dcapSamples.js";
 import { dcapCollateralStoreAbi, deployDcap, pckCaOf, push, uploadsFor, verifyOnChain, type DcapChain } from "./dcapSupport.js";
-import { dcapCollateralUploads } from "../../../src/chain/index.js";
+import { dcapCollateralUploads } from "../../../src/collateral/index.js";
 
 const HOUR = 3_600_000;
 const errorName = (error: unknown) => /(?:custom error '|reverted with )(\w+)\(/.exec(`${String(error)} ${String((error as { details?: string }).details)}`)?.[1] ?? String(error).slice(0, 300);

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { dcapCollateralUploads } from "../../../src/chain/index.js";
+import { dcapCollateralUploads } from "../../../src/collateral/index.js";
 import { isTeezkError } from "../../../src/errors/index.js";
 import { loadDcapCollateral, type DcapCollateral } from "../../../src/evidence/tdx/collateral/index.js";
 import { verifyDcapQuote } from "../../../src/evidence/tdx/index.js";

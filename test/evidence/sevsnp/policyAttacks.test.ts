@@ -160,6 +160,17 @@ describe("item 7: SVN minimums are per component", () => {
     expect(failedCodes(evidence, coll, referenceValues(measurement, { minTcb: { [rootOf("Turin")]: GOOD } }))).toEqual(["SVN_TOO_LOW"]);
   });
 
+  it("a look-alike ARK named ARK-Genoa is not AMD's Genoa: a minimum keyed by product name does not apply to it", () => {
+    // The test hierarchy's ARK has the subject CN ARK-Genoa and is trusted as an extra root, as a dev root would be.
+    const evidence = report("Genoa", GOOD);
+    const verified = verifySnpReport({ evidence, now: AT, collateral: collateral("Genoa", GOOD, [arkCrl("Genoa", [])]), extraTrustedRoots: pins });
+    expect(verified.product).toBe("Genoa");
+    expect(verified.rootProduct).toBeUndefined();
+    const refs = referenceValues(verified.claims.measurement, { minTcb: { Genoa: { bootloader: 0, tee: 0, snp: 0, microcode: 0 } } });
+    const appraisal = appraise(verified.claims, refs, AT, { checks: verified.checks, rootProduct: verified.rootProduct });
+    expect(appraisal.failures.map((failure) => `${failure.rule}: ${failure.message}`)).toEqual([`minTcb: The policy lists per-product minimums but none for root ${rootOf("Genoa")}`]);
+  });
+
   it("Turin's FMC SVN is part of svn and of the minimum", () => {
     const tcb: Tcb = { fmc: 1, bootloader: 3, tee: 4, snp: 25, microcode: 0x48 };
     const evidence = report("Turin", tcb);

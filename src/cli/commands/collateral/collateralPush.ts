@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { Address } from "viem";
-import { dcapCollateralUploads, pushDcapCollateral, type TeezkClients } from "../../../chain/index.js";
+import { pushDcapCollateral, type TeezkClients } from "../../../chain/index.js";
 import { dcapCollateralStoreAbi } from "../../../chain/contractAbis.js";
+import { dcapCollateralUploads } from "../../../collateral/dcapCollateralUploads.js";
 import { isTeezkError, TeezkError } from "../../../errors/index.js";
 import { verifyEvidence } from "../../../evidence/verifyEvidence.js";
 import { loadDcapCollateral, type DcapCollateral } from "../../../evidence/tdx/collateral/index.js";
