@@ -18,6 +18,7 @@ import {
 } from "viem";
 import { TeezkError, type ErrorCode } from "../errors/index.js";
 import * as abis from "./contractAbis.js";
+import { revertHint } from "./revertHints.js";
 
 /**
  * Every custom error of every teezk contract: a revert often comes from a contract the caller did not address
@@ -116,13 +117,17 @@ export function nodeFailure(error: unknown): NodeFailure | undefined {
 
 /**
  * Wraps a viem failure as a TeezkError that reads in one line: a revert as CHAIN_CALL_FAILED with the decoded
- * custom error first in `details`; a node's refusal (unreachable, wrong chain, unfunded, nonce) under its own code
- * with the node's reason and a hint; anything else as CHAIN_CALL_FAILED with the node's reason.
+ * custom error first in `details` and, when revertHints.ts knows it, what to do about it as a hint; a node's
+ * refusal (unreachable, wrong chain, unfunded, nonce) under its own code with the node's reason and a hint;
+ * anything else as CHAIN_CALL_FAILED with the node's reason. The CLI, the demo and deploy/ all report these.
  */
 export function chainCallError(what: string, cause: unknown): TeezkError {
   if (cause instanceof TeezkError) return cause;
   const reverted = revertReason(cause);
-  if (reverted) return new TeezkError("CHAIN_CALL_FAILED", `${what} reverted with ${reverted}`, { cause, details: reverted });
+  if (reverted) {
+    const hint = revertHint(reverted);
+    return new TeezkError("CHAIN_CALL_FAILED", `${what} reverted with ${reverted}`, { cause, details: reverted, ...(hint ? { metaMessages: [hint] } : {}) });
+  }
   const failure = nodeFailure(cause);
   if (failure) return new TeezkError(failure.code, `${what}: ${failure.reason}`, { cause, metaMessages: [failure.hint] });
   const reason = nodeReason(cause) ?? (cause instanceof BaseError ? oneLine(cause.shortMessage) : oneLine(cause instanceof Error ? cause.message : String(cause)));

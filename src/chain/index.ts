@@ -11,6 +11,7 @@ export {
   privateProofVerifierAbi,
 } from "./contractAbis.js";
 export { revertReason, chainCallError, nodeFailure } from "./chainCallError.js";
+export { revertHint } from "./revertHints.js";
 export { advanceChainTime, type AdvanceChainTimeParameters, type AdvanceChainTimeReturnType, type AdvanceChainTimeErrorType } from "./advanceChainTime.js";
 export {
   VERDICT_TYPE,

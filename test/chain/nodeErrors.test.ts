@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectDeployer } from "../../deploy/connectDeployer.js";
 import { deployTeezk, type DeployTeezkParameters, type DeployTeezkReturnType } from "../../deploy/deployTeezk.js";
 import { chainCallError, issueChallenge, proposeRoot } from "../../src/chain/index.js";
+import { describeError } from "../../src/demo/createStepRecorder.js";
 import { runDemoFlow } from "../../src/demo/runDemoFlow.js";
 import { deployDevnetToNode } from "../../src/devnet/index.js";
 import { rejection } from "../support/rejection.js";
@@ -188,6 +189,18 @@ describe("errors from a separate node (anvil over JSON-RPC) read as the node's r
     expect(estimated.code).toBe("CHAIN_CALL_FAILED");
     expect(estimated.details).toBe(`AccessControlUnauthorizedAccount(${dev.address}, ${keccak256(toHex("GOVERNOR_ROLE"))})`);
     expectReadable(estimated.message);
+  });
+
+  it("a decoded revert carries what to do about it wherever it surfaces: deploy/ (its message is what deploy.ts prints) and the demo's step line", async () => {
+    const deployer = await connectDeployer({ rpcUrl: anvil.rpcUrl, privateKey: ANVIL_DEV_KEY });
+    const artifact = { name: "EnclaveRegistry", source: "contracts/registry/EnclaveRegistry.sol" };
+    const estimated = await rejection(deployer.send(artifact, deployed.enclaveRegistry, "addRoute", [3, deployed.committee]));
+    expect(estimated.metaMessages).toEqual([expect.stringMatching(/^The sending account 0x[0-9a-fA-F]{40} lacks GOVERNOR_ROLE: .*through the timelock/)]);
+    expect(estimated.message).toContain(`lacks GOVERNOR_ROLE`);
+    expectReadable(estimated.message);
+    // The demo's chain steps call the same helpers and print a failed step with describeError.
+    const simulated = await rejection(proposeRoot({ ...(await clientsFor(anvil.rpcUrl)), roots: deployed.multiProverRoots!, epoch: 1n, root: keccak256(toHex("root")), signatures: [] }));
+    expect(describeError(simulated)).toMatch(/reverted with InsufficientQuorum\(0, 2, false\) — Signatures span 0 vendor\(s\); 2 distinct vendors are required/);
   });
 });
 
