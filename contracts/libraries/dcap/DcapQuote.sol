@@ -83,15 +83,15 @@ library DcapQuote {
         uint256 qeSectionEnd = signatureDataEnd;
         if (l.version != 3) {
             _need(quote, cursor, 6);
-            if (cursor + 6 > signatureDataEnd) revert IDcapErrors.QuoteTruncated(cursor);
+            _within(cursor, 6, signatureDataEnd);
             if (u16(quote, cursor) != 6) revert IDcapErrors.QuoteInvalid("certification data type");
             uint256 outerSize = u32(quote, cursor + 2);
             cursor += 6;
-            if (cursor + outerSize > signatureDataEnd) revert IDcapErrors.QuoteTruncated(cursor);
+            _within(cursor, outerSize, signatureDataEnd);
             if (cursor + outerSize != signatureDataEnd) revert IDcapErrors.QuoteInvalid("signature data length");
             qeSectionEnd = cursor + outerSize;
         }
-        if (cursor + ENCLAVE_REPORT_BYTES + 64 + 2 > qeSectionEnd) revert IDcapErrors.QuoteTruncated(cursor);
+        _within(cursor, ENCLAVE_REPORT_BYTES + 64 + 2, qeSectionEnd);
         l.qeReportAt = cursor;
         l.qeSignatureAt = cursor + ENCLAVE_REPORT_BYTES;
         cursor = l.qeSignatureAt + 64;
@@ -102,7 +102,7 @@ library DcapQuote {
         if (u16(quote, l.authEnd) != 5) revert IDcapErrors.QuoteInvalid("PCK certification data type");
         uint256 pemSize = u32(quote, l.authEnd + 2);
         l.pemStart = l.authEnd + 6;
-        if (l.pemStart + pemSize > qeSectionEnd) revert IDcapErrors.QuoteTruncated(l.pemStart);
+        _within(l.pemStart, pemSize, qeSectionEnd);
         if (l.pemStart + pemSize != qeSectionEnd) revert IDcapErrors.QuoteInvalid("QE certification data length");
         l.pemEnd = qeSectionEnd;
         uint256 trailing = quote.length - signatureDataEnd;
@@ -110,7 +110,15 @@ library DcapQuote {
     }
 
     function _need(bytes memory quote, uint256 at, uint256 length) private pure {
-        if (at + length > quote.length) revert IDcapErrors.QuoteTruncated(at);
+        _within(at, length, quote.length);
+    }
+
+    /// @dev `length` bytes from `at` lie before `end`, else the quote is cut short at `at`. Unchecked: lengths are
+    /// the quote's u16/u32 fields and offsets stay below MAX_QUOTE_BYTES + 2^32, so the sum cannot overflow.
+    function _within(uint256 at, uint256 length, uint256 end) private pure {
+        unchecked {
+            if (at + length > end) revert IDcapErrors.QuoteTruncated(at);
+        }
     }
 
     function u16(bytes memory data, uint256 at) internal pure returns (uint256) {

@@ -104,6 +104,30 @@ contract DcapParsersTest is TeezkBase {
         harness.layout(V4_TDX_HEADER);
     }
 
+    /// The signature data of a v4 quote cut inside its parts: each cut names the offset where the missing part starts,
+    /// not where the signature data ends.
+    function test_layout_RevertWhen_SignatureDataCutsAPart() public {
+        // Signature data of 130 bytes (to 766): the ECDSA signature, then no room for the certification data header.
+        vm.expectRevert(abi.encodeWithSelector(IDcapErrors.QuoteTruncated.selector, 764));
+        harness.layout(_v4WithSignatureData(130, hex"060000000000"));
+        // Signature data to 776; certification data from 770 claiming 10 bytes.
+        vm.expectRevert(abi.encodeWithSelector(IDcapErrors.QuoteTruncated.selector, 770));
+        harness.layout(_v4WithSignatureData(140, bytes.concat(hex"0600", _le32(10), new bytes(6))));
+        // Certification data of 6 bytes from 770: too short for the QE report, its signature and auth data.
+        vm.expectRevert(abi.encodeWithSelector(IDcapErrors.QuoteTruncated.selector, 770));
+        harness.layout(_v4WithSignatureData(140, bytes.concat(hex"0600", _le32(6), new bytes(6))));
+    }
+
+    /// A v4 TDX quote: header, a zero TD report (its 584 bytes end at 632), signature data length, a zero ECDSA
+    /// signature, then `rest`.
+    function _v4WithSignatureData(uint32 signatureDataLength, bytes memory rest) internal pure returns (bytes memory) {
+        return bytes.concat(V4_TDX_HEADER, new bytes(632 - V4_TDX_HEADER.length), _le32(signatureDataLength), new bytes(128), rest);
+    }
+
+    function _le32(uint32 value) internal pure returns (bytes memory) {
+        return abi.encodePacked(uint8(value), uint8(value >> 8), uint8(value >> 16), uint8(value >> 24));
+    }
+
     function _length(uint256 length) internal pure returns (bytes memory) {
         if (length < 0x80) return abi.encodePacked(uint8(length));
         if (length < 0x100) return abi.encodePacked(uint8(0x81), uint8(length));
