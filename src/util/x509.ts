@@ -79,8 +79,11 @@ export function verifyCertificateChain({ chain, pinnedRoots, extraRoots = [], at
   if (chain.length === 0) throw new TeezkError("CERT_CHAIN_INVALID", `The ${what} is empty`);
   const full = [...chain];
   const last = full[full.length - 1]!;
-  // The root's self-signature is one public-key operation (~0.7 ms for P-384): check it once.
-  const isSelfSigned = (cert: X509Certificate) => cert.checkIssued(cert) && verifySignature(cert, cert);
+  // A pinned root is a trust anchor (RFC 5280 §6.1.1): trusted by its SHA-256, so its self-signature proves
+  // nothing more and is not verified (one public-key operation per chain, on every cold call). An unpinned
+  // certificate must still show it is a root before the chain is walked, so the errors stay specific.
+  const isPinned = (cert: X509Certificate) => pinnedRoots.some((candidate) => `0x${candidate.sha256.toLowerCase()}` === certificateSha256(cert));
+  const isSelfSigned = (cert: X509Certificate) => cert.checkIssued(cert) && (isPinned(cert) || verifySignature(cert, cert));
   const chainEndsAtRoot = isSelfSigned(last);
   if (!chainEndsAtRoot) {
     const root = extraRoots.find((candidate) => last.checkIssued(candidate) && verifySignature(last, candidate));

@@ -40,8 +40,7 @@ function chainKey({ chain, pinnedRoots, extraRoots = [] }: VerifyChainParameters
 
 /**
  * A certificate's signature by its issuer is a pure function of the two DERs, so a success is remembered by their
- * fingerprints: the Intel root's self-signature, checked at the end of the PCK chain and of the TCB signing chain
- * of the same quote, costs one public-key operation instead of two. Failures are not kept.
+ * fingerprints: a fleet's PCK CAs and TCB signing certificate are verified once, not per quote. Failures are not kept.
  */
 function verifyIssuedSignatureCached(child: X509Certificate, parent: X509Certificate): boolean {
   const key = `${child.fingerprint256}>${parent.fingerprint256}`;
