@@ -8,6 +8,7 @@ import { createGroth16Prover, resolveCircuitArtifacts } from "../src/prover/inde
 import { applyRollupBatch, createRollupState, proveRollupBatch, rootToHex, type RollupTransfer } from "../src/rollup/index.js";
 import { DEVNET_ESCAPE_DELAY } from "../src/devnet/index.js";
 import { PROGRAM_ID, allowSimulatedVendors, deployTeezkSystem, registerSimulatedEnclave, testAccount } from "../test/chain/support/system.js";
+import { compareGroth16Engines } from "./groth16Engines.js";
 import type { BenchRow, BenchSuite } from "./types.js";
 
 const runs = 3;
@@ -67,6 +68,8 @@ export const rollupBench: BenchSuite = {
     } finally {
       await prover.close();
     }
+    // Issue 18: the native engine against snarkjs on this batch, alternated (rows prove.rollup.native.*).
+    rows.push(...(await compareGroth16Engines("rollup", applied.witnessInput, runs)));
     return rows;
   },
 };
