@@ -82,8 +82,11 @@ export function verifyCertificateChain({ chain, pinnedRoots, extraRoots = [], at
   // A pinned root is a trust anchor (RFC 5280 §6.1.1): trusted by its SHA-256, so its self-signature proves
   // nothing more and is not verified (one public-key operation per chain, on every cold call). An unpinned
   // certificate must still show it is a root before the chain is walked, so the errors stay specific.
-  const isPinned = (cert: X509Certificate) => pinnedRoots.some((candidate) => `0x${candidate.sha256.toLowerCase()}` === certificateSha256(cert));
-  const isSelfSigned = (cert: X509Certificate) => cert.checkIssued(cert) && (isPinned(cert) || verifySignature(cert, cert));
+  const pinOf = (cert: X509Certificate) => {
+    const sha256 = certificateSha256(cert);
+    return { sha256, pin: pinnedRoots.find((candidate) => `0x${candidate.sha256.toLowerCase()}` === sha256) };
+  };
+  const isSelfSigned = (cert: X509Certificate) => cert.checkIssued(cert) && (pinOf(cert).pin !== undefined || verifySignature(cert, cert));
   const chainEndsAtRoot = isSelfSigned(last);
   if (!chainEndsAtRoot) {
     const root = extraRoots.find((candidate) => last.checkIssued(candidate) && verifySignature(last, candidate));
@@ -111,8 +114,7 @@ export function verifyCertificateChain({ chain, pinnedRoots, extraRoots = [], at
     }
   }
   const root = full[full.length - 1]!;
-  const rootSha256 = certificateSha256(root);
-  const pin = pinnedRoots.find((candidate) => `0x${candidate.sha256.toLowerCase()}` === rootSha256);
+  const { sha256: rootSha256, pin } = pinOf(root);
   if (!pin) {
     throw new TeezkError("ROOT_NOT_TRUSTED", `The ${what} ends at a root that is not pinned`, {
       details: `root sha256 ${rootSha256}, subject ${root.subject.replace(/\n/g, ", ")}`,
