@@ -1,6 +1,16 @@
 import { hash, type X509Certificate } from "node:crypto";
 import { parseCertificate } from "../../../util/x509.js";
 import { BoundedCache } from "./BoundedCache.js";
+import { INTEL_SGX_ROOT_CA_DER_BASE64 } from "./intelSgxRootCa.js";
+
+/**
+ * The Intel SGX Root CA is the verifier's trust anchor and ships inside it, so it is parsed once per process from
+ * that embedded DER, like any other constant of the program: every quote and every collateral item carries a
+ * copy, and a cold verification would otherwise parse it afresh. Not a BoundedCache (clearDcapCaches keeps it): it
+ * is not remembered input. Only bytes equal to the embedded DER get it, and equal bytes parse to an equal object.
+ */
+const INTEL_ROOT_DER = Buffer.from(INTEL_SGX_ROOT_CA_DER_BASE64, "base64");
+let intelRoot: X509Certificate | undefined;
 
 /** Intel's roots, PCK CAs, TCB signing certificates and a fleet's PCK leaves. */
 const CERTIFICATE_CACHE_ENTRIES = 1024;
@@ -31,7 +41,12 @@ export function parseCertificateCached(input: string | Uint8Array, what: string)
   const cached = cache.get(key);
   if (cached) return cached;
   const strict = typeof input === "string" ? STRICT_PEM_CERTIFICATE.exec(input) : null;
-  const certificate = parseCertificate(strict ? Buffer.from(strict[1]!, "base64") : input, what);
+  const der = strict ? Buffer.from(strict[1]!, "base64") : input;
+  const certificate = isIntelRoot(der) ? (intelRoot ??= parseCertificate(INTEL_ROOT_DER, "Intel SGX Root CA")) : parseCertificate(der, what);
   cache.set(key, certificate);
   return certificate;
+}
+
+function isIntelRoot(input: string | Uint8Array): boolean {
+  return typeof input !== "string" && input.length === INTEL_ROOT_DER.length && INTEL_ROOT_DER.equals(input);
 }

@@ -52,6 +52,29 @@ describe("parseCertificateCached", () => {
     }
   });
 
+  it("every copy of the Intel root, PEM or DER, is the one trust anchor parsed from the embedded DER, even after the caches are emptied", () => {
+    const anchor = parseCertificateCached(rootPem, "root in TCB info's chain");
+    expect(anchor.fingerprint256.replaceAll(":", "").toLowerCase()).toBe(INTEL_SGX_ROOT_CA.sha256);
+    clearDcapCaches();
+    expect(parseCertificateCached(new Uint8Array(new X509Certificate(rootPem).raw), "root as DER")).toBe(anchor);
+  });
+
+  // Were the anchor handed to anything that only resembles the root (same length, same prefix, same signature), a
+  // forged root would chain as Intel's.
+  it("a copy of the Intel root that differs in one byte is parsed as itself and is not trusted", () => {
+    const anchor = parseCertificateCached(rootPem, "root");
+    const rootDer = Buffer.from(new X509Certificate(rootPem).raw);
+    const subjectByte = rootDer.indexOf(Buffer.from("Intel SGX Root CA")) + 6;
+    for (const at of [subjectByte, rootDer.length - 1]) {
+      const forgedDer = Buffer.from(rootDer);
+      forgedDer[at]! ^= 0x01;
+      const forged = parseCertificateCached(new Uint8Array(forgedDer), "forged root");
+      expect(forged).not.toBe(anchor);
+      expect(forged.fingerprint256).toBe(new X509Certificate(forgedDer).fingerprint256);
+      expect(outcome(() => verifyCertificateChainCached({ chain: [forged], pinnedRoots: [INTEL_SGX_ROOT_CA], at: VALID, what: "forged root" }))).toBe("CERT_CHAIN_INVALID");
+    }
+  });
+
   it("a failure is not remembered: a malformed block is refused on every call", () => {
     const broken = rootPem.replace("MII", "MIJ");
     for (let round = 0; round < 2; round++) expect(outcome(() => parseCertificateCached(broken, "broken"))).toBe("CERT_PARSE");
