@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { isTeezkError } from "../../src/errors/index.js";
-import { createGroth16Prover, resolveCircuitArtifacts } from "../../src/prover/index.js";
+import { createGroth16Prover } from "../../src/prover/index.js";
 import { scalingSizes } from "../../scripts/circuits/circuitDefinitions.js";
+import { isCircuitBuilt } from "./isCircuitBuilt.js";
 
 /** A message of `bytes` bytes and its SHA-256 as the circuit's two public 128-bit halves. */
 function statement(bytes: number, seed: number) {
@@ -18,16 +19,6 @@ function statement(bytes: number, seed: number) {
   };
 }
 
-function isBuilt(circuit: string): boolean {
-  try {
-    resolveCircuitArtifacts({ circuit });
-    return true;
-  } catch (error) {
-    if (isTeezkError(error, "CIRCUIT_NOT_BUILT")) return false;
-    throw error;
-  }
-}
-
 // The scaling members are built on demand (their ceremonies take minutes to hours here) and never committed:
 // each member's test runs when its artifacts exist and is skipped, saying how to build it, when they do not.
 describe("SHA-256 scaling family (on-demand artifacts)", () => {
@@ -36,7 +27,7 @@ describe("SHA-256 scaling family (on-demand artifacts)", () => {
 
   for (const bytes of scalingSizes) {
     const circuit = `sha256_${bytes}`;
-    const built = isBuilt(circuit);
+    const built = isCircuitBuilt(circuit);
     const title = built
       ? `${circuit} proves a ${bytes}-byte preimage, verifies, and rejects a wrong digest`
       : `${circuit}: skipped, not built (npm run circuits:build -- --scaling=${bytes})`;

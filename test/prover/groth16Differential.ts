@@ -5,10 +5,14 @@ import {
   formatGroth16Calldata,
   type Groth16Proof,
 } from "../../src/prover/index.js";
+import path from "node:path";
+import { circuitDefinitions, repoRoot } from "../../scripts/circuits/circuitDefinitions.js";
 import { connectWithVerifier } from "../circuits/buildVerifierArtifact.js";
+import { deployStandaloneVerifier } from "../circuits/standaloneVerifier.js";
 import { groth16ProofArguments } from "../circuits/verifyProofArguments.js";
 import { membershipRandomWitness } from "./membershipRandomWitness.js";
 import { rollupRandomBatch } from "./rollupRandomBatch.js";
+import { sha256RandomMessage } from "./sha256RandomMessage.js";
 
 export type Proved = { proof: Groth16Proof; publicSignals: string[] };
 type Groth16Prover = ReturnType<typeof createGroth16Prover>;
@@ -20,8 +24,12 @@ export type DifferentialCircuit = {
   circuit: string;
   /** What one seed is, for bench anchors ("seeded random membership witnesses"). */
   witnesses: string;
-  /** The generated on-chain verifiers (contracts/zk), each deployed on the in-process chain. */
-  onChain: readonly { file: string; contract: string }[];
+  /**
+   * The generated on-chain verifiers, each deployed on the in-process chain: those in contracts/zk built by
+   * Hardhat; a scaling member's (`standalone`, in its gitignored build folder) compiled in memory by solc, so
+   * Hardhat never compiles a verifier whose keys are not in git.
+   */
+  onChain: readonly { file: string; contract: string; standalone?: true }[];
   /** The witness input for a seed, and when known without the circuit, the public signals it must give. */
   witness: (seed: number) => { witnessInput: Record<string, unknown>; publicSignals?: readonly string[] };
 };
@@ -41,6 +49,22 @@ export const rollupDifferential: DifferentialCircuit = {
   witness: rollupRandomBatch,
 };
 
+const sha256x64 = circuitDefinitions.find((definition) => definition.name === "sha256_64")!;
+
+/**
+ * The 64-byte SHA-256 preimage scaling member (built on demand, never committed): its snarkjs-generated and lean
+ * verifiers from its build folder.
+ */
+export const sha256x64Differential: DifferentialCircuit = {
+  circuit: sha256x64.name,
+  witnesses: "seeded random 64-byte messages (public signals: their SHA-256 from node:crypto)",
+  onChain: [
+    { file: path.join(repoRoot, sha256x64.verifierPath), contract: sha256x64.contractName, standalone: true },
+    { file: path.join(repoRoot, sha256x64.leanVerifierPath), contract: sha256x64.leanContractName, standalone: true },
+  ],
+  witness: (seed) => sha256RandomMessage(seed, 64),
+};
+
 /** Ways an attacker bends a valid proof: each must be refused by every verifier. */
 export function tamperings({ proof, publicSignals }: Proved): [string, Proved][] {
   const negate = (y: string) => ((bn254BaseField - BigInt(y)) % bn254BaseField).toString();
@@ -57,10 +81,10 @@ export function tamperings({ proof, publicSignals }: Proved): [string, Proved][]
 
 /** snarkjs, the native verifier and each of the circuit's generated on-chain verifiers. */
 export async function differentialVerifiers(target: DifferentialCircuit, engines: DifferentialEngines): Promise<DifferentialVerifier[]> {
-  const connection = await connectWithVerifier(target.onChain.map(({ file }) => file));
+  const connection = await connectWithVerifier(target.onChain.filter((v) => !v.standalone).map(({ file }) => file));
   const onChain: DifferentialVerifier[] = [];
-  for (const { contract: name } of target.onChain) {
-    const contract = await connection.viem.deployContract(name);
+  for (const { file, contract: name, standalone } of target.onChain) {
+    const contract = standalone ? await deployStandaloneVerifier(connection, file, name) : await connection.viem.deployContract(name);
     onChain.push({
       name: target.onChain.length === 1 ? "on-chain" : `on-chain ${name}`,
       verify: async (p) => {
