@@ -1,7 +1,15 @@
 import { cpus, loadavg } from "node:os";
 import { TeezkError } from "../src/errors/index.js";
 import { createGroth16Prover } from "../src/prover/index.js";
-import { differentialVerifiers, differentialWitness, membershipDifferential, rollupDifferential, type DifferentialCircuit } from "../test/prover/groth16Differential.js";
+import { isCircuitBuilt } from "../test/circuits/isCircuitBuilt.js";
+import {
+  differentialVerifiers,
+  differentialWitness,
+  membershipDifferential,
+  rollupDifferential,
+  sha256x64Differential,
+  type DifferentialCircuit,
+} from "../test/prover/groth16Differential.js";
 import { ensureNativeGroth16Binary } from "../test/prover/nativeGroth16Binary.js";
 import type { BenchSuite } from "./types.js";
 
@@ -15,6 +23,8 @@ type DifferentialSuiteParameters = {
   countVariable: string;
   defaultCount: number;
   countTarget: string;
+  /** For an on-demand circuit: how to build it, said by the skipped rows when its artifacts are missing. */
+  buildHint?: string;
 };
 
 /**
@@ -23,10 +33,16 @@ type DifferentialSuiteParameters = {
  * verifiers, and each proof's tamperings refused by all of them (the logic is the differential tests', at a
  * bench's count).
  */
-function differentialSuite({ name, target, countVariable, defaultCount, countTarget }: DifferentialSuiteParameters): BenchSuite {
+function differentialSuite({ name, target, countVariable, defaultCount, countTarget, buildHint }: DifferentialSuiteParameters): BenchSuite {
+  const prefix = `differential.groth16.${target.circuit}`;
   return {
     name,
     run: async () => {
+      if (buildHint !== undefined && !isCircuitBuilt(target.circuit)) {
+        const skipped = `${target.circuit} not built (${buildHint})`;
+        process.stderr.write(`bench: ${name} skipped: ${skipped}\n`);
+        return ["witnesses", "disagreements"].map((what) => ({ name: `${prefix}.${what}`, value: Number.NaN, unit: "count", skipped }));
+      }
       const witnesses = Number(process.env[countVariable] ?? String(defaultCount));
       if (!Number.isInteger(witnesses) || witnesses < 1) throw new TeezkError("CONFIG_INVALID", `${countVariable} must be a whole number ≥ 1`);
       const loadBefore = loadavg()[0]!.toFixed(1);
@@ -46,7 +62,6 @@ function differentialSuite({ name, target, countVariable, defaultCount, countTar
         const minutes = ((performance.now() - started) / 60_000).toFixed(1);
         const by = verifiers.map((v) => v.name).join(", ");
         const setting = `${witnesses} ${target.witnesses}, each proved by snarkjs and native; ${checks.toLocaleString("en-US")} verifier calls (${by}) in ${minutes} min; ${cpus().length} cores, 1-min load ${loadBefore} → ${loadavg()[0]!.toFixed(1)}`;
-        const prefix = `differential.groth16.${target.circuit}`;
         return [
           { name: `${prefix}.witnesses`, value: witnesses, unit: "count", anchor: setting, target: countTarget },
           { name: `${prefix}.disagreements`, value: disagreements.length, unit: "count", anchor: setting, target: "0" },
@@ -74,4 +89,17 @@ export const differentialRollupBench = differentialSuite({
   countVariable: "TEEZK_BENCH_DIFFERENTIAL_ROLLUP_WITNESSES",
   defaultCount: 10,
   countTarget: "every committed circuit (issue 18); 10 by default, TEEZK_BENCH_DIFFERENTIAL_ROLLUP_WITNESSES for more",
+});
+
+/**
+ * The 64-byte SHA-256 scaling member (59,793 constraints), when built (never in CI): ~2 s snarkjs + ~0.7 s native
+ * per proof plus 56 verifier calls per message here (~5 s a message at 1-min load 2), so 120 by default (~10 min).
+ */
+export const differentialSha256Bench = differentialSuite({
+  name: "differential-sha256",
+  target: sha256x64Differential,
+  countVariable: "TEEZK_BENCH_DIFFERENTIAL_SHA256_WITNESSES",
+  defaultCount: 120,
+  countTarget: "every circuit (issue 18); 120 by default (≤ 15 min here), TEEZK_BENCH_DIFFERENTIAL_SHA256_WITNESSES for more",
+  buildHint: "npm run circuits:build -- --scaling=64; circuits/README.md gives the time it takes",
 });

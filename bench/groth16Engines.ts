@@ -11,6 +11,17 @@ function p50(samples: readonly number[]): number {
 }
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
+/** compareGroth16Engines' rows, each skipped for `reason` (the native binary or the circuit is not built). */
+export function skippedGroth16EngineRows(circuit: string, reason: string): BenchRow[] {
+  const rows: [string, BenchRow["unit"]][] = [
+    [`prove.${circuit}.native.p50`, "ms"],
+    [`prove.${circuit}.native.speedup`, "ratio"],
+    [`prove.${circuit}.native.peak_rss`, "MiB"],
+    [`verify.groth16.${circuit}.native.p50`, "ms"],
+  ];
+  return rows.map(([name, unit]) => ({ name, value: Number.NaN, unit, skipped: reason }));
+}
+
 /**
  * snarkjs and the native engine on the same witness, alternated proof by proof (the order swaps each round) so
  * background load on this shared machine hits both alike; then both verifiers on the same proofs (each engine's
@@ -18,10 +29,7 @@ const round = (ms: number) => Math.round(ms * 10) / 10;
  */
 export async function compareGroth16Engines(circuit: string, witnessInput: Record<string, unknown>, runs: number): Promise<BenchRow[]> {
   const resolved = resolveGroth16Engine({ engine: "native", onFallback: () => undefined });
-  if (resolved.engine !== "native") {
-    const skipped = "teezk-groth16 not built (cd zkprogram && cargo build --release -p teezk-groth16)";
-    return ["p50", "peak_rss", "speedup"].map((what) => ({ name: `prove.${circuit}.native.${what}`, value: Number.NaN, unit: "ms", skipped }));
-  }
+  if (resolved.engine !== "native") return skippedGroth16EngineRows(circuit, "teezk-groth16 not built (cd zkprogram && cargo build --release -p teezk-groth16)");
   const engines = { snarkjs: createGroth16Prover({ engine: "snarkjs" }), native: createGroth16Prover({ engine: "native" }) };
   try {
     const loadBefore = loadavg()[0]!.toFixed(1);

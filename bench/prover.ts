@@ -15,11 +15,13 @@ import {
   type ProveReturnType,
 } from "../src/prover/index.js";
 import { scalingSizes } from "../scripts/circuits/circuitDefinitions.js";
-import { compareGroth16Engines } from "./groth16Engines.js";
+import { compareGroth16Engines, skippedGroth16EngineRows } from "./groth16Engines.js";
 import type { BenchRow, BenchSuite } from "./types.js";
 import { verifyProofArguments } from "../test/circuits/verifyProofArguments.js";
 
 const runs = 5;
+/** Warm proofs per engine in compareGroth16Engines (alternated), for membership and each built scaling member. */
+const engineComparisonRuns = 7;
 
 const loadAverage = () => loadavg()[0]!.toFixed(1);
 
@@ -104,8 +106,9 @@ function verifierFloor(publicSignals: number, calldata: number) {
 }
 
 /**
- * One scaling member's rows: warm p50 and peak RSS from a prover process of its own, so the high-water mark
- * is this circuit's alone; a skipped row saying why when its artifacts are not built.
+ * One scaling member's rows: snarkjs' warm p50 and peak RSS from a prover process of its own, so the high-water
+ * mark is this circuit's alone, then the native engine against snarkjs on the same message (issue 18); skipped
+ * rows saying why when its artifacts are not built.
  */
 async function scalingRows(bytes: number): Promise<BenchRow[]> {
   const circuit = `sha256_${bytes}`;
@@ -122,11 +125,16 @@ async function scalingRows(bytes: number): Promise<BenchRow[]> {
     return [
       { name: `prove.${circuit}.p50`, value: Number.NaN, unit: "ms", skipped: reason },
       { name: `prove.${circuit}.peak_rss`, value: Number.NaN, unit: "MiB", skipped: reason },
+      ...skippedGroth16EngineRows(circuit, reason),
     ];
   }
+  const input = sha256Input(bytes);
+  return [...(await scalingSnarkjsRows(circuit, bytes, input)), ...(await compareGroth16Engines(circuit, input, engineComparisonRuns))];
+}
+
+async function scalingSnarkjsRows(circuit: string, bytes: number, input: ReturnType<typeof sha256Input>): Promise<BenchRow[]> {
   const prover = createGroth16Prover({ engine: "snarkjs" });
   try {
-    const input = sha256Input(bytes);
     const loadBefore = loadAverage();
     const results = await proveRuns(prover, circuit, input);
     const load = `1-min load average ${loadBefore} before, ${loadAverage()} after, on ${cpus().length} cores`;
@@ -200,7 +208,7 @@ export const proverBench: BenchSuite = {
       }
       rows.push({ name: "verify.groth16.membership.p50", value: p50(verifyMs), unit: "ms", target: "snarkjs, warm, p50 of 5" });
 
-      rows.push(...(await compareGroth16Engines("membership", membershipInput(), 7)));
+      rows.push(...(await compareGroth16Engines("membership", membershipInput(), engineComparisonRuns)));
 
       for (const bytes of scalingSizes) {
         rows.push(...(await scalingRows(bytes)));

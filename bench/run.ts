@@ -18,6 +18,7 @@ const suites: Array<() => Promise<BenchSuite>> = [
   async () => (await import("./delegate.js")).delegateBench,
   async () => (await import("./differential.js")).differentialBench,
   async () => (await import("./differential.js")).differentialRollupBench,
+  async () => (await import("./differential.js")).differentialSha256Bench,
   async () => (await import("./contracts.js")).contractsBench,
   async () => (await import("./verifierLoad.js")).verifierLoadBench,
   async () => (await import("./collateral.js")).collateralBench,
