@@ -37,7 +37,8 @@ export type DifferentialCircuit = {
 export const membershipDifferential: DifferentialCircuit = {
   circuit: "membership",
   witnesses: "seeded random membership witnesses",
-  onChain: [{ file: "contracts/zk/MembershipGroth16Verifier.sol", contract: "MembershipGroth16Verifier" }],
+  // The lean verifier too: its template is teezk's (scripts/circuits/leanVerifier.ts), not snarkjs'.
+  onChain: ["MembershipGroth16Verifier", "MembershipGroth16VerifierLean"].map((contract) => ({ file: `contracts/zk/${contract}.sol`, contract })),
   witness: (seed) => ({ witnessInput: membershipRandomWitness(seed) }),
 };
 
