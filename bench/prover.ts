@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import path from "node:path";
@@ -18,6 +17,7 @@ import { scalingSizes } from "../scripts/circuits/circuitDefinitions.js";
 import { compareGroth16Engines, skippedGroth16EngineRows } from "./groth16Engines.js";
 import type { BenchRow, BenchSuite } from "./types.js";
 import { verifyProofArguments } from "../test/circuits/verifyProofArguments.js";
+import { sha256PreimageInput } from "../test/prover/sha256RandomMessage.js";
 
 const runs = 5;
 /** Warm proofs per engine in compareGroth16Engines (alternated), for membership and each built scaling member. */
@@ -46,12 +46,7 @@ function membershipInput() {
 function sha256Input(bytes: number) {
   const message = Buffer.alloc(bytes);
   for (let i = 0; i < bytes; i++) message[i] = (i * 31 + 7) & 0xff;
-  const digest = createHash("sha256").update(message).digest();
-  return {
-    message: [...message].map(BigInt),
-    digestHi: BigInt(`0x${digest.subarray(0, 16).toString("hex")}`),
-    digestLo: BigInt(`0x${digest.subarray(16).toString("hex")}`),
-  };
+  return sha256PreimageInput(message);
 }
 
 const verifierFiles = ["contracts/zk/MembershipGroth16Verifier.sol", "contracts/zk/MembershipGroth16VerifierLean.sol"];

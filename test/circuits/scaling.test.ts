@@ -1,22 +1,15 @@
-import { createHash } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { isTeezkError } from "../../src/errors/index.js";
 import { createGroth16Prover } from "../../src/prover/index.js";
 import { scalingSizes } from "../../scripts/circuits/circuitDefinitions.js";
+import { sha256PreimageInput } from "../prover/sha256RandomMessage.js";
 import { isCircuitBuilt } from "./isCircuitBuilt.js";
 
 /** A message of `bytes` bytes and its SHA-256 as the circuit's two public 128-bit halves. */
 function statement(bytes: number, seed: number) {
   const message = Buffer.alloc(bytes);
   for (let i = 0; i < bytes; i++) message[i] = (i * 131 + seed * 17 + 5) & 0xff;
-  const digest = createHash("sha256").update(message).digest();
-  return {
-    witnessInput: {
-      message: [...message].map(BigInt),
-      digestHi: BigInt(`0x${digest.subarray(0, 16).toString("hex")}`),
-      digestLo: BigInt(`0x${digest.subarray(16).toString("hex")}`),
-    },
-  };
+  return { witnessInput: sha256PreimageInput(message) };
 }
 
 // The scaling members are built on demand (their ceremonies take minutes to hours here) and never committed:

@@ -34,11 +34,14 @@ export type DifferentialCircuit = {
   witness: (seed: number) => { witnessInput: Record<string, unknown>; publicSignals?: readonly string[] };
 };
 
+/** Verifiers committed in contracts/zk, each in a file named after its contract (built by Hardhat). */
+const inContractsZk = (...contracts: string[]) => contracts.map((contract) => ({ file: `contracts/zk/${contract}.sol`, contract }));
+
 export const membershipDifferential: DifferentialCircuit = {
   circuit: "membership",
   witnesses: "seeded random membership witnesses",
   // The lean verifier too: its template is teezk's (scripts/circuits/leanVerifier.ts), not snarkjs'.
-  onChain: ["MembershipGroth16Verifier", "MembershipGroth16VerifierLean"].map((contract) => ({ file: `contracts/zk/${contract}.sol`, contract })),
+  onChain: inContractsZk("MembershipGroth16Verifier", "MembershipGroth16VerifierLean"),
   witness: (seed) => ({ witnessInput: membershipRandomWitness(seed) }),
 };
 
@@ -46,7 +49,7 @@ export const membershipDifferential: DifferentialCircuit = {
 export const rollupDifferential: DifferentialCircuit = {
   circuit: "rollup",
   witnesses: "seeded random rollup batches (2–8 accounts in random slots of the depth-16 tree, 4 valid transfers from the state machine)",
-  onChain: ["RollupGroth16Verifier", "RollupGroth16VerifierLean"].map((contract) => ({ file: `contracts/zk/${contract}.sol`, contract })),
+  onChain: inContractsZk("RollupGroth16Verifier", "RollupGroth16VerifierLean"),
   witness: rollupRandomBatch,
 };
 

@@ -1,8 +1,11 @@
 import { createHash } from "node:crypto";
 import { seededDraw } from "./seededDraw.js";
 
+/** The SHA-256 preimage circuits' witness input: the message's bytes and its digest as two 128-bit halves. */
+export type Sha256PreimageInput = { message: bigint[]; digestHi: bigint; digestLo: bigint };
+
 export type Sha256RandomMessage = {
-  witnessInput: { message: bigint[]; digestHi: bigint; digestLo: bigint };
+  witnessInput: Sha256PreimageInput;
   /** What the circuit must output: the message's SHA-256 (node:crypto) as two big-endian 128-bit halves. */
   publicSignals: string[];
 };
@@ -15,9 +18,16 @@ export type Sha256RandomMessage = {
 export function sha256RandomMessage(seed: number, bytes: number): Sha256RandomMessage {
   const draw = seededDraw(`teezk/differential/sha256_${bytes}/${seed}`);
   const blocks = Array.from({ length: Math.ceil(bytes / 32) }, (_, i) => Buffer.from(draw(`message/${i}`).toString(16).padStart(64, "0"), "hex"));
-  const message = Buffer.concat(blocks).subarray(0, bytes);
+  const witnessInput = sha256PreimageInput(Buffer.concat(blocks).subarray(0, bytes));
+  return { witnessInput, publicSignals: [witnessInput.digestHi, witnessInput.digestLo].map(String) };
+}
+
+/** `message` and its SHA-256 (node:crypto), big-endian halves, as the preimage circuits take them. */
+export function sha256PreimageInput(message: Uint8Array): Sha256PreimageInput {
   const digest = createHash("sha256").update(message).digest();
-  const digestHi = BigInt(`0x${digest.subarray(0, 16).toString("hex")}`);
-  const digestLo = BigInt(`0x${digest.subarray(16).toString("hex")}`);
-  return { witnessInput: { message: [...message].map(BigInt), digestHi, digestLo }, publicSignals: [digestHi, digestLo].map(String) };
+  return {
+    message: [...message].map(BigInt),
+    digestHi: BigInt(`0x${digest.subarray(0, 16).toString("hex")}`),
+    digestLo: BigInt(`0x${digest.subarray(16).toString("hex")}`),
+  };
 }
